@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "collector.h"
+#include "syscall_counter.skel.h"
+
+static const char *const mode_names[] = {
+	[MAP_PERCPU] = "percpu",
+	[MAP_HASH] = "hash",
+	[MAP_PERCPU_HASH] = "percpu-hash",
+	[MAP_EMPTY] = "empty",
+};
+
+const char *map_mode_name(enum map_mode mode)
+{
+	return mode <= MAP_EMPTY ? mode_names[mode] : "?";
+}
+
+int map_mode_parse(const char *s, enum map_mode *mode)
+{
+	for (int i = 0; i <= MAP_EMPTY; i++) {
+		if (!strcmp(s, mode_names[i])) {
+			*mode = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int attach(struct collector *c, struct bpf_program *prog)
+{
+	struct bpf_link *link = bpf_program__attach(prog);
+
+	if (!link)
+		return -errno;
+	c->links[c->nr_links++] = link;
+	return 0;
+}
+
+int collector_open(struct collector *c, const struct collector_opts *opts)
+{
+	struct syscall_counter_bpf *skel;
+	struct bpf_program *count_prog = NULL;
+	struct bpf_map *counts_map = NULL;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->mode = opts->mode;
+	c->counts_fd = -1;
+
+	skel = syscall_counter_bpf__open();
+	if (!skel)
+		return -errno;
+	c->skel = skel;
+
+	skel->rodata->targ_tgid = opts->targ_tgid;
+	skel->rodata->follow_tracked = opts->follow;
+
+	switch (opts->mode) {
+	case MAP_PERCPU:
+		count_prog = skel->progs.count_percpu;
+		counts_map = skel->maps.counts_percpu;
+		c->percpu = true;
+		break;
+	case MAP_HASH:
+		count_prog = skel->progs.count_hash;
+		counts_map = skel->maps.counts_hash;
+		break;
+	case MAP_PERCPU_HASH:
+		count_prog = skel->progs.count_percpu_hash;
+		counts_map = skel->maps.counts_percpu_hash;
+		c->percpu = true;
+		break;
+	case MAP_EMPTY:
+		count_prog = skel->progs.count_empty;
+		break;
+	}
+
+	/* Load only the program of the chosen mode, and only the maps it uses. */
+	bpf_program__set_autoload(skel->progs.count_percpu, count_prog == skel->progs.count_percpu);
+	bpf_program__set_autoload(skel->progs.count_hash, count_prog == skel->progs.count_hash);
+	bpf_program__set_autoload(skel->progs.count_percpu_hash,
+				  count_prog == skel->progs.count_percpu_hash);
+	bpf_program__set_autoload(skel->progs.count_empty, count_prog == skel->progs.count_empty);
+	bpf_program__set_autoload(skel->progs.follow_fork, opts->follow);
+	bpf_program__set_autoload(skel->progs.forget_exit, opts->follow);
+	bpf_map__set_autocreate(skel->maps.counts_percpu, counts_map == skel->maps.counts_percpu);
+	bpf_map__set_autocreate(skel->maps.counts_hash, counts_map == skel->maps.counts_hash);
+	bpf_map__set_autocreate(skel->maps.counts_percpu_hash,
+				counts_map == skel->maps.counts_percpu_hash);
+
+	err = syscall_counter_bpf__load(skel);
+	if (err)
+		return err;
+
+	c->ncpus = libbpf_num_possible_cpus();
+	if (c->ncpus < 0)
+		return c->ncpus;
+	c->keys = calloc(NR_SLOTS, sizeof(*c->keys));
+	c->values = calloc((size_t)NR_SLOTS * c->ncpus, sizeof(*c->values));
+	if (!c->keys || !c->values)
+		return -ENOMEM;
+	c->counts_fd = counts_map ? bpf_map__fd(counts_map) : -1;
+	c->prog_fd = bpf_program__fd(count_prog);
+
+	/* Followers first, so a fork between the two attaches is not missed. */
+	if (opts->follow) {
+		err = attach(c, skel->progs.follow_fork);
+		if (!err)
+			err = attach(c, skel->progs.forget_exit);
+		if (err)
+			return err;
+	}
+	return attach(c, count_prog);
+}
+
+int collector_track(struct collector *c, pid_t tgid)
+{
+	__u32 key = tgid;
+	__u8 one = 1;
+
+	return bpf_map_update_elem(bpf_map__fd(c->skel->maps.tracked), &key, &one, BPF_ANY);
+}
+
+static void add_values(struct collector *c, __u32 n, struct snapshot *snap)
+{
+	for (__u32 i = 0; i < n; i++) {
+		__u32 key = c->keys[i];
+		__u64 sum = 0;
+
+		if (key >= NR_SLOTS)
+			continue;
+		if (c->percpu) {
+			for (int cpu = 0; cpu < c->ncpus; cpu++)
+				sum += c->values[(size_t)i * c->ncpus + cpu];
+		} else {
+			sum = c->values[i];
+		}
+		snap->slots[key] = sum;
+	}
+}
+
+/* One lookup per key: for kernels without batch operations on this map type. */
+static int read_per_key(struct collector *c, struct snapshot *snap)
+{
+	__u32 key, next, *prev = NULL;
+
+	while (bpf_map_get_next_key(c->counts_fd, prev, &next) == 0) {
+		key = next;
+		if (bpf_map_lookup_elem(c->counts_fd, &key, c->values) == 0) {
+			c->keys[0] = key;
+			add_values(c, 1, snap);
+		}
+		prev = &key;
+	}
+	return 0;
+}
+
+int collector_read(struct collector *c, struct snapshot *snap)
+{
+	__u32 batch, count;
+	void *in = NULL;
+	int err;
+
+	memset(snap, 0, sizeof(*snap));
+	if (c->counts_fd < 0)
+		return 0;
+	/* One bpf() call per snapshot instead of one per slot. */
+	do {
+		count = NR_SLOTS;
+		err = bpf_map_lookup_batch(c->counts_fd, in, &batch, c->keys, c->values, &count, NULL);
+		if (err && err != -ENOENT) {
+			if (!in && (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP))
+				return read_per_key(c, snap);
+			return err;
+		}
+		add_values(c, count, snap);
+		in = &batch;
+	} while (!err);
+	return 0;
+}
+
+int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *recursion_misses)
+{
+	int fd = bpf_map__fd(c->skel->maps.health);
+	__u64 sums[NR_HEALTH] = {};
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info);
+
+	for (__u32 k = 0; k < NR_HEALTH; k++) {
+		if (bpf_map_lookup_elem(fd, &k, c->values))
+			return -errno;
+		for (int cpu = 0; cpu < c->ncpus; cpu++)
+			sums[k] += c->values[cpu];
+	}
+	*insert_failed = sums[HEALTH_INSERT_FAILED];
+	*track_full = sums[HEALTH_TRACK_FULL];
+	/* Recursion misses are runs the kernel skipped: counts lost if non-zero. */
+	if (bpf_obj_get_info_by_fd(c->prog_fd, &info, &info_len))
+		return -errno;
+	*recursion_misses = info.recursion_misses;
+	return 0;
+}
+
+void collector_close(struct collector *c)
+{
+	for (int i = 0; i < c->nr_links; i++)
+		bpf_link__destroy(c->links[i]);
+	syscall_counter_bpf__destroy(c->skel);
+	free(c->keys);
+	free(c->values);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __COLLECTOR_H
+#define __COLLECTOR_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "syscall_counter.h"
+
+struct syscall_counter_bpf;
+struct bpf_link;
+
+struct collector_opts {
+	enum map_mode mode;
+	pid_t targ_tgid;	/* 0: every process */
+	bool follow;		/* count only tracked processes and their descendants */
+	bool verbose;
+};
+
+struct collector {
+	struct syscall_counter_bpf *skel;
+	struct bpf_link *links[3];
+	int nr_links;
+	enum map_mode mode;
+	int counts_fd;
+	int prog_fd;
+	bool percpu;
+	int ncpus;
+	__u32 *keys;
+	__u64 *values;
+};
+
+/* Cumulative counts since the program was attached, one per slot. */
+struct snapshot {
+	__u64 slots[NR_SLOTS];
+};
+
+int collector_open(struct collector *c, const struct collector_opts *opts);
+int collector_track(struct collector *c, pid_t tgid);
+int collector_read(struct collector *c, struct snapshot *snap);
+/* Counts that could not be recorded exactly; all zero in a healthy run. */
+int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *recursion_misses);
+void collector_close(struct collector *c);
+
+const char *map_mode_name(enum map_mode mode);
+int map_mode_parse(const char *s, enum map_mode *mode);
+
+#endif /* __COLLECTOR_H */

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "output.h"
+#include "syscall_table.h"
+
+int output_parse(const char *s, enum output_format *fmt)
+{
+	if (!strcmp(s, "table"))
+		*fmt = OUT_TABLE;
+	else if (!strcmp(s, "csv"))
+		*fmt = OUT_CSV;
+	else if (!strcmp(s, "json"))
+		*fmt = OUT_JSON;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int slot_nr(int slot)
+{
+	return slot == SLOT_NEG1 ? -1 : slot;
+}
+
+const char *slot_name(int slot, char *buf, size_t len)
+{
+	if (slot == SLOT_OTHER)
+		return "other";
+	if (slot >= 0 && slot < SYSCALL_TABLE_LEN && syscall_table[slot])
+		return syscall_table[slot];
+	snprintf(buf, len, "syscall_%d", slot_nr(slot));
+	return buf;
+}
+
+struct row {
+	int slot;
+	__u64 count;
+};
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->slot - y->slot;
+}
+
+/* Non-zero slots, busiest first; returns how many. */
+static int sorted_rows(const __u64 *slots, struct row *rows, __u64 *total)
+{
+	int n = 0;
+
+	*total = 0;
+	for (int s = 0; s < NR_SLOTS; s++) {
+		if (!slots[s])
+			continue;
+		rows[n].slot = s;
+		rows[n].count = slots[s];
+		*total += slots[s];
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_rows);
+	return n;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void print_table(FILE *f, const struct report *r, const struct row *rows, int n, __u64 total)
+{
+	char buf[32];
+	__u64 top_total = 0;
+	int shown = n < r->top ? n : r->top;
+
+	if (r->time)
+		fprintf(f, "[%s] ", r->time);
+	fprintf(f, "Syscall counts for %s over %.2f s (map %s):\n", r->scope, r->seconds, r->map_mode);
+	fprintf(f, "%8s | %-24s | %s\n", "SYSCALL#", "NAME", "COUNT");
+	for (int i = 0; i < shown; i++) {
+		if (rows[i].slot == SLOT_OTHER)
+			fprintf(f, "%8s | %-24s | %llu\n", "-", "other", rows[i].count);
+		else
+			fprintf(f, "%8d | %-24s | %llu\n", slot_nr(rows[i].slot),
+				slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
+		top_total += rows[i].count;
+	}
+	fprintf(f, "Total syscalls (top %d): %llu\n", r->top, top_total);
+	fprintf(f, "Total syscalls (all %d kinds): %llu\n", n, total);
+}
+
+static void print_csv(FILE *f, const struct report *r, const struct row *rows, int n, int first)
+{
+	char buf[32];
+
+	if (first)
+		fprintf(f, "%ssyscall_nr,name,count\n", r->time ? "time," : "");
+	for (int i = 0; i < n; i++) {
+		if (r->time)
+			fprintf(f, "%s,", r->time);
+		if (rows[i].slot == SLOT_OTHER)
+			fprintf(f, ",other,%llu\n", rows[i].count);
+		else
+			fprintf(f, "%d,%s,%llu\n", slot_nr(rows[i].slot),
+				slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
+	}
+}
+
+/* One document per report (a line each in interval mode). */
+static void print_json(FILE *f, const struct report *r, const struct row *rows, int n, __u64 total)
+{
+	char buf[32];
+
+	fprintf(f, "{\"arch\":\"%s\",\"scope\":", SYSCALL_TABLE_ARCH);
+	json_string(f, r->scope);
+	fprintf(f, ",\"map\":\"%s\",\"seconds\":%.3f,", r->map_mode, r->seconds);
+	if (r->time)
+		fprintf(f, "\"time\":\"%s\",", r->time);
+	fprintf(f, "\"total\":%llu,\"syscalls\":[", total);
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%s{", i ? "," : "");
+		if (rows[i].slot == SLOT_OTHER)
+			fprintf(f, "\"nr\":null,\"name\":\"other\"");
+		else
+			fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(rows[i].slot),
+				slot_name(rows[i].slot, buf, sizeof(buf)));
+		fprintf(f, ",\"count\":%llu}", rows[i].count);
+	}
+	fprintf(f, "]}\n");
+}
+
+void print_report(FILE *f, enum output_format fmt, const struct report *r, int first)
+{
+	static struct row rows[NR_SLOTS];
+	__u64 total;
+	int n = sorted_rows(r->slots, rows, &total);
+
+	switch (fmt) {
+	case OUT_TABLE:
+		print_table(f, r, rows, n, total);
+		break;
+	case OUT_CSV:
+		print_csv(f, r, rows, n, first);
+		break;
+	case OUT_JSON:
+		print_json(f, r, rows, n, total);
+		break;
+	}
+	fflush(f);
+}
+
+void print_list(FILE *f)
+{
+	for (int nr = 0; nr < SYSCALL_TABLE_LEN; nr++) {
+		if (syscall_table[nr])
+			fprintf(f, "%d\t%s\n", nr, syscall_table[nr]);
+	}
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Counts system calls at raw_tracepoint/sys_enter, exactly. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "syscall_counter.h"
+
+#define EEXIST 17
+
+const volatile pid_t targ_tgid = 0;
+const volatile bool follow_tracked = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} counts_percpu SEC(".maps");
+
+/* Sized to hold every slot, so an insert can only fail by racing another CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} counts_hash SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} counts_percpu_hash SEC(".maps");
+
+/* Thread-group ids of the command started with "-- CMD" and its descendants. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_TRACKED);
+	__type(key, u32);
+	__type(value, u8);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_HEALTH);
+	__type(key, u32);
+	__type(value, u64);
+} health SEC(".maps");
+
+static __always_inline void health_inc(u32 what)
+{
+	u64 *v = bpf_map_lookup_elem(&health, &what);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline u32 id_to_slot(long id)
+{
+	if (id >= 0 && id <= MAX_SYSCALL_ID)
+		return id;
+	if (id == -1)
+		return SLOT_NEG1;
+	return SLOT_OTHER;
+}
+
+static __always_inline bool wanted(void)
+{
+	u32 tgid;
+
+	if (!targ_tgid && !follow_tracked)
+		return true;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	if (targ_tgid && tgid != targ_tgid)
+		return false;
+	if (follow_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
+		return false;
+	return true;
+}
+
+/*
+ * Lookup, insert on miss, retry the lookup when another CPU won the race
+ * for the first insert: the classic pattern without its lost count.
+ */
+static __always_inline u64 *lookup_or_insert(void *map, u32 *slot)
+{
+	static const u64 zero;
+	u64 *v;
+	long err;
+
+	v = bpf_map_lookup_elem(map, slot);
+	if (v)
+		return v;
+	err = bpf_map_update_elem(map, slot, &zero, BPF_NOEXIST);
+	if (err && err != -EEXIST) {
+		health_inc(HEALTH_INSERT_FAILED);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(map, slot);
+}
+
+SEC("raw_tracepoint/sys_enter")
+int count_percpu(struct bpf_raw_tracepoint_args *ctx)
+{
+	u32 slot;
+	u64 *v;
+
+	if (!wanted())
+		return 0;
+	slot = id_to_slot(ctx->args[1]);
+	v = bpf_map_lookup_elem(&counts_percpu, &slot);
+	if (v)
+		(*v)++;
+	return 0;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int count_hash(struct bpf_raw_tracepoint_args *ctx)
+{
+	u32 slot;
+	u64 *v;
+
+	if (!wanted())
+		return 0;
+	slot = id_to_slot(ctx->args[1]);
+	v = lookup_or_insert(&counts_hash, &slot);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	else
+		health_inc(HEALTH_INSERT_FAILED);
+	return 0;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int count_percpu_hash(struct bpf_raw_tracepoint_args *ctx)
+{
+	u32 slot;
+	u64 *v;
+
+	if (!wanted())
+		return 0;
+	slot = id_to_slot(ctx->args[1]);
+	v = lookup_or_insert(&counts_percpu_hash, &slot);
+	if (v)
+		(*v)++;
+	else
+		health_inc(HEALTH_INSERT_FAILED);
+	return 0;
+}
+
+/* The floor every BPF syscall counter pays: attached, does nothing. */
+SEC("raw_tracepoint/sys_enter")
+int count_empty(struct bpf_raw_tracepoint_args *ctx)
+{
+	return 0;
+}
+
+/*
+ * Follows forks of tracked processes. Raw tracepoints need no tracefs. The
+ * fork tracepoint fires in the parent before the child can run, so the
+ * child's first system call is already counted.
+ */
+SEC("raw_tracepoint/sched_process_fork")
+int follow_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx->args[0];
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	u32 ptgid = BPF_CORE_READ(parent, tgid);
+	u32 ctgid = BPF_CORE_READ(child, tgid);
+	u8 one = 1;
+
+	if (ptgid == ctgid || !bpf_map_lookup_elem(&tracked, &ptgid))
+		return 0;
+	if (bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY))
+		health_inc(HEALTH_TRACK_FULL);
+	return 0;
+}
+
+/* Forget a process once its whole thread group is gone, so a reused pid is not counted. */
+SEC("raw_tracepoint/sched_process_exit")
+int forget_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	u32 tgid = BPF_CORE_READ(task, tgid);
+	int live = BPF_CORE_READ(task, signal, live.counter);
+
+	if (live == 0)
+		bpf_map_delete_elem(&tracked, &tgid);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

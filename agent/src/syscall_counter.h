@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared between the BPF program and user space. */
+#ifndef __SYSCALL_COUNTER_H
+#define __SYSCALL_COUNTER_H
+
+/*
+ * Count slots. Ids 0..MAX_SYSCALL_ID get a slot of their own, so an id the
+ * name table does not know yet (a kernel newer than the table) is still
+ * counted exactly and printed as syscall_<N>. Id -1 is what the kernel
+ * reports for syscall(-1) and for calls skipped by seccomp/ptrace; every
+ * other id lands in the "other" slot. Nothing is ever dropped.
+ */
+#define MAX_SYSCALL_ID	1023
+#define SLOT_NEG1	(MAX_SYSCALL_ID + 1)
+#define SLOT_OTHER	(MAX_SYSCALL_ID + 2)
+#define NR_SLOTS	(MAX_SYSCALL_ID + 3)
+
+/* Upper bound of processes followed in "-- CMD" mode. */
+#define MAX_TRACKED	32768
+
+enum map_mode {
+	MAP_PERCPU = 0,		/* per-CPU array indexed by slot */
+	MAP_HASH,		/* shared hash, BPF_NOEXIST insert + atomic add */
+	MAP_PERCPU_HASH,	/* per-CPU hash, BPF_NOEXIST insert */
+	MAP_EMPTY,		/* benchmark floor: attached, counts nothing */
+};
+
+/* Indexes of the per-CPU "health" counters; all must stay 0 for exact counts. */
+enum health {
+	HEALTH_INSERT_FAILED = 0,	/* hash insert failed with other than -EEXIST */
+	HEALTH_TRACK_FULL,		/* a followed fork could not be recorded */
+	NR_HEALTH,
+};
+
+#endif /* __SYSCALL_COUNTER_H */
