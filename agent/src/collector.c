@@ -107,6 +107,8 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 		return -ENOMEM;
 	c->counts_fd = counts_map ? bpf_map__fd(counts_map) : -1;
 	c->prog_fd = bpf_program__fd(count_prog);
+	if (opts->no_attach)
+		return 0;
 
 	/* Followers first, so a fork between the two attaches is not missed. */
 	if (opts->follow) {

@@ -15,6 +15,7 @@ struct collector_opts {
 	pid_t targ_tgid;	/* 0: every process */
 	bool follow;		/* count only tracked processes and their descendants */
 	bool verbose;
+	bool no_attach;		/* load only: for BPF_PROG_TEST_RUN */
 };
 
 struct collector {
