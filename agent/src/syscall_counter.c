@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 	}
 
 	build_scope(scope, sizeof(scope));
-	if (env.format == OUT_TABLE && !env.cmd)
+	if (!env.cmd)
 		fprintf(stderr, "Tracing syscalls of %s (map %s)... %s\n", scope, map_mode_name(env.mode),
 			env.duration ? "" : "Ctrl-C to end.");
 
@@ -278,9 +278,8 @@ int main(int argc, char **argv)
 		siginfo_t si;
 		int sig;
 
-		if (deadline && now >= deadline)
-			break;
-		if (next_tick && now >= next_tick) {
+		/* A tick due at the deadline is printed first: -i 1 -d 2 prints two reports. */
+		if (next_tick && now >= next_tick && (!deadline || next_tick <= deadline)) {
 			static struct snapshot delta;
 
 			err = collector_read(&coll, &snap);
@@ -298,6 +297,8 @@ int main(int argc, char **argv)
 			next_tick += env.interval;
 			continue;
 		}
+		if (deadline && now >= deadline)
+			break;
 		if (deadline)
 			wake = deadline;
 		if (next_tick && next_tick < wake)

@@ -1,0 +1,1 @@
+export { Arch, ARCHES, parseArch, syscallName, syscallNumber, listSyscalls, isKnown } from './syscall-table';

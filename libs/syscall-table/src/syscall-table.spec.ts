@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { listSyscalls, parseArch, syscallName, syscallNumber } from './index';
+
+describe('syscall table', () => {
+  it.each([
+    [0, 'read'],
+    [59, 'execve'],
+    [110, 'getppid'],
+    [202, 'futex'],
+    [334, 'rseq'],
+    [335, 'uretprobe'],
+    [336, 'uprobe'],
+    [451, 'cachestat'],
+    [462, 'mseal'],
+    [463, 'setxattrat'],
+    [466, 'removexattrat'],
+    [467, 'open_tree_attr'],
+    [468, 'file_getattr'],
+    [469, 'file_setattr'],
+    [470, 'listns'],
+  ])('x86_64 %i is %s', (nr, name) => {
+    expect(syscallName('x86_64', nr)).toBe(name);
+    expect(syscallNumber('x86_64', name)).toBe(nr);
+  });
+
+  it.each([
+    [63, 'read'],
+    [64, 'write'],
+    [38, 'renameat'],
+    [163, 'getrlimit'],
+    [173, 'getppid'],
+    [221, 'execve'],
+    [222, 'mmap'],
+    [447, 'memfd_secret'],
+    [462, 'mseal'],
+    [470, 'listns'],
+  ])('arm64 %i is %s', (nr, name) => {
+    expect(syscallName('arm64', nr)).toBe(name);
+  });
+
+  it.each([
+    ['x86_64', 337],
+    ['x86_64', 400],
+    ['x86_64', 471],
+    ['x86_64', 512], // x32-only numbers are no native x86_64 syscall
+    ['x86_64', 999],
+    ['x86_64', -1],
+    ['arm64', 42], // a hole in the generic table
+    ['arm64', 244], // arc's cacheflush: not arm64's
+    ['arm64', 403], // clock_gettime64 is 32-bit only
+    ['arm64', 471],
+  ] as const)('%s %i is unknown and printed as syscall_<N>', (arch, nr) => {
+    expect(syscallName(arch, nr)).toBe(`syscall_${nr}`);
+  });
+
+  it('resolves syscall_<N> names back to numbers', () => {
+    expect(syscallNumber('x86_64', 'syscall_999')).toBe(999);
+    expect(syscallNumber('x86_64', 'no_such_call')).toBeUndefined();
+  });
+
+  it('has no duplicates and lists every number once', () => {
+    for (const arch of ['x86_64', 'arm64'] as const) {
+      const rows = listSyscalls(arch);
+      expect(new Set(rows.map((r) => r.nr)).size).toBe(rows.length);
+      expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
+    }
+    expect(listSyscalls('x86_64')).toHaveLength(384);
+  });
+
+  it('parses architecture aliases and rejects unknown ones', () => {
+    expect(parseArch('aarch64')).toBe('arm64');
+    expect(parseArch('amd64')).toBe('x86_64');
+    expect(() => parseArch('mips')).toThrow(/unknown architecture 'mips'/);
+  });
+
+  it('agrees with the agent, which reads the same generated header', () => {
+    const agent = join(__dirname, '../../../agent/syscall-counter-agent');
+    // Built by the bootstrap before any test runs.
+    const listed = execFileSync(agent, ['-l'], { encoding: 'utf8' });
+    const fromAgent = listed.trim().split('\n').map((l) => l.split('\t'));
+    expect(fromAgent).toEqual(listSyscalls('x86_64').map((r) => [String(r.nr), r.name]));
+  });
+});

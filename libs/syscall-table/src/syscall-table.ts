@@ -1,0 +1,52 @@
+import { ARM64_SYSCALLS, X86_64_SYSCALLS } from './generated/tables';
+
+export type Arch = 'x86_64' | 'arm64';
+export const ARCHES: readonly Arch[] = ['x86_64', 'arm64'];
+
+const ALIASES: Record<string, Arch> = {
+  x86_64: 'x86_64',
+  'x86-64': 'x86_64',
+  amd64: 'x86_64',
+  x64: 'x86_64',
+  arm64: 'arm64',
+  aarch64: 'arm64',
+};
+
+const byNumber: Record<Arch, Map<number, string>> = {
+  x86_64: new Map(X86_64_SYSCALLS),
+  arm64: new Map(ARM64_SYSCALLS),
+};
+const byName: Record<Arch, Map<string, number>> = {
+  x86_64: new Map(X86_64_SYSCALLS.map(([nr, name]) => [name, nr])),
+  arm64: new Map(ARM64_SYSCALLS.map(([nr, name]) => [name, nr])),
+};
+
+/** Accepts the names uname, Node and distributions use for an architecture. */
+export function parseArch(value: string): Arch {
+  const arch = ALIASES[value.trim().toLowerCase()];
+  if (!arch) {
+    throw new Error(`unknown architecture '${value}': expected one of ${ARCHES.join(', ')}`);
+  }
+  return arch;
+}
+
+/** The syscall's name on @arch, or syscall_<nr> when the table does not know it: never a guess. */
+export function syscallName(arch: Arch, nr: number): string {
+  return byNumber[arch].get(nr) ?? `syscall_${nr}`;
+}
+
+export function isKnown(arch: Arch, nr: number): boolean {
+  return byNumber[arch].has(nr);
+}
+
+/** The number of a syscall by name (also accepts syscall_<N>), or undefined. */
+export function syscallNumber(arch: Arch, name: string): number | undefined {
+  const known = byName[arch].get(name);
+  if (known !== undefined) return known;
+  const m = /^syscall_(-?\d+)$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function listSyscalls(arch: Arch): Array<{ nr: number; name: string }> {
+  return [...byNumber[arch]].map(([nr, name]) => ({ nr, name }));
+}
