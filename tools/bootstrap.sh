@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for syscall-counter, idempotently: the Debian
+# packages the agent build needs, the npm dependencies, then the builds.
+# Quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkgconf make gcc
+  libgrpc-dev libprotobuf-c-dev protobuf-c-compiler
+)
+
+log() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing Debian packages: ${missing[*]}; run as root, or: sudo apt-get install ${missing[*]}"
+    exit 1
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci when the lock file changed since the last install (or nothing is installed).
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+stamp=node_modules/.bootstrap-lock-hash
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  log "installing npm dependencies (npm ci; better-sqlite3 compiles from source, about a minute)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > "$stamp"
+fi
+
+# make and nx both skip what is up to date.
+make -C agent -s all test-bins
+NX_TUI=false npx nx run-many -t build --outputStyle=static --skip-nx-cache=false >/dev/null ||
+  NX_TUI=false npx nx run-many -t build --outputStyle=static
