@@ -19,12 +19,27 @@
 #include "collector.h"
 #include "child.h"
 #include "output.h"
+#include "stream.h"
+#include "host_facts.h"
+#include "syscall_table.h"
 
 #define AGENT_VERSION "0.1.0"
 
 enum {
 	OPT_MAP = 0x100,
+	OPT_SERVER,
+	OPT_TOKEN_FILE,
+	OPT_TLS_CA,
+	OPT_HOST_ID,
+	OPT_RUN_ID,
+	OPT_BUFFER,
 };
+
+/* With a control plane, snapshots go every 10 s unless -i says otherwise: fine
+ * enough for history, a tenth of the rows of 1 s. */
+#define DEFAULT_STREAM_INTERVAL 10
+/* On SIGTERM the final snapshot gets this long to be acked. */
+#define STOP_GRACE_MS 5000
 
 static struct env {
 	int duration;
@@ -36,7 +51,14 @@ static struct env {
 	bool list;
 	bool verbose;
 	char **cmd;
+	const char *server;
+	const char *token_file;
+	const char *tls_ca;
+	const char *host_id;
+	const char *run_id;
+	long buffer;
 } env = {
+	.buffer = 3600,
 	.top = 15,
 	.mode = MAP_PERCPU,
 	.format = OUT_TABLE,
@@ -57,7 +79,9 @@ static const char argp_program_doc[] =
 "    syscall-counter-agent -- ls -l      # run 'ls -l', count it and its children\n"
 "    syscall-counter-agent -o csv -d 2   # every non-zero syscall as CSV\n"
 "    syscall-counter-agent --map hash    # use the shared-hash map strategy\n"
-"    syscall-counter-agent -l            # list the syscalls known for this arch\n";
+"    syscall-counter-agent -l            # list the syscalls known for this arch\n"
+"    syscall-counter-agent --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
+"                                        # stream to a control plane, a snapshot every 10 s\n";
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until Ctrl-C, or until CMD exits)", 0 },
@@ -68,6 +92,12 @@ static const struct argp_option opts[] = {
 	{ "output", 'o', "FMT", 0, "Output format: table (default), csv, json", 0 },
 	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
+	{ "server", OPT_SERVER, "HOST:PORT", 0, "Stream cumulative snapshots to this control plane (every -i SEC, default 10)", 1 },
+	{ "token-file", OPT_TOKEN_FILE, "FILE", 0, "File holding the bearer token the control plane expects", 1 },
+	{ "tls-ca", OPT_TLS_CA, "FILE", 0, "Use TLS, trusting the CA certificates in FILE (PEM)", 1 },
+	{ "host-id", OPT_HOST_ID, "ID", 0, "Host id to report (default: /etc/machine-id)", 1 },
+	{ "run-id", OPT_RUN_ID, "ID", 0, "Run id to report (default: a fresh UUID)", 1 },
+	{ "buffer", OPT_BUFFER, "N", 0, "Unacked snapshots kept while the control plane is away (default 3600)", 1 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
@@ -116,6 +146,24 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'v':
 		env.verbose = true;
 		break;
+	case OPT_SERVER:
+		env.server = arg;
+		break;
+	case OPT_TOKEN_FILE:
+		env.token_file = arg;
+		break;
+	case OPT_TLS_CA:
+		env.tls_ca = arg;
+		break;
+	case OPT_HOST_ID:
+		env.host_id = arg;
+		break;
+	case OPT_RUN_ID:
+		env.run_id = arg;
+		break;
+	case OPT_BUFFER:
+		env.buffer = parse_long(arg, 1, 1000000, state, "buffer");
+		break;
 	case ARGP_KEY_ARG:
 		/* Declined, so argp hands over all remaining arguments as ARGP_KEY_ARGS. */
 		return ARGP_ERR_UNKNOWN;
@@ -128,6 +176,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (env.cmd && env.pid)
 			argp_error(state, "-p and a command are exclusive");
+		if ((env.token_file || env.tls_ca || env.host_id || env.run_id) && !env.server)
+			argp_error(state, "--token-file, --tls-ca, --host-id and --run-id go with --server");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -150,6 +200,39 @@ static double now_mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t now_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads a PEM or token file whole; NULL (and a message) on failure. */
+static char *slurp(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+	long size;
+
+	if (!f) {
+		fprintf(stderr, "syscall-counter-agent: cannot read %s '%s': %s\n", what, path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && size < (1 << 20) && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = calloc(1, size + 1)))
+		len = fread(buf, 1, size, f);
+	fclose(f);
+	if (!buf) {
+		fprintf(stderr, "syscall-counter-agent: %s '%s' is unreadable or too large\n", what, path);
+		return NULL;
+	}
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	return buf;
 }
 
 static void format_clock(char *buf, size_t len)
@@ -186,6 +269,36 @@ static void build_scope(char *buf, size_t len)
 	}
 }
 
+static struct stream *open_stream(const char *scope, char **token, char **ca)
+{
+	static struct host_facts facts;
+	struct stream_opts o = {};
+
+	host_facts_read(&facts);
+	if (env.token_file && !(*token = slurp(env.token_file, "token file")))
+		return NULL;
+	if (env.tls_ca && !(*ca = slurp(env.tls_ca, "CA file")))
+		return NULL;
+	o.server = env.server;
+	o.token = *token;
+	o.tls_ca_pem = *ca;
+	o.max_pending = env.buffer;
+	o.hello.host_id = env.host_id ? env.host_id : facts.host_id;
+	o.hello.hostname = facts.hostname;
+	o.hello.kernel_release = facts.kernel_release;
+	o.hello.arch = SYSCALL_TABLE_ARCH;
+	o.hello.boot_id = facts.boot_id;
+	o.hello.agent_version = AGENT_VERSION;
+	o.hello.map_mode = map_mode_name(env.mode);
+	o.hello.scope = scope;
+	o.hello.run_id = env.run_id ? env.run_id : facts.run_id;
+	o.hello.interval_ms = env.interval * 1000;
+	o.hello.started_ms = now_wall_ms();
+	fprintf(stderr, "syscall-counter-agent: streaming to %s as host %s, run %s, every %d s\n", env.server,
+		o.hello.host_id, o.hello.run_id, env.interval);
+	return stream_new(&o);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct argp argp = {
@@ -196,13 +309,15 @@ int main(int argc, char **argv)
 	struct collector_opts copts = {};
 	struct collector coll = {};
 	struct child child = { .pid = -1, .gate_fd = -1, .status_fd = -1 };
-	static struct snapshot snap, prev;
+	static struct snapshot snap, prev, delta;
+	struct stream *stream = NULL;
 	struct report rep = {};
 	sigset_t mask, oldmask;
 	char scope[256], clock_buf[16];
-	double start, deadline, next_tick;
+	char *token = NULL, *ca = NULL;
+	double start, deadline, next_tick, stop_deadline = 0;
 	int err, wstatus = 0, exit_code = 0, first = 1;
-	bool child_done = false;
+	bool child_done = false, stopping = false;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
@@ -211,6 +326,8 @@ int main(int argc, char **argv)
 		print_list(stdout);
 		return 0;
 	}
+	if (env.server && !env.interval)
+		env.interval = DEFAULT_STREAM_INTERVAL;
 
 	libbpf_set_print(libbpf_print_fn);
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
@@ -219,7 +336,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	/* Signals are taken synchronously with sigtimedwait: block them first. */
+	/*
+	 * Signals are taken synchronously with sigtimedwait: block them before
+	 * anything (gRPC included) starts a thread, so every thread inherits the mask.
+	 */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -245,6 +365,15 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
+	build_scope(scope, sizeof(scope));
+	if (env.server) {
+		stream = open_stream(scope, &token, &ca);
+		if (!stream) {
+			exit_code = 1;
+			goto cleanup;
+		}
+	}
+
 	if (env.cmd) {
 		err = collector_track(&coll, child.pid);
 		if (err) {
@@ -260,7 +389,6 @@ int main(int argc, char **argv)
 		}
 	}
 
-	build_scope(scope, sizeof(scope));
 	if (!env.cmd)
 		fprintf(stderr, "Tracing syscalls of %s (map %s)... %s\n", scope, map_mode_name(env.mode),
 			env.duration ? "" : "Ctrl-C to end.");
@@ -273,48 +401,68 @@ int main(int argc, char **argv)
 	rep.top = env.top;
 
 	for (;;) {
-		double now = now_mono(), wake = 1e18;
-		struct timespec ts;
+		double now = now_mono(), wake;
+		struct timespec ts = {};
 		siginfo_t si;
 		int sig;
 
-		/* A tick due at the deadline is printed first: -i 1 -d 2 prints two reports. */
-		if (next_tick && now >= next_tick && (!deadline || next_tick <= deadline)) {
-			static struct snapshot delta;
-
+		if (stopping) {
+			if (!stream || !stream_unacked(stream) || now >= stop_deadline)
+				break;
+		} else if (next_tick && now >= next_tick && (!deadline || next_tick <= deadline)) {
+			/* A tick due at the deadline comes first: -i 1 -d 2 gives two reports. */
 			err = collector_read(&coll, &snap);
 			if (err)
 				break;
-			for (int s = 0; s < NR_SLOTS; s++)
-				delta.slots[s] = snap.slots[s] - prev.slots[s];
-			prev = snap;
-			format_clock(clock_buf, sizeof(clock_buf));
-			rep.time = clock_buf;
-			rep.seconds = env.interval;
-			rep.slots = delta.slots;
-			print_report(stdout, env.format, &rep, first);
-			first = 0;
+			if (stream) {
+				stream_push(stream, &snap, now_wall_ms(), false);
+			} else {
+				for (int s = 0; s < NR_SLOTS; s++)
+					delta.slots[s] = snap.slots[s] - prev.slots[s];
+				prev = snap;
+				format_clock(clock_buf, sizeof(clock_buf));
+				rep.time = clock_buf;
+				rep.seconds = env.interval;
+				rep.slots = delta.slots;
+				print_report(stdout, env.format, &rep, first);
+				first = 0;
+			}
 			next_tick += env.interval;
 			continue;
+		} else if (deadline && now >= deadline) {
+			sig = SIGTERM;
+			goto stop;
 		}
-		if (deadline && now >= deadline)
-			break;
-		if (deadline)
+
+		wake = now + (stream ? 0.2 : 3600);
+		if (!stopping && deadline && deadline < wake)
 			wake = deadline;
-		if (next_tick && next_tick < wake)
+		if (!stopping && next_tick && next_tick < wake)
 			wake = next_tick;
-		if (wake > now + 3600)
-			wake = now + 3600;
-		ts.tv_sec = (time_t)(wake - now);
-		ts.tv_nsec = (long)((wake - now - ts.tv_sec) * 1e9);
+		if (stream) {
+			/* The completion queue is the main loop: gRPC only progresses in here. */
+			stream_poll(stream, (int)((wake - now) * 1000) + 1);
+		} else {
+			ts.tv_sec = (time_t)(wake - now);
+			ts.tv_nsec = (long)((wake - now - ts.tv_sec) * 1e9);
+		}
 		sig = sigtimedwait(&mask, &si, &ts);
-		if (sig == SIGINT || sig == SIGTERM)
-			break;
-		if (sig == SIGCHLD && env.cmd && waitpid(child.pid, &wstatus, WNOHANG) == child.pid) {
+		if (sig == SIGCHLD && env.cmd && !child_done && waitpid(child.pid, &wstatus, WNOHANG) == child.pid) {
 			child.pid = -1;
 			child_done = true;
-			break;
+		} else if (sig != SIGINT && sig != SIGTERM) {
+			continue;
 		}
+stop:
+		if (stopping)
+			continue;
+		stopping = true;
+		if (!stream)
+			break;
+		/* The final snapshot: sent and acked (within a grace period) before exit. */
+		if (collector_read(&coll, &snap) == 0)
+			stream_push(stream, &snap, now_wall_ms(), true);
+		stop_deadline = now_mono() + STOP_GRACE_MS / 1000.0;
 	}
 
 	err = collector_read(&coll, &snap);
@@ -323,7 +471,7 @@ int main(int argc, char **argv)
 		exit_code = 1;
 		goto cleanup;
 	}
-	if (!env.interval) {
+	if (!env.interval || stream) {
 		rep.time = NULL;
 		rep.seconds = now_mono() - start;
 		rep.slots = snap.slots;
@@ -337,9 +485,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "syscall-counter-agent: warning: counts may be short: %llu failed inserts, "
 				"%llu untracked forks, %llu skipped program runs\n", insert_failed, track_full, misses);
 	}
+	if (stream && stream_unacked(stream)) {
+		fprintf(stderr, "syscall-counter-agent: %zu snapshot(s) were not acked by %s before exit\n",
+			stream_unacked(stream), env.server);
+		exit_code = 1;
+	}
 	if (env.cmd) {
 		if (!child_done) {
-			/* Ended by -d or a signal before the command: wait for it, as strace does. */
+			/* Ended by -d or a signal before the command: stop it, as strace would. */
 			kill(child.pid, SIGTERM);
 			waitpid(child.pid, &wstatus, 0);
 			child.pid = -1;
@@ -351,6 +504,9 @@ int main(int argc, char **argv)
 	}
 
 cleanup:
+	stream_free(stream);
+	free(token);
+	free(ca);
 	child_kill(&child);
 	collector_close(&coll);
 	return exit_code;

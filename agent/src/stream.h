@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __STREAM_H
+#define __STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "collector.h"
+
+struct stream_hello {
+	const char *host_id;
+	const char *hostname;
+	const char *kernel_release;
+	const char *arch;
+	const char *boot_id;
+	const char *agent_version;
+	const char *map_mode;
+	const char *scope;
+	const char *run_id;
+	uint32_t interval_ms;
+	uint64_t started_ms;
+};
+
+struct stream_opts {
+	const char *server;	/* HOST:PORT */
+	const char *token;	/* bearer token; may be NULL */
+	const char *tls_ca_pem;	/* NULL: plaintext */
+	size_t max_pending;	/* snapshots kept until acked */
+	struct stream_hello hello;
+};
+
+struct stream;
+
+struct stream *stream_new(const struct stream_opts *opts);
+/* Queues the next cumulative snapshot; it is sent, and resent until acked. */
+int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final);
+/*
+ * Drives gRPC for at most @timeout_ms: (re)connects with backoff, sends what
+ * is queued, takes acks. The completion queue only progresses while this runs.
+ */
+void stream_poll(struct stream *s, int timeout_ms);
+size_t stream_unacked(const struct stream *s);
+uint64_t stream_last_acked(const struct stream *s);
+void stream_free(struct stream *s);
+
+#endif /* __STREAM_H */

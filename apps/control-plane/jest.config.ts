@@ -1,0 +1,7 @@
+export default {
+  displayName: 'control-plane',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  testTimeout: 120000,
+};

@@ -1,0 +1,87 @@
+import { ServerDuplexStream, status } from '@grpc/grpc-js';
+import { Controller, Logger } from '@nestjs/common';
+import { GrpcStreamCall, RpcException } from '@nestjs/microservices';
+import type { CollectRequest, CollectResponse } from '@syscall-counter/proto';
+import { TokenAuthService } from '../auth/token-auth.service';
+import { CollectionService, OpenedRun } from './collection.service';
+import { IngestError } from './ingest-error';
+
+type CollectCall = ServerDuplexStream<CollectRequest, CollectResponse>;
+
+@Controller()
+export class CollectionController {
+  private readonly logger = new Logger(CollectionController.name);
+
+  constructor(
+    private readonly collection: CollectionService,
+    private readonly auth: TokenAuthService,
+  ) {}
+
+  /**
+   * Hello, then snapshots, handled strictly in order; each ack is written
+   * only after its snapshot's transaction committed. The first bad message
+   * ends the stream with its status; nothing of it is stored.
+   */
+  @GrpcStreamCall('CollectorService', 'Collect')
+  collect(call: CollectCall): void {
+    const peer = call.getPeer();
+    let run: OpenedRun | undefined;
+    let ended = false;
+    let queue = Promise.resolve();
+
+    const fail = (e: unknown) => {
+      if (ended) return;
+      ended = true;
+      const { code, message } = toStatus(e);
+      if (code === status.INTERNAL) this.logger.error({ msg: 'stream failed', peer, runId: run?.runId, error: message });
+      else this.logger.warn({ msg: 'stream rejected', peer, runId: run?.runId, code: status[code], error: message });
+      call.emit('error', { code, details: message });
+    };
+
+    try {
+      this.auth.check(call.metadata, peer, 'Collect');
+    } catch (e) {
+      fail(e);
+      return;
+    }
+
+    const handle = async (req: CollectRequest) => {
+      if (ended) return;
+      if (req.hello) {
+        if (run) throw new IngestError(status.FAILED_PRECONDITION, 'a stream carries one hello');
+        run = await this.collection.hello(req.hello);
+        call.write({ welcome: { runId: run.runId, lastAckedSeq: run.lastAckedSeq.toString() } });
+      } else if (req.snapshot) {
+        if (!run) throw new IngestError(status.FAILED_PRECONDITION, 'unknown run: send a hello before snapshots');
+        const outcome = this.collection.ingest(run, req.snapshot);
+        if (outcome === 'duplicate') this.logger.log({ msg: 'duplicate snapshot acked', runId: run.runId, seq: req.snapshot.seq });
+        call.write({ ack: { runId: run.runId, seq: req.snapshot.seq } });
+      } else {
+        throw new IngestError(status.INVALID_ARGUMENT, 'empty message: expected a hello or a snapshot');
+      }
+    };
+
+    call.on('data', (req: CollectRequest) => {
+      queue = queue.then(() => handle(req)).catch(fail);
+    });
+    call.on('end', () => {
+      queue.then(() => {
+        if (!ended) {
+          ended = true;
+          call.end();
+        }
+      });
+    });
+    call.on('error', (e) => this.logger.debug?.({ msg: 'stream closed by peer', peer, error: String(e) }));
+  }
+}
+
+function toStatus(e: unknown): { code: status; message: string } {
+  if (e instanceof IngestError) return { code: e.code, message: e.message };
+  if (e instanceof RpcException) {
+    const err = e.getError() as { code?: status; message?: string } | string;
+    if (typeof err === 'object') return { code: err.code ?? status.UNKNOWN, message: err.message ?? '' };
+    return { code: status.UNKNOWN, message: err };
+  }
+  return { code: status.INTERNAL, message: e instanceof Error ? e.message : String(e) };
+}

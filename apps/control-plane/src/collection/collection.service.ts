@@ -1,0 +1,115 @@
+import { status } from '@grpc/grpc-js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Hello, Snapshot } from '@syscall-counter/proto';
+import type { Statement } from 'better-sqlite3';
+import { HostsService } from '../hosts/hosts.service';
+import { RunsService } from '../runs/runs.service';
+import { SQLITE, SqliteHandle } from '../database/sqlite.token';
+import { IngestError } from './ingest-error';
+import { validateHello, validateSnapshot } from './snapshot-validation';
+
+export interface OpenedRun {
+  runId: string;
+  hostId: string;
+  lastAckedSeq: bigint;
+}
+
+export type IngestOutcome = 'stored' | 'duplicate';
+
+@Injectable()
+export class CollectionService {
+  private readonly logger = new Logger(CollectionService.name);
+  private readonly stmt: Record<string, Statement>;
+  private readonly ingestTx: (run: OpenedRun, snap: Snapshot, nowMs: number) => IngestOutcome;
+
+  constructor(
+    private readonly hosts: HostsService,
+    private readonly runs: RunsService,
+    @Inject(SQLITE) private readonly db: SqliteHandle,
+  ) {
+    const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+    this.stmt = {
+      run: prepare('SELECT host_id, last_seq FROM runs WHERE run_id = ?'),
+      totals: prepare('SELECT nr, count FROM run_totals WHERE run_id = ?'),
+      putTotal: prepare(
+        'INSERT INTO run_totals (run_id, nr, count) VALUES (?, ?, ?) ON CONFLICT (run_id, nr) DO UPDATE SET count = excluded.count',
+      ),
+      putDelta: prepare('INSERT INTO interval_counts (run_id, seq, nr, host_id, time_ms, count) VALUES (?, ?, ?, ?, ?, ?)'),
+      putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, time_ms, total) VALUES (?, ?, ?, ?)'),
+      advanceRun: prepare('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ? WHERE run_id = ?'),
+      touchHost: prepare('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
+    };
+    // better-sqlite3 transactions are synchronous: when this returns, the snapshot is committed.
+    this.ingestTx = db.transaction((run: OpenedRun, snap: Snapshot, nowMs: number) => this.store(run, snap, nowMs));
+  }
+
+  async hello(h: Hello, nowMs = Date.now()): Promise<OpenedRun> {
+    validateHello(h);
+    const existing = await this.runs.find(h.runId);
+    if (existing && existing.hostId !== h.hostId) {
+      throw new IngestError(status.FAILED_PRECONDITION, `run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`);
+    }
+    await this.hosts.seen(
+      { hostId: h.hostId, hostname: h.hostname, kernelRelease: h.kernelRelease, arch: h.arch, bootId: h.bootId },
+      nowMs,
+    );
+    const run = await this.runs.open(
+      {
+        runId: h.runId,
+        hostId: h.hostId,
+        hostname: h.hostname,
+        arch: h.arch,
+        kernelRelease: h.kernelRelease,
+        bootId: h.bootId,
+        agentVersion: h.agentVersion,
+        mapMode: h.mapMode,
+        intervalMs: h.intervalMs,
+        scope: h.scope,
+        startedMs: Number(h.runStartedUnixMs) || nowMs,
+      },
+      nowMs,
+    );
+    this.logger.log({ msg: 'run opened', runId: run.runId, hostId: run.hostId, lastSeq: run.lastSeq });
+    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq) };
+  }
+
+  /** Stores one snapshot exactly once; a repeat of a stored seq is a no-op the caller still acks. */
+  ingest(run: OpenedRun, snap: Snapshot, nowMs = Date.now()): IngestOutcome {
+    return this.ingestTx(run, snap, nowMs);
+  }
+
+  private store(run: OpenedRun, snap: Snapshot, nowMs: number): IngestOutcome {
+    const cumulative = validateSnapshot(snap, run.runId);
+    const seq = BigInt(snap.seq);
+    const row = this.stmt.run.get(run.runId) as { host_id: string; last_seq: bigint } | undefined;
+    if (!row) throw new IngestError(status.NOT_FOUND, `unknown run '${run.runId}'`);
+    if (seq <= row.last_seq) return 'duplicate';
+
+    const previous = new Map<number, bigint>();
+    for (const t of this.stmt.totals.all(run.runId) as Array<{ nr: bigint; count: bigint }>) {
+      previous.set(Number(t.nr), t.count);
+    }
+    for (const [nr, before] of previous) {
+      const now = cumulative.get(nr) ?? 0n;
+      if (now < before) {
+        throw new IngestError(
+          status.FAILED_PRECONDITION,
+          `counter of nr ${nr} went backwards in run '${run.runId}' at seq ${seq}: ${before} -> ${now}`,
+        );
+      }
+    }
+    const timeMs = BigInt(snap.timeUnixMs) || BigInt(nowMs);
+    let total = 0n;
+    for (const [nr, now] of cumulative) {
+      const delta = now - (previous.get(nr) ?? 0n);
+      if (delta === 0n) continue;
+      total += delta;
+      this.stmt.putDelta.run(run.runId, seq, nr, run.hostId, timeMs, delta);
+      this.stmt.putTotal.run(run.runId, nr, now);
+    }
+    this.stmt.putSnapshot.run(run.runId, seq, timeMs, total);
+    this.stmt.advanceRun.run(seq, BigInt(nowMs), snap.final ? 1n : 0n, run.runId);
+    this.stmt.touchHost.run(BigInt(nowMs), run.hostId);
+    return 'stored';
+  }
+}

@@ -1,0 +1,54 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import { Host } from '../hosts/host.entity';
+import { Run } from '../runs/run.entity';
+import { SnapshotRecord } from '../collection/snapshot.entity';
+import { IntervalCount } from '../collection/interval-count.entity';
+import { RunTotal } from '../collection/run-total.entity';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { SQLITE, SqliteHandle } from './sqlite.token';
+
+export const ENTITIES = [Host, Run, SnapshotRecord, IntervalCount, RunTotal];
+export const MIGRATIONS = [InitialSchema1764000000000];
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => {
+        const database = config.getOrThrow<string>('dbPath');
+        mkdirSync(dirname(database), { recursive: true });
+        return {
+          type: 'better-sqlite3' as const,
+          database,
+          entities: ENTITIES,
+          migrations: MIGRATIONS,
+          migrationsRun: true,
+          synchronize: false,
+          enableWAL: true,
+          prepareDatabase: (db: SqliteHandle) => {
+            db.pragma('foreign_keys = ON');
+            db.pragma('synchronous = NORMAL');
+            db.pragma('busy_timeout = 5000');
+          },
+        };
+      },
+    }),
+  ],
+  providers: [
+    {
+      // The raw better-sqlite3 handle, for the hot paths: prepared statements,
+      // one synchronous transaction per snapshot, 64-bit integers as BigInt.
+      provide: SQLITE,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => (ds.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection,
+    },
+  ],
+  exports: [SQLITE],
+})
+export class DatabaseModule {}

@@ -1,0 +1,48 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+@Entity('runs')
+export class Run {
+  @PrimaryColumn({ name: 'run_id', type: 'text' })
+  runId!: string;
+
+  @Index('idx_runs_host')
+  @Column({ name: 'host_id', type: 'text' })
+  hostId!: string;
+
+  @Column({ type: 'text' })
+  hostname!: string;
+
+  @Column({ type: 'text' })
+  arch!: string;
+
+  @Column({ name: 'kernel_release', type: 'text' })
+  kernelRelease!: string;
+
+  @Column({ name: 'boot_id', type: 'text' })
+  bootId!: string;
+
+  @Column({ name: 'agent_version', type: 'text' })
+  agentVersion!: string;
+
+  @Column({ name: 'map_mode', type: 'text' })
+  mapMode!: string;
+
+  @Column({ name: 'interval_ms', type: 'integer' })
+  intervalMs!: number;
+
+  @Column({ type: 'text' })
+  scope!: string;
+
+  @Column({ name: 'started_ms', type: 'integer' })
+  startedMs!: number;
+
+  @Column({ name: 'last_seen_ms', type: 'integer' })
+  lastSeenMs!: number;
+
+  /** Highest snapshot sequence stored; 0 before the first. */
+  @Column({ name: 'last_seq', type: 'integer', default: 0 })
+  lastSeq!: number;
+
+  @Column({ type: 'boolean', default: false })
+  finished!: boolean;
+}
