@@ -25,6 +25,25 @@ interface AgentJson {
   syscalls: Array<{ nr: number | null; name: string; count: number }>;
 }
 
+/** Runs the agent streaming to a control plane for @seconds; resolves once its final snapshot is acked. */
+export function streamLocally(args: { server: string; tokenFile: string; runId: string; seconds: number }): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const proc = spawn(
+      agentPath(),
+      ['--server', args.server, '--token-file', args.tokenFile, '--run-id', args.runId, '-i', '1', '-d', String(args.seconds), '-o', 'csv'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    proc.stderr.on('data', (d) => (err += d));
+    proc.on('error', (e) => reject(new CliError(`cannot start the agent: ${e.message}`)));
+    proc.on('close', (code) => {
+      if (code === 0) return resolvePromise();
+      const lines = err.split('\n').filter((l) => l.startsWith('syscall-counter-agent:'));
+      reject(new CliError(lines.pop() ?? `the agent exited with status ${code}`));
+    });
+  });
+}
+
 /** Runs the agent standalone for @seconds and returns its counts. */
 export function collectLocally(seconds: number, extraArgs: string[] = []): Promise<AgentReport> {
   return new Promise((resolvePromise, reject) => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { hostsCommand, runsCommand } from './commands/hosts';
 import { topCommand } from './commands/top';
 import { CliError } from './errors';
 
@@ -9,7 +10,9 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .option('--no-color', 'never colour the output')
     .showHelpAfterError('(add --help for usage)')
-    .addCommand(topCommand());
+    .addCommand(topCommand())
+    .addCommand(hostsCommand())
+    .addCommand(runsCommand());
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
-import Table from 'cli-table3';
 import pc from 'picocolors';
+import { renderGrid } from './grid';
 
 export interface TopRow {
   nr: number | null; // null: the "other" bucket of ids outside the table's range
@@ -40,28 +40,34 @@ export function renderTop(view: TopView): string {
   const sorted = sortRows(view.rows);
   const shown = sorted.slice(0, view.top);
   const all = total(sorted);
-  const head = ['SYSCALL#', 'NAME', 'COUNT', 'RATE/s', '%'];
-  const table = new Table({
-    head: view.color ? head.map((h) => pc.bold(h)) : head,
-    colAligns: ['right', 'left', 'right', 'right', 'right'],
-    // A plain " | " grid, like syscount's: easy to read and to grep.
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '',
-      middle: '|',
-    },
-    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1, compact: true },
-  });
-  for (const r of shown) {
-    table.push([r.nr === null ? '-' : String(r.nr), r.name, r.count.toString(), rate(r.count, view.seconds), percent(r.count, all)]);
-  }
-  const shownTotal = total(shown);
-  const lines = [
+  const grid = renderGrid(
+    ['SYSCALL#', 'NAME', 'COUNT', 'RATE/s', '%'],
+    shown.map((r) => [r.nr === null ? '-' : String(r.nr), r.name, r.count.toString(), rate(r.count, view.seconds), percent(r.count, all)]),
+    ['right', 'left', 'right', 'right', 'right'],
+    view.color,
+  );
+  return [
     view.color ? pc.bold(view.title) : view.title,
-    table.toString().split('\n').map((l) => l.trimEnd()).join('\n'),
-    `Total syscalls (top ${view.top}): ${shownTotal}`,
+    grid,
+    `Total syscalls (top ${view.top}): ${total(shown)}`,
     `Total syscalls (all ${sorted.length} kinds): ${all}`,
-  ];
-  return lines.join('\n') + '\n';
+  ].join('\n') + '\n';
+}
+
+export interface GroupRow {
+  key: string;
+  count: bigint;
+}
+
+/** HOST or RUN | COUNT | RATE/s | % for top --by host|run. */
+export function renderGrouped(title: string, label: string, rows: GroupRow[], seconds: number, top: number, color: boolean): string {
+  const all = rows.reduce((s, r) => s + r.count, 0n);
+  const shown = rows.slice(0, top);
+  const grid = renderGrid(
+    [label, 'COUNT', 'RATE/s', '%'],
+    shown.map((r) => [r.key, r.count.toString(), rate(r.count, seconds), percent(r.count, all)]),
+    ['left', 'right', 'right', 'right'],
+    color,
+  );
+  return [color ? pc.bold(title) : title, grid, `Total syscalls (top ${top}): ${shown.reduce((s, r) => s + r.count, 0n)}`, `Total syscalls (all ${rows.length} ${label.toLowerCase()}s): ${all}`].join('\n') + '\n';
 }

@@ -1,0 +1,19 @@
+import ms from 'ms';
+import { CliError } from './errors';
+
+/**
+ * A point in time from a flag: a duration back from now ("10m", "24h", "7d")
+ * or a timestamp ("2026-11-24T10:00:00Z", "2026-11-24 10:00").
+ */
+export function parseTimePoint(value: string, now = Date.now()): number {
+  const back = /^\d+(\.\d+)?\s*[a-z]+$/i.test(value) ? ms(value as ms.StringValue) : undefined;
+  if (typeof back === 'number' && Number.isFinite(back) && back > 0) return now - back;
+  const at = Date.parse(value);
+  if (!Number.isNaN(at)) return at;
+  throw new CliError(`cannot read '${value}' as a time: use a duration back from now (10m, 24h, 7d) or a timestamp (2026-11-24T10:00:00Z)`, 2);
+}
+
+export function formatTime(unixMs: number | string): string {
+  const n = Number(unixMs);
+  return n > 0 ? new Date(n).toISOString().replace('.000Z', 'Z') : '-';
+}
