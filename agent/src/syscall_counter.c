@@ -497,7 +497,8 @@ stop:
 			waitpid(child.pid, &wstatus, 0);
 			child.pid = -1;
 		}
-		if (WIFEXITED(wstatus))
+		/* The command's status; but a success whose counts were not stored is a failure. */
+		if (WIFEXITED(wstatus) && (WEXITSTATUS(wstatus) || !exit_code))
 			exit_code = WEXITSTATUS(wstatus);
 		else if (WIFSIGNALED(wstatus))
 			exit_code = 128 + WTERMSIG(wstatus);

@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const CLI = join(__dirname, '../dist/main.js');
@@ -8,29 +10,44 @@ function cli(args: string[]) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 60000 });
 }
 
-describe('syscall-counter top (real agent)', () => {
-  it('shows a known workload at the top of the table', async () => {
+describe('syscall-counter top (embedded control plane + real agent)', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'sc-top-'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('shows a known workload at the top of the table and stores it in ./data', async () => {
+    let done = false;
     const run = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn('node', [CLI, 'top', '-d', '2', '-n', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn('node', [CLI, 'top', '-d', '2', '-n', '5'], {
+        cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SYSCALL_COUNTER_CONFIG: '/nonexistent' },
+      });
       let stdout = '';
       let stderr = '';
       p.stdout.on('data', (d) => (stdout += d));
       p.stderr.on('data', (d) => (stderr += d));
-      p.on('close', (status) => resolve({ status, stdout, stderr }));
+      p.on('close', (status) => {
+        done = true;
+        resolve({ status, stdout, stderr });
+      });
     });
-    // Give the agent a moment to attach, then make 2 million getppid calls.
-    await new Promise((r) => setTimeout(r, 700));
-    spawnSync(WORKLOAD, ['getppid', '2000000']);
+    // Keep a getppid storm going for the whole collection, however long start-up takes.
+    while (!done) {
+      spawnSync(WORKLOAD, ['getppid', '200000']);
+      await new Promise((r) => setImmediate(r));
+    }
     const r = await run;
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^Busiest syscalls on this host over 2\.\d s \(local agent\)$/);
+    const host = hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(lines[0]).toMatch(new RegExp(`^Busiest syscalls on ${host} over 2\\.\\d s \\(run [0-9a-f]{8}, stored in data/syscall-counter\\.db\\)$`));
+    expect(existsSync(join(cwd, 'data/syscall-counter.db'))).toBe(true);
     expect(lines[1]).toMatch(/SYSCALL# \| NAME +\| +COUNT \| +RATE\/s \| +%/);
     const first = lines[2].split('|').map((c) => c.trim());
     expect(first[0]).toBe('110');
     expect(first[1]).toBe('getppid');
-    expect(BigInt(first[2])).toBeGreaterThanOrEqual(2000000n);
+    expect(BigInt(first[2])).toBeGreaterThanOrEqual(200000n);
     expect(lines).toHaveLength(2 + 5 + 2);
     expect(lines[7]).toMatch(/^Total syscalls \(top 5\): \d+$/);
   });

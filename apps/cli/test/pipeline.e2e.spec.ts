@@ -1,0 +1,143 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../../..');
+const CLI = join(ROOT, 'apps/cli/dist/main.js');
+const AGENT = join(ROOT, 'agent/syscall-counter-agent');
+const WORKLOAD = join(ROOT, 'agent/.output/workload');
+const TOKEN = 'cli-test-token-0123456789';
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
+function cli(args: string[], cwd = ROOT) {
+  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 60000, cwd, env: { ...process.env, SYSCALL_COUNTER_CONFIG: '/nonexistent' } });
+}
+
+describe('syscall-counter against a real control plane', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-cli-'));
+  const tokenFile = join(dir, 'token');
+  let address = '';
+  let cp: ReturnType<typeof spawn>;
+
+  beforeAll(async () => {
+    writeFileSync(tokenFile, TOKEN);
+    address = `127.0.0.1:${await freePort()}`;
+    cp = spawn('node', [join(ROOT, 'apps/control-plane/dist/main.js')], {
+      env: { ...process.env, SC_LISTEN: address, SC_DB_PATH: join(dir, 'db.sqlite'), SC_TOKEN_FILE: tokenFile },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((res) => {
+      let log = '';
+      cp.stdout!.on('data', (d) => {
+        log += d;
+        if (log.includes('"msg":"listening"')) res();
+      });
+    });
+    for (const [host, n] of [
+      ['web-1', 4000],
+      ['db-1', 7000],
+    ] as const) {
+      const r = spawnSync(AGENT, ['--server', address, '--token-file', tokenFile, '--host-id', host, '--run-id', `run-${host}`, '-i', '1', '--', WORKLOAD, 'getppid', String(n)], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+    }
+  });
+
+  afterAll(() => {
+    cp.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const conn = () => ['--server', address, '--token-file', tokenFile];
+
+  it('top --run shows the run’s exact counts, in table, CSV and JSON', () => {
+    const csv = cli(['top', ...conn(), '--run', 'run-web-1', '--format', 'csv']);
+    expect(csv.status).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe('syscall_nr,name,count');
+    expect(lines[1]).toBe('110,getppid,4000');
+
+    const json = JSON.parse(cli(['top', ...conn(), '--run', 'run-web-1', '--format', 'json']).stdout);
+    expect(json.syscalls[0]).toEqual({ nr: 110, name: 'getppid', count: '4000' });
+    expect(json.arch).toBe('x86_64');
+
+    const table = cli(['top', ...conn(), '--host', 'db-1', '-n', '1']);
+    expect(table.stdout).toMatch(/^Busiest syscalls, host db-1, /);
+    expect(table.stdout).toMatch(/\n +110 \| getppid \| +7000 \|/);
+    expect(table.stdout).toMatch(/\nTotal syscalls \(top 1\): 7000\n/);
+  });
+
+  it('top fleet-wide sums every host; --by host splits it', () => {
+    const csv = cli(['top', ...conn(), '--format', 'csv']).stdout.trim().split('\n');
+    expect(csv[1]).toBe('110,getppid,11000');
+    const byHost = cli(['top', ...conn(), '--by', 'host', '--format', 'json']);
+    const doc = JSON.parse(byHost.stdout);
+    expect(doc.rows.map((r: { key: string }) => r.key).sort()).toEqual(['db-1', 'web-1']);
+    expect(doc.rows.reduce((s: bigint, r: { count: string }) => s + BigInt(r.count), 0n)).toBe(BigInt(doc.total));
+  });
+
+  it('hosts and runs list what was collected', () => {
+    const hosts = cli(['hosts', ...conn(), '--format', 'csv']).stdout.trim().split('\n');
+    expect(hosts[0]).toBe('host,hostname,kernel,arch,runs,first_seen,last_seen,total');
+    expect(hosts.slice(1).map((l) => l.split(',')[0])).toEqual(['db-1', 'web-1']);
+    const runs = JSON.parse(cli(['runs', ...conn(), '--host', 'web-1', '--format', 'json']).stdout);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ runId: 'run-web-1', hostId: 'web-1', finished: true, intervalMs: 1000 });
+  });
+
+  it.each([
+    [['top', '--host', 'nope'], 1, /^syscall-counter: unknown host 'nope'\n$/],
+    [['top', '--run', 'nope'], 1, /^syscall-counter: unknown run 'nope'\n$/],
+    [['top', '--since', 'yesterdayish'], 2, /cannot read 'yesterdayish' as a time/],
+    [['top', '--since', '2001-01-01', '--until', '2001-01-02'], 1, /no data for fleet-wide between 2001-01-01T00:00:00Z and 2001-01-02T00:00:00Z/],
+    [['top', '--by', 'planet'], 2, /argument 'planet' is invalid/],
+  ])('%j fails with a clear message', (args, status, message) => {
+    const r = cli([...(args as string[]), ...conn()]);
+    expect(r.status).toBe(status);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('says where the control plane should be when it is unreachable, and when the token is wrong', async () => {
+    const down = cli(['top', '--server', `127.0.0.1:${await freePort()}`, '--token-file', tokenFile]);
+    expect(down.status).toBe(1);
+    expect(down.stderr).toMatch(/cannot reach the control plane at 127\.0\.0\.1:\d+ .*npx nx run control-plane:serve/);
+    writeFileSync(join(dir, 'bad'), 'nope-nope-nope-nope');
+    const bad = cli(['hosts', '--server', address, '--token-file', join(dir, 'bad')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/rejected the token/);
+  });
+});
+
+describe('syscall-counter top with the embedded control plane', () => {
+  it('collects through a local agent and its own control plane into a SQLite file, then queries it', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sc-embedded-'));
+    try {
+      const r = cli(['top', '-d', '1', '-n', '5', '--format', 'csv'], cwd);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines[0]).toBe('syscall_nr,name,count');
+      expect(lines.length).toBeGreaterThan(1);
+      const db = require('better-sqlite3')(join(cwd, 'data/syscall-counter.db'), { readonly: true });
+      const run = db.prepare('SELECT finished, last_seq FROM runs').get();
+      const stored = db.prepare('SELECT COALESCE(SUM(count), 0) AS n FROM run_totals').get();
+      db.close();
+      expect(run.finished).toBe(1);
+      const printed = lines.slice(1).reduce((s, l) => s + BigInt(l.split(',')[2]), 0n);
+      expect(printed).toBe(BigInt(stored.n));
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,141 @@
+import { GroupBy, ListHostsResponse, TopResponse } from '@syscall-counter/proto';
+import { agentGetppid, ControlPlane, freePort, queries, runAgentSync, sleep, startAgent, unary, WORKLOAD } from './harness';
+
+const N = 250000;
+
+function agentArgs(cp: ControlPlane, extra: string[]): string[] {
+  return ['--server', cp.address, '--token-file', cp.tokenFile, '-i', '1', '-o', 'csv', ...extra];
+}
+
+async function topOf(cp: ControlPlane, scope: { hostId?: string; runId?: string }, by = GroupBy.GROUP_BY_SYSCALL): Promise<TopResponse> {
+  return unary(queries(cp), 'top', {
+    scope: { hostId: scope.hostId ?? '', runId: scope.runId ?? '', sinceUnixMs: '0', untilUnixMs: '0' },
+    by,
+    limit: 0,
+  });
+}
+
+function countOf(resp: TopResponse, nr: number): bigint {
+  return BigInt(resp.rows.find((r) => r.hasNr && r.nr === nr)?.count ?? '0');
+}
+
+/** Every stored (run, seq) is distinct and the run's snapshots are exactly those acked. */
+function assertNoDuplicates(cp: ControlPlane, runId: string): void {
+  const db = cp.db();
+  const rows = db.prepare('SELECT seq FROM snapshots WHERE run_id = ? ORDER BY seq').all(runId) as Array<{ seq: number }>;
+  const deltas = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT seq || \':\' || nr) AS d FROM interval_counts WHERE run_id = ?').get(runId) as { n: number; d: number };
+  db.close();
+  expect(new Set(rows.map((r) => r.seq)).size).toBe(rows.length);
+  expect(deltas.n).toBe(deltas.d);
+}
+
+describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
+  const cps: ControlPlane[] = [];
+  const newCp = () => {
+    const cp = new ControlPlane();
+    cps.push(cp);
+    return cp;
+  };
+  afterAll(async () => {
+    for (const cp of cps) {
+      await cp.stop();
+      cp.cleanup();
+    }
+  });
+
+  it('a -- CMD workload of exactly N getppid calls shows exactly N in the query', async () => {
+    const cp = newCp();
+    await cp.start();
+    const r = runAgentSync(agentArgs(cp, ['--run-id', 'exact-n', '--', WORKLOAD, 'getppid', String(N)]));
+    expect(r.status).toBe(0);
+    expect(agentGetppid(r.stdout)).toBe(BigInt(N));
+    const top = await topOf(cp, { runId: 'exact-n' });
+    expect(countOf(top, 110)).toBe(BigInt(N));
+    expect(top.rows[0]).toMatchObject({ nr: 110, hasNr: true, count: String(N) });
+    expect(top.arch).toBe('x86_64');
+    assertNoDuplicates(cp, 'exact-n');
+  });
+
+  it('control plane SIGKILLed mid-run and restarted: stored totals equal the agent’s own, no (run, seq) twice', async () => {
+    const cp = newCp();
+    const port = await freePort();
+    await cp.start(port);
+    const { proc, done } = startAgent(
+      agentArgs(cp, ['--run-id', 'killed', '--', 'sh', '-c', `${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}`]),
+    );
+    await sleep(1800);
+    await cp.stop('SIGKILL');
+    await sleep(1500); // the agent keeps counting and buffering meanwhile
+    await cp.start(port);
+    const r = await done;
+    expect(proc.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/reconnected to 127\.0\.0\.1:\d+; resending \d+ unacked snapshot/);
+    const agentTotal = agentGetppid(r.stdout);
+    expect(agentTotal).toBeGreaterThanOrEqual(BigInt(3 * N));
+    const top = await topOf(cp, { runId: 'killed' });
+    expect(countOf(top, 110)).toBe(agentTotal);
+    // Every other syscall too: the stored run equals the agent's final report row by row.
+    const agentRows = Object.fromEntries(
+      r.stdout.trim().split('\n').slice(1).map((l) => {
+        const [nr, name, count] = l.split(',');
+        return [nr === '' ? name : nr, count];
+      }),
+    );
+    const stored = Object.fromEntries(top.rows.map((row) => [row.hasNr ? String(row.nr) : 'other', row.count]));
+    expect(stored).toEqual(agentRows);
+    assertNoDuplicates(cp, 'killed');
+  });
+
+  it('control plane down when the agent starts: the agent waits, connects when it comes up, nothing lost', async () => {
+    const cp = newCp();
+    const port = await freePort();
+    cp.address = `127.0.0.1:${port}`;
+    const { done } = startAgent(agentArgs(cp, ['--run-id', 'late', '--', 'sh', '-c', `${WORKLOAD} getppid ${N}; sleep 3`]));
+    await sleep(1500);
+    await cp.start(port);
+    const r = await done;
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/control plane unreachable/);
+    const top = await topOf(cp, { runId: 'late' });
+    expect(countOf(top, 110)).toBe(agentGetppid(r.stdout));
+    expect(countOf(top, 110)).toBeGreaterThanOrEqual(BigInt(N));
+    assertNoDuplicates(cp, 'late');
+  });
+
+  it('two agents with different host ids at once: both hosts listed, per-host and fleet totals right', async () => {
+    const cp = newCp();
+    await cp.start();
+    const a = startAgent(agentArgs(cp, ['--host-id', 'host-a', '--run-id', 'run-a', '--', WORKLOAD, 'getppid', '111111']));
+    const b = startAgent(agentArgs(cp, ['--host-id', 'host-b', '--run-id', 'run-b', '--', WORKLOAD, 'threads', '2', '111111']));
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    expect([ra.status, rb.status]).toEqual([0, 0]);
+    const hosts = await unary<unknown, ListHostsResponse>(queries(cp), 'listHosts', {});
+    expect(hosts.hosts.map((h) => [h.hostId, h.runs])).toEqual([
+      ['host-a', 1],
+      ['host-b', 1],
+    ]);
+    expect(countOf(await topOf(cp, { hostId: 'host-a' }), 110)).toBe(111111n);
+    expect(countOf(await topOf(cp, { hostId: 'host-b' }), 110)).toBe(222222n);
+    expect(countOf(await topOf(cp, {}), 110)).toBe(333333n);
+    const byHost = await topOf(cp, {}, GroupBy.GROUP_BY_HOST);
+    const fleet = BigInt(byHost.total);
+    expect(byHost.rows.map((r) => r.key).sort()).toEqual(['host-a', 'host-b']);
+    expect(byHost.rows.reduce((s, r) => s + BigInt(r.count), 0n)).toBe(fleet);
+    expect(BigInt(hosts.hosts[0].total) + BigInt(hosts.hosts[1].total)).toBe(fleet);
+  });
+
+  it('an agent with a wrong token is told so, retries, and exits non-zero with nothing stored', async () => {
+    const cp = newCp();
+    await cp.start();
+    const { writeFileSync } = await import('node:fs');
+    const bad = `${cp.dir}/bad-token`;
+    writeFileSync(bad, 'definitely-not-the-token');
+    const r = runAgentSync(['--server', cp.address, '--token-file', bad, '-i', '1', '-o', 'csv', '--run-id', 'bad', '--', WORKLOAD, 'getppid', '10']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/wrong token.*status 16.*check --token-file/);
+    expect(r.stderr).toMatch(/snapshot\(s\) were not acked/);
+    const db = cp.db();
+    expect(db.prepare("SELECT COUNT(*) AS n FROM runs WHERE run_id = 'bad'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
