@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkgconf make gcc
   libgrpc-dev libprotobuf-c-dev protobuf-c-compiler
+  fonts-dejavu-core  # text in the PNG plots (resvg renders with system fonts)
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }

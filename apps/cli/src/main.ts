@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { diffCommand } from './commands/diff';
+import { exportCommand } from './commands/export';
 import { hostsCommand, runsCommand } from './commands/hosts';
+import { plotCommand } from './commands/plot';
 import { topCommand } from './commands/top';
 import { CliError } from './errors';
 
@@ -12,13 +15,17 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .addCommand(topCommand())
     .addCommand(hostsCommand())
-    .addCommand(runsCommand());
+    .addCommand(runsCommand())
+    .addCommand(diffCommand())
+    .addCommand(exportCommand())
+    .addCommand(plotCommand());
 }
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   // Subcommands added with addCommand() do not inherit exitOverride: set it on each.
-  for (const cmd of [program, ...program.commands]) cmd.exitOverride();
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const cmd of all(program)) cmd.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;

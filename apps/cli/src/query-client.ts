@@ -1,8 +1,12 @@
 import { ChannelCredentials, Metadata, ServiceError, status } from '@grpc/grpc-js';
 import {
+  DiffRequest,
+  DiffResponse,
   Host,
   QueryServiceClient,
   Run,
+  SeriesRequest,
+  SeriesResponse,
   TopRequest,
   TopResponse,
 } from '@syscall-counter/proto';
@@ -60,6 +64,14 @@ export class QueryClient {
 
   top(req: TopRequest): Promise<TopResponse> {
     return this.call(this.client.top, req);
+  }
+
+  series(req: SeriesRequest): Promise<SeriesResponse> {
+    return this.call(this.client.series, req);
+  }
+
+  diff(req: DiffRequest): Promise<DiffResponse> {
+    return this.call(this.client.diff, req);
   }
 
   close(): void {

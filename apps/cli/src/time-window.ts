@@ -17,3 +17,12 @@ export function formatTime(unixMs: number | string): string {
   const n = Number(unixMs);
   return n > 0 ? new Date(n).toISOString().replace('.000Z', 'Z') : '-';
 }
+
+/** A length of time from a flag ("5s", "1m", "24h"); at least @minMs. */
+export function parseDuration(value: string, flag: string, minMs = 1000): number {
+  const n = /^\d+(\.\d+)?\s*[a-z]+$/i.test(value) ? ms(value as ms.StringValue) : undefined;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < minMs) {
+    throw new CliError(`cannot read '${value}' as ${flag}: use a duration of at least ${minMs / 1000}s, like 10s, 5m or 1h`, 2);
+  }
+  return n;
+}

@@ -1,62 +1,28 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli as run, freePort, startControlPlane, TestControlPlane } from './control-plane';
 
-const ROOT = join(__dirname, '../../..');
-const CLI = join(ROOT, 'apps/cli/dist/main.js');
-const AGENT = join(ROOT, 'agent/syscall-counter-agent');
-const WORKLOAD = join(ROOT, 'agent/.output/workload');
-const TOKEN = 'cli-test-token-0123456789';
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
-function cli(args: string[], cwd = ROOT) {
-  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 60000, cwd, env: { ...process.env, SYSCALL_COUNTER_CONFIG: '/nonexistent' } });
-}
+const cli = (args: string[], cwd?: string) => run(args, { cwd });
 
 describe('syscall-counter against a real control plane', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sc-cli-'));
-  const tokenFile = join(dir, 'token');
+  let cp: TestControlPlane;
   let address = '';
-  let cp: ReturnType<typeof spawn>;
+  let dir = '';
+  let tokenFile = '';
 
   beforeAll(async () => {
-    writeFileSync(tokenFile, TOKEN);
-    address = `127.0.0.1:${await freePort()}`;
-    cp = spawn('node', [join(ROOT, 'apps/control-plane/dist/main.js')], {
-      env: { ...process.env, SC_LISTEN: address, SC_DB_PATH: join(dir, 'db.sqlite'), SC_TOKEN_FILE: tokenFile },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((res) => {
-      let log = '';
-      cp.stdout!.on('data', (d) => {
-        log += d;
-        if (log.includes('"msg":"listening"')) res();
-      });
-    });
+    cp = await startControlPlane();
+    ({ address, dir, tokenFile } = cp);
     for (const [host, n] of [
       ['web-1', 4000],
       ['db-1', 7000],
     ] as const) {
-      const r = spawnSync(AGENT, ['--server', address, '--token-file', tokenFile, '--host-id', host, '--run-id', `run-${host}`, '-i', '1', '--', WORKLOAD, 'getppid', String(n)], { encoding: 'utf8' });
-      expect(r.status).toBe(0);
+      expect(cp.runAgent(host, `run-${host}`, ['getppid', String(n)]).status).toBe(0);
     }
   });
 
-  afterAll(() => {
-    cp.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cp.stop());
 
   const conn = () => ['--server', address, '--token-file', tokenFile];
 

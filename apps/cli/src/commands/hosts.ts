@@ -1,40 +1,48 @@
 import { Command } from 'commander';
-import { QueryClient } from '../query-client';
-import { renderCsv, renderGrid } from '../render/grid';
-import { readToken, resolveSettings } from '../settings';
-import { CliError } from '../errors';
+import { Host, Run } from '@syscall-counter/proto';
+import { renderCsv, renderGrid, Align } from '../render/grid';
 import { formatTime } from '../time-window';
+import { ConnOpts, withClient } from './connection';
 import { Format, useColor, withConnection } from './options';
 
-interface ConnOpts {
-  server?: string;
-  tokenFile?: string;
-  format: Format;
+interface Listing {
+  head: string[];
+  aligns: Align[];
+  rows: string[][];
+  json: unknown;
 }
 
-export function connect(opts: ConnOpts): QueryClient {
-  const settings = resolveSettings(opts);
-  if (!settings.server) {
-    throw new CliError('no control plane: pass --server HOST:PORT (or set SYSCALL_COUNTER_SERVER)', 2);
-  }
-  return new QueryClient(settings.server, readToken(settings.tokenFile));
+export function hostsListing(hosts: Host[]): Listing {
+  return {
+    head: ['HOST', 'HOSTNAME', 'KERNEL', 'ARCH', 'RUNS', 'FIRST SEEN', 'LAST SEEN', 'TOTAL'],
+    aligns: ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right'],
+    rows: hosts.map((h) => [h.hostId, h.hostname, h.kernelRelease, h.arch, String(h.runs), formatTime(h.firstSeenUnixMs), formatTime(h.lastSeenUnixMs), h.total]),
+    json: hosts,
+  };
+}
+
+export function runsListing(runs: Run[]): Listing {
+  return {
+    head: ['RUN', 'HOST', 'SCOPE', 'MAP', 'INTERVAL', 'STARTED', 'LAST SEEN', 'SNAPSHOTS', 'TOTAL', 'DONE'],
+    aligns: ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right', 'right', 'left'],
+    rows: runs.map((r) => [r.runId, r.hostId, r.scope, r.mapMode, `${r.intervalMs / 1000} s`, formatTime(r.startedUnixMs), formatTime(r.lastSeenUnixMs), r.lastSeq, r.total, r.finished ? 'yes' : 'no']),
+    json: runs,
+  };
+}
+
+/** CSV headers are the table's, lower-case with underscores (first_seen, last_seen, ...). */
+export function renderListing(l: Listing, format: Format, color: boolean): string {
+  if (format === 'json') return JSON.stringify(l.json, null, 2) + '\n';
+  if (format === 'csv') return renderCsv(l.head.map((h) => h.toLowerCase().replace(' ', '_')), l.rows);
+  return renderGrid(l.head, l.rows, l.aligns, color) + '\n';
 }
 
 export function hostsCommand(): Command {
   return withConnection(new Command('hosts').description('hosts that have sent data: kernel, arch, runs, first/last seen, totals'))
     .addHelpText('after', '\nExample:\n  $ syscall-counter hosts --server cp:50051 --token-file /etc/syscall-counter/token')
-    .action(async (opts: ConnOpts, cmd: Command) => {
-      const client = connect(opts);
-      try {
-        const hosts = await client.hosts();
-        const head = ['HOST', 'HOSTNAME', 'KERNEL', 'ARCH', 'RUNS', 'FIRST SEEN', 'LAST SEEN', 'TOTAL'];
-        const rows = hosts.map((h) => [h.hostId, h.hostname, h.kernelRelease, h.arch, String(h.runs), formatTime(h.firstSeenUnixMs), formatTime(h.lastSeenUnixMs), h.total]);
-        if (opts.format === 'json') process.stdout.write(JSON.stringify(hosts, null, 2) + '\n');
-        else if (opts.format === 'csv') process.stdout.write(renderCsv(head.map((h) => h.toLowerCase().replace(' ', '_')), rows));
-        else process.stdout.write(renderGrid(head, rows, ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right'], useColor(cmd)) + '\n');
-      } finally {
-        client.close();
-      }
+    .action(async (opts: ConnOpts & { format: Format }, cmd: Command) => {
+      const hosts = await withClient(opts, (c) => c.hosts());
+      process.stdout.write(renderListing(hostsListing(hosts), opts.format, useColor(cmd)));
     });
 }
 
@@ -42,17 +50,8 @@ export function runsCommand(): Command {
   return withConnection(new Command('runs').description('agent runs: host, scope, interval, started/last seen, snapshots, totals'))
     .option('--host <id>', 'only the runs of this host')
     .addHelpText('after', '\nExample:\n  $ syscall-counter runs --server cp:50051 --token-file t --host web-1')
-    .action(async (opts: ConnOpts & { host?: string }, cmd: Command) => {
-      const client = connect(opts);
-      try {
-        const runs = await client.runs(opts.host ?? '');
-        const head = ['RUN', 'HOST', 'SCOPE', 'MAP', 'INTERVAL', 'STARTED', 'LAST SEEN', 'SNAPSHOTS', 'TOTAL', 'DONE'];
-        const rows = runs.map((r) => [r.runId, r.hostId, r.scope, r.mapMode, `${r.intervalMs / 1000} s`, formatTime(r.startedUnixMs), formatTime(r.lastSeenUnixMs), r.lastSeq, r.total, r.finished ? 'yes' : 'no']);
-        if (opts.format === 'json') process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
-        else if (opts.format === 'csv') process.stdout.write(renderCsv(head.map((h) => h.toLowerCase().replace(' ', '_')), rows));
-        else process.stdout.write(renderGrid(head, rows, ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right', 'right', 'left'], useColor(cmd)) + '\n');
-      } finally {
-        client.close();
-      }
+    .action(async (opts: ConnOpts & { format: Format; host?: string }, cmd: Command) => {
+      const runs = await withClient(opts, (c) => c.runs(opts.host ?? ''));
+      process.stdout.write(renderListing(runsListing(runs), opts.format, useColor(cmd)));
     });
 }

@@ -1,34 +1,38 @@
 import { Command, Option } from 'commander';
+import logUpdate from 'log-update';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
 import { Arch, parseArch, syscallName } from '@syscall-counter/syscall-table';
-import { startEmbedded } from '../embedded';
+import { EmbeddedControlPlane, startEmbedded } from '../embedded';
 import { CliError } from '../errors';
-import { streamLocally } from '../local-agent';
+import { startStreaming, StreamingAgent } from '../local-agent';
+import { withTimedProgress } from '../progress';
 import { QueryClient } from '../query-client';
 import { renderCsv } from '../render/grid';
 import { renderGrouped, renderTop, sortRows, TopRow } from '../render/top-table';
 import { readToken, resolveSettings } from '../settings';
-import { formatTime, parseTimePoint } from '../time-window';
+import { formatTime, parseDuration } from '../time-window';
+import { ConnOpts } from './connection';
 import { Format, positiveInt, useColor, withConnection } from './options';
+import { hasScope, ScopeOpts, scopeFrom, withScope } from './scope-options';
 
-interface TopOpts {
+export type By = 'syscall' | 'host' | 'run';
+
+export interface TopOpts extends ConnOpts, ScopeOpts {
   top: number;
   duration: number;
   arch?: string;
-  host?: string;
-  run?: string;
-  since?: string;
-  until?: string;
-  by: 'syscall' | 'host' | 'run';
-  server?: string;
-  tokenFile?: string;
+  by: By;
   format: Format;
+  watch?: boolean;
+  refresh: number;
+  window?: string;
+  frames?: number;
 }
 
-const GROUP: Record<TopOpts['by'], GroupBy> = {
+const GROUP: Record<By, GroupBy> = {
   syscall: GroupBy.GROUP_BY_SYSCALL,
   host: GroupBy.GROUP_BY_HOST,
   run: GroupBy.GROUP_BY_RUN,
@@ -36,16 +40,18 @@ const GROUP: Record<TopOpts['by'], GroupBy> = {
 
 export function topCommand(): Command {
   return withConnection(
-    new Command('top')
-      .description('the busiest system calls: SYSCALL# | NAME | COUNT | RATE/s | %')
-      .option('-n, --top <n>', 'how many rows to show', positiveInt, 15)
-      .option('-d, --duration <sec>', 'without a control plane: seconds to collect on this host', positiveInt, 3)
-      .option('--host <id>', 'only this host')
-      .option('--run <id>', 'only this run')
-      .option('--since <when>', 'from this time: a duration back from now (10m, 24h) or a timestamp')
-      .option('--until <when>', 'up to this time (same forms as --since)')
+    withScope(
+      new Command('top')
+        .description('the busiest system calls: SYSCALL# | NAME | COUNT | RATE/s | %')
+        .option('-n, --top <n>', 'how many rows to show', positiveInt, 15)
+        .option('-d, --duration <sec>', 'without a control plane: seconds to collect on this host', positiveInt, 3),
+    )
       .addOption(new Option('--by <what>', 'group rows by').choices(['syscall', 'host', 'run']).default('syscall'))
-      .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64); default: the hosts’ own'),
+      .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64); default: the hosts’ own')
+      .option('-w, --watch', 'refresh in place like top(1) until Ctrl-C')
+      .option('--refresh <sec>', 'with --watch: seconds between refreshes', positiveInt, 2)
+      .option('--window <duration>', 'with --watch: what each refresh covers (default 5s on this host, 1m with a control plane)')
+      .option('--frames <n>', 'with --watch: stop after this many refreshes', positiveInt),
   )
     .addHelpText(
       'after',
@@ -57,51 +63,112 @@ against it for --duration seconds, and prints the result of a query to it.
 Examples:
   $ syscall-counter top                                   # 3 s on this host, top 15
   $ syscall-counter top -d 10 -n 30                       # 10 s, top 30
+  $ syscall-counter top -w                                # live view of this host
   $ syscall-counter top --server cp:50051 --token-file t  # fleet-wide, all history
   $ syscall-counter top --server cp:50051 --token-file t --host web-1 --since 1h
-  $ syscall-counter top --server cp:50051 --token-file t --by host --since 24h`,
+  $ syscall-counter top --server cp:50051 --token-file t --by host --since 24h
+  $ syscall-counter top --server cp:50051 --token-file t -w --window 5m`,
     )
     .action(async (opts: TopOpts, cmd: Command) => {
       const arch = opts.arch ? parseArch(opts.arch) : undefined;
-      const scope: Scope = {
-        hostId: opts.host ?? '',
-        runId: opts.run ?? '',
-        sinceUnixMs: opts.since ? String(parseTimePoint(opts.since)) : '0',
-        untilUnixMs: opts.until ? String(parseTimePoint(opts.until)) : '0',
-      };
+      const scope = scopeFrom(opts);
       const settings = resolveSettings(opts);
-      let resp: TopResponse;
-      let title: string;
-      if (settings.server) {
-        const client = new QueryClient(settings.server, readToken(settings.tokenFile));
-        try {
-          resp = await client.top({ scope, by: GROUP[opts.by], limit: 0 });
-        } finally {
-          client.close();
-        }
-        title = describeScope(scope, resp);
-      } else {
-        if (opts.host || opts.run || opts.since || opts.until) {
-          throw new CliError('--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)', 2);
-        }
-        const cp = await startEmbedded();
-        const runId = randomUUID();
-        try {
-          if (process.stderr.isTTY) process.stderr.write(`Collecting syscalls on this host for ${opts.duration} s...\n`);
-          await streamLocally({ server: cp.address, tokenFile: cp.tokenFile, runId, seconds: opts.duration });
-          const client = new QueryClient(cp.address, cp.token);
-          try {
-            resp = await client.top({ scope: { ...scope, runId }, by: GROUP[opts.by], limit: 0 });
-          } finally {
-            client.close();
-          }
-        } finally {
-          await cp.stop();
-        }
-        title = `Busiest syscalls on ${hostname()} over ${seconds(resp).toFixed(1)} s (run ${runId.slice(0, 8)}, stored in ${relative(process.cwd(), cp.dbPath) || cp.dbPath})`;
+      const color = useColor(cmd);
+      if (!settings.server && hasScope(opts)) {
+        throw new CliError('--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)', 2);
       }
-      process.stdout.write(render(resp, opts, title, arch, useColor(cmd)));
+      if (opts.watch) return watch(opts, settings.server ? { server: settings.server, token: readToken(settings.tokenFile) } : undefined, arch, color);
+      if (settings.server) {
+        const resp = await queryTop(new QueryClient(settings.server, readToken(settings.tokenFile)), scope, opts.by);
+        process.stdout.write(renderTopResponse(resp, opts, describeScope(scope, resp), arch, color));
+        return;
+      }
+      const cp = await startEmbedded();
+      const runId = randomUUID();
+      let resp: TopResponse;
+      try {
+        const agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, seconds: opts.duration });
+        await withTimedProgress('Collecting syscalls on this host', opts.duration, agent.done);
+        resp = await queryTop(new QueryClient(cp.address, cp.token), { ...scope, runId }, opts.by);
+      } finally {
+        await cp.stop();
+      }
+      const title = `Busiest syscalls on ${hostname()} over ${seconds(resp).toFixed(1)} s (run ${runId.slice(0, 8)}, stored in ${relative(process.cwd(), cp.dbPath) || cp.dbPath})`;
+      process.stdout.write(renderTopResponse(resp, opts, title, arch, color));
     });
+}
+
+/** One Top query; closes the client. */
+export async function queryTop(client: QueryClient, scope: Scope, by: By): Promise<TopResponse> {
+  try {
+    return await client.top({ scope, by: GROUP[by], limit: 0 });
+  } finally {
+    client.close();
+  }
+}
+
+/** Refreshes in place until Ctrl-C (or --frames): against a control plane, or an embedded one fed by a local agent. */
+async function watch(opts: TopOpts, remote: { server: string; token: string } | undefined, arch: Arch | undefined, color: boolean): Promise<void> {
+  let stopped = false;
+  let wake: () => void = () => undefined;
+  const stop = () => {
+    stopped = true;
+    wake();
+  };
+  // on, not once: log-update's signal-exit re-raises the signal if it finds itself the only listener.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const windowMs = parseDuration(opts.window ?? (remote ? '1m' : '5s'), '--window');
+  let cp: EmbeddedControlPlane | undefined;
+  let agent: StreamingAgent | undefined;
+  const runId = randomUUID();
+  const tty = process.stdout.isTTY === true;
+  let agentError: unknown;
+  try {
+    if (!remote) {
+      cp = await startEmbedded();
+      agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId });
+      agent.done.then(
+        () => undefined,
+        (e: unknown) => {
+          agentError = e;
+          stop();
+        },
+      );
+    }
+    const server = remote ?? { server: cp!.address, token: cp!.token };
+    const where = remote ? (opts.run ? `run ${opts.run}` : opts.host ? `host ${opts.host}` : 'fleet-wide') : hostname();
+    for (let frame = 1; !stopped; frame++) {
+      const now = Date.now();
+      const scope: Scope = { ...scopeFrom(opts, now), sinceUnixMs: String(now - windowMs), untilUnixMs: '0', ...(remote ? {} : { runId }) };
+      let resp: TopResponse | undefined;
+      try {
+        resp = await queryTop(new QueryClient(server.server, server.token), scope, opts.by);
+      } catch (e) {
+        // The local agent's run exists once its hello arrived: until then there is nothing to show.
+        if (remote || !(e instanceof CliError && e.message.startsWith('unknown run'))) throw e;
+      }
+      const title = `${where}, last ${windowMs / 1000} s, at ${formatTime(now)} (every ${opts.refresh} s; Ctrl-C quits)`;
+      const text = resp?.rows.length ? renderTopResponse(resp, { ...opts, format: 'table' }, title, arch, color) : `${title}\nwaiting for data...\n`;
+      if (tty) logUpdate(text.trimEnd());
+      else process.stdout.write(text + '\n');
+      if (opts.frames && frame >= opts.frames) break;
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, opts.refresh * 1000);
+      });
+    }
+  } finally {
+    if (tty) logUpdate.done();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    if (agent) {
+      agent.stop();
+      await agent.done.catch(() => undefined);
+    }
+    if (cp) await cp.stop();
+  }
+  if (agentError) throw agentError;
 }
 
 function seconds(resp: TopResponse): number {
@@ -109,7 +176,7 @@ function seconds(resp: TopResponse): number {
   return span > 0 ? span : 0;
 }
 
-function describeScope(scope: Scope, resp: TopResponse): string {
+export function describeScope(scope: Scope, resp: TopResponse): string {
   const what = scope.runId ? `run ${scope.runId}` : scope.hostId ? `host ${scope.hostId}` : 'fleet-wide';
   if (resp.rows.length === 0) {
     const from = scope.sinceUnixMs !== '0' ? formatTime(scope.sinceUnixMs) : 'the beginning';
@@ -119,7 +186,14 @@ function describeScope(scope: Scope, resp: TopResponse): string {
   return `Busiest syscalls, ${what}, ${formatTime(resp.firstUnixMs)} – ${formatTime(resp.lastUnixMs)} (${seconds(resp).toFixed(1)} s)`;
 }
 
-function render(resp: TopResponse, opts: TopOpts, title: string, arch: Arch | undefined, color: boolean): string {
+/** Rows named with the requested table, else the hosts' own (hosts of mixed arches need --arch). */
+export function namedRows(resp: TopResponse, arch: Arch | undefined): { rows: TopRow[]; table: Arch | undefined } {
+  const table = arch ?? (resp.arch ? parseArch(resp.arch) : undefined);
+  const name = (nr: number) => (table ? syscallName(table, nr) : `syscall_${nr}`);
+  return { rows: sortRows(resp.rows.map((r) => ({ nr: r.hasNr ? r.nr : null, name: r.hasNr ? name(r.nr) : 'other', count: BigInt(r.count) }))), table };
+}
+
+export function renderTopResponse(resp: TopResponse, opts: Pick<TopOpts, 'by' | 'format' | 'top'>, title: string, arch: Arch | undefined, color: boolean): string {
   const secs = seconds(resp);
   if (opts.by !== 'syscall') {
     const rows = resp.rows.map((r) => ({ key: r.key, count: BigInt(r.count) }));
@@ -127,10 +201,7 @@ function render(resp: TopResponse, opts: TopOpts, title: string, arch: Arch | un
     if (opts.format === 'json') return JSON.stringify({ by: opts.by, seconds: secs, total: resp.total, rows: rows.map((r) => ({ key: r.key, count: r.count.toString() })) }, null, 2) + '\n';
     return renderGrouped(title, opts.by.toUpperCase(), rows, secs, opts.top, color);
   }
-  // Name with the requested table, else the hosts' own; hosts of mixed arches need --arch.
-  const table = arch ?? (resp.arch ? parseArch(resp.arch) : undefined);
-  const name = (nr: number) => (table ? syscallName(table, nr) : `syscall_${nr}`);
-  const rows: TopRow[] = sortRows(resp.rows.map((r) => ({ nr: r.hasNr ? r.nr : null, name: r.hasNr ? name(r.nr) : 'other', count: BigInt(r.count) })));
+  const { rows, table } = namedRows(resp, arch);
   if (opts.format === 'csv') {
     return renderCsv(['syscall_nr', 'name', 'count'], rows.map((r) => [r.nr === null ? '' : String(r.nr), r.name, r.count.toString()]));
   }

@@ -10,10 +10,11 @@ import { SnapshotRecord } from '../collection/snapshot.entity';
 import { IntervalCount } from '../collection/interval-count.entity';
 import { RunTotal } from '../collection/run-total.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { SnapshotTimeIndex1764100000000 } from './migrations/1764100000000-snapshot-time-index';
 import { SQLITE, SqliteHandle } from './sqlite.token';
 
 export const ENTITIES = [Host, Run, SnapshotRecord, IntervalCount, RunTotal];
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000];
 
 @Global()
 @Module({

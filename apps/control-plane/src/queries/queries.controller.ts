@@ -1,7 +1,10 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type {
-  ListHostsRequest,
+  DiffRequest,
+  DiffResponse,
+  SeriesRequest,
+  SeriesResponse,
   ListHostsResponse,
   ListRunsRequest,
   ListRunsResponse,
@@ -17,7 +20,7 @@ export class QueriesController {
   constructor(private readonly queries: QueriesService) {}
 
   @GrpcMethod('QueryService', 'ListHosts')
-  listHosts(_req: ListHostsRequest): ListHostsResponse {
+  listHosts(): ListHostsResponse {
     return { hosts: this.queries.listHosts() };
   }
 
@@ -29,5 +32,15 @@ export class QueriesController {
   @GrpcMethod('QueryService', 'Top')
   top(req: TopRequest): TopResponse {
     return this.queries.top(req);
+  }
+
+  @GrpcMethod('QueryService', 'Series')
+  series(req: SeriesRequest): SeriesResponse {
+    return this.queries.series(req);
+  }
+
+  @GrpcMethod('QueryService', 'Diff')
+  diff(req: DiffRequest): DiffResponse {
+    return this.queries.diff(req);
   }
 }

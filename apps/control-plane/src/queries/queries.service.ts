@@ -2,10 +2,15 @@ import { status } from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import {
+  DiffRequest,
+  DiffResponse,
+  DiffSide,
   GroupBy,
   Host as HostMsg,
   Run as RunMsg,
   Scope,
+  SeriesRequest,
+  SeriesResponse,
   TopRequest,
   TopResponse,
 } from '@syscall-counter/proto';
@@ -26,11 +31,11 @@ export class QueriesService {
     return this.db.prepare(sql).safeIntegers(true).all(...params) as T[];
   }
 
-  private where(scope: Scope | undefined, alias = 'ic'): Where {
+  private where(scope: Scope | undefined, alias = 'ic', hostAlias = alias): Where {
     const parts: string[] = [];
     const params: Array<string | bigint> = [];
     if (scope?.hostId) {
-      parts.push(`${alias}.host_id = ?`);
+      parts.push(`${hostAlias}.host_id = ?`);
       params.push(scope.hostId);
     }
     if (scope?.runId) {
@@ -112,17 +117,7 @@ export class QueriesService {
       ...w.params,
     );
     const total = rows.reduce((s, r) => s + r.c, 0n);
-    const [span] = this.all<{ first: bigint | null; last: bigint | null }>(
-      `SELECT MIN(r.started_ms) AS first, MAX(ic.time_ms) AS last
-         FROM interval_counts ic JOIN runs r ON r.run_id = ic.run_id ${w.sql}`,
-      ...w.params,
-    );
-    const arches = this.all<{ arch: string }>(
-      `SELECT DISTINCT r.arch FROM runs r WHERE r.run_id IN (SELECT DISTINCT ic.run_id FROM interval_counts ic ${w.sql})`,
-      ...w.params,
-    );
-    const since = BigInt(req.scope?.sinceUnixMs || '0');
-    const first = span?.first ?? 0n;
+    const { first, last, arch } = this.span(req.scope);
     const limited = req.limit > 0 ? rows.slice(0, req.limit) : rows;
     return {
       rows: limited.map((r) =>
@@ -131,9 +126,83 @@ export class QueriesService {
           : { nr: 0, hasNr: false, key: String(r.k), count: String(r.c) },
       ),
       total: String(total),
-      firstUnixMs: String(since > first ? since : first),
-      lastUnixMs: String(span?.last ?? 0n),
-      arch: arches.length === 1 ? arches[0].arch : '',
+      firstUnixMs: String(first),
+      lastUnixMs: String(last),
+      arch,
+    };
+  }
+
+  /**
+   * Time the data of a scope covers, and its arch. Each snapshot's delta covers the time since the
+   * run's previous snapshot (or its start), so the span runs from there to the last snapshot: rates
+   * over a window are then exact, however the window cuts the agents' intervals.
+   */
+  private span(scope: Scope | undefined): { first: bigint; last: bigint; arch: string } {
+    const w = this.where(scope, 's', 'r');
+    const [span] = this.all<{ first: bigint | null; last: bigint | null; arches: string | null; n: bigint }>(
+      `SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.seq < x.seq), r.started_ms)) AS first,
+              MAX(x.last) AS last, COUNT(DISTINCT r.arch) AS n, MIN(r.arch) AS arches
+         FROM (SELECT s.run_id, MIN(s.seq) AS seq, MAX(s.time_ms) AS last
+                 FROM snapshots s JOIN runs r ON r.run_id = s.run_id ${w.sql} GROUP BY s.run_id) x
+         JOIN runs r ON r.run_id = x.run_id`,
+      ...w.params,
+    );
+    return { first: span?.first ?? 0n, last: span?.last ?? 0n, arch: span?.n === 1n ? String(span.arches) : '' };
+  }
+
+  private bySyscall(scope: Scope | undefined): Map<number, bigint> {
+    const w = this.where(scope);
+    const rows = this.all<{ nr: bigint; c: bigint }>(`SELECT ic.nr AS nr, SUM(ic.count) AS c FROM interval_counts ic ${w.sql} GROUP BY ic.nr`, ...w.params);
+    return new Map(rows.map((r) => [Number(r.nr), r.c]));
+  }
+
+  series(req: SeriesRequest): SeriesResponse {
+    this.checkScope(req.scope);
+    const { first, last, arch } = this.span(req.scope);
+    const empty: SeriesResponse = { startUnixMs: String(first), bucketMs: '0', buckets: 0, lines: [], totals: [], arch };
+    if (last === 0n) return empty;
+    const width = last - first;
+    let bucket = BigInt(req.bucketMs || '0');
+    if (bucket === 0n) bucket = ((width / 60n + 999n) / 1000n) * 1000n || 1000n;
+    if (bucket < 1000n) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'bucket must be at least 1 s' });
+    const buckets = Number(width / bucket) + 1;
+    if (buckets > 10000) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `${buckets} buckets is too many: use a bucket of at least ${width / 10000n + 1n} ms` });
+    const w = this.where(req.scope);
+    const rows = this.all<{ nr: bigint; b: bigint; c: bigint }>(
+      `SELECT ic.nr AS nr, MAX((ic.time_ms - ?) / ?, 0) AS b, SUM(ic.count) AS c FROM interval_counts ic ${w.sql} GROUP BY ic.nr, b`,
+      first,
+      bucket,
+      ...w.params,
+    );
+    const perNr = new Map<number, bigint>();
+    const totals = new Array<bigint>(buckets).fill(0n);
+    for (const r of rows) {
+      perNr.set(Number(r.nr), (perNr.get(Number(r.nr)) ?? 0n) + r.c);
+      totals[Number(r.b)] += r.c;
+    }
+    const top = [...perNr.entries()].sort((a, b) => (a[1] === b[1] ? a[0] - b[0] : a[1] < b[1] ? 1 : -1)).slice(0, req.top || 5).map(([nr]) => nr);
+    const lines = top.map((nr) => {
+      const counts = new Array<bigint>(buckets).fill(0n);
+      for (const r of rows) if (Number(r.nr) === nr) counts[Number(r.b)] += r.c;
+      return { nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, counts: counts.map(String) };
+    });
+    return { startUnixMs: String(first), bucketMs: String(bucket), buckets, lines, totals: totals.map(String), arch };
+  }
+
+  diff(req: DiffRequest): DiffResponse {
+    this.checkScope(req.a);
+    this.checkScope(req.b);
+    const side = (scope: Scope | undefined, counts: Map<number, bigint>): DiffSide => {
+      const { first, last, arch } = this.span(scope);
+      return { firstUnixMs: String(first), lastUnixMs: String(last), total: String([...counts.values()].reduce((s, c) => s + c, 0n)), arch };
+    };
+    const a = this.bySyscall(req.a);
+    const b = this.bySyscall(req.b);
+    const nrs = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
+    return {
+      a: side(req.a, a),
+      b: side(req.b, b),
+      rows: nrs.map((nr) => ({ nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, countA: String(a.get(nr) ?? 0n), countB: String(b.get(nr) ?? 0n) })),
     };
   }
 }

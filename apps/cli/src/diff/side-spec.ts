@@ -1,0 +1,30 @@
+import { Scope } from '@syscall-counter/proto';
+import { CliError } from '../errors';
+import { parseTimePoint } from '../time-window';
+
+/**
+ * One side of a diff, as typed on the command line:
+ *   RUN_ID                    a whole run
+ *   HOST@SINCE[..UNTIL]       a window of one host ("web-1@48h..24h", "web-1@2026-11-23T10:00Z..2026-11-23T11:00Z")
+ *   @SINCE[..UNTIL]           a window of the whole fleet
+ * SINCE and UNTIL take the same forms as --since/--until; UNTIL defaults to now.
+ */
+export function parseSide(spec: string, now = Date.now()): { scope: Scope; label: string } {
+  const at = spec.indexOf('@');
+  if (at < 0) {
+    if (!spec) throw new CliError('an empty run id: name a run (see `syscall-counter runs`) or HOST@SINCE..UNTIL', 2);
+    return { scope: { hostId: '', runId: spec, sinceUnixMs: '0', untilUnixMs: '0' }, label: `run ${spec}` };
+  }
+  const host = spec.slice(0, at);
+  const [since, until, extra] = spec.slice(at + 1).split('..');
+  if (!since || extra !== undefined) {
+    throw new CliError(`cannot read '${spec}' as a window: use HOST@SINCE..UNTIL, e.g. web-1@48h..24h`, 2);
+  }
+  const from = parseTimePoint(since, now);
+  const to = until ? parseTimePoint(until, now) : now;
+  if (to <= from) throw new CliError(`the window '${spec}' ends before it starts`, 2);
+  return {
+    scope: { hostId: host, runId: '', sinceUnixMs: String(from), untilUnixMs: String(to) },
+    label: `${host || 'fleet'} ${new Date(from).toISOString()}..${new Date(to).toISOString()}`.replace(/\.000Z/g, 'Z'),
+  };
+}
