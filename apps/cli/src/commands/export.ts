@@ -54,8 +54,9 @@ export function exportCommand(): Command {
     `
 CSV columns (counts are exact decimal integers; JSON carries them as strings):
   top          syscall_nr,name,count          (--by host|run: host,count / run,count)
-  series       bucket_start,bucket_seconds,syscall_nr,name,count,rate_per_s
-               (one row per bucket and syscall, plus name "all" for the bucket's total)
+  series       bucket_end,bucket_seconds,syscall_nr,name,count,rate_per_s
+               (one row per bucket and syscall, plus name "all" for the bucket's total;
+               a bucket holds the calls counted by the snapshots taken in it)
   diff         syscall_nr,name,count_a,count_b,delta_count,rate_a,rate_b,delta_rate,relative_change,status
   hosts        host,hostname,kernel,arch,runs,first_seen,last_seen,total
   runs         run,host,scope,map,interval,started,last_seen,snapshots,total,done

@@ -58,14 +58,16 @@ Examples:
   $ syscall-counter plot series --since 24h --bucket 10m -n 8 --out day.svg`,
   );
   plot.addCommand(
-    withPlotOpts(new Command('bar').description('bar chart of the syscall distribution (busiest first)'), 15).action(async (opts: PlotOpts) => {
+    withPlotOpts(new Command('bar').description('bar chart of the syscall distribution (busiest first)'), 15)
+      .option('--log', 'logarithmic count axis (when one syscall dwarfs the rest)')
+      .action(async (opts: PlotOpts & { log?: boolean }) => {
       outputs(opts.out);
       const scope = scopeFrom(opts);
       const resp = await queryTop(connect(opts), scope, 'syscall');
       const title = describeScope(scope, resp);
       const { rows } = namedRows(resp, opts.arch ? parseArch(opts.arch) : undefined);
       const size = { width: opts.width, height: opts.height };
-      write(opts.out, barChartSvg(title, rows.slice(0, opts.top).map((r) => ({ label: r.name, value: Number(r.count) })), size), size);
+      write(opts.out, barChartSvg(title, rows.slice(0, opts.top).map((r) => ({ label: r.name, value: Number(r.count) })), size, opts.log), size);
     }),
   );
   plot.addCommand(

@@ -48,14 +48,14 @@ export async function fetchSeries(opts: SeriesOpts): Promise<SeriesView> {
   };
 }
 
-export const SERIES_CSV_HEAD = ['bucket_start', 'bucket_seconds', 'syscall_nr', 'name', 'count', 'rate_per_s'];
+export const SERIES_CSV_HEAD = ['bucket_end', 'bucket_seconds', 'syscall_nr', 'name', 'count', 'rate_per_s'];
 
-/** Long format, one row per bucket and syscall, plus the bucket's total as name "all". */
+/** Long format, one row per bucket and syscall, plus the bucket's total as name "all"; a bucket is named by its end. */
 export function seriesRows(v: SeriesView): string[][] {
   const secs = v.bucketMs / 1000;
   const rows: string[][] = [];
   v.totals.forEach((total, i) => {
-    const at = formatTime(v.start + i * v.bucketMs);
+    const at = formatTime(v.start + (i + 1) * v.bucketMs);
     for (const l of v.lines) rows.push([at, String(secs), l.nr === null ? '' : String(l.nr), l.name, l.counts[i].toString(), (Number(l.counts[i]) / secs).toFixed(3)]);
     rows.push([at, String(secs), '', 'all', total.toString(), (Number(total) / secs).toFixed(3)]);
   });
@@ -73,7 +73,7 @@ export function seriesJson(v: SeriesView): string {
         start: formatTime(v.start),
         bucketSeconds: v.bucketMs / 1000,
         buckets: v.totals.map((t, i) => ({
-          start: formatTime(v.start + i * v.bucketMs),
+          end: formatTime(v.start + (i + 1) * v.bucketMs),
           total: t.toString(),
           syscalls: v.lines.map((l) => ({ nr: l.nr, name: l.name, count: l.counts[i].toString() })),
         })),

@@ -29,13 +29,13 @@ function renderSvg(option: echarts.EChartsCoreOption, size: Size): string {
   }
 }
 
-export function barChartSvg(title: string, bars: Bar[], size: Size): string {
+export function barChartSvg(title: string, bars: Bar[], size: Size, log = false): string {
   const rows = [...bars].reverse(); // ECharts draws the first category at the bottom
   return renderSvg(
     {
       title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
-      grid: { left: 110, right: 70, top: 40, bottom: 30 },
-      xAxis: { type: 'value', name: 'calls', axisLabel: { formatter: (v: number) => compact(v) } },
+      grid: { left: 30, right: 70, top: 40, bottom: 40, containLabel: true },
+      xAxis: { type: log ? 'log' : 'value', name: log ? 'calls (log scale)' : 'calls', nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: (v: number) => compact(v) } },
       yAxis: { type: 'category', data: rows.map((b) => b.label) },
       series: [{ type: 'bar', data: rows.map((b) => b.value), label: { show: true, position: 'right', formatter: (p: { value: number }) => compact(p.value) } }],
     },
@@ -48,7 +48,7 @@ export function seriesChartSvg(title: string, lines: Line[], size: Size): string
     {
       title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
       legend: { bottom: 0 },
-      grid: { left: 70, right: 30, top: 40, bottom: 60 },
+      grid: { left: 20, right: 40, top: 40, bottom: 40, containLabel: true },
       xAxis: { type: 'time' },
       yAxis: { type: 'value', name: 'calls/s', axisLabel: { formatter: (v: number) => compact(v) } },
       series: lines.map((l) => ({ type: 'line', name: l.label, showSymbol: false, data: l.points })),

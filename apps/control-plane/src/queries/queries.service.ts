@@ -165,11 +165,12 @@ export class QueriesService {
     let bucket = BigInt(req.bucketMs || '0');
     if (bucket === 0n) bucket = ((width / 60n + 999n) / 1000n) * 1000n || 1000n;
     if (bucket < 1000n) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'bucket must be at least 1 s' });
-    const buckets = Number(width / bucket) + 1;
+    // Bucket i holds the snapshots taken in (start + i*bucket, start + (i+1)*bucket]: the calls of the time before each.
+    const buckets = width > 0n ? Number((width - 1n) / bucket) + 1 : 1;
     if (buckets > 10000) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `${buckets} buckets is too many: use a bucket of at least ${width / 10000n + 1n} ms` });
     const w = this.where(req.scope);
     const rows = this.all<{ nr: bigint; b: bigint; c: bigint }>(
-      `SELECT ic.nr AS nr, MAX((ic.time_ms - ?) / ?, 0) AS b, SUM(ic.count) AS c FROM interval_counts ic ${w.sql} GROUP BY ic.nr, b`,
+      `SELECT ic.nr AS nr, MAX((ic.time_ms - ? - 1) / ?, 0) AS b, SUM(ic.count) AS c FROM interval_counts ic ${w.sql} GROUP BY ic.nr, b`,
       first,
       bucket,
       ...w.params,
