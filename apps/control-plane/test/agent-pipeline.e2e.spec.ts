@@ -23,7 +23,9 @@ function countOf(resp: TopResponse, nr: number): bigint {
 function assertNoDuplicates(cp: ControlPlane, runId: string): void {
   const db = cp.db();
   const rows = db.prepare('SELECT seq FROM snapshots WHERE run_id = ? ORDER BY seq').all(runId) as Array<{ seq: number }>;
-  const deltas = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT seq || \':\' || nr) AS d FROM interval_counts WHERE run_id = ?').get(runId) as { n: number; d: number };
+  const deltas = db
+    .prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT s.seq || ':' || d.nr) AS d FROM deltas d JOIN snapshots s ON s.snap_key = d.snap_key WHERE s.run_id = ?")
+    .get(runId) as { n: number; d: number };
   db.close();
   expect(new Set(rows.map((r) => r.seq)).size).toBe(rows.length);
   expect(deltas.n).toBe(deltas.d);

@@ -16,6 +16,9 @@ export interface OpenedRun {
 
 export type IngestOutcome = 'stored' | 'duplicate';
 
+/** Rollup granularity of hourly_counts. */
+export const HOUR_MS = 3_600_000n;
+
 @Injectable()
 export class CollectionService {
   private readonly logger = new Logger(CollectionService.name);
@@ -34,8 +37,11 @@ export class CollectionService {
       putTotal: prepare(
         'INSERT INTO run_totals (run_id, nr, count) VALUES (?, ?, ?) ON CONFLICT (run_id, nr) DO UPDATE SET count = excluded.count',
       ),
-      putDelta: prepare('INSERT INTO interval_counts (run_id, seq, nr, host_id, time_ms, count) VALUES (?, ?, ?, ?, ?, ?)'),
-      putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, time_ms, total) VALUES (?, ?, ?, ?)'),
+      putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, host_id, time_ms, total) VALUES (?, ?, ?, ?, ?)'),
+      putDelta: prepare('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
+      addHourly: prepare(
+        'INSERT INTO hourly_counts (hour_ms, host_id, nr, count) VALUES (?, ?, ?, ?) ON CONFLICT (hour_ms, host_id, nr) DO UPDATE SET count = count + excluded.count',
+      ),
       advanceRun: prepare('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ? WHERE run_id = ?'),
       touchHost: prepare('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
     };
@@ -99,15 +105,21 @@ export class CollectionService {
       }
     }
     const timeMs = BigInt(snap.timeUnixMs) || BigInt(nowMs);
+    const hourMs = timeMs - (timeMs % HOUR_MS);
+    const deltas: Array<[number, bigint, bigint]> = [];
     let total = 0n;
     for (const [nr, now] of cumulative) {
       const delta = now - (previous.get(nr) ?? 0n);
       if (delta === 0n) continue;
       total += delta;
-      this.stmt.putDelta.run(run.runId, seq, nr, run.hostId, timeMs, delta);
+      deltas.push([nr, delta, now]);
+    }
+    const snapKey = this.stmt.putSnapshot.run(run.runId, seq, run.hostId, timeMs, total).lastInsertRowid;
+    for (const [nr, delta, now] of deltas) {
+      this.stmt.putDelta.run(snapKey, nr, delta);
+      this.stmt.addHourly.run(hourMs, run.hostId, nr, delta);
       this.stmt.putTotal.run(run.runId, nr, now);
     }
-    this.stmt.putSnapshot.run(run.runId, seq, timeMs, total);
     this.stmt.advanceRun.run(seq, BigInt(nowMs), snap.final ? 1n : 0n, run.runId);
     this.stmt.touchHost.run(BigInt(nowMs), run.hostId);
     return 'stored';

@@ -7,14 +7,16 @@ import { DataSource } from 'typeorm';
 import { Host } from '../hosts/host.entity';
 import { Run } from '../runs/run.entity';
 import { SnapshotRecord } from '../collection/snapshot.entity';
-import { IntervalCount } from '../collection/interval-count.entity';
+import { Delta } from '../collection/delta.entity';
+import { HourlyCount } from '../collection/hourly-count.entity';
 import { RunTotal } from '../collection/run-total.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { SnapshotTimeIndex1764100000000 } from './migrations/1764100000000-snapshot-time-index';
+import { CompactDeltasHourlyRollups1764200000000 } from './migrations/1764200000000-compact-deltas-hourly-rollups';
 import { SQLITE, SqliteHandle } from './sqlite.token';
 
-export const ENTITIES = [Host, Run, SnapshotRecord, IntervalCount, RunTotal];
-export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000];
+export const ENTITIES = [Host, Run, SnapshotRecord, Delta, HourlyCount, RunTotal];
+export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000, CompactDeltasHourlyRollups1764200000000];
 
 @Global()
 @Module({

@@ -17,40 +17,44 @@ import {
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { OTHER_NR } from '../collection/snapshot-validation';
 
-interface Where {
-  sql: string;
-  params: Array<string | bigint>;
+type Key = 'syscall' | 'host' | 'run';
+
+const KEY_OF: Partial<Record<GroupBy, Key>> = {
+  [GroupBy.GROUP_BY_UNSPECIFIED]: 'syscall',
+  [GroupBy.GROUP_BY_SYSCALL]: 'syscall',
+  [GroupBy.GROUP_BY_HOST]: 'host',
+  [GroupBy.GROUP_BY_RUN]: 'run',
+};
+
+const HOUR = 3_600_000n;
+const NEVER = 1n << 62n;
+
+/** A scope with its window resolved: [since, until) in unix ms, unbounded sides as 0 and NEVER. */
+interface Window {
+  hostId: string;
+  runId: string;
+  since: bigint;
+  until: bigint;
+  bounded: boolean;
 }
 
-/** History queries: plain SQL over the delta table, 64-bit sums kept as BigInt and sent as strings. */
+function windowOf(scope: Scope | undefined): Window {
+  const since = BigInt(scope?.sinceUnixMs || '0');
+  const until = BigInt(scope?.untilUnixMs || '0');
+  return { hostId: scope?.hostId ?? '', runId: scope?.runId ?? '', since, until: until > 0n ? until : NEVER, bounded: since > 0n || until > 0n };
+}
+
+/**
+ * History queries, answered from the cheapest exact source: a whole run from its totals;
+ * whole hours from the hourly rollups; the rest (partial hours, single runs, series)
+ * from the per-interval deltas. 64-bit sums stay BigInt and leave as strings.
+ */
 @Injectable()
 export class QueriesService {
   constructor(@Inject(SQLITE) private readonly db: SqliteHandle) {}
 
   private all<T>(sql: string, ...params: unknown[]): T[] {
     return this.db.prepare(sql).safeIntegers(true).all(...params) as T[];
-  }
-
-  private where(scope: Scope | undefined, alias = 'ic', hostAlias = alias): Where {
-    const parts: string[] = [];
-    const params: Array<string | bigint> = [];
-    if (scope?.hostId) {
-      parts.push(`${hostAlias}.host_id = ?`);
-      params.push(scope.hostId);
-    }
-    if (scope?.runId) {
-      parts.push(`${alias}.run_id = ?`);
-      params.push(scope.runId);
-    }
-    if (scope && BigInt(scope.sinceUnixMs || '0') > 0n) {
-      parts.push(`${alias}.time_ms >= ?`);
-      params.push(BigInt(scope.sinceUnixMs));
-    }
-    if (scope && BigInt(scope.untilUnixMs || '0') > 0n) {
-      parts.push(`${alias}.time_ms < ?`);
-      params.push(BigInt(scope.untilUnixMs));
-    }
-    return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
   }
 
   private checkScope(scope: Scope | undefined): void {
@@ -105,25 +109,19 @@ export class QueriesService {
   }
 
   top(req: TopRequest): TopResponse {
+    const key = KEY_OF[req.by];
+    if (!key) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `cannot group by ${req.by}` });
     this.checkScope(req.scope);
-    const w = this.where(req.scope);
-    const by = req.by === GroupBy.GROUP_BY_UNSPECIFIED ? GroupBy.GROUP_BY_SYSCALL : req.by;
-    const key = by === GroupBy.GROUP_BY_HOST ? 'ic.host_id' : by === GroupBy.GROUP_BY_RUN ? 'ic.run_id' : 'ic.nr';
-    if (![GroupBy.GROUP_BY_SYSCALL, GroupBy.GROUP_BY_HOST, GroupBy.GROUP_BY_RUN].includes(by)) {
-      throw new RpcException({ code: status.INVALID_ARGUMENT, message: `cannot group by ${by}` });
-    }
-    const rows = this.all<{ k: bigint | string; c: bigint }>(
-      `SELECT ${key} AS k, SUM(ic.count) AS c FROM interval_counts ic ${w.sql} GROUP BY ${key} ORDER BY c DESC, k`,
-      ...w.params,
-    );
-    const total = rows.reduce((s, r) => s + r.c, 0n);
+    const counts = this.counts(windowOf(req.scope), key);
+    const rows = [...counts.entries()].sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? 1 : -1));
+    const total = rows.reduce((s, [, c]) => s + c, 0n);
     const { first, last, arch } = this.span(req.scope);
     const limited = req.limit > 0 ? rows.slice(0, req.limit) : rows;
     return {
-      rows: limited.map((r) =>
-        by === GroupBy.GROUP_BY_SYSCALL
-          ? { nr: Number(r.k) === OTHER_NR ? 0 : Number(r.k), hasNr: Number(r.k) !== OTHER_NR, key: '', count: String(r.c) }
-          : { nr: 0, hasNr: false, key: String(r.k), count: String(r.c) },
+      rows: limited.map(([k, c]) =>
+        key === 'syscall'
+          ? { nr: Number(k) === OTHER_NR ? 0 : Number(k), hasNr: Number(k) !== OTHER_NR, key: '', count: String(c) }
+          : { nr: 0, hasNr: false, key: String(k), count: String(c) },
       ),
       total: String(total),
       firstUnixMs: String(first),
@@ -132,28 +130,85 @@ export class QueriesService {
     };
   }
 
+  /** Sums per syscall, host or run over a window; exact whichever source answers. */
+  private counts(w: Window, key: Key): Map<number | string, bigint> {
+    const out = new Map<number | string, bigint>();
+    const add = (rows: Array<{ k: bigint | string; c: bigint }>) => {
+      for (const r of rows) {
+        const k = typeof r.k === 'bigint' ? Number(r.k) : r.k;
+        out.set(k, (out.get(k) ?? 0n) + r.c);
+      }
+    };
+    if (w.runId && !w.bounded) {
+      const k = key === 'syscall' ? 't.nr' : key === 'host' ? 'r.host_id' : 't.run_id';
+      add(this.all(`SELECT ${k} AS k, SUM(t.count) AS c FROM run_totals t JOIN runs r ON r.run_id = t.run_id WHERE t.run_id = ? GROUP BY k`, w.runId));
+      return out;
+    }
+    // Whole hours inside the window come from the rollups, when the rollups can answer.
+    const h0 = ((w.since + HOUR - 1n) / HOUR) * HOUR;
+    const h1 = w.until === NEVER ? NEVER : (w.until / HOUR) * HOUR;
+    if (w.runId || key === 'run' || h0 >= h1) {
+      add(this.fromDeltas(w, key, w.since, w.until));
+      return out;
+    }
+    const k = key === 'syscall' ? 'nr' : 'host_id';
+    add(
+      this.all(
+        `SELECT ${k} AS k, SUM(count) AS c FROM hourly_counts WHERE hour_ms >= ? AND hour_ms < ? ${w.hostId ? 'AND host_id = ?' : ''} GROUP BY k`,
+        h0,
+        h1,
+        ...(w.hostId ? [w.hostId] : []),
+      ),
+    );
+    if (w.since < h0) add(this.fromDeltas(w, key, w.since, h0));
+    if (h1 < w.until) add(this.fromDeltas(w, key, h1, w.until));
+    return out;
+  }
+
+  private fromDeltas(w: Window, key: Key, since: bigint, until: bigint): Array<{ k: bigint | string; c: bigint }> {
+    const k = key === 'syscall' ? 'd.nr' : key === 'host' ? 's.host_id' : 's.run_id';
+    const { sql, params } = this.snapshotFilter(w, since, until);
+    return this.all(`SELECT ${k} AS k, SUM(d.count) AS c FROM snapshots s JOIN deltas d ON d.snap_key = s.snap_key WHERE ${sql} GROUP BY k`, ...params);
+  }
+
+  private snapshotFilter(w: Window, since: bigint, until: bigint): { sql: string; params: Array<string | bigint> } {
+    const parts = ['s.time_ms >= ?', 's.time_ms < ?'];
+    const params: Array<string | bigint> = [since, until];
+    if (w.hostId) {
+      parts.push('s.host_id = ?');
+      params.push(w.hostId);
+    }
+    if (w.runId) {
+      parts.push('s.run_id = ?');
+      params.push(w.runId);
+    }
+    return { sql: parts.join(' AND '), params };
+  }
+
   /**
    * Time the data of a scope covers, and its arch. Each snapshot's delta covers the time since the
    * run's previous snapshot (or its start), so the span runs from there to the last snapshot: rates
-   * over a window are then exact, however the window cuts the agents' intervals.
+   * over a window are then exact, however the window cuts the agents' intervals. Index seeks per run.
    */
   private span(scope: Scope | undefined): { first: bigint; last: bigint; arch: string } {
-    const w = this.where(scope, 's', 'r');
-    const [span] = this.all<{ first: bigint | null; last: bigint | null; arches: string | null; n: bigint }>(
-      `SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.seq < x.seq), r.started_ms)) AS first,
-              MAX(x.last) AS last, COUNT(DISTINCT r.arch) AS n, MIN(r.arch) AS arches
-         FROM (SELECT s.run_id, MIN(s.seq) AS seq, MAX(s.time_ms) AS last
-                 FROM snapshots s JOIN runs r ON r.run_id = s.run_id ${w.sql} GROUP BY s.run_id) x
-         JOIN runs r ON r.run_id = x.run_id`,
-      ...w.params,
+    const w = windowOf(scope);
+    const filter = [w.hostId ? 'r.host_id = ?' : '', w.runId ? 'r.run_id = ?' : ''].filter(Boolean);
+    const [span] = this.all<{ first: bigint | null; last: bigint | null; arch: string | null; n: bigint }>(
+      `SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t), x.started_ms)) AS first,
+              MAX(x.last_t) AS last, COUNT(DISTINCT x.arch) AS n, MIN(x.arch) AS arch
+         FROM (SELECT r.run_id, r.started_ms, r.arch,
+                      (SELECT MIN(s.time_ms) FROM snapshots s WHERE s.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?) AS first_t,
+                      (SELECT MAX(s.time_ms) FROM snapshots s WHERE s.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?) AS last_t
+                 FROM runs r ${filter.length ? `WHERE ${filter.join(' AND ')}` : ''}) x
+        WHERE x.first_t IS NOT NULL`,
+      w.since,
+      w.until,
+      w.since,
+      w.until,
+      ...(w.hostId ? [w.hostId] : []),
+      ...(w.runId ? [w.runId] : []),
     );
-    return { first: span?.first ?? 0n, last: span?.last ?? 0n, arch: span?.n === 1n ? String(span.arches) : '' };
-  }
-
-  private bySyscall(scope: Scope | undefined): Map<number, bigint> {
-    const w = this.where(scope);
-    const rows = this.all<{ nr: bigint; c: bigint }>(`SELECT ic.nr AS nr, SUM(ic.count) AS c FROM interval_counts ic ${w.sql} GROUP BY ic.nr`, ...w.params);
-    return new Map(rows.map((r) => [Number(r.nr), r.c]));
+    return { first: span?.first ?? 0n, last: span?.last ?? 0n, arch: span?.n === 1n ? String(span.arch) : '' };
   }
 
   series(req: SeriesRequest): SeriesResponse {
@@ -168,12 +223,14 @@ export class QueriesService {
     // Bucket i holds the snapshots taken in (start + i*bucket, start + (i+1)*bucket]: the calls of the time before each.
     const buckets = width > 0n ? Number((width - 1n) / bucket) + 1 : 1;
     if (buckets > 10000) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `${buckets} buckets is too many: use a bucket of at least ${width / 10000n + 1n} ms` });
-    const w = this.where(req.scope);
+    const w = windowOf(req.scope);
+    const { sql, params } = this.snapshotFilter(w, w.since, w.until);
     const rows = this.all<{ nr: bigint; b: bigint; c: bigint }>(
-      `SELECT ic.nr AS nr, MAX((ic.time_ms - ? - 1) / ?, 0) AS b, SUM(ic.count) AS c FROM interval_counts ic ${w.sql} GROUP BY ic.nr, b`,
+      `SELECT d.nr AS nr, MAX((s.time_ms - ? - 1) / ?, 0) AS b, SUM(d.count) AS c
+         FROM snapshots s JOIN deltas d ON d.snap_key = s.snap_key WHERE ${sql} GROUP BY d.nr, b`,
       first,
       bucket,
-      ...w.params,
+      ...params,
     );
     const perNr = new Map<number, bigint>();
     const totals = new Array<bigint>(buckets).fill(0n);
@@ -193,17 +250,18 @@ export class QueriesService {
   diff(req: DiffRequest): DiffResponse {
     this.checkScope(req.a);
     this.checkScope(req.b);
-    const side = (scope: Scope | undefined, counts: Map<number, bigint>): DiffSide => {
+    const side = (scope: Scope | undefined): { side: DiffSide; counts: Map<number | string, bigint> } => {
+      const counts = this.counts(windowOf(scope), 'syscall');
       const { first, last, arch } = this.span(scope);
-      return { firstUnixMs: String(first), lastUnixMs: String(last), total: String([...counts.values()].reduce((s, c) => s + c, 0n)), arch };
+      return { side: { firstUnixMs: String(first), lastUnixMs: String(last), total: String([...counts.values()].reduce((s, c) => s + c, 0n)), arch }, counts };
     };
-    const a = this.bySyscall(req.a);
-    const b = this.bySyscall(req.b);
-    const nrs = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
+    const a = side(req.a);
+    const b = side(req.b);
+    const nrs = [...new Set([...a.counts.keys(), ...b.counts.keys()])].map(Number).sort((x, y) => x - y);
     return {
-      a: side(req.a, a),
-      b: side(req.b, b),
-      rows: nrs.map((nr) => ({ nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, countA: String(a.get(nr) ?? 0n), countB: String(b.get(nr) ?? 0n) })),
+      a: a.side,
+      b: b.side,
+      rows: nrs.map((nr) => ({ nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, countA: String(a.counts.get(nr) ?? 0n), countB: String(b.counts.get(nr) ?? 0n) })),
     };
   }
 }

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Query latency over a realistic history: H hosts × D hours at 10 s intervals, 60 growing
+// syscalls per snapshot, written through the real ingest path (gRPC streams into the real
+// control plane), then timed through the real QueryService.
+//
+//   node tools/bench/query-latency.mjs [--hosts 20] [--hours 1,24] [--reps 15] [--write]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { updateSection } from './benchmarks-md.mjs';
+import { dbBytes, grpc, metadata, percentile, proto, simAgent, startControlPlane } from './sim-agent.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    hosts: { type: 'string', default: '20' },
+    hours: { type: 'string', default: '1,24' },
+    reps: { type: 'string', default: '15' },
+    write: { type: 'boolean', default: false },
+  },
+});
+const HOSTS = Number(args.hosts);
+const LEVELS = args.hours.split(',').map(Number);
+const REPS = Number(args.reps);
+const INTERVAL = 10_000;
+const HOUR = 3_600_000;
+
+function query(client, method, req) {
+  return new Promise((res, rej) => client[method](req, metadata(), (e, r) => (e ? rej(e) : res(r))));
+}
+
+async function time(client, method, req) {
+  const ms = [];
+  let resp;
+  for (let i = 0; i < REPS; i++) {
+    const t = process.hrtime.bigint();
+    resp = await query(client, method, req);
+    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99), resp };
+}
+
+const results = [];
+for (const hours of LEVELS) {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-query-'));
+  const cp = await startControlPlane(dir);
+  try {
+    const perHost = (hours * HOUR) / INTERVAL;
+    const end = Date.now();
+    const start = end - hours * HOUR;
+    const t0 = Date.now();
+    await Promise.all(
+      Array.from({ length: HOSTS }, (_, h) =>
+        simAgent({ listen: cp.listen, hostId: `host-${String(h).padStart(2, '0')}`, runId: `run-${h}`, startedMs: start, clock: (seq) => start + seq * INTERVAL, more: (seq) => seq < perHost }),
+      ),
+    );
+    const genSeconds = (Date.now() - t0) / 1000;
+    const client = new proto.QueryServiceClient(cp.listen, grpc.credentials.createInsecure());
+    const scope = (extra = {}) => ({ hostId: '', runId: '', sinceUnixMs: String(start), untilUnixMs: String(end + 1), ...extra });
+    const mid = start + Math.floor(hours / 2) * HOUR;
+    const lastHour = { sinceUnixMs: String(end - HOUR), untilUnixMs: String(end + 1) };
+    const cases = [
+      ['top, fleet-wide, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
+      ['top, one host, whole history', 'top', { scope: scope({ hostId: 'host-03' }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
+      ['top --by host, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_HOST, limit: 0 }],
+      ['top, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
+      hours >= 2
+        ? ['diff of two hours, one host', 'diff', { a: scope({ hostId: 'host-03', sinceUnixMs: String(mid - HOUR), untilUnixMs: String(mid) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(mid), untilUnixMs: String(mid + HOUR) }) }]
+        : ['diff of two half hours, one host', 'diff', { a: scope({ hostId: 'host-03', untilUnixMs: String(start + HOUR / 2) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(start + HOUR / 2) }) }],
+    ];
+    for (const [name, method, req] of cases) {
+      const r = await time(client, method, req);
+      results.push({ hours, name, p50: r.p50, p99: r.p99 });
+      console.log(`${String(hours).padStart(4)} h  ${name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`);
+    }
+    client.close();
+    const snaps = HOSTS * perHost;
+    results.push({ hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes: dbBytes(cp.db) });
+    console.log(`${String(hours).padStart(4)} h  history: ${snaps} snapshots, ${snaps * 60} delta rows, written in ${genSeconds.toFixed(0)} s, DB ${(dbBytes(cp.db) / 2 ** 20).toFixed(0)} MiB`);
+  } finally {
+    await cp.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const names = [...new Set(results.filter((r) => !r.meta).map((r) => r.name.replace('two half hours', 'two hours')))];
+const cell = (h, n) => {
+  const r = results.find((x) => x.hours === h && !x.meta && x.name.replace('two half hours', 'two hours') === n);
+  return r ? `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)}` : '-';
+};
+const body = `
+${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 delta rows per
+snapshot), written through the real ingest path; each query ${REPS} times through the
+real gRPC QueryService on loopback. Cells are p50 / p99 in ms. (For 1 h of history the
+"two hours" diff compares two half hours.)
+
+| query | ${LEVELS.map((h) => `${h} h of history`).join(' | ')} |
+|---|${LEVELS.map(() => '---:').join('|')}|
+${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(h, n)).join(' | ')} |`).join('\n')}
+| *history: snapshots / delta rows / DB size* | ${LEVELS.map((h) => {
+  const m = results.find((x) => x.hours === h && x.meta);
+  return `${m.snaps.toLocaleString('en')} / ${m.rows.toLocaleString('en')} / ${(m.bytes / 2 ** 20).toFixed(0)} MiB`;
+}).join(' | ')} |
+`;
+if (args.write) {
+  updateSection('query', {
+    title: 'Query latency',
+    command: `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS} --write`,
+    machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
+    body,
+  });
+  console.log('BENCHMARKS.md updated');
+} else console.log(body);

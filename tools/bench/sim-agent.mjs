@@ -1,0 +1,118 @@
+// Pieces the control-plane benchmarks share: a real control plane on a free port with a
+// fresh SQLite file, and simulated agents speaking the real proto over real gRPC.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(join(ROOT, 'package.json'));
+export const grpc = require('@grpc/grpc-js');
+export const proto = require(join(ROOT, 'proto/dist'));
+export const TOKEN = 'bench-token-0123456789abcdef';
+
+export function metadata() {
+  const md = new grpc.Metadata();
+  md.set('authorization', `Bearer ${TOKEN}`);
+  return md;
+}
+
+const freePort = () =>
+  new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+
+export async function startControlPlane(dir, db = join(dir, 'bench.db')) {
+  const listen = `127.0.0.1:${await freePort()}`;
+  writeFileSync(join(dir, 'token'), TOKEN);
+  const proc = spawn(process.execPath, [join(ROOT, 'apps/control-plane/dist/main.js')], {
+    env: { ...process.env, SC_LISTEN: listen, SC_DB_PATH: db, SC_TOKEN_FILE: join(dir, 'token') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((res) => {
+    let log = '';
+    const onData = (d) => {
+      log += d;
+      if (log.includes('"msg":"listening"')) {
+        proc.stdout.off('data', onData);
+        proc.stdout.resume();
+        res();
+      }
+    };
+    proc.stdout.on('data', onData);
+  });
+  const stop = () => new Promise((r) => (proc.exitCode !== null ? r() : (proc.on('close', r), proc.kill('SIGTERM'))));
+  return { proc, listen, db, stop };
+}
+
+/** User+system CPU seconds and RSS bytes of a process. */
+export function procStat(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+  return { cpu: (Number(f[11]) + Number(f[12])) / 100, rss };
+}
+
+export const dbBytes = (path) => ['', '-wal'].reduce((s, ext) => s + (existsSync(path + ext) ? statSync(path + ext).size : 0), 0);
+
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+}
+
+/**
+ * One simulated agent: a hello, then cumulative snapshots of @nsys syscalls that all grow,
+ * each sent when the previous is acked (closed loop), until @more(seq) says stop.
+ * @clock(seq) gives each snapshot's time (real time, or synthetic history).
+ */
+export function simAgent({ listen, hostId, runId, nsys = 60, startedMs = Date.now(), clock = () => Date.now(), more, onAck = () => {} }) {
+  return new Promise((resolvePromise, reject) => {
+    const client = new proto.CollectorServiceClient(listen, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+    const call = client.collect(metadata());
+    const counts = Array.from({ length: nsys }, () => 0);
+    let seq = 0;
+    let sentAt = 0n;
+    const send = () => {
+      seq++;
+      for (let i = 0; i < nsys; i++) counts[i] += 1 + ((i * 7919 + seq * 104729) % 500);
+      sentAt = process.hrtime.bigint();
+      call.write({
+        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false },
+      });
+    };
+    call.on('data', (msg) => {
+      if (msg.welcome) return send();
+      if (msg.ack) {
+        onAck(Number(process.hrtime.bigint() - sentAt) / 1e6);
+        if (more(seq)) send();
+        else call.end();
+      }
+    });
+    call.on('error', reject);
+    call.on('end', () => {
+      client.close();
+      resolvePromise(seq);
+    });
+    call.write({
+      hello: {
+        hostId,
+        hostname: hostId,
+        kernelRelease: release(),
+        arch: 'x86_64',
+        bootId: 'bench',
+        agentVersion: 'bench',
+        mapMode: 'percpu',
+        intervalMs: 10000,
+        runId,
+        runStartedUnixMs: String(startedMs),
+        scope: 'all processes',
+      },
+    });
+  });
+}
