@@ -2,8 +2,12 @@
 // Probe cost per syscall: a getppid storm with no tracer, with an empty
 // raw_tracepoint program (the floor), and with the agent in each map mode.
 // Configurations are interleaved within each repetition; medians are reported.
-// Usage: node tools/bench/probe-cost.mjs [--reps 5] [--calls 3000000] [--write]
+// With --peers, also bpftrace, bcc's syscount (default and -P) and strace -c -f (on
+// CALLS/30 calls: it is that slow), each checked against the known call count.
+// Usage: node tools/bench/probe-cost.mjs [--reps 5] [--calls 3000000] [--peers] [--write]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { cpus, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,31 +26,73 @@ const opt = (name, def) => {
 const REPS = opt('--reps', 5);
 const CALLS = opt('--calls', 3_000_000);
 const WRITE = args.includes('--write');
+const PEERS = args.includes('--peers');
+const STRACE_CALLS = Math.max(1000, Math.floor(CALLS / 30));
 const NCPU = cpus().length;
 
 execFileSync('cc', ['-O2', '-pthread', join(here, 'getppid_storm.c'), '-o', STORM]);
 
+const agent = (map) => ({
+  cmd: AGENT,
+  args: ['--map', map, '-o', 'csv'],
+  ready: /Tracing syscalls/,
+  count: (out) => Number(/^110,getppid,(\d+)$/m.exec(out)?.[1] ?? 0),
+});
 const CONFIGS = [
-  { name: 'no tracer (baseline)', agent: null },
-  { name: 'empty raw_tracepoint program (floor)', agent: ['--map', 'empty'] },
-  { name: 'agent --map percpu (default)', agent: ['--map', 'percpu'] },
-  { name: 'agent --map hash', agent: ['--map', 'hash'] },
-  { name: 'agent --map percpu-hash', agent: ['--map', 'percpu-hash'] },
+  { name: 'no tracer (baseline)', tracer: null },
+  { name: 'empty raw_tracepoint program (floor)', tracer: { ...agent('empty'), count: null } },
+  { name: 'agent --map percpu (default)', tracer: agent('percpu') },
+  { name: 'agent --map hash', tracer: agent('hash') },
+  { name: 'agent --map percpu-hash', tracer: agent('percpu-hash') },
 ];
+if (PEERS) {
+  const bccSource = execFileSync('bash', [join(here, 'peers-setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const bcc = { ...process.env, BCC_KERNEL_SOURCE: bccSource, PYTHONUNBUFFERED: '1' };
+  CONFIGS.push(
+    {
+      name: "bpftrace tracepoint:raw_syscalls:sys_enter { @[args->id] = count(); }",
+      tracer: { cmd: 'bpftrace', args: ['-e', 'tracepoint:raw_syscalls:sys_enter { @[args->id] = count(); }'], ready: /Attaching/, count: (out) => Number(/@\[110\]: (\d+)/.exec(out)?.[1] ?? 0) },
+    },
+    { name: 'syscount-bpfcc', tracer: { cmd: 'syscount-bpfcc', args: [], env: bcc, ready: /Tracing syscalls/, count: (out) => Number(/^getppid\s+(\d+)/m.exec(out)?.[1] ?? 0) } },
+    {
+      name: 'syscount-bpfcc -P (per process; all its syscalls)',
+      tracer: { cmd: 'syscount-bpfcc', args: ['-P'], env: bcc, ready: /Tracing syscalls/, count: (out) => Number(/^\s*\d+\s+getppid_storm\s+(\d+)/m.exec(out)?.[1] ?? 0) },
+    },
+    { name: `strace -c -f (${STRACE_CALLS.toLocaleString('en')} calls per thread)`, strace: true },
+  );
+}
 
-function startAgent(extra) {
-  const proc = spawn(AGENT, [...extra, '-o', 'csv'], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startTracer(t) {
+  const proc = spawn(t.cmd, t.args, { stdio: ['ignore', 'pipe', 'pipe'], env: t.env ?? process.env });
   let out = '';
-  proc.stdout.on('data', (d) => (out += d));
+  let err = '';
+  let started = false;
   const done = new Promise((r) => proc.on('close', (code) => r({ code, out })));
   return new Promise((resolveStart, reject) => {
-    let err = '';
-    proc.stderr.on('data', (d) => {
-      err += d;
-      if (err.includes('Tracing syscalls')) resolveStart({ proc, done });
-    });
-    proc.on('close', () => reject(new Error(`agent failed: ${err}`)));
+    const check = () => {
+      if (!started && t.ready.test(out + err)) {
+        started = true;
+        // Tools print "attached" just before the probes are live: give them a moment.
+        setTimeout(() => resolveStart({ proc, done }), 300);
+      }
+    };
+    proc.stdout.on('data', (d) => ((out += d), check()));
+    proc.stderr.on('data', (d) => ((err += d), check()));
+    proc.on('close', () => started || reject(new Error(`${t.cmd} failed: ${err}`)));
   });
+}
+
+/** strace runs the storm itself; its summary goes to a file. */
+function underStrace(threads) {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-strace-'));
+  try {
+    const r = spawnSync('strace', ['-f', '-c', '-o', join(dir, 'summary'), STORM, String(STRACE_CALLS), String(threads)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    const summary = readFileSync(join(dir, 'summary'), 'utf8');
+    return { ns: Number(r.stdout.trim()), counted: Number(/\s(\d+)\s+(?:\d+\s+)?getppid$/m.exec(summary)?.[1] ?? 0) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function storm(threads) {
@@ -68,16 +114,21 @@ for (let rep = 0; rep < REPS; rep++) {
     for (const c of CONFIGS) {
       const key = `${threads}|${c.name}`;
       results[key] ??= { ns: [], counted: [] };
-      if (!c.agent) {
+      if (c.strace) {
+        const r = underStrace(threads);
+        results[key].ns.push(r.ns);
+        results[key].counted.push(r.counted);
+        continue;
+      }
+      if (!c.tracer) {
         results[key].ns.push(storm(threads));
         continue;
       }
-      const { proc, done } = await startAgent(c.agent);
+      const { proc, done } = await startTracer(c.tracer);
       results[key].ns.push(storm(threads));
       proc.kill('SIGINT');
       const { out } = await done;
-      const row = out.split('\n').find((l) => l.startsWith('110,getppid,'));
-      results[key].counted.push(row ? Number(row.split(',')[2]) : 0);
+      if (c.tracer.count) results[key].counted.push(c.tracer.count(out));
     }
   }
   process.stderr.write(`rep ${rep + 1}/${REPS} done\n`);
@@ -94,11 +145,12 @@ for (const threads of threadSets) {
     const r = results[`${threads}|${c.name}`];
     const med = median(r.ns);
     const added = med - base;
-    const expected = CALLS * threads;
-    const counted = r.counted.length ? (r.counted.every((x) => x >= expected) ? `yes (${Math.min(...r.counted).toLocaleString('en')} min)` : `NO (${Math.min(...r.counted)})`) : '–';
-    const countCol = c.agent && c.agent[1] === 'empty' ? '– (counts nothing)' : counted;
+    const expected = (c.strace ? STRACE_CALLS : CALLS) * threads;
+    const counted = r.counted.length ? (r.counted.every((x) => x >= expected) ? `yes (${Math.min(...r.counted).toLocaleString('en')} min)` : `NO (${Math.min(...r.counted).toLocaleString('en')} min)`) : '–';
+    const traced = c.tracer || c.strace;
+    const countCol = c.tracer && !c.tracer.count ? '– (counts nothing)' : counted;
     lines.push(
-      `| ${c.name} | ${med.toFixed(1)} (${Math.min(...r.ns).toFixed(1)}–${Math.max(...r.ns).toFixed(1)}) | ${c.agent ? added.toFixed(1) : '–'} | ${c.agent ? (added / floor).toFixed(2) : '–'} | ${countCol} |`,
+      `| ${c.name} | ${med.toFixed(1)} (${Math.min(...r.ns).toFixed(1)}–${Math.max(...r.ns).toFixed(1)}) | ${traced ? added.toFixed(1) : '–'} | ${traced ? (added / floor).toFixed(2) : '–'} | ${countCol} |`,
     );
   }
   lines.push('');
@@ -108,7 +160,7 @@ console.log(table);
 if (WRITE) {
   updateSection('probe-cost', {
     title: '1. Probe cost per syscall',
-    command: `node tools/bench/probe-cost.mjs --reps ${REPS} --calls ${CALLS} --write`,
+    command: `node tools/bench/probe-cost.mjs --reps ${REPS} --calls ${CALLS}${PEERS ? ' --peers' : ''} --write`,
     machine: `${NCPU} CPUs (${cpus()[0].model}), Linux ${release()}`,
     body: table,
   });
