@@ -61,7 +61,11 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	skel->rodata->targ_tgid = opts->targ_tgid;
 	skel->rodata->follow_tracked = opts->follow;
 
-	switch (opts->mode) {
+	switch (opts->per_process ? -1 : (int)opts->mode) {
+	case -1:
+		count_prog = skel->progs.count_per_process;
+		c->per_process = true;
+		break;
 	case MAP_PERCPU:
 		count_prog = skel->progs.count_percpu;
 		counts_map = skel->maps.counts_percpu;
@@ -87,6 +91,14 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	bpf_program__set_autoload(skel->progs.count_percpu_hash,
 				  count_prog == skel->progs.count_percpu_hash);
 	bpf_program__set_autoload(skel->progs.count_empty, count_prog == skel->progs.count_empty);
+	bpf_program__set_autoload(skel->progs.count_per_process, c->per_process);
+	bpf_map__set_autocreate(skel->maps.proc_counts, c->per_process);
+	bpf_map__set_autocreate(skel->maps.proc_comms, c->per_process);
+	bpf_map__set_autocreate(skel->maps.unattributed, c->per_process);
+	if (c->per_process && opts->proc_entries) {
+		bpf_map__set_max_entries(skel->maps.proc_counts, opts->proc_entries);
+		bpf_map__set_max_entries(skel->maps.proc_comms, opts->proc_entries);
+	}
 	bpf_program__set_autoload(skel->progs.follow_fork, opts->follow);
 	bpf_program__set_autoload(skel->progs.forget_exit, opts->follow);
 	bpf_map__set_autocreate(skel->maps.counts_percpu, counts_map == skel->maps.counts_percpu);
@@ -106,6 +118,13 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	if (!c->keys || !c->values)
 		return -ENOMEM;
 	c->counts_fd = counts_map ? bpf_map__fd(counts_map) : -1;
+	if (c->per_process) {
+		err = procs_init(&c->procs, bpf_map__fd(skel->maps.proc_counts), bpf_map__fd(skel->maps.proc_comms),
+				 bpf_map__fd(skel->maps.unattributed), c->ncpus,
+				 bpf_map__max_entries(skel->maps.proc_counts));
+		if (err)
+			return err;
+	}
 	c->prog_fd = bpf_program__fd(count_prog);
 	if (opts->no_attach)
 		return 0;
@@ -170,6 +189,13 @@ int collector_read(struct collector *c, struct snapshot *snap)
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
+	if (c->per_process) {
+		struct proc_counts rows;
+
+		err = collector_read_procs(c, &rows, snap);
+		procs_counts_free(&rows);
+		return err;
+	}
 	if (c->counts_fd < 0)
 		return 0;
 	/* One bpf() call per snapshot instead of one per slot. */
@@ -187,7 +213,20 @@ int collector_read(struct collector *c, struct snapshot *snap)
 	return 0;
 }
 
-int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *recursion_misses)
+int collector_read_procs(struct collector *c, struct proc_counts *out, struct snapshot *snap)
+{
+	if (!c->per_process)
+		return -EINVAL;
+	return procs_read(&c->procs, out, snap->slots);
+}
+
+size_t collector_proc_capacity(struct collector *c)
+{
+	return bpf_map__max_entries(c->skel->maps.proc_counts);
+}
+
+int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *comm_full,
+		     __u64 *recursion_misses)
 {
 	int fd = bpf_map__fd(c->skel->maps.health);
 	__u64 sums[NR_HEALTH] = {};
@@ -202,6 +241,7 @@ int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_ful
 	}
 	*insert_failed = sums[HEALTH_INSERT_FAILED];
 	*track_full = sums[HEALTH_TRACK_FULL];
+	*comm_full = sums[HEALTH_COMM_FULL];
 	/* Recursion misses are runs the kernel skipped: counts lost if non-zero. */
 	if (bpf_obj_get_info_by_fd(c->prog_fd, &info, &info_len))
 		return -errno;
@@ -214,6 +254,7 @@ void collector_close(struct collector *c)
 	for (int i = 0; i < c->nr_links; i++)
 		bpf_link__destroy(c->links[i]);
 	syscall_counter_bpf__destroy(c->skel);
+	procs_free(&c->procs);
 	free(c->keys);
 	free(c->values);
 	memset(c, 0, sizeof(*c));

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <linux/types.h>
 #include "syscall_counter.h"
+#include "procs.h"
 
 struct syscall_counter_bpf;
 struct bpf_link;
@@ -16,6 +17,8 @@ struct collector_opts {
 	bool follow;		/* count only tracked processes and their descendants */
 	bool verbose;
 	bool no_attach;		/* load only: for BPF_PROG_TEST_RUN */
+	bool per_process;	/* count per (process, syscall); replaces the map mode */
+	__u32 proc_entries;	/* bound of the per-process map (0: PROC_ENTRIES_DEFAULT) */
 };
 
 struct collector {
@@ -29,6 +32,8 @@ struct collector {
 	int ncpus;
 	__u32 *keys;
 	__u64 *values;
+	bool per_process;
+	struct procs procs;
 };
 
 /* Cumulative counts since the program was attached, one per slot. */
@@ -39,8 +44,13 @@ struct snapshot {
 int collector_open(struct collector *c, const struct collector_opts *opts);
 int collector_track(struct collector *c, pid_t tgid);
 int collector_read(struct collector *c, struct snapshot *snap);
+/* Per-process mode: every (process, syscall) count, and the totals they add up to. */
+int collector_read_procs(struct collector *c, struct proc_counts *out, struct snapshot *snap);
+/* Entries the per-process map can hold. */
+size_t collector_proc_capacity(struct collector *c);
 /* Counts that could not be recorded exactly; all zero in a healthy run. */
-int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *recursion_misses);
+int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *comm_full,
+		     __u64 *recursion_misses);
 void collector_close(struct collector *c);
 
 const char *map_mode_name(enum map_mode mode);

@@ -65,7 +65,7 @@ static int sorted_rows(const __u64 *slots, struct row *rows, __u64 *total)
 	return n;
 }
 
-static void json_string(FILE *f, const char *s)
+void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {

@@ -23,6 +23,8 @@ const char *slot_name(int slot, char *buf, size_t len);
 /* The syscall number shown for @slot; SLOT_OTHER has none. */
 int slot_nr(int slot);
 void print_report(FILE *f, enum output_format fmt, const struct report *r, int first);
+/* @s as a JSON string literal. */
+void json_string(FILE *f, const char *s);
 void print_list(FILE *f);
 
 #endif /* __OUTPUT_H */

@@ -32,6 +32,37 @@ struct {
 	__type(value, u64);
 } counts_percpu_hash SEC(".maps");
 
+/*
+ * Per-process mode. Bounded by --proc-entries (set before load). A count whose
+ * (process, syscall) entry cannot be created lands in "unattributed" under its
+ * syscall, so per-process counts plus unattributed always equal the total.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PROC_ENTRIES_DEFAULT);
+	__type(key, struct proc_key);
+	__type(value, u64);
+} proc_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} unattributed SEC(".maps");
+
+/* The name of each counted process, recorded when it gets a new entry (so after exec too). */
+struct comm {
+	char name[COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PROC_ENTRIES_DEFAULT);
+	__type(key, u32);
+	__type(value, struct comm);
+} proc_comms SEC(".maps");
+
 /* Thread-group ids of the command started with "-- CMD" and its descendants. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -145,6 +176,40 @@ int count_percpu_hash(struct bpf_raw_tracepoint_args *ctx)
 		(*v)++;
 	else
 		health_inc(HEALTH_INSERT_FAILED);
+	return 0;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int count_per_process(struct bpf_raw_tracepoint_args *ctx)
+{
+	static const u64 zero;
+	struct proc_key key;
+	struct comm comm;
+	u64 *v;
+	long err;
+
+	if (!wanted())
+		return 0;
+	key.tgid = bpf_get_current_pid_tgid() >> 32;
+	key.slot = id_to_slot(ctx->args[1]);
+	v = bpf_map_lookup_elem(&proc_counts, &key);
+	if (!v) {
+		err = bpf_map_update_elem(&proc_counts, &key, &zero, BPF_NOEXIST);
+		if (!err || err == -EEXIST)
+			v = bpf_map_lookup_elem(&proc_counts, &key);
+		if (!err) {
+			bpf_get_current_comm(comm.name, sizeof(comm.name));
+			if (bpf_map_update_elem(&proc_comms, &key.tgid, &comm, BPF_ANY))
+				health_inc(HEALTH_COMM_FULL);
+		}
+	}
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+	} else {
+		v = bpf_map_lookup_elem(&unattributed, &key.slot);
+		if (v)
+			(*v)++;
+	}
 	return 0;
 }
 

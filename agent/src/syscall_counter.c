@@ -19,6 +19,7 @@
 #include "collector.h"
 #include "child.h"
 #include "output.h"
+#include "proc_output.h"
 #include "stream.h"
 #include "host_facts.h"
 #include "syscall_table.h"
@@ -33,6 +34,7 @@ enum {
 	OPT_HOST_ID,
 	OPT_RUN_ID,
 	OPT_BUFFER,
+	OPT_PROC_ENTRIES,
 };
 
 /* With a control plane, snapshots go every 10 s unless -i says otherwise: fine
@@ -57,6 +59,9 @@ static struct env {
 	const char *host_id;
 	const char *run_id;
 	long buffer;
+	bool per_process;
+	bool map_given;
+	long proc_entries;
 } env = {
 	.buffer = 3600,
 	.top = 15,
@@ -79,6 +84,9 @@ static const char argp_program_doc[] =
 "    syscall-counter-agent -- ls -l      # run 'ls -l', count it and its children\n"
 "    syscall-counter-agent -o csv -d 2   # every non-zero syscall as CSV\n"
 "    syscall-counter-agent --map hash    # use the shared-hash map strategy\n"
+"    syscall-counter-agent -P -d 5       # 5 seconds, by process (pid, comm, count)\n"
+"    syscall-counter-agent -P -o csv -- make -j2\n"
+"                                        # every (process, syscall) count of a build\n"
 "    syscall-counter-agent -l            # list the syscalls known for this arch\n"
 "    syscall-counter-agent --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
 "                                        # stream to a control plane, a snapshot every 10 s\n";
@@ -89,6 +97,8 @@ static const struct argp_option opts[] = {
 	{ "top", 'T', "N", 0, "Show the N busiest syscalls in the table (default 15)", 0 },
 	{ "pid", 'p', "PID", 0, "Count only process PID", 0 },
 	{ "map", OPT_MAP, "MODE", 0, "Map strategy: percpu (default), hash, percpu-hash, empty (counts nothing: benchmark floor)", 0 },
+	{ "per-process", 'P', NULL, 0, "Count per process: PID | COMM | COUNT; CSV/JSON list every (process, syscall) count. With -i, cumulative", 0 },
+	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0, "With -P: bound of the per-process map (default 65536); counts beyond it are reported as unattributed", 0 },
 	{ "output", 'o', "FMT", 0, "Output format: table (default), csv, json", 0 },
 	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
@@ -132,7 +142,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'p':
 		env.pid = parse_long(arg, 1, INT_MAX, state, "pid");
 		break;
+	case 'P':
+		env.per_process = true;
+		break;
+	case OPT_PROC_ENTRIES:
+		env.proc_entries = parse_long(arg, 1, 1 << 24, state, "proc-entries");
+		break;
 	case OPT_MAP:
+		env.map_given = true;
 		if (map_mode_parse(arg, &env.mode))
 			argp_error(state, "invalid map mode '%s': expected percpu, hash, percpu-hash or empty", arg);
 		break;
@@ -176,6 +193,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (env.cmd && env.pid)
 			argp_error(state, "-p and a command are exclusive");
+		if (env.per_process && env.map_given)
+			argp_error(state, "-P counts in maps of its own: drop --map");
+		if (env.per_process && env.server)
+			argp_error(state, "per-process counts are not streamed to a control plane yet: drop -P or --server");
+		if (env.proc_entries && !env.per_process)
+			argp_error(state, "--proc-entries goes with -P");
 		if ((env.token_file || env.tls_ca || env.host_id || env.run_id) && !env.server)
 			argp_error(state, "--token-file, --tls-ca, --host-id and --run-id go with --server");
 		break;
@@ -252,6 +275,23 @@ static void explain_load_error(int err)
 	else
 		fprintf(stderr, "syscall-counter-agent: cannot load the BPF program: %s (rerun with -v for the "
 			"verifier log)\n", strerror(-err));
+}
+
+/* The per-process report of what is counted so far; non-zero on a read error. */
+static int report_procs(struct collector *coll, struct report *rep, int first)
+{
+	static struct snapshot totals;
+	struct proc_counts pc;
+	int err = collector_read_procs(coll, &pc, &totals);
+
+	if (err) {
+		fprintf(stderr, "syscall-counter-agent: cannot read the per-process counts: %s\n", strerror(-err));
+		return err;
+	}
+	rep->slots = totals.slots;
+	print_proc_report(stdout, env.format, rep, &pc, collector_proc_capacity(coll));
+	procs_counts_free(&pc);
+	return 0;
 }
 
 static void build_scope(char *buf, size_t len)
@@ -358,6 +398,8 @@ int main(int argc, char **argv)
 	copts.targ_tgid = env.pid;
 	copts.follow = env.cmd != NULL;
 	copts.verbose = env.verbose;
+	copts.per_process = env.per_process;
+	copts.proc_entries = env.proc_entries;
 	err = collector_open(&coll, &copts);
 	if (err) {
 		explain_load_error(err);
@@ -416,6 +458,13 @@ int main(int argc, char **argv)
 				break;
 			if (stream) {
 				stream_push(stream, &snap, now_wall_ms(), false);
+			} else if (env.per_process) {
+				format_clock(clock_buf, sizeof(clock_buf));
+				rep.time = clock_buf;
+				rep.seconds = now - start;
+				if (report_procs(&coll, &rep, first))
+					break;
+				first = 0;
 			} else {
 				for (int s = 0; s < NR_SLOTS; s++)
 					delta.slots[s] = snap.slots[s] - prev.slots[s];
@@ -471,19 +520,28 @@ stop:
 		exit_code = 1;
 		goto cleanup;
 	}
-	if (!env.interval || stream) {
+	/* Per-process reports are cumulative, so the last one (at exit) is the whole run. */
+	if (!env.interval || stream || env.per_process) {
 		rep.time = NULL;
 		rep.seconds = now_mono() - start;
 		rep.slots = snap.slots;
-		print_report(stdout, env.format, &rep, 1);
+		if (env.per_process) {
+			if (report_procs(&coll, &rep, 1))
+				exit_code = 1;
+		} else {
+			print_report(stdout, env.format, &rep, 1);
+		}
 	}
 	{
-		__u64 insert_failed = 0, track_full = 0, misses = 0;
+		__u64 insert_failed = 0, track_full = 0, comm_full = 0, misses = 0;
 
-		if (!collector_health(&coll, &insert_failed, &track_full, &misses) &&
+		if (!collector_health(&coll, &insert_failed, &track_full, &comm_full, &misses) &&
 		    (insert_failed || track_full || misses))
 			fprintf(stderr, "syscall-counter-agent: warning: counts may be short: %llu failed inserts, "
 				"%llu untracked forks, %llu skipped program runs\n", insert_failed, track_full, misses);
+		if (comm_full)
+			fprintf(stderr, "syscall-counter-agent: warning: %llu process names were not recorded (shown as ?)\n",
+				comm_full);
 	}
 	if (stream && stream_unacked(stream)) {
 		fprintf(stderr, "syscall-counter-agent: %zu snapshot(s) were not acked by %s before exit\n",

@@ -18,6 +18,15 @@
 /* Upper bound of processes followed in "-- CMD" mode. */
 #define MAX_TRACKED	32768
 
+/* Per-process mode (-P): counts keyed by (thread group, slot). */
+#define PROC_ENTRIES_DEFAULT	65536
+#define COMM_LEN		16
+
+struct proc_key {
+	__u32 tgid;
+	__u32 slot;
+};
+
 enum map_mode {
 	MAP_PERCPU = 0,		/* per-CPU array indexed by slot */
 	MAP_HASH,		/* shared hash, BPF_NOEXIST insert + atomic add */
@@ -29,6 +38,7 @@ enum map_mode {
 enum health {
 	HEALTH_INSERT_FAILED = 0,	/* hash insert failed with other than -EEXIST */
 	HEALTH_TRACK_FULL,		/* a followed fork could not be recorded */
+	HEALTH_COMM_FULL,		/* a process name could not be recorded (the count was) */
 	NR_HEALTH,
 };
 

@@ -25,7 +25,7 @@ fi
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/syscall-counter/bcc-headers
 if [[ ! -e $cache/include/linux/kconfig.h ]]; then
   # The newest amd64 headers Debian has; bcc's syscount only needs generic definitions.
-  flavour=$(apt-cache search --names-only '^linux-headers-[0-9.-]+-amd64$' | awk '{print $1}' | sort -V | tail -1)
+  flavour=$(apt-cache search --names-only '^linux-headers-[0-9]+\.[0-9]+\.[0-9]+-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -1)
   version=${flavour#linux-headers-}
   version=${version%-amd64}
   log "unpacking $flavour for bcc into $cache"

@@ -56,7 +56,8 @@ if (PEERS) {
     { name: 'syscount-bpfcc', tracer: { cmd: 'syscount-bpfcc', args: [], env: bcc, ready: /Tracing syscalls/, count: (out) => Number(/^getppid\s+(\d+)/m.exec(out)?.[1] ?? 0) } },
     {
       name: 'syscount-bpfcc -P (per process; all its syscalls)',
-      tracer: { cmd: 'syscount-bpfcc', args: ['-P'], env: bcc, ready: /Tracing syscalls/, count: (out) => Number(/^\s*\d+\s+getppid_storm\s+(\d+)/m.exec(out)?.[1] ?? 0) },
+      // By pid: syscount resolves names when it prints, after the storm has exited ("[unknown]").
+      tracer: { cmd: 'syscount-bpfcc', args: ['-P'], env: bcc, ready: /Tracing syscalls/, count: (out, pid) => Number(new RegExp(`^${pid}\\s+\\S+\\s+(\\d+)$`, 'm').exec(out)?.[1] ?? 0) },
     },
     { name: `strace -c -f (${STRACE_CALLS.toLocaleString('en')} calls per thread)`, strace: true },
   );
@@ -89,15 +90,19 @@ function underStrace(threads) {
     const r = spawnSync('strace', ['-f', '-c', '-o', join(dir, 'summary'), STORM, String(STRACE_CALLS), String(threads)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
     const summary = readFileSync(join(dir, 'summary'), 'utf8');
-    return { ns: Number(r.stdout.trim()), counted: Number(/\s(\d+)\s+(?:\d+\s+)?getppid$/m.exec(summary)?.[1] ?? 0) };
+    // % time, seconds, usecs/call, calls, [errors,] syscall
+    const cols = summary.split('\n').map((l) => l.trim().split(/\s+/)).find((c) => c.at(-1) === 'getppid');
+    return { ns: Number(r.stdout.trim()), counted: Number(cols?.[3] ?? 0) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+let lastStormPid = 0;
 function storm(threads) {
   const r = spawnSync(STORM, [String(CALLS), String(threads)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
+  lastStormPid = r.pid;
   return Number(r.stdout.trim());
 }
 
@@ -128,7 +133,7 @@ for (let rep = 0; rep < REPS; rep++) {
       results[key].ns.push(storm(threads));
       proc.kill('SIGINT');
       const { out } = await done;
-      if (c.tracer.count) results[key].counted.push(c.tracer.count(out));
+      if (c.tracer.count) results[key].counted.push(c.tracer.count(out, lastStormPid));
     }
   }
   process.stderr.write(`rep ${rep + 1}/${REPS} done\n`);

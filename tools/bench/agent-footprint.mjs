@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// The agent's own footprint: RSS, private memory and CPU time over a window, standalone
+// and streaming to a real control plane at the default 10 s interval, on an idle host
+// and with 1,000 / 10,000 extra live processes making syscalls.
+//
+//   node tools/bench/agent-footprint.mjs [--seconds 60] [--procs 1000,10000] [--write]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { updateSection } from './benchmarks-md.mjs';
+import { procStat, ROOT, startControlPlane } from './sim-agent.mjs';
+
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '60' }, procs: { type: 'string', default: '1000,10000' }, write: { type: 'boolean', default: false } },
+});
+const SECONDS = Number(args.seconds);
+const AGENT = join(ROOT, 'agent/syscall-counter-agent');
+const MANY = join(ROOT, 'agent/.output/many_procs');
+execFileSync('cc', ['-O2', join(ROOT, 'tools/bench/many_procs.c'), '-o', MANY]);
+
+const privateKiB = (pid) => {
+  const t = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return ['Private_Clean', 'Private_Dirty'].reduce((s, k) => s + Number(new RegExp(`${k}:\\s+(\\d+)`).exec(t)[1]), 0);
+};
+
+function startAgent(argv) {
+  const proc = spawn(AGENT, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((res, rej) => {
+    let err = '';
+    proc.stderr.on('data', (d) => {
+      err += d;
+      if (/Tracing syscalls|connected|streaming/i.test(err)) res(proc);
+    });
+    setTimeout(() => res(proc), 3000); // streaming mode may log nothing: measure anyway
+    proc.on('close', (code) => rej(new Error(`agent exited ${code}: ${err}`)));
+  });
+}
+
+async function measure(label, argv, extraProcs) {
+  let many;
+  if (extraProcs) {
+    many = spawn(MANY, [String(extraProcs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((r) => many.stdout.once('data', r));
+  }
+  const agent = await startAgent(argv);
+  await new Promise((r) => setTimeout(r, 1000)); // past start-up (BPF load, first connect)
+  const a = procStat(agent.pid);
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const b = procStat(agent.pid);
+  const wall = (Date.now() - t0) / 1000;
+  const row = { label, procs: extraProcs, cpuPct: ((b.cpu - a.cpu) / wall) * 100, rssMiB: b.rss / 2 ** 20, privMiB: privateKiB(agent.pid) / 1024 };
+  agent.kill('SIGTERM');
+  await new Promise((r) => agent.on('close', r));
+  if (many) {
+    many.kill('SIGKILL');
+    await new Promise((r) => many.on('close', r));
+  }
+  console.log(`${label.padEnd(44)} +${String(extraProcs).padStart(5)} procs: CPU ${row.cpuPct.toFixed(3)}% of one core, RSS ${row.rssMiB.toFixed(1)} MiB, private ${row.privMiB.toFixed(1)} MiB`);
+  return row;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sc-footprint-'));
+const cp = await startControlPlane(dir);
+const rows = [];
+try {
+  const stream = ['--server', cp.listen, '--token-file', join(dir, 'token')];
+  rows.push(await measure('standalone (counts, prints at exit)', [], 0));
+  rows.push(await measure('streaming to a control plane, -i 10 (default)', stream, 0));
+  for (const n of args.procs.split(',').filter(Boolean).map(Number)) rows.push(await measure('streaming to a control plane, -i 10 (default)', stream, n));
+  rows.push(await measure('streaming to a control plane, -i 1', [...stream, '-i', '1'], 0));
+} finally {
+  await cp.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const body = `
+The agent process only (the BPF program's cost is paid by the callers and shown in
+table 1). CPU is user+system time over ${SECONDS} s of wall time after start-up; "private"
+is Private_Clean+Private_Dirty from smaps_rollup (what the agent costs the host beyond
+shared libraries). Extra processes each call getppid and sleep 1 s in a loop. The agent
+counts per host, so its maps and work do not grow with the number of processes.
+
+| agent | extra live processes | CPU % of one core | RSS MiB | private MiB |
+|---|---:|---:|---:|---:|
+${rows.map((r) => `| ${r.label} | ${r.procs.toLocaleString('en')} | ${r.cpuPct.toFixed(3)} | ${r.rssMiB.toFixed(1)} | ${r.privMiB.toFixed(1)} |`).join('\n')}
+`;
+if (args.write) {
+  updateSection('footprint', {
+    title: '2. Agent footprint',
+    command: `node tools/bench/agent-footprint.mjs --seconds ${SECONDS} --procs ${args.procs} --write`,
+    machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}`,
+    body,
+  });
+  console.log('BENCHMARKS.md updated');
+} else console.log(body);
