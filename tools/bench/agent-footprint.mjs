@@ -71,6 +71,8 @@ try {
   rows.push(await measure('streaming to a control plane, -i 10 (default)', stream, 0));
   for (const n of args.procs.split(',').filter(Boolean).map(Number)) rows.push(await measure('streaming to a control plane, -i 10 (default)', stream, n));
   rows.push(await measure('streaming to a control plane, -i 1', [...stream, '-i', '1'], 0));
+  // Per-process mode is not streamed yet: standalone, reading (and draining) every 10 s.
+  for (const n of [0, ...args.procs.split(',').filter(Boolean).map(Number)]) rows.push(await measure('-P per process, -i 10, output to /dev/null', ['-P', '-i', '10'], n));
 } finally {
   await cp.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -81,7 +83,9 @@ The agent process only (the BPF program's cost is paid by the callers and shown 
 table 1). CPU is user+system time over ${SECONDS} s of wall time after start-up; "private"
 is Private_Clean+Private_Dirty from smaps_rollup (what the agent costs the host beyond
 shared libraries). Extra processes each call getppid and sleep 1 s in a loop. The agent
-counts per host, so its maps and work do not grow with the number of processes.
+counts per host, so its maps and work do not grow with the number of processes; in
+per-process mode (-P) each read walks the per-process map and drains the processes
+that exited.
 
 | agent | extra live processes | CPU % of one core | RSS MiB | private MiB |
 |---|---:|---:|---:|---:|

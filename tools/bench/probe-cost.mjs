@@ -44,6 +44,10 @@ const CONFIGS = [
   { name: 'agent --map percpu (default)', tracer: agent('percpu') },
   { name: 'agent --map hash', tracer: agent('hash') },
   { name: 'agent --map percpu-hash', tracer: agent('percpu-hash') },
+  {
+    name: 'agent -P (per process)',
+    tracer: { cmd: AGENT, args: ['-P', '-o', 'csv'], ready: /Tracing syscalls/, count: (out, pid) => Number(new RegExp(`^${pid},[^,]*,110,getppid,(\\d+)$`, 'm').exec(out)?.[1] ?? 0) },
+  },
 ];
 if (PEERS) {
   const bccSource = execFileSync('bash', [join(here, 'peers-setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();

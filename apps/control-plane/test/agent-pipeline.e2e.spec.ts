@@ -104,6 +104,28 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     assertNoDuplicates(cp, 'late');
   });
 
+  it('a buffer that overflows while the control plane is away keeps the latest cumulative snapshot: totals stay exact', async () => {
+    const cp = newCp();
+    const port = await freePort();
+    cp.address = `127.0.0.1:${port}`;
+    // Snapshots every second, room for 2: the ~4 taken while the control plane is down overflow it.
+    const script = `${WORKLOAD} getppid 1000; sleep 4; ${WORKLOAD} getppid 2000; sleep 3`;
+    const { done } = startAgent(agentArgs(cp, ['--run-id', 'overflow', '--buffer', '2', '--', 'sh', '-c', script]));
+    await sleep(4200);
+    await cp.start(port);
+    const r = await done;
+    expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
+    expect(r.stderr).toMatch(/snapshot buffer full \(2\): dropping the oldest unacked snapshots; totals stay exact/);
+    const top = await topOf(cp, { runId: 'overflow' });
+    expect(countOf(top, 110)).toBe(agentGetppid(r.stdout));
+    const db = cp.db();
+    const seqs = db.prepare("SELECT seq FROM snapshots WHERE run_id = 'overflow' ORDER BY seq").all() as Array<{ seq: number }>;
+    db.close();
+    // Gaps where snapshots were dropped: fewer stored than taken, the last one always there.
+    expect(seqs.length).toBeLessThan(seqs[seqs.length - 1].seq);
+    assertNoDuplicates(cp, 'overflow');
+  });
+
   it('two agents with different host ids at once: both hosts listed, per-host and fleet totals right', async () => {
     const cp = newCp();
     await cp.start();
