@@ -59,6 +59,17 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	c->skel = skel;
 
 	skel->rodata->targ_tgid = opts->targ_tgid;
+	skel->rodata->targ_tid = opts->targ_tid;
+	if (opts->comm) {
+		skel->rodata->filter_comm = true;
+		strncpy((char *)skel->rodata->targ_comm, opts->comm, COMM_LEN - 1);
+	}
+	skel->rodata->filter_uid = opts->filter_uid;
+	skel->rodata->targ_uid = opts->uid;
+	if (opts->syscall_bits) {
+		skel->rodata->filter_syscalls = true;
+		memcpy((void *)skel->rodata->syscall_bits, opts->syscall_bits, SLOT_BITMAP_BYTES);
+	}
 	skel->rodata->follow_tracked = opts->follow;
 
 	switch (opts->per_process ? -1 : (int)opts->mode) {

@@ -14,6 +14,11 @@ struct bpf_link;
 struct collector_opts {
 	enum map_mode mode;
 	pid_t targ_tgid;	/* 0: every process */
+	pid_t targ_tid;		/* 0: every thread */
+	const char *comm;	/* NULL: any name */
+	bool filter_uid;
+	__u32 uid;
+	const __u8 *syscall_bits;	/* NULL: every syscall; else SLOT_BITMAP_BYTES */
 	bool follow;		/* count only tracked processes and their descendants */
 	bool verbose;
 	bool no_attach;		/* load only: for BPF_PROG_TEST_RUN */

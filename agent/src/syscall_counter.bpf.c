@@ -8,7 +8,15 @@
 #define EEXIST 17
 
 const volatile pid_t targ_tgid = 0;
+const volatile pid_t targ_tid = 0;
 const volatile bool follow_tracked = false;
+/* In-kernel filters, fixed at load time so a filtered-out call costs a few compares. */
+const volatile bool filter_comm = false;
+const volatile char targ_comm[COMM_LEN] = {};
+const volatile bool filter_uid = false;
+const volatile __u32 targ_uid = 0;
+const volatile bool filter_syscalls = false;
+const volatile __u8 syscall_bits[SLOT_BITMAP_BYTES] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -95,18 +103,51 @@ static __always_inline u32 id_to_slot(long id)
 	return SLOT_OTHER;
 }
 
+static __always_inline bool comm_matches(void)
+{
+	char comm[COMM_LEN];
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (int i = 0; i < COMM_LEN; i++) {
+		if (comm[i] != targ_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+/* Whether the calling task is counted: -p, -t, -- CMD, --uid, --comm. */
 static __always_inline bool wanted(void)
 {
+	u64 pid_tgid;
 	u32 tgid;
 
-	if (!targ_tgid && !follow_tracked)
+	if (!targ_tgid && !targ_tid && !follow_tracked && !filter_uid && !filter_comm)
 		return true;
-	tgid = bpf_get_current_pid_tgid() >> 32;
+	pid_tgid = bpf_get_current_pid_tgid();
+	tgid = pid_tgid >> 32;
 	if (targ_tgid && tgid != targ_tgid)
+		return false;
+	if (targ_tid && (u32)pid_tgid != targ_tid)
 		return false;
 	if (follow_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
 		return false;
+	if (filter_uid && (u32)bpf_get_current_uid_gid() != targ_uid)
+		return false;
+	if (filter_comm && !comm_matches())
+		return false;
 	return true;
+}
+
+/* --syscall: only the listed ones. @slot is already bounded by id_to_slot. */
+static __always_inline bool slot_wanted(u32 slot)
+{
+	if (!filter_syscalls)
+		return true;
+	if (slot >= NR_SLOTS)
+		return false;
+	return syscall_bits[slot / 8] & (1 << (slot % 8));
 }
 
 /*
@@ -139,6 +180,8 @@ int count_percpu(struct bpf_raw_tracepoint_args *ctx)
 	if (!wanted())
 		return 0;
 	slot = id_to_slot(ctx->args[1]);
+	if (!slot_wanted(slot))
+		return 0;
 	v = bpf_map_lookup_elem(&counts_percpu, &slot);
 	if (v)
 		(*v)++;
@@ -154,6 +197,8 @@ int count_hash(struct bpf_raw_tracepoint_args *ctx)
 	if (!wanted())
 		return 0;
 	slot = id_to_slot(ctx->args[1]);
+	if (!slot_wanted(slot))
+		return 0;
 	v = lookup_or_insert(&counts_hash, &slot);
 	if (v)
 		__sync_fetch_and_add(v, 1);
@@ -171,6 +216,8 @@ int count_percpu_hash(struct bpf_raw_tracepoint_args *ctx)
 	if (!wanted())
 		return 0;
 	slot = id_to_slot(ctx->args[1]);
+	if (!slot_wanted(slot))
+		return 0;
 	v = lookup_or_insert(&counts_percpu_hash, &slot);
 	if (v)
 		(*v)++;
@@ -192,6 +239,8 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	key.tgid = bpf_get_current_pid_tgid() >> 32;
 	key.slot = id_to_slot(ctx->args[1]);
+	if (!slot_wanted(key.slot))
+		return 0;
 	v = bpf_map_lookup_elem(&proc_counts, &key);
 	if (!v) {
 		err = bpf_map_update_elem(&proc_counts, &key, &zero, BPF_NOEXIST);

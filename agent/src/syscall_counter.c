@@ -35,6 +35,9 @@ enum {
 	OPT_RUN_ID,
 	OPT_BUFFER,
 	OPT_PROC_ENTRIES,
+	OPT_COMM,
+	OPT_UID,
+	OPT_SYSCALL,
 };
 
 /* With a control plane, snapshots go every 10 s unless -i says otherwise: fine
@@ -61,6 +64,12 @@ static struct env {
 	long buffer;
 	bool per_process;
 	bool map_given;
+	pid_t tid;
+	const char *comm;
+	bool filter_uid;
+	uid_t uid;
+	const char *syscalls;
+	__u8 syscall_bits[SLOT_BITMAP_BYTES];
 	long proc_entries;
 } env = {
 	.buffer = 3600,
@@ -81,6 +90,10 @@ static const char argp_program_doc[] =
 "    syscall-counter-agent -d 5 -T 20    # 5 seconds, show the 20 busiest\n"
 "    syscall-counter-agent -i 1          # print the last second's counts every second\n"
 "    syscall-counter-agent -p 181        # only process 181\n"
+"    syscall-counter-agent --comm nginx --syscall read,write,sendfile\n"
+"                                        # only these calls of tasks named nginx\n"
+"    syscall-counter-agent --uid 1000 -d 10\n"
+"                                        # only what user 1000 runs\n"
 "    syscall-counter-agent -- ls -l      # run 'ls -l', count it and its children\n"
 "    syscall-counter-agent -o csv -d 2   # every non-zero syscall as CSV\n"
 "    syscall-counter-agent --map hash    # use the shared-hash map strategy\n"
@@ -96,6 +109,10 @@ static const struct argp_option opts[] = {
 	{ "interval", 'i', "SEC", 0, "Print the counts of each interval of SEC seconds", 0 },
 	{ "top", 'T', "N", 0, "Show the N busiest syscalls in the table (default 15)", 0 },
 	{ "pid", 'p', "PID", 0, "Count only process PID", 0 },
+	{ "tid", 't', "TID", 0, "Count only thread TID", 0 },
+	{ "comm", OPT_COMM, "NAME", 0, "Count only tasks named NAME (as in /proc/PID/comm, at most 15 characters)", 0 },
+	{ "uid", OPT_UID, "UID", 0, "Count only tasks running as user id UID", 0 },
+	{ "syscall", OPT_SYSCALL, "NAME[,NAME...]", 0, "Count only these syscalls (names or numbers; see -l)", 0 },
 	{ "map", OPT_MAP, "MODE", 0, "Map strategy: percpu (default), hash, percpu-hash, empty (counts nothing: benchmark floor)", 0 },
 	{ "per-process", 'P', NULL, 0, "Count per process: PID | COMM | COUNT; CSV/JSON list every (process, syscall) count. With -i, cumulative", 0 },
 	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0, "With -P: bound of the per-process map (default 65536); counts beyond it are reported as unattributed", 0 },
@@ -124,6 +141,38 @@ static long parse_long(const char *arg, long min, long max, struct argp_state *s
 	return v;
 }
 
+/* --syscall read,write,39: names from this arch's table, or numbers -1..MAX_SYSCALL_ID. */
+static void parse_syscalls(const char *arg, struct argp_state *state)
+{
+	char *list = strdup(arg), *save = NULL, *tok, *end;
+
+	if (!list)
+		argp_failure(state, 1, ENOMEM, "--syscall");
+	env.syscalls = arg;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		long nr = strtol(tok, &end, 10);
+		int slot = -1;
+
+		if (*tok && !*end) {
+			if (nr == -1)
+				slot = SLOT_NEG1;
+			else if (nr >= 0 && nr <= MAX_SYSCALL_ID)
+				slot = nr;
+		} else {
+			for (int i = 0; i < SYSCALL_TABLE_LEN; i++)
+				if (syscall_table[i] && !strcmp(syscall_table[i], tok))
+					slot = i;
+		}
+		if (slot < 0) {
+			/* argp_error exits: @list stays allocated for the message. */
+			argp_error(state, "unknown syscall '%s' for %s (-l lists them; numbers -1 to %d work too)", tok,
+				   SYSCALL_TABLE_ARCH, MAX_SYSCALL_ID);
+		}
+		env.syscall_bits[slot / 8] |= 1 << (slot % 8);
+	}
+	free(list);
+}
+
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
@@ -144,6 +193,22 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'P':
 		env.per_process = true;
+		break;
+	case 't':
+		env.tid = parse_long(arg, 1, INT_MAX, state, "tid");
+		break;
+	case OPT_COMM:
+		if (!*arg || strlen(arg) >= COMM_LEN)
+			argp_error(state, "invalid comm '%s': expected 1 to %d characters, as in /proc/PID/comm", arg,
+				   COMM_LEN - 1);
+		env.comm = arg;
+		break;
+	case OPT_UID:
+		env.uid = parse_long(arg, 0, UINT_MAX - 1, state, "uid");
+		env.filter_uid = true;
+		break;
+	case OPT_SYSCALL:
+		parse_syscalls(arg, state);
 		break;
 	case OPT_PROC_ENTRIES:
 		env.proc_entries = parse_long(arg, 1, 1 << 24, state, "proc-entries");
@@ -191,8 +256,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.cmd = state->argv + state->next;
 		break;
 	case ARGP_KEY_END:
-		if (env.cmd && env.pid)
-			argp_error(state, "-p and a command are exclusive");
+		if (env.cmd && (env.pid || env.tid))
+			argp_error(state, "-p/-t and a command are exclusive");
 		if (env.per_process && env.map_given)
 			argp_error(state, "-P counts in maps of its own: drop --map");
 		if (env.per_process && env.server)
@@ -299,14 +364,24 @@ static void build_scope(char *buf, size_t len)
 	size_t off;
 
 	if (env.pid) {
-		snprintf(buf, len, "pid %d", env.pid);
+		off = snprintf(buf, len, "pid %d", env.pid);
+	} else if (env.tid) {
+		off = snprintf(buf, len, "tid %d", env.tid);
 	} else if (env.cmd) {
 		off = snprintf(buf, len, "command:");
 		for (char **a = env.cmd; *a && off < len; a++)
 			off += snprintf(buf + off, len - off, " %s", *a);
 	} else {
-		snprintf(buf, len, "all processes");
+		off = snprintf(buf, len, "all processes");
 	}
+	if (env.pid && env.tid && off < len)
+		off += snprintf(buf + off, len - off, ", tid %d", env.tid);
+	if (env.comm && off < len)
+		off += snprintf(buf + off, len - off, ", comm %s", env.comm);
+	if (env.filter_uid && off < len)
+		off += snprintf(buf + off, len - off, ", uid %u", env.uid);
+	if (env.syscalls && off < len)
+		snprintf(buf + off, len - off, ", syscalls %s", env.syscalls);
 }
 
 static struct stream *open_stream(const char *scope, char **token, char **ca)
@@ -399,6 +474,11 @@ int main(int argc, char **argv)
 	copts.follow = env.cmd != NULL;
 	copts.verbose = env.verbose;
 	copts.per_process = env.per_process;
+	copts.targ_tid = env.tid;
+	copts.comm = env.comm;
+	copts.filter_uid = env.filter_uid;
+	copts.uid = env.uid;
+	copts.syscall_bits = env.syscalls ? env.syscall_bits : NULL;
 	copts.proc_entries = env.proc_entries;
 	err = collector_open(&coll, &copts);
 	if (err) {

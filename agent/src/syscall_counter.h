@@ -14,6 +14,7 @@
 #define SLOT_NEG1	(MAX_SYSCALL_ID + 1)
 #define SLOT_OTHER	(MAX_SYSCALL_ID + 2)
 #define NR_SLOTS	(MAX_SYSCALL_ID + 3)
+#define SLOT_BITMAP_BYTES	((NR_SLOTS + 7) / 8)
 
 /* Upper bound of processes followed in "-- CMD" mode. */
 #define MAX_TRACKED	32768

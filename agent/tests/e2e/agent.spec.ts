@@ -133,7 +133,7 @@ describe('syscall-counter-agent collection and errors', () => {
     [['-T', '0'], /invalid top '0'/],
     [['--map', 'tree'], /invalid map mode 'tree'/],
     [['-o', 'xml'], /invalid output 'xml'/],
-    [['-p', '1', '--', 'true'], /-p and a command are exclusive/],
+    [['-p', '1', '--', 'true'], /-p\/-t and a command are exclusive/],
     [['ls'], /unexpected argument 'ls' \(put a command after --\)/],
   ])('rejects %j with a clear message and exit 64', (args, message) => {
     const r = runAgent(args as string[]);
