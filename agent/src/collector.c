@@ -72,10 +72,16 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	}
 	skel->rodata->follow_tracked = opts->follow;
 
-	switch (opts->per_process ? -1 : (int)opts->mode) {
+	skel->rodata->targ_errno = opts->targ_errno;
+	switch (opts->per_process ? -1 : opts->failed_only ? -2 : (int)opts->mode) {
 	case -1:
 		count_prog = skel->progs.count_per_process;
 		c->per_process = true;
+		break;
+	case -2:
+		count_prog = skel->progs.count_failed;
+		counts_map = skel->maps.counts_percpu;
+		c->percpu = true;
 		break;
 	case MAP_PERCPU:
 		count_prog = skel->progs.count_percpu;
@@ -103,6 +109,11 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 				  count_prog == skel->progs.count_percpu_hash);
 	bpf_program__set_autoload(skel->progs.count_empty, count_prog == skel->progs.count_empty);
 	bpf_program__set_autoload(skel->progs.count_per_process, c->per_process);
+	bpf_program__set_autoload(skel->progs.count_failed, count_prog == skel->progs.count_failed);
+	c->errors = opts->errors;
+	bpf_program__set_autoload(skel->progs.count_errors, c->errors);
+	bpf_map__set_autocreate(skel->maps.failed, c->errors);
+	bpf_map__set_autocreate(skel->maps.errnos, c->errors);
 	bpf_map__set_autocreate(skel->maps.proc_counts, c->per_process);
 	bpf_map__set_autocreate(skel->maps.proc_comms, c->per_process);
 	bpf_map__set_autocreate(skel->maps.unattributed, c->per_process);
@@ -145,6 +156,11 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 		err = attach(c, skel->progs.follow_fork);
 		if (!err)
 			err = attach(c, skel->progs.forget_exit);
+		if (err)
+			return err;
+	}
+	if (c->errors) {
+		err = attach(c, skel->progs.count_errors);
 		if (err)
 			return err;
 	}
@@ -231,13 +247,50 @@ int collector_read_procs(struct collector *c, struct proc_counts *out, struct sn
 	return procs_read(&c->procs, out, snap->slots);
 }
 
+int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count **rows, size_t *n)
+{
+	int failed_fd = bpf_map__fd(c->skel->maps.failed), errnos_fd = bpf_map__fd(c->skel->maps.errnos);
+	struct errno_key key, next, *prev = NULL;
+	__u64 value;
+	size_t cap = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (!c->errors)
+		return -EINVAL;
+	for (__u32 slot = 0; slot < NR_SLOTS; slot++) {
+		__u64 sum = 0;
+
+		if (bpf_map_lookup_elem(failed_fd, &slot, c->values))
+			return -errno;
+		for (int cpu = 0; cpu < c->ncpus; cpu++)
+			sum += c->values[cpu];
+		failed[slot] = sum;
+	}
+	while (bpf_map_get_next_key(errnos_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(errnos_fd, &key, &value))
+			continue;
+		if (*n == cap) {
+			struct errno_count *r = realloc(*rows, (cap = cap ? cap * 2 : 64) * sizeof(**rows));
+
+			if (!r)
+				return -ENOMEM;
+			*rows = r;
+		}
+		(*rows)[(*n)++] = (struct errno_count){ .slot = key.slot, .err = key.err, .count = value };
+	}
+	return 0;
+}
+
 size_t collector_proc_capacity(struct collector *c)
 {
 	return bpf_map__max_entries(c->skel->maps.proc_counts);
 }
 
 int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *comm_full,
-		     __u64 *recursion_misses)
+		     __u64 *errno_full, __u64 *recursion_misses)
 {
 	int fd = bpf_map__fd(c->skel->maps.health);
 	__u64 sums[NR_HEALTH] = {};
@@ -253,6 +306,7 @@ int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_ful
 	*insert_failed = sums[HEALTH_INSERT_FAILED];
 	*track_full = sums[HEALTH_TRACK_FULL];
 	*comm_full = sums[HEALTH_COMM_FULL];
+	*errno_full = sums[HEALTH_ERRNO_FULL];
 	/* Recursion misses are runs the kernel skipped: counts lost if non-zero. */
 	if (bpf_obj_get_info_by_fd(c->prog_fd, &info, &info_len))
 		return -errno;

@@ -19,6 +19,9 @@ struct collector_opts {
 	bool filter_uid;
 	__u32 uid;
 	const __u8 *syscall_bits;	/* NULL: every syscall; else SLOT_BITMAP_BYTES */
+	bool failed_only;	/* -x: count failing calls (at sys_exit) instead of all */
+	__u32 targ_errno;	/* with failed_only: only this errno (0: any) */
+	bool errors;		/* --errors: also count failures per syscall and errno */
 	bool follow;		/* count only tracked processes and their descendants */
 	bool verbose;
 	bool no_attach;		/* load only: for BPF_PROG_TEST_RUN */
@@ -28,7 +31,7 @@ struct collector_opts {
 
 struct collector {
 	struct syscall_counter_bpf *skel;
-	struct bpf_link *links[3];
+	struct bpf_link *links[4];
 	int nr_links;
 	enum map_mode mode;
 	int counts_fd;
@@ -38,8 +41,10 @@ struct collector {
 	__u32 *keys;
 	__u64 *values;
 	bool per_process;
+	bool errors;
 	struct procs procs;
 };
+
 
 /* Cumulative counts since the program was attached, one per slot. */
 struct snapshot {
@@ -51,11 +56,16 @@ int collector_track(struct collector *c, pid_t tgid);
 int collector_read(struct collector *c, struct snapshot *snap);
 /* Per-process mode: every (process, syscall) count, and the totals they add up to. */
 int collector_read_procs(struct collector *c, struct proc_counts *out, struct snapshot *snap);
+/*
+ * --errors: failed calls per slot (exact) into @failed, and (slot, errno) counts
+ * into a malloc'ed @rows (caller frees).
+ */
+int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count **rows, size_t *n);
 /* Entries the per-process map can hold. */
 size_t collector_proc_capacity(struct collector *c);
 /* Counts that could not be recorded exactly; all zero in a healthy run. */
 int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *comm_full,
-		     __u64 *recursion_misses);
+		     __u64 *errno_full, __u64 *recursion_misses);
 void collector_close(struct collector *c);
 
 const char *map_mode_name(enum map_mode mode);

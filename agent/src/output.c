@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,41 @@ const char *slot_name(int slot, char *buf, size_t len)
 		return syscall_table[slot];
 	snprintf(buf, len, "syscall_%d", slot_nr(slot));
 	return buf;
+}
+
+/* Kernel-internal codes a syscall can return at sys_exit (include/linux/errno.h). */
+static const char *const kernel_errnos[] = {
+	[512 - 512] = "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD", "ERESTART_RESTARTBLOCK",
+	"EPROBE_DEFER", "EOPENSTALE", "ENOPARAM", NULL, "EBADHANDLE", "ENOTSYNC", "EBADCOOKIE", "ENOTSUPP",
+	"ETOOSMALL", "ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED", "ERECALLCONFLICT",
+};
+#define NR_KERNEL_ERRNOS (sizeof(kernel_errnos) / sizeof(kernel_errnos[0]))
+
+const char *errno_name(int err, char *buf, size_t len)
+{
+	const char *name = NULL;
+
+	if (err >= 512 && err < 512 + (int)NR_KERNEL_ERRNOS)
+		name = kernel_errnos[err - 512];
+	else if (err > 0 && err < 512)
+		name = strerrorname_np(err);
+	if (name)
+		return name;
+	snprintf(buf, len, "errno_%d", err);
+	return buf;
+}
+
+int errno_parse(const char *s)
+{
+	char buf[32], *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return n > 0 && n <= MAX_ERRNO ? n : 0;
+	for (int e = 1; e <= MAX_ERRNO; e++)
+		if (!strcmp(errno_name(e, buf, sizeof(buf)), s))
+			return e;
+	return 0;
 }
 
 struct row {
@@ -79,6 +115,36 @@ void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static int by_errno_count(const void *a, const void *b)
+{
+	const struct errno_count *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->err < y->err ? -1 : x->err > y->err;
+}
+
+/* The errno values of @slot, most frequent first: "ENOENT 12, EAGAIN 3" (at most @max). */
+static void print_errnos(FILE *f, const struct report *r, int slot, int max, const char *sep, const char *between)
+{
+	char buf[32];
+	int shown = 0, more = 0;
+
+	for (size_t i = 0; i < r->nerrnos; i++) {
+		if ((int)r->errnos[i].slot != slot)
+			continue;
+		if (max && shown == max) {
+			more++;
+			continue;
+		}
+		fprintf(f, "%s%s%s%llu", shown ? sep : "", errno_name(r->errnos[i].err, buf, sizeof(buf)), between,
+			r->errnos[i].count);
+		shown++;
+	}
+	if (more)
+		fprintf(f, "%s+%d more", sep, more);
+}
+
 static void print_table(FILE *f, const struct report *r, const struct row *rows, int n, __u64 total)
 {
 	char buf[32];
@@ -88,13 +154,28 @@ static void print_table(FILE *f, const struct report *r, const struct row *rows,
 	if (r->time)
 		fprintf(f, "[%s] ", r->time);
 	fprintf(f, "Syscall counts for %s over %.2f s (map %s):\n", r->scope, r->seconds, r->map_mode);
-	fprintf(f, "%8s | %-24s | %s\n", "SYSCALL#", "NAME", "COUNT");
+	if (r->failed)
+		fprintf(f, "%8s | %-24s | %12s | %10s | %s\n", "SYSCALL#", "NAME", "COUNT", "FAILED", "ERRNOS");
+	else
+		fprintf(f, "%8s | %-24s | %s\n", "SYSCALL#", "NAME", "COUNT");
 	for (int i = 0; i < shown; i++) {
+		char nr[16];
+
 		if (rows[i].slot == SLOT_OTHER)
-			fprintf(f, "%8s | %-24s | %llu\n", "-", "other", rows[i].count);
+			snprintf(nr, sizeof(nr), "-");
 		else
-			fprintf(f, "%8d | %-24s | %llu\n", slot_nr(rows[i].slot),
-				slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
+			snprintf(nr, sizeof(nr), "%d", slot_nr(rows[i].slot));
+		if (r->failed) {
+			fprintf(f, "%8s | %-24s | %12llu | %10llu | ", nr, slot_name(rows[i].slot, buf, sizeof(buf)),
+				rows[i].count, r->failed[rows[i].slot]);
+			if (r->failed[rows[i].slot])
+				print_errnos(f, r, rows[i].slot, 3, ", ", " ");
+			else
+				fputc('-', f);
+			fputc('\n', f);
+		} else {
+			fprintf(f, "%8s | %-24s | %llu\n", nr, slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
+		}
 		top_total += rows[i].count;
 	}
 	fprintf(f, "Total syscalls (top %d): %llu\n", r->top, top_total);
@@ -106,15 +187,21 @@ static void print_csv(FILE *f, const struct report *r, const struct row *rows, i
 	char buf[32];
 
 	if (first)
-		fprintf(f, "%ssyscall_nr,name,count\n", r->time ? "time," : "");
+		fprintf(f, "%ssyscall_nr,name,count%s\n", r->time ? "time," : "", r->failed ? ",failed,errnos" : "");
 	for (int i = 0; i < n; i++) {
 		if (r->time)
 			fprintf(f, "%s,", r->time);
 		if (rows[i].slot == SLOT_OTHER)
-			fprintf(f, ",other,%llu\n", rows[i].count);
+			fprintf(f, ",other,%llu", rows[i].count);
 		else
-			fprintf(f, "%d,%s,%llu\n", slot_nr(rows[i].slot),
+			fprintf(f, "%d,%s,%llu", slot_nr(rows[i].slot),
 				slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
+		if (r->failed) {
+			/* errnos as "ENOENT:12 EAGAIN:3": no commas inside the field. */
+			fprintf(f, ",%llu,", r->failed[rows[i].slot]);
+			print_errnos(f, r, rows[i].slot, 0, " ", ":");
+		}
+		fputc('\n', f);
 	}
 }
 
@@ -136,7 +223,21 @@ static void print_json(FILE *f, const struct report *r, const struct row *rows, 
 		else
 			fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(rows[i].slot),
 				slot_name(rows[i].slot, buf, sizeof(buf)));
-		fprintf(f, ",\"count\":%llu}", rows[i].count);
+		fprintf(f, ",\"count\":%llu", rows[i].count);
+		if (r->failed) {
+			int first = 1;
+
+			fprintf(f, ",\"failed\":%llu,\"errnos\":[", r->failed[rows[i].slot]);
+			for (size_t j = 0; j < r->nerrnos; j++) {
+				if ((int)r->errnos[j].slot != rows[i].slot)
+					continue;
+				fprintf(f, "%s{\"errno\":%u,\"name\":\"%s\",\"count\":%llu}", first ? "" : ",",
+					r->errnos[j].err, errno_name(r->errnos[j].err, buf, sizeof(buf)), r->errnos[j].count);
+				first = 0;
+			}
+			fputc(']', f);
+		}
+		fputc('}', f);
 	}
 	fprintf(f, "]}\n");
 }
@@ -146,6 +247,9 @@ void print_report(FILE *f, enum output_format fmt, const struct report *r, int f
 	static struct row rows[NR_SLOTS];
 	__u64 total;
 	int n = sorted_rows(r->slots, rows, &total);
+
+	if (r->errnos)
+		qsort((void *)r->errnos, r->nerrnos, sizeof(*r->errnos), by_errno_count);
 
 	switch (fmt) {
 	case OUT_TABLE:

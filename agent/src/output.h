@@ -15,6 +15,10 @@ struct report {
 	const char *time;	/* end of the interval, for interval output; may be NULL */
 	int top;
 	const __u64 *slots;	/* NR_SLOTS counts */
+	/* --errors: failed calls per slot, and their errno values (any order); NULL without. */
+	const __u64 *failed;
+	const struct errno_count *errnos;
+	size_t nerrnos;
 };
 
 int output_parse(const char *s, enum output_format *fmt);
@@ -23,6 +27,10 @@ const char *slot_name(int slot, char *buf, size_t len);
 /* The syscall number shown for @slot; SLOT_OTHER has none. */
 int slot_nr(int slot);
 void print_report(FILE *f, enum output_format fmt, const struct report *r, int first);
+/* "ENOENT", the kernel's internal names for 512..530, else "errno_<N>". */
+const char *errno_name(int err, char *buf, size_t len);
+/* An errno from a name or a number; 0 if unknown. */
+int errno_parse(const char *s);
 /* @s as a JSON string literal. */
 void json_string(FILE *f, const char *s);
 void print_list(FILE *f);

@@ -17,6 +17,8 @@ const volatile bool filter_uid = false;
 const volatile __u32 targ_uid = 0;
 const volatile bool filter_syscalls = false;
 const volatile __u8 syscall_bits[SLOT_BITMAP_BYTES] = {};
+/* -e: with -x, count only failures with this errno (0: any). */
+const volatile __u32 targ_errno = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -70,6 +72,21 @@ struct {
 	__type(key, u32);
 	__type(value, struct comm);
 } proc_comms SEC(".maps");
+
+/* --errors: failed calls per syscall (exact), and per (syscall, errno) while room lasts. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} failed SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ERRNO_ENTRIES);
+	__type(key, struct errno_key);
+	__type(value, u64);
+} errnos SEC(".maps");
 
 /* Thread-group ids of the command started with "-- CMD" and its descendants. */
 struct {
@@ -259,6 +276,81 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 		if (v)
 			(*v)++;
 	}
+	return 0;
+}
+
+/*
+ * At sys_exit the id is the one the task entered with (orig_ax / syscallno), and
+ * args[1] the return value: -4095..-1 is a failure with that errno. Calls that do
+ * not return (exit, exit_group, a successful execve's old image) never get here.
+ */
+static __always_inline long exit_id(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ(regs, syscallno);
+#else
+	return -1;
+#endif
+}
+
+static __always_inline u32 exit_errno(struct bpf_raw_tracepoint_args *ctx)
+{
+	long ret = ctx->args[1];
+
+	return ret < 0 && ret >= -MAX_ERRNO ? -ret : 0;
+}
+
+/* -x: count only calls that fail (and, with -e, with that errno). */
+SEC("raw_tracepoint/sys_exit")
+int count_failed(struct bpf_raw_tracepoint_args *ctx)
+{
+	u32 err = exit_errno(ctx), slot;
+	u64 *v;
+
+	if (!err || (targ_errno && err != targ_errno) || !wanted())
+		return 0;
+	slot = id_to_slot(exit_id(ctx));
+	if (!slot_wanted(slot))
+		return 0;
+	v = bpf_map_lookup_elem(&counts_percpu, &slot);
+	if (v)
+		(*v)++;
+	return 0;
+}
+
+/* --errors: failures per syscall, and their errno values. */
+SEC("raw_tracepoint/sys_exit")
+int count_errors(struct bpf_raw_tracepoint_args *ctx)
+{
+	static const u64 zero;
+	struct errno_key key;
+	u32 err = exit_errno(ctx);
+	u64 *v;
+	long e;
+
+	if (!err || !wanted())
+		return 0;
+	key.slot = id_to_slot(exit_id(ctx));
+	key.err = err;
+	if (!slot_wanted(key.slot))
+		return 0;
+	v = bpf_map_lookup_elem(&failed, &key.slot);
+	if (v)
+		(*v)++;
+	v = bpf_map_lookup_elem(&errnos, &key);
+	if (!v) {
+		e = bpf_map_update_elem(&errnos, &key, &zero, BPF_NOEXIST);
+		if (!e || e == -EEXIST)
+			v = bpf_map_lookup_elem(&errnos, &key);
+	}
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	else
+		health_inc(HEALTH_ERRNO_FULL);
 	return 0;
 }
 

@@ -38,6 +38,7 @@ enum {
 	OPT_COMM,
 	OPT_UID,
 	OPT_SYSCALL,
+	OPT_ERRORS,
 };
 
 /* With a control plane, snapshots go every 10 s unless -i says otherwise: fine
@@ -70,6 +71,9 @@ static struct env {
 	uid_t uid;
 	const char *syscalls;
 	__u8 syscall_bits[SLOT_BITMAP_BYTES];
+	bool failed_only;
+	int targ_errno;
+	bool errors;
 	long proc_entries;
 } env = {
 	.buffer = 3600,
@@ -98,6 +102,10 @@ static const char argp_program_doc[] =
 "    syscall-counter-agent -o csv -d 2   # every non-zero syscall as CSV\n"
 "    syscall-counter-agent --map hash    # use the shared-hash map strategy\n"
 "    syscall-counter-agent -P -d 5       # 5 seconds, by process (pid, comm, count)\n"
+"    syscall-counter-agent --errors -- make\n"
+"                                        # calls, failures and their errnos of a build\n"
+"    syscall-counter-agent -x -e ENOENT -d 5\n"
+"                                        # only calls failing with ENOENT\n"
 "    syscall-counter-agent -P -o csv -- make -j2\n"
 "                                        # every (process, syscall) count of a build\n"
 "    syscall-counter-agent -l            # list the syscalls known for this arch\n"
@@ -113,6 +121,9 @@ static const struct argp_option opts[] = {
 	{ "comm", OPT_COMM, "NAME", 0, "Count only tasks named NAME (as in /proc/PID/comm, at most 15 characters)", 0 },
 	{ "uid", OPT_UID, "UID", 0, "Count only tasks running as user id UID", 0 },
 	{ "syscall", OPT_SYSCALL, "NAME[,NAME...]", 0, "Count only these syscalls (names or numbers; see -l)", 0 },
+	{ "failed", 'x', NULL, 0, "Count only calls that fail (return -1..-4095), at sys_exit", 0 },
+	{ "errno", 'e', "NAME", 0, "Count only calls failing with this errno (ENOENT, or a number); implies -x", 0 },
+	{ "errors", OPT_ERRORS, NULL, 0, "Also show, per syscall, how many calls failed and with which errno", 0 },
 	{ "map", OPT_MAP, "MODE", 0, "Map strategy: percpu (default), hash, percpu-hash, empty (counts nothing: benchmark floor)", 0 },
 	{ "per-process", 'P', NULL, 0, "Count per process: PID | COMM | COUNT; CSV/JSON list every (process, syscall) count. With -i, cumulative", 0 },
 	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0, "With -P: bound of the per-process map (default 65536); counts beyond it are reported as unattributed", 0 },
@@ -210,6 +221,19 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_SYSCALL:
 		parse_syscalls(arg, state);
 		break;
+	case 'x':
+		env.failed_only = true;
+		break;
+	case 'e':
+		env.targ_errno = errno_parse(arg);
+		if (!env.targ_errno)
+			argp_error(state, "unknown errno '%s': expected a name like ENOENT or a number from 1 to %d", arg,
+				   MAX_ERRNO);
+		env.failed_only = true;
+		break;
+	case OPT_ERRORS:
+		env.errors = true;
+		break;
 	case OPT_PROC_ENTRIES:
 		env.proc_entries = parse_long(arg, 1, 1 << 24, state, "proc-entries");
 		break;
@@ -258,6 +282,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (env.cmd && (env.pid || env.tid))
 			argp_error(state, "-p/-t and a command are exclusive");
+		if (env.failed_only && env.map_given && env.mode != MAP_PERCPU)
+			argp_error(state, "-x/-e count in the default map only: drop --map");
+		if ((env.failed_only || env.errors) && env.per_process)
+			argp_error(state, "-x/-e/--errors do not combine with -P yet");
+		if ((env.failed_only || env.errors) && env.server)
+			argp_error(state, "failed-call counts are not streamed to a control plane yet: drop -x/-e/--errors or --server");
+		if (env.errors && env.interval)
+			argp_error(state, "--errors reports once, at the end: drop -i");
 		if (env.per_process && env.map_given)
 			argp_error(state, "-P counts in maps of its own: drop --map");
 		if (env.per_process && env.server)
@@ -381,7 +413,14 @@ static void build_scope(char *buf, size_t len)
 	if (env.filter_uid && off < len)
 		off += snprintf(buf + off, len - off, ", uid %u", env.uid);
 	if (env.syscalls && off < len)
-		snprintf(buf + off, len - off, ", syscalls %s", env.syscalls);
+		off += snprintf(buf + off, len - off, ", syscalls %s", env.syscalls);
+	if (env.targ_errno && off < len) {
+		char name[32];
+
+		snprintf(buf + off, len - off, ", failed calls with %s", errno_name(env.targ_errno, name, sizeof(name)));
+	} else if (env.failed_only && off < len) {
+		snprintf(buf + off, len - off, ", failed calls");
+	}
 }
 
 static struct stream *open_stream(const char *scope, char **token, char **ca)
@@ -479,6 +518,9 @@ int main(int argc, char **argv)
 	copts.filter_uid = env.filter_uid;
 	copts.uid = env.uid;
 	copts.syscall_bits = env.syscalls ? env.syscall_bits : NULL;
+	copts.failed_only = env.failed_only;
+	copts.targ_errno = env.targ_errno;
+	copts.errors = env.errors;
 	copts.proc_entries = env.proc_entries;
 	err = collector_open(&coll, &copts);
 	if (err) {
@@ -608,17 +650,34 @@ stop:
 		if (env.per_process) {
 			if (report_procs(&coll, &rep, 1))
 				exit_code = 1;
+		} else if (env.errors) {
+			static __u64 failed_slots[NR_SLOTS];
+			struct errno_count *errnos = NULL;
+
+			err = collector_read_errors(&coll, failed_slots, &errnos, &rep.nerrnos);
+			if (err) {
+				fprintf(stderr, "syscall-counter-agent: cannot read the failed calls: %s\n", strerror(-err));
+				exit_code = 1;
+			} else {
+				rep.failed = failed_slots;
+				rep.errnos = errnos;
+				print_report(stdout, env.format, &rep, 1);
+			}
+			free(errnos);
 		} else {
 			print_report(stdout, env.format, &rep, 1);
 		}
 	}
 	{
-		__u64 insert_failed = 0, track_full = 0, comm_full = 0, misses = 0;
+		__u64 insert_failed = 0, track_full = 0, comm_full = 0, errno_full = 0, misses = 0;
 
-		if (!collector_health(&coll, &insert_failed, &track_full, &comm_full, &misses) &&
+		if (!collector_health(&coll, &insert_failed, &track_full, &comm_full, &errno_full, &misses) &&
 		    (insert_failed || track_full || misses))
 			fprintf(stderr, "syscall-counter-agent: warning: counts may be short: %llu failed inserts, "
 				"%llu untracked forks, %llu skipped program runs\n", insert_failed, track_full, misses);
+		if (errno_full)
+			fprintf(stderr, "syscall-counter-agent: warning: %llu failed calls have no errno breakdown (the errno "
+				"map was full); the FAILED counts are exact\n", errno_full);
 		if (comm_full)
 			fprintf(stderr, "syscall-counter-agent: warning: %llu process names were not recorded (shown as ?)\n",
 				comm_full);

@@ -28,6 +28,22 @@ struct proc_key {
 	__u32 slot;
 };
 
+/* --errors: failed calls per (slot, errno). */
+#define ERRNO_ENTRIES	4096
+#define MAX_ERRNO	4095
+
+struct errno_key {
+	__u32 slot;
+	__u32 err;	/* positive errno */
+};
+
+/* User space: one (slot, errno) count read from the errnos map. */
+struct errno_count {
+	__u32 slot;
+	__u32 err;
+	__u64 count;
+};
+
 enum map_mode {
 	MAP_PERCPU = 0,		/* per-CPU array indexed by slot */
 	MAP_HASH,		/* shared hash, BPF_NOEXIST insert + atomic add */
@@ -40,6 +56,7 @@ enum health {
 	HEALTH_INSERT_FAILED = 0,	/* hash insert failed with other than -EEXIST */
 	HEALTH_TRACK_FULL,		/* a followed fork could not be recorded */
 	HEALTH_COMM_FULL,		/* a process name could not be recorded (the count was) */
+	HEALTH_ERRNO_FULL,		/* a failed call's errno could not be recorded (the failure was) */
 	NR_HEALTH,
 };
 

@@ -30,6 +30,7 @@ static int usage(void)
 		"       workload threads T N       T threads, N getppid calls each\n"
 		"       workload fork N            a forked child and the parent, N getppid calls each\n"
 		"       workload raw NR N          N calls of syscall(NR), NR may be -1 or unknown\n"
+		"       workload close N K         N close calls of which K fail (EBADF)\n"
 		"       workload gated N           print pid, wait for a line on stdin, N getppid calls,\n"
 		"                                  print 'done', wait for stdin to close\n");
 	return 2;
@@ -64,6 +65,15 @@ int main(int argc, char **argv)
 
 		for (long i = 0; i < count; i++)
 			syscall(nr);
+	} else if (!strcmp(argv[1], "close") && argc == 4) {
+		long total = atol(argv[2]), bad = atol(argv[3]);
+
+		for (long i = 0; i < total; i++) {
+			if (i < bad)
+				close(-1);
+			else
+				close(dup(0));
+		}
 	} else if (!strcmp(argv[1], "gated")) {
 		char line[16];
 
