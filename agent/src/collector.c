@@ -114,6 +114,14 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	bpf_program__set_autoload(skel->progs.count_errors, c->errors);
 	bpf_map__set_autocreate(skel->maps.failed, c->errors);
 	bpf_map__set_autocreate(skel->maps.errnos, c->errors);
+	c->latency = opts->latency;
+	bpf_program__set_autoload(skel->progs.lat_enter, c->latency);
+	bpf_program__set_autoload(skel->progs.lat_exit, c->latency);
+	bpf_program__set_autoload(skel->progs.lat_thread_exit, c->latency);
+	bpf_map__set_autocreate(skel->maps.inflight, c->latency);
+	bpf_map__set_autocreate(skel->maps.lat_hist, c->latency);
+	bpf_map__set_autocreate(skel->maps.lat_total_ns, c->latency);
+	bpf_map__set_autocreate(skel->maps.lat_unreturned, c->latency);
 	bpf_map__set_autocreate(skel->maps.proc_counts, c->per_process);
 	bpf_map__set_autocreate(skel->maps.proc_comms, c->per_process);
 	bpf_map__set_autocreate(skel->maps.unattributed, c->per_process);
@@ -161,6 +169,16 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	}
 	if (c->errors) {
 		err = attach(c, skel->progs.count_errors);
+		if (err)
+			return err;
+	}
+	/* Exit side first, so no call is seen entering without its exit being watched. */
+	if (c->latency) {
+		err = attach(c, skel->progs.lat_thread_exit);
+		if (!err)
+			err = attach(c, skel->progs.lat_exit);
+		if (!err)
+			err = attach(c, skel->progs.lat_enter);
 		if (err)
 			return err;
 	}
@@ -284,13 +302,68 @@ int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count
 	return 0;
 }
 
+/* Sums a per-CPU array of @n entries into @out, in batches. */
+static int read_percpu_array(struct collector *c, int fd, __u32 n, __u64 *out)
+{
+	const __u32 chunk = 1024;
+	__u32 *keys = calloc(chunk, sizeof(*keys));
+	__u64 *values = calloc((size_t)chunk * c->ncpus, sizeof(*values));
+	__u32 batch, count, done = 0;
+	void *in = NULL;
+	int err = 0;
+
+	if (!keys || !values) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (done < n) {
+		count = chunk;
+		err = bpf_map_lookup_batch(fd, in, &batch, keys, values, &count, NULL);
+		if (err && err != -ENOENT)
+			goto out;
+		for (__u32 i = 0; i < count; i++) {
+			__u64 sum = 0;
+
+			for (int cpu = 0; cpu < c->ncpus; cpu++)
+				sum += values[(size_t)i * c->ncpus + cpu];
+			if (keys[i] < n)
+				out[keys[i]] = sum;
+		}
+		done += count;
+		in = &batch;
+		if (err == -ENOENT || !count) {
+			err = 0;
+			break;
+		}
+	}
+out:
+	free(keys);
+	free(values);
+	return err;
+}
+
+int collector_read_latency(struct collector *c, struct latency *out)
+{
+	int err;
+
+	if (!c->latency)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_hist), NR_SLOTS * LAT_BUCKETS, &out->hist[0][0]);
+	if (!err)
+		err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_total_ns), NR_SLOTS, out->total_ns);
+	if (!err)
+		err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_unreturned), NR_SLOTS, out->unreturned);
+	return err;
+}
+
 size_t collector_proc_capacity(struct collector *c)
 {
 	return bpf_map__max_entries(c->skel->maps.proc_counts);
 }
 
 int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *comm_full,
-		     __u64 *errno_full, __u64 *recursion_misses)
+		     __u64 *errno_full, __u64 *inflight_full, __u64 *recursion_misses)
 {
 	int fd = bpf_map__fd(c->skel->maps.health);
 	__u64 sums[NR_HEALTH] = {};
@@ -307,6 +380,7 @@ int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_ful
 	*track_full = sums[HEALTH_TRACK_FULL];
 	*comm_full = sums[HEALTH_COMM_FULL];
 	*errno_full = sums[HEALTH_ERRNO_FULL];
+	*inflight_full = sums[HEALTH_INFLIGHT_FULL];
 	/* Recursion misses are runs the kernel skipped: counts lost if non-zero. */
 	if (bpf_obj_get_info_by_fd(c->prog_fd, &info, &info_len))
 		return -errno;

@@ -27,11 +27,19 @@ struct collector_opts {
 	bool no_attach;		/* load only: for BPF_PROG_TEST_RUN */
 	bool per_process;	/* count per (process, syscall); replaces the map mode */
 	__u32 proc_entries;	/* bound of the per-process map (0: PROC_ENTRIES_DEFAULT) */
+	bool latency;		/* --latency: also time each call, enter to exit */
+};
+
+/* --latency results, per slot. */
+struct latency {
+	__u64 hist[NR_SLOTS][LAT_BUCKETS];	/* bucket b: [2^b, 2^(b+1)) ns; bucket 0 also holds 0 */
+	__u64 total_ns[NR_SLOTS];
+	__u64 unreturned[NR_SLOTS];
 };
 
 struct collector {
 	struct syscall_counter_bpf *skel;
-	struct bpf_link *links[4];
+	struct bpf_link *links[8];
 	int nr_links;
 	enum map_mode mode;
 	int counts_fd;
@@ -42,9 +50,9 @@ struct collector {
 	__u64 *values;
 	bool per_process;
 	bool errors;
+	bool latency;
 	struct procs procs;
 };
-
 
 /* Cumulative counts since the program was attached, one per slot. */
 struct snapshot {
@@ -61,11 +69,12 @@ int collector_read_procs(struct collector *c, struct proc_counts *out, struct sn
  * into a malloc'ed @rows (caller frees).
  */
 int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count **rows, size_t *n);
+int collector_read_latency(struct collector *c, struct latency *out);
 /* Entries the per-process map can hold. */
 size_t collector_proc_capacity(struct collector *c);
 /* Counts that could not be recorded exactly; all zero in a healthy run. */
 int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *comm_full,
-		     __u64 *errno_full, __u64 *recursion_misses);
+		     __u64 *errno_full, __u64 *inflight_full, __u64 *recursion_misses);
 void collector_close(struct collector *c);
 
 const char *map_mode_name(enum map_mode mode);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output.h"
+#include "collector.h"
 #include "syscall_table.h"
 
 int output_parse(const char *s, enum output_format *fmt)
@@ -73,6 +74,42 @@ struct row {
 	int slot;
 	__u64 count;
 };
+
+struct lat_summary {
+	__u64 timed;
+	double avg_ns, p50_ns, p99_ns;
+};
+
+/* Bucket b holds [2^b, 2^(b+1)) ns: its midpoint estimates a percentile within a factor of 1.5. */
+static double bucket_mid(int b)
+{
+	return b == 0 ? 1.0 : 1.5 * (double)(1ULL << b);
+}
+
+static struct lat_summary summarise_latency(const struct latency *lat, int slot)
+{
+	struct lat_summary s = {};
+	__u64 seen = 0;
+	int have50 = 0;
+
+	for (int b = 0; b < LAT_BUCKETS; b++)
+		s.timed += lat->hist[slot][b];
+	if (!s.timed)
+		return s;
+	s.avg_ns = (double)lat->total_ns[slot] / s.timed;
+	for (int b = 0; b < LAT_BUCKETS; b++) {
+		seen += lat->hist[slot][b];
+		if (!have50 && seen * 2 >= s.timed) {
+			s.p50_ns = bucket_mid(b);
+			have50 = 1;
+		}
+		if (seen * 100 >= s.timed * 99) {
+			s.p99_ns = bucket_mid(b);
+			break;
+		}
+	}
+	return s;
+}
 
 static int cmp_rows(const void *a, const void *b)
 {
@@ -154,7 +191,10 @@ static void print_table(FILE *f, const struct report *r, const struct row *rows,
 	if (r->time)
 		fprintf(f, "[%s] ", r->time);
 	fprintf(f, "Syscall counts for %s over %.2f s (map %s):\n", r->scope, r->seconds, r->map_mode);
-	if (r->failed)
+	if (r->lat)
+		fprintf(f, "%8s | %-24s | %12s | %10s | %10s | %10s\n", "SYSCALL#", "NAME", "COUNT", "AVG us", "P50 us",
+			"P99 us");
+	else if (r->failed)
 		fprintf(f, "%8s | %-24s | %12s | %10s | %s\n", "SYSCALL#", "NAME", "COUNT", "FAILED", "ERRNOS");
 	else
 		fprintf(f, "%8s | %-24s | %s\n", "SYSCALL#", "NAME", "COUNT");
@@ -165,7 +205,15 @@ static void print_table(FILE *f, const struct report *r, const struct row *rows,
 			snprintf(nr, sizeof(nr), "-");
 		else
 			snprintf(nr, sizeof(nr), "%d", slot_nr(rows[i].slot));
-		if (r->failed) {
+		if (r->lat) {
+			struct lat_summary l = summarise_latency(r->lat, rows[i].slot);
+
+			fprintf(f, "%8s | %-24s | %12llu | ", nr, slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
+			if (l.timed)
+				fprintf(f, "%10.2f | %10.2f | %10.2f\n", l.avg_ns / 1e3, l.p50_ns / 1e3, l.p99_ns / 1e3);
+			else
+				fprintf(f, "%10s | %10s | %10s\n", "-", "-", "-");
+		} else if (r->failed) {
 			fprintf(f, "%8s | %-24s | %12llu | %10llu | ", nr, slot_name(rows[i].slot, buf, sizeof(buf)),
 				rows[i].count, r->failed[rows[i].slot]);
 			if (r->failed[rows[i].slot])
@@ -187,7 +235,8 @@ static void print_csv(FILE *f, const struct report *r, const struct row *rows, i
 	char buf[32];
 
 	if (first)
-		fprintf(f, "%ssyscall_nr,name,count%s\n", r->time ? "time," : "", r->failed ? ",failed,errnos" : "");
+		fprintf(f, "%ssyscall_nr,name,count%s%s\n", r->time ? "time," : "", r->failed ? ",failed,errnos" : "",
+			r->lat ? ",timed,avg_ns,p50_ns,p99_ns,unreturned" : "");
 	for (int i = 0; i < n; i++) {
 		if (r->time)
 			fprintf(f, "%s,", r->time);
@@ -200,6 +249,12 @@ static void print_csv(FILE *f, const struct report *r, const struct row *rows, i
 			/* errnos as "ENOENT:12 EAGAIN:3": no commas inside the field. */
 			fprintf(f, ",%llu,", r->failed[rows[i].slot]);
 			print_errnos(f, r, rows[i].slot, 0, " ", ":");
+		}
+		if (r->lat) {
+			struct lat_summary l = summarise_latency(r->lat, rows[i].slot);
+
+			fprintf(f, ",%llu,%.0f,%.0f,%.0f,%llu", l.timed, l.avg_ns, l.p50_ns, l.p99_ns,
+				r->lat->unreturned[rows[i].slot]);
 		}
 		fputc('\n', f);
 	}
@@ -236,6 +291,22 @@ static void print_json(FILE *f, const struct report *r, const struct row *rows, 
 				first = 0;
 			}
 			fputc(']', f);
+		}
+		if (r->lat) {
+			struct lat_summary l = summarise_latency(r->lat, rows[i].slot);
+			int first = 1;
+
+			fprintf(f, ",\"latency\":{\"timed\":%llu,\"total_ns\":%llu,\"avg_ns\":%.1f,\"p50_ns\":%.0f,"
+				"\"p99_ns\":%.0f,\"unreturned\":%llu,\"hist\":[", l.timed, r->lat->total_ns[rows[i].slot],
+				l.avg_ns, l.p50_ns, l.p99_ns, r->lat->unreturned[rows[i].slot]);
+			for (int b = 0; b < LAT_BUCKETS; b++) {
+				if (!r->lat->hist[rows[i].slot][b])
+					continue;
+				fprintf(f, "%s{\"from_ns\":%llu,\"to_ns\":%llu,\"count\":%llu}", first ? "" : ",",
+					b ? 1ULL << b : 0ULL, 1ULL << (b + 1), r->lat->hist[rows[i].slot][b]);
+				first = 0;
+			}
+			fprintf(f, "]}");
 		}
 		fputc('}', f);
 	}

@@ -6,6 +6,8 @@
 #include <linux/types.h>
 #include "syscall_counter.h"
 
+struct latency;
+
 enum output_format { OUT_TABLE, OUT_CSV, OUT_JSON };
 
 struct report {
@@ -19,6 +21,8 @@ struct report {
 	const __u64 *failed;
 	const struct errno_count *errnos;
 	size_t nerrnos;
+	/* --latency: per-slot histograms; NULL without. */
+	const struct latency *lat;
 };
 
 int output_parse(const char *s, enum output_format *fmt);

@@ -88,6 +88,36 @@ struct {
 	__type(value, u64);
 } errnos SEC(".maps");
 
+/* --latency: when each thread entered its current syscall, and per-slot results. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, u32);
+	__type(value, struct enter_info);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_SLOTS * LAT_BUCKETS);
+	__type(key, u32);
+	__type(value, u64);
+} lat_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} lat_total_ns SEC(".maps");
+
+/* Calls that entered but never returned (exit, exit_group): seen when their thread exits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} lat_unreturned SEC(".maps");
+
 /* Thread-group ids of the command started with "-- CMD" and its descendants. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -351,6 +381,83 @@ int count_errors(struct bpf_raw_tracepoint_args *ctx)
 		__sync_fetch_and_add(v, 1);
 	else
 		health_inc(HEALTH_ERRNO_FULL);
+	return 0;
+}
+
+static __always_inline u32 log2_u64(u64 v)
+{
+	u32 r = 0, shift;
+
+	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline void percpu_add(void *map, u32 key, u64 n)
+{
+	u64 *v = bpf_map_lookup_elem(map, &key);
+
+	if (v)
+		*v += n;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int lat_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct enter_info info = {};
+	u32 tid;
+
+	if (!wanted())
+		return 0;
+	info.slot = id_to_slot(ctx->args[1]);
+	if (!slot_wanted(info.slot))
+		return 0;
+	tid = (u32)bpf_get_current_pid_tgid();
+	info.ts = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&inflight, &tid, &info, BPF_ANY))
+		health_inc(HEALTH_INFLIGHT_FULL);
+	return 0;
+}
+
+/* Enter to exit of the same thread; the time a call spends blocked or preempted is in it. */
+SEC("raw_tracepoint/sys_exit")
+int lat_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid(), slot, bucket;
+	struct enter_info *info = bpf_map_lookup_elem(&inflight, &tid);
+	u64 delta;
+
+	if (!info)
+		return 0;
+	delta = bpf_ktime_get_ns() - info->ts;
+	slot = info->slot;
+	bpf_map_delete_elem(&inflight, &tid);
+	if (slot >= NR_SLOTS)
+		return 0;
+	bucket = log2_u64(delta);
+	if (bucket >= LAT_BUCKETS)
+		bucket = LAT_BUCKETS - 1;
+	percpu_add(&lat_hist, slot * LAT_BUCKETS + bucket, 1);
+	percpu_add(&lat_total_ns, slot, delta);
+	return 0;
+}
+
+/* A thread that exits inside a syscall (exit, exit_group) never returns from it. */
+SEC("raw_tracepoint/sched_process_exit")
+int lat_thread_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct enter_info *info = bpf_map_lookup_elem(&inflight, &tid);
+
+	if (!info)
+		return 0;
+	if (info->slot < NR_SLOTS)
+		percpu_add(&lat_unreturned, info->slot, 1);
+	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
 }
 

@@ -39,6 +39,7 @@ enum {
 	OPT_UID,
 	OPT_SYSCALL,
 	OPT_ERRORS,
+	OPT_LATENCY,
 };
 
 /* With a control plane, snapshots go every 10 s unless -i says otherwise: fine
@@ -74,6 +75,7 @@ static struct env {
 	bool failed_only;
 	int targ_errno;
 	bool errors;
+	bool latency;
 	long proc_entries;
 } env = {
 	.buffer = 3600,
@@ -104,6 +106,8 @@ static const char argp_program_doc[] =
 "    syscall-counter-agent -P -d 5       # 5 seconds, by process (pid, comm, count)\n"
 "    syscall-counter-agent --errors -- make\n"
 "                                        # calls, failures and their errnos of a build\n"
+"    syscall-counter-agent --latency -- sh -c 'sleep 0.2'\n"
+"                                        # per syscall: average, p50, p99 time in the call\n"
 "    syscall-counter-agent -x -e ENOENT -d 5\n"
 "                                        # only calls failing with ENOENT\n"
 "    syscall-counter-agent -P -o csv -- make -j2\n"
@@ -124,6 +128,7 @@ static const struct argp_option opts[] = {
 	{ "failed", 'x', NULL, 0, "Count only calls that fail (return -1..-4095), at sys_exit", 0 },
 	{ "errno", 'e', "NAME", 0, "Count only calls failing with this errno (ENOENT, or a number); implies -x", 0 },
 	{ "errors", OPT_ERRORS, NULL, 0, "Also show, per syscall, how many calls failed and with which errno", 0 },
+	{ "latency", OPT_LATENCY, NULL, 0, "Also time each call from enter to exit of its thread: average, p50, p99 (log2 histogram in JSON)", 0 },
 	{ "map", OPT_MAP, "MODE", 0, "Map strategy: percpu (default), hash, percpu-hash, empty (counts nothing: benchmark floor)", 0 },
 	{ "per-process", 'P', NULL, 0, "Count per process: PID | COMM | COUNT; CSV/JSON list every (process, syscall) count. With -i, cumulative", 0 },
 	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0, "With -P: bound of the per-process map (default 65536); counts beyond it are reported as unattributed", 0 },
@@ -234,6 +239,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_ERRORS:
 		env.errors = true;
 		break;
+	case OPT_LATENCY:
+		env.latency = true;
+		break;
 	case OPT_PROC_ENTRIES:
 		env.proc_entries = parse_long(arg, 1, 1 << 24, state, "proc-entries");
 		break;
@@ -290,6 +298,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "failed-call counts are not streamed to a control plane yet: drop -x/-e/--errors or --server");
 		if (env.errors && env.interval)
 			argp_error(state, "--errors reports once, at the end: drop -i");
+		if (env.latency && (env.interval || env.server || env.per_process || env.failed_only || env.errors))
+			argp_error(state, "--latency reports once, at the end, on its own: drop -i, --server, -P, -x/-e and --errors");
 		if (env.per_process && env.map_given)
 			argp_error(state, "-P counts in maps of its own: drop --map");
 		if (env.per_process && env.server)
@@ -521,6 +531,7 @@ int main(int argc, char **argv)
 	copts.failed_only = env.failed_only;
 	copts.targ_errno = env.targ_errno;
 	copts.errors = env.errors;
+	copts.latency = env.latency;
 	copts.proc_entries = env.proc_entries;
 	err = collector_open(&coll, &copts);
 	if (err) {
@@ -650,6 +661,17 @@ stop:
 		if (env.per_process) {
 			if (report_procs(&coll, &rep, 1))
 				exit_code = 1;
+		} else if (env.latency) {
+			static struct latency lat;
+
+			err = collector_read_latency(&coll, &lat);
+			if (err) {
+				fprintf(stderr, "syscall-counter-agent: cannot read the latencies: %s\n", strerror(-err));
+				exit_code = 1;
+			} else {
+				rep.lat = &lat;
+				print_report(stdout, env.format, &rep, 1);
+			}
 		} else if (env.errors) {
 			static __u64 failed_slots[NR_SLOTS];
 			struct errno_count *errnos = NULL;
@@ -669,12 +691,16 @@ stop:
 		}
 	}
 	{
-		__u64 insert_failed = 0, track_full = 0, comm_full = 0, errno_full = 0, misses = 0;
+		__u64 insert_failed = 0, track_full = 0, comm_full = 0, errno_full = 0, inflight_full = 0, misses = 0;
 
-		if (!collector_health(&coll, &insert_failed, &track_full, &comm_full, &errno_full, &misses) &&
+		if (!collector_health(&coll, &insert_failed, &track_full, &comm_full, &errno_full, &inflight_full,
+				      &misses) &&
 		    (insert_failed || track_full || misses))
 			fprintf(stderr, "syscall-counter-agent: warning: counts may be short: %llu failed inserts, "
 				"%llu untracked forks, %llu skipped program runs\n", insert_failed, track_full, misses);
+		if (inflight_full)
+			fprintf(stderr, "syscall-counter-agent: warning: %llu calls were not timed (more than %d threads in "
+				"syscalls at once); their counts are exact\n", inflight_full, MAX_INFLIGHT);
 		if (errno_full)
 			fprintf(stderr, "syscall-counter-agent: warning: %llu failed calls have no errno breakdown (the errno "
 				"map was full); the FAILED counts are exact\n", errno_full);

@@ -37,6 +37,16 @@ struct errno_key {
 	__u32 err;	/* positive errno */
 };
 
+/* --latency: log2 histograms of enter->exit time per slot. */
+#define LAT_BUCKETS	64
+#define MAX_INFLIGHT	65536
+
+struct enter_info {
+	__u64 ts;
+	__u32 slot;
+	__u32 pad;
+};
+
 /* User space: one (slot, errno) count read from the errnos map. */
 struct errno_count {
 	__u32 slot;
@@ -57,6 +67,7 @@ enum health {
 	HEALTH_TRACK_FULL,		/* a followed fork could not be recorded */
 	HEALTH_COMM_FULL,		/* a process name could not be recorded (the count was) */
 	HEALTH_ERRNO_FULL,		/* a failed call's errno could not be recorded (the failure was) */
+	HEALTH_INFLIGHT_FULL,		/* a call could not be timed (too many threads in syscalls) */
 	NR_HEALTH,
 };
 
