@@ -36,7 +36,7 @@ const agent = (map) => ({
   cmd: AGENT,
   args: ['--map', map, '-o', 'csv'],
   ready: /Tracing syscalls/,
-  count: (out) => Number(/^110,getppid,(\d+)$/m.exec(out)?.[1] ?? 0),
+  count: (out) => Number(/^110,getppid,(\d+)(?:,|$)/m.exec(out)?.[1] ?? 0),
 });
 const CONFIGS = [
   { name: 'no tracer (baseline)', tracer: null },
@@ -44,6 +44,8 @@ const CONFIGS = [
   { name: 'agent --map percpu (default)', tracer: agent('percpu') },
   { name: 'agent --map hash', tracer: agent('hash') },
   { name: 'agent --map percpu-hash', tracer: agent('percpu-hash') },
+  { name: 'agent --errors (adds a sys_exit program)', tracer: { ...agent('percpu'), args: ['--errors', '-o', 'csv'] } },
+  { name: 'agent --latency (sys_enter + sys_exit, per-thread timestamps)', tracer: { ...agent('percpu'), args: ['--latency', '-o', 'csv'] } },
   { name: 'agent --comm nomatch (storm filtered out)', tracer: { ...agent('percpu'), args: ['--comm', 'nomatch', '-o', 'csv'] }, expectZero: true },
   { name: 'agent --syscall read (getppid filtered out)', tracer: { ...agent('percpu'), args: ['--syscall', 'read', '-o', 'csv'] }, expectZero: true },
   { name: 'agent --comm getppid_storm (storm counted)', tracer: { ...agent('percpu'), args: ['--comm', 'getppid_storm', '-o', 'csv'] } },
