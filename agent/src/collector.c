@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	memset(c, 0, sizeof(*c));
 	c->mode = opts->mode;
 	c->counts_fd = -1;
+	c->cgroup_fd = -1;
 
 	skel = syscall_counter_bpf__open();
 	if (!skel)
@@ -73,7 +75,11 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	skel->rodata->follow_tracked = opts->follow;
 
 	skel->rodata->targ_errno = opts->targ_errno;
-	switch (opts->per_process ? -1 : opts->failed_only ? -2 : (int)opts->mode) {
+	switch (opts->per_process ? -1 : opts->failed_only ? -2 : opts->per_cgroup ? -3 : (int)opts->mode) {
+	case -3:
+		count_prog = skel->progs.count_per_cgroup;
+		c->per_cgroup = true;
+		break;
 	case -1:
 		count_prog = skel->progs.count_per_process;
 		c->per_process = true;
@@ -124,7 +130,13 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	bpf_map__set_autocreate(skel->maps.lat_unreturned, c->latency);
 	bpf_map__set_autocreate(skel->maps.proc_counts, c->per_process);
 	bpf_map__set_autocreate(skel->maps.proc_comms, c->per_process);
-	bpf_map__set_autocreate(skel->maps.unattributed, c->per_process);
+	bpf_map__set_autocreate(skel->maps.unattributed, c->per_process || c->per_cgroup);
+	bpf_program__set_autoload(skel->progs.count_per_cgroup, c->per_cgroup);
+	bpf_map__set_autocreate(skel->maps.cgroup_counts, c->per_cgroup);
+	skel->rodata->filter_cgroup = opts->cgroup != NULL;
+	bpf_map__set_autocreate(skel->maps.cgroup_filter, opts->cgroup != NULL);
+	if (c->per_cgroup && opts->proc_entries)
+		bpf_map__set_max_entries(skel->maps.cgroup_counts, opts->proc_entries);
 	if (c->per_process && opts->proc_entries) {
 		bpf_map__set_max_entries(skel->maps.proc_counts, opts->proc_entries);
 		bpf_map__set_max_entries(skel->maps.proc_comms, opts->proc_entries);
@@ -148,6 +160,15 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	if (!c->keys || !c->values)
 		return -ENOMEM;
 	c->counts_fd = counts_map ? bpf_map__fd(counts_map) : -1;
+	if (opts->cgroup) {
+		__u32 zero = 0;
+
+		c->cgroup_fd = open(opts->cgroup, O_RDONLY | O_DIRECTORY);
+		if (c->cgroup_fd < 0)
+			return -errno;
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.cgroup_filter), &zero, &c->cgroup_fd, BPF_ANY))
+			return -errno;
+	}
 	if (c->per_process) {
 		err = procs_init(&c->procs, bpf_map__fd(skel->maps.proc_counts), bpf_map__fd(skel->maps.proc_comms),
 				 bpf_map__fd(skel->maps.unattributed), c->ncpus,
@@ -239,6 +260,13 @@ int collector_read(struct collector *c, struct snapshot *snap)
 
 		err = collector_read_procs(c, &rows, snap);
 		procs_counts_free(&rows);
+		return err;
+	}
+	if (c->per_cgroup) {
+		struct cgroup_counts rows;
+
+		err = collector_read_cgroups(c, &rows, snap->slots);
+		free(rows.rows);
 		return err;
 	}
 	if (c->counts_fd < 0)
@@ -357,6 +385,46 @@ int collector_read_latency(struct collector *c, struct latency *out)
 	return err;
 }
 
+int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64 *slots)
+{
+	int fd = bpf_map__fd(c->skel->maps.cgroup_counts), ufd = bpf_map__fd(c->skel->maps.unattributed);
+	struct cgroup_key key, next, *prev = NULL;
+	size_t cap = 0;
+	__u64 value;
+
+	memset(out, 0, sizeof(*out));
+	memset(slots, 0, NR_SLOTS * sizeof(*slots));
+	if (!c->per_cgroup)
+		return -EINVAL;
+	/* Cgroups are few and long-lived: one lookup per entry is cheap enough. */
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &value) || key.slot >= NR_SLOTS)
+			continue;
+		if (out->n == cap) {
+			struct cgroup_row *rows = realloc(out->rows, (cap = cap ? cap * 2 : 256) * sizeof(*rows));
+
+			if (!rows)
+				return -ENOMEM;
+			out->rows = rows;
+		}
+		out->rows[out->n++] = (struct cgroup_row){ .cgid = key.cgid, .slot = key.slot, .count = value };
+		slots[key.slot] += value;
+	}
+	for (__u32 slot = 0; slot < NR_SLOTS; slot++) {
+		__u64 sum = 0;
+
+		if (bpf_map_lookup_elem(ufd, &slot, c->values))
+			return -errno;
+		for (int cpu = 0; cpu < c->ncpus; cpu++)
+			sum += c->values[cpu];
+		out->unattributed[slot] = sum;
+		slots[slot] += sum;
+	}
+	return 0;
+}
+
 size_t collector_proc_capacity(struct collector *c)
 {
 	return bpf_map__max_entries(c->skel->maps.proc_counts);
@@ -394,6 +462,8 @@ void collector_close(struct collector *c)
 		bpf_link__destroy(c->links[i]);
 	syscall_counter_bpf__destroy(c->skel);
 	procs_free(&c->procs);
+	if (c->skel && c->cgroup_fd >= 0)
+		close(c->cgroup_fd);
 	free(c->keys);
 	free(c->values);
 	memset(c, 0, sizeof(*c));

@@ -28,6 +28,21 @@ struct collector_opts {
 	bool per_process;	/* count per (process, syscall); replaces the map mode */
 	__u32 proc_entries;	/* bound of the per-process map (0: PROC_ENTRIES_DEFAULT) */
 	bool latency;		/* --latency: also time each call, enter to exit */
+	bool per_cgroup;	/* count per (cgroup v2, syscall); replaces the map mode */
+	const char *cgroup;	/* --cgroup: a cgroup v2 directory (it and below), or NULL */
+};
+
+struct cgroup_row {
+	__u64 cgid;
+	__u32 slot;
+	__u64 count;
+};
+
+/* Every (cgroup, syscall) count, and what could not be attributed. */
+struct cgroup_counts {
+	struct cgroup_row *rows;
+	size_t n;
+	__u64 unattributed[NR_SLOTS];
 };
 
 /* --latency results, per slot. */
@@ -51,6 +66,8 @@ struct collector {
 	bool per_process;
 	bool errors;
 	bool latency;
+	bool per_cgroup;
+	int cgroup_fd;
 	struct procs procs;
 };
 
@@ -70,6 +87,8 @@ int collector_read_procs(struct collector *c, struct proc_counts *out, struct sn
  */
 int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count **rows, size_t *n);
 int collector_read_latency(struct collector *c, struct latency *out);
+/* Per-cgroup mode: @slots gets the per-cgroup sums plus unattributed, so they add up exactly. */
+int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64 *slots);
 /* Entries the per-process map can hold. */
 size_t collector_proc_capacity(struct collector *c);
 /* Counts that could not be recorded exactly; all zero in a healthy run. */

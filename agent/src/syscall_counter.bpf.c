@@ -17,6 +17,8 @@ const volatile bool filter_uid = false;
 const volatile __u32 targ_uid = 0;
 const volatile bool filter_syscalls = false;
 const volatile __u8 syscall_bits[SLOT_BITMAP_BYTES] = {};
+/* --cgroup: only tasks in the cgroup at index 0 of cgroup_filter, or below it. */
+const volatile bool filter_cgroup = false;
 /* -e: with -x, count only failures with this errno (0: any). */
 const volatile __u32 targ_errno = 0;
 
@@ -118,6 +120,21 @@ struct {
 	__type(value, u64);
 } lat_unreturned SEC(".maps");
 
+/* Per-cgroup mode: bounded like the per-process map; overflow is unattributed too. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PROC_ENTRIES_DEFAULT);
+	__type(key, struct cgroup_key);
+	__type(value, u64);
+} cgroup_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u32);
+} cgroup_filter SEC(".maps");
+
 /* Thread-group ids of the command started with "-- CMD" and its descendants. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -170,7 +187,7 @@ static __always_inline bool wanted(void)
 	u64 pid_tgid;
 	u32 tgid;
 
-	if (!targ_tgid && !targ_tid && !follow_tracked && !filter_uid && !filter_comm)
+	if (!targ_tgid && !targ_tid && !follow_tracked && !filter_uid && !filter_comm && !filter_cgroup)
 		return true;
 	pid_tgid = bpf_get_current_pid_tgid();
 	tgid = pid_tgid >> 32;
@@ -183,6 +200,8 @@ static __always_inline bool wanted(void)
 	if (filter_uid && (u32)bpf_get_current_uid_gid() != targ_uid)
 		return false;
 	if (filter_comm && !comm_matches())
+		return false;
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
 		return false;
 	return true;
 }
@@ -298,6 +317,36 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 			if (bpf_map_update_elem(&proc_comms, &key.tgid, &comm, BPF_ANY))
 				health_inc(HEALTH_COMM_FULL);
 		}
+	}
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+	} else {
+		v = bpf_map_lookup_elem(&unattributed, &key.slot);
+		if (v)
+			(*v)++;
+	}
+	return 0;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
+{
+	static const u64 zero;
+	struct cgroup_key key = {};
+	u64 *v;
+	long err;
+
+	if (!wanted())
+		return 0;
+	key.cgid = bpf_get_current_cgroup_id();
+	key.slot = id_to_slot(ctx->args[1]);
+	if (!slot_wanted(key.slot))
+		return 0;
+	v = bpf_map_lookup_elem(&cgroup_counts, &key);
+	if (!v) {
+		err = bpf_map_update_elem(&cgroup_counts, &key, &zero, BPF_NOEXIST);
+		if (!err || err == -EEXIST)
+			v = bpf_map_lookup_elem(&cgroup_counts, &key);
 	}
 	if (v) {
 		__sync_fetch_and_add(v, 1);

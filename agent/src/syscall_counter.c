@@ -14,12 +14,15 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <bpf/libbpf.h>
 #include "syscall_counter.h"
 #include "collector.h"
 #include "child.h"
 #include "output.h"
 #include "proc_output.h"
+#include "cgroup_output.h"
 #include "stream.h"
 #include "host_facts.h"
 #include "syscall_table.h"
@@ -40,6 +43,7 @@ enum {
 	OPT_SYSCALL,
 	OPT_ERRORS,
 	OPT_LATENCY,
+	OPT_CGROUP,
 };
 
 /* With a control plane, snapshots go every 10 s unless -i says otherwise: fine
@@ -77,6 +81,8 @@ static struct env {
 	bool errors;
 	bool latency;
 	long proc_entries;
+	bool per_cgroup;
+	const char *cgroup;
 } env = {
 	.buffer = 3600,
 	.top = 15,
@@ -110,6 +116,9 @@ static const char argp_program_doc[] =
 "                                        # per syscall: average, p50, p99 time in the call\n"
 "    syscall-counter-agent -x -e ENOENT -d 5\n"
 "                                        # only calls failing with ENOENT\n"
+"    syscall-counter-agent -C -d 10      # by cgroup: containers and systemd units\n"
+"    syscall-counter-agent --cgroup /sys/fs/cgroup/system.slice/nginx.service\n"
+"                                        # only what runs in that cgroup\n"
 "    syscall-counter-agent -P -o csv -- make -j2\n"
 "                                        # every (process, syscall) count of a build\n"
 "    syscall-counter-agent -l            # list the syscalls known for this arch\n"
@@ -131,7 +140,9 @@ static const struct argp_option opts[] = {
 	{ "latency", OPT_LATENCY, NULL, 0, "Also time each call from enter to exit of its thread: average, p50, p99 (log2 histogram in JSON)", 0 },
 	{ "map", OPT_MAP, "MODE", 0, "Map strategy: percpu (default), hash, percpu-hash, empty (counts nothing: benchmark floor)", 0 },
 	{ "per-process", 'P', NULL, 0, "Count per process: PID | COMM | COUNT; CSV/JSON list every (process, syscall) count. With -i, cumulative", 0 },
-	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0, "With -P: bound of the per-process map (default 65536); counts beyond it are reported as unattributed", 0 },
+	{ "per-cgroup", 'C', NULL, 0, "Count per cgroup v2: path, container id or systemd unit, count", 0 },
+	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0, "With -P/-C: bound of the per-process/cgroup map (default 65536); counts beyond it are reported as unattributed", 0 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0, "Count only tasks in this cgroup v2 directory or below it", 0 },
 	{ "output", 'o', "FMT", 0, "Output format: table (default), csv, json", 0 },
 	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
@@ -242,6 +253,19 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_LATENCY:
 		env.latency = true;
 		break;
+	case 'C':
+		env.per_cgroup = true;
+		break;
+	case OPT_CGROUP: {
+		struct statfs sfs;
+
+		errno = 0;
+		if (statfs(arg, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC)
+			argp_error(state, "'%s' is not a cgroup v2 directory (%s)", arg,
+				   errno ? strerror(errno) : "wrong file system");
+		env.cgroup = arg;
+		break;
+	}
 	case OPT_PROC_ENTRIES:
 		env.proc_entries = parse_long(arg, 1, 1 << 24, state, "proc-entries");
 		break;
@@ -304,8 +328,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "-P counts in maps of its own: drop --map");
 		if (env.per_process && env.server)
 			argp_error(state, "per-process counts are not streamed to a control plane yet: drop -P or --server");
-		if (env.proc_entries && !env.per_process)
-			argp_error(state, "--proc-entries goes with -P");
+		if (env.proc_entries && !env.per_process && !env.per_cgroup)
+			argp_error(state, "--proc-entries goes with -P or -C");
+		if (env.per_cgroup && (env.per_process || env.map_given || env.server || env.failed_only || env.errors ||
+				       env.latency))
+			argp_error(state, "-C counts in maps of its own, on its own: drop -P, --map, --server, -x/-e, --errors and --latency");
 		if ((env.token_file || env.tls_ca || env.host_id || env.run_id) && !env.server)
 			argp_error(state, "--token-file, --tls-ca, --host-id and --run-id go with --server");
 		break;
@@ -401,6 +428,28 @@ static int report_procs(struct collector *coll, struct report *rep, int first)
 	return 0;
 }
 
+/* The per-cgroup report of what is counted so far (cumulative); non-zero on a read error. */
+static int report_cgroups(struct collector *coll, struct report *rep)
+{
+	static __u64 totals[NR_SLOTS];
+	struct cgroup_names names;
+	struct cgroup_counts cc;
+	int err = collector_read_cgroups(coll, &cc, totals);
+
+	if (err) {
+		fprintf(stderr, "syscall-counter-agent: cannot read the per-cgroup counts: %s\n", strerror(-err));
+		free(cc.rows);
+		return err;
+	}
+	if (cgroup_names_load(&names))
+		fprintf(stderr, "syscall-counter-agent: warning: no cgroup v2 mount found: cgroups are shown by id\n");
+	rep->slots = totals;
+	print_cgroup_report(stdout, env.format, rep, &cc, &names);
+	cgroup_names_free(&names);
+	free(cc.rows);
+	return 0;
+}
+
 static void build_scope(char *buf, size_t len)
 {
 	size_t off;
@@ -424,6 +473,8 @@ static void build_scope(char *buf, size_t len)
 		off += snprintf(buf + off, len - off, ", uid %u", env.uid);
 	if (env.syscalls && off < len)
 		off += snprintf(buf + off, len - off, ", syscalls %s", env.syscalls);
+	if (env.cgroup && off < len)
+		off += snprintf(buf + off, len - off, ", cgroup %s", env.cgroup);
 	if (env.targ_errno && off < len) {
 		char name[32];
 
@@ -532,6 +583,8 @@ int main(int argc, char **argv)
 	copts.targ_errno = env.targ_errno;
 	copts.errors = env.errors;
 	copts.latency = env.latency;
+	copts.per_cgroup = env.per_cgroup;
+	copts.cgroup = env.cgroup;
 	copts.proc_entries = env.proc_entries;
 	err = collector_open(&coll, &copts);
 	if (err) {
@@ -591,6 +644,12 @@ int main(int argc, char **argv)
 				break;
 			if (stream) {
 				stream_push(stream, &snap, now_wall_ms(), false);
+			} else if (env.per_cgroup) {
+				format_clock(clock_buf, sizeof(clock_buf));
+				rep.time = clock_buf;
+				rep.seconds = now - start;
+				if (report_cgroups(&coll, &rep))
+					break;
 			} else if (env.per_process) {
 				format_clock(clock_buf, sizeof(clock_buf));
 				rep.time = clock_buf;
@@ -654,12 +713,15 @@ stop:
 		goto cleanup;
 	}
 	/* Per-process reports are cumulative, so the last one (at exit) is the whole run. */
-	if (!env.interval || stream || env.per_process) {
+	if (!env.interval || stream || env.per_process || env.per_cgroup) {
 		rep.time = NULL;
 		rep.seconds = now_mono() - start;
 		rep.slots = snap.slots;
 		if (env.per_process) {
 			if (report_procs(&coll, &rep, 1))
+				exit_code = 1;
+		} else if (env.per_cgroup) {
+			if (report_cgroups(&coll, &rep))
 				exit_code = 1;
 		} else if (env.latency) {
 			static struct latency lat;

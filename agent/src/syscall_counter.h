@@ -28,6 +28,13 @@ struct proc_key {
 	__u32 slot;
 };
 
+/* Per-cgroup mode (-C): counts keyed by (cgroup v2 id, slot). */
+struct cgroup_key {
+	__u64 cgid;
+	__u32 slot;
+	__u32 pad;
+};
+
 /* --errors: failed calls per (slot, errno). */
 #define ERRNO_ENTRIES	4096
 #define MAX_ERRNO	4095
