@@ -33,6 +33,8 @@ int map_mode_parse(const char *s, enum map_mode *mode)
 	return -EINVAL;
 }
 
+static int read_percpu_array(struct collector *c, int fd, __u32 n, __u64 *out);
+
 static int attach(struct collector *c, struct bpf_program *prog)
 {
 	struct bpf_link *link = bpf_program__attach(prog);
@@ -299,20 +301,16 @@ int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count
 	struct errno_key key, next, *prev = NULL;
 	__u64 value;
 	size_t cap = 0;
+	int err;
 
 	*rows = NULL;
 	*n = 0;
 	if (!c->errors)
 		return -EINVAL;
-	for (__u32 slot = 0; slot < NR_SLOTS; slot++) {
-		__u64 sum = 0;
-
-		if (bpf_map_lookup_elem(failed_fd, &slot, c->values))
-			return -errno;
-		for (int cpu = 0; cpu < c->ncpus; cpu++)
-			sum += c->values[cpu];
-		failed[slot] = sum;
-	}
+	memset(failed, 0, NR_SLOTS * sizeof(*failed));
+	err = read_percpu_array(c, failed_fd, NR_SLOTS, failed);
+	if (err)
+		return err;
 	while (bpf_map_get_next_key(errnos_fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
@@ -391,6 +389,7 @@ int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64
 	struct cgroup_key key, next, *prev = NULL;
 	size_t cap = 0;
 	__u64 value;
+	int err;
 
 	memset(out, 0, sizeof(*out));
 	memset(slots, 0, NR_SLOTS * sizeof(*slots));
@@ -412,16 +411,11 @@ int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64
 		out->rows[out->n++] = (struct cgroup_row){ .cgid = key.cgid, .slot = key.slot, .count = value };
 		slots[key.slot] += value;
 	}
-	for (__u32 slot = 0; slot < NR_SLOTS; slot++) {
-		__u64 sum = 0;
-
-		if (bpf_map_lookup_elem(ufd, &slot, c->values))
-			return -errno;
-		for (int cpu = 0; cpu < c->ncpus; cpu++)
-			sum += c->values[cpu];
-		out->unattributed[slot] = sum;
-		slots[slot] += sum;
-	}
+	err = read_percpu_array(c, ufd, NR_SLOTS, out->unattributed);
+	if (err)
+		return err;
+	for (__u32 slot = 0; slot < NR_SLOTS; slot++)
+		slots[slot] += out->unattributed[slot];
 	return 0;
 }
 

@@ -218,23 +218,33 @@ static __always_inline bool slot_wanted(u32 slot)
 
 /*
  * Lookup, insert on miss, retry the lookup when another CPU won the race
- * for the first insert: the classic pattern without its lost count.
+ * for the first insert: the classic pattern without its lost count. NULL
+ * when the map is full; *created says whether this call made the entry.
  */
-static __always_inline u64 *lookup_or_insert(void *map, u32 *slot)
+static __always_inline u64 *lookup_or_insert(void *map, void *key, bool *created)
 {
 	static const u64 zero;
 	u64 *v;
 	long err;
 
-	v = bpf_map_lookup_elem(map, slot);
+	v = bpf_map_lookup_elem(map, key);
 	if (v)
 		return v;
-	err = bpf_map_update_elem(map, slot, &zero, BPF_NOEXIST);
-	if (err && err != -EEXIST) {
-		health_inc(HEALTH_INSERT_FAILED);
+	err = bpf_map_update_elem(map, key, &zero, BPF_NOEXIST);
+	if (err && err != -EEXIST)
 		return NULL;
-	}
-	return bpf_map_lookup_elem(map, slot);
+	if (created)
+		*created = !err;
+	return bpf_map_lookup_elem(map, key);
+}
+
+/* What a full per-process or per-cgroup map could not take, kept per syscall. */
+static __always_inline void unattributed_inc(u32 slot)
+{
+	u64 *v = bpf_map_lookup_elem(&unattributed, &slot);
+
+	if (v)
+		(*v)++;
 }
 
 SEC("raw_tracepoint/sys_enter")
@@ -265,7 +275,7 @@ int count_hash(struct bpf_raw_tracepoint_args *ctx)
 	slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(slot))
 		return 0;
-	v = lookup_or_insert(&counts_hash, &slot);
+	v = lookup_or_insert(&counts_hash, &slot, NULL);
 	if (v)
 		__sync_fetch_and_add(v, 1);
 	else
@@ -284,7 +294,7 @@ int count_percpu_hash(struct bpf_raw_tracepoint_args *ctx)
 	slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(slot))
 		return 0;
-	v = lookup_or_insert(&counts_percpu_hash, &slot);
+	v = lookup_or_insert(&counts_percpu_hash, &slot, NULL);
 	if (v)
 		(*v)++;
 	else
@@ -295,11 +305,10 @@ int count_percpu_hash(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_enter")
 int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 {
-	static const u64 zero;
 	struct proc_key key;
 	struct comm comm;
+	bool created = false;
 	u64 *v;
-	long err;
 
 	if (!wanted())
 		return 0;
@@ -307,23 +316,16 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 	key.slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(key.slot))
 		return 0;
-	v = bpf_map_lookup_elem(&proc_counts, &key);
+	v = lookup_or_insert(&proc_counts, &key, &created);
 	if (!v) {
-		err = bpf_map_update_elem(&proc_counts, &key, &zero, BPF_NOEXIST);
-		if (!err || err == -EEXIST)
-			v = bpf_map_lookup_elem(&proc_counts, &key);
-		if (!err) {
-			bpf_get_current_comm(comm.name, sizeof(comm.name));
-			if (bpf_map_update_elem(&proc_comms, &key.tgid, &comm, BPF_ANY))
-				health_inc(HEALTH_COMM_FULL);
-		}
+		unattributed_inc(key.slot);
+		return 0;
 	}
-	if (v) {
-		__sync_fetch_and_add(v, 1);
-	} else {
-		v = bpf_map_lookup_elem(&unattributed, &key.slot);
-		if (v)
-			(*v)++;
+	__sync_fetch_and_add(v, 1);
+	if (created) {
+		bpf_get_current_comm(comm.name, sizeof(comm.name));
+		if (bpf_map_update_elem(&proc_comms, &key.tgid, &comm, BPF_ANY))
+			health_inc(HEALTH_COMM_FULL);
 	}
 	return 0;
 }
@@ -331,10 +333,8 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_enter")
 int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
 {
-	static const u64 zero;
 	struct cgroup_key key = {};
 	u64 *v;
-	long err;
 
 	if (!wanted())
 		return 0;
@@ -342,19 +342,11 @@ int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
 	key.slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(key.slot))
 		return 0;
-	v = bpf_map_lookup_elem(&cgroup_counts, &key);
-	if (!v) {
-		err = bpf_map_update_elem(&cgroup_counts, &key, &zero, BPF_NOEXIST);
-		if (!err || err == -EEXIST)
-			v = bpf_map_lookup_elem(&cgroup_counts, &key);
-	}
-	if (v) {
+	v = lookup_or_insert(&cgroup_counts, &key, NULL);
+	if (v)
 		__sync_fetch_and_add(v, 1);
-	} else {
-		v = bpf_map_lookup_elem(&unattributed, &key.slot);
-		if (v)
-			(*v)++;
-	}
+	else
+		unattributed_inc(key.slot);
 	return 0;
 }
 
@@ -405,11 +397,9 @@ int count_failed(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_exit")
 int count_errors(struct bpf_raw_tracepoint_args *ctx)
 {
-	static const u64 zero;
 	struct errno_key key;
 	u32 err = exit_errno(ctx);
 	u64 *v;
-	long e;
 
 	if (!err || !wanted())
 		return 0;
@@ -420,12 +410,7 @@ int count_errors(struct bpf_raw_tracepoint_args *ctx)
 	v = bpf_map_lookup_elem(&failed, &key.slot);
 	if (v)
 		(*v)++;
-	v = bpf_map_lookup_elem(&errnos, &key);
-	if (!v) {
-		e = bpf_map_update_elem(&errnos, &key, &zero, BPF_NOEXIST);
-		if (!e || e == -EEXIST)
-			v = bpf_map_lookup_elem(&errnos, &key);
-	}
+	v = lookup_or_insert(&errnos, &key, NULL);
 	if (v)
 		__sync_fetch_and_add(v, 1);
 	else
