@@ -88,7 +88,7 @@ host-day** at 10 s with ${NSYS} syscalls changing every interval (an idle host c
 `;
 if (args.write) {
   updateSection('ingest', {
-    title: 'Control-plane ingest',
+    title: '3. Control-plane ingest',
     command: `node tools/bench/ingest-load.mjs --agents ${args.agents} --seconds ${SECONDS} --syscalls ${NSYS} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,

@@ -104,7 +104,7 @@ ${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(h, n)).join(' | ')} |`).jo
 `;
 if (args.write) {
   updateSection('query', {
-    title: 'Query latency',
+    title: '4. Query latency',
     command: `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,
