@@ -22,6 +22,9 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // grpc-js passes an IP address as the TLS server name, which Node reports as deprecated
+  // (DEP0123) on every TLS connection to an address like 10.0.0.5: noise, not a user problem.
+  process.noDeprecation = true;
   const program = buildProgram();
   // Subcommands added with addCommand() do not inherit exitOverride: set it on each.
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];

@@ -20,8 +20,9 @@ export class QueryClient {
   constructor(
     readonly address: string,
     token: string,
+    caPem?: Buffer,
   ) {
-    this.client = new QueryServiceClient(address, ChannelCredentials.createInsecure());
+    this.client = new QueryServiceClient(address, caPem ? ChannelCredentials.createSsl(caPem) : ChannelCredentials.createInsecure());
     this.metadata.set('authorization', `Bearer ${token}`);
   }
 

@@ -7,11 +7,13 @@ import { CliError } from './errors';
 export interface Settings {
   server?: string;
   tokenFile?: string;
+  /** PEM CA bundle: talk TLS to the control plane, trusting these. */
+  tlsCa?: string;
 }
 
 export const CONFIG_FILE = join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'syscall-counter', 'config.json');
 
-export function resolveSettings(flags: { server?: string; tokenFile?: string }, env = process.env): Settings {
+export function resolveSettings(flags: { server?: string; tokenFile?: string; tlsCa?: string }, env = process.env): Settings {
   let file: Settings = {};
   const path = env.SYSCALL_COUNTER_CONFIG ?? CONFIG_FILE;
   if (existsSync(path)) {
@@ -24,6 +26,7 @@ export function resolveSettings(flags: { server?: string; tokenFile?: string }, 
   return {
     server: flags.server ?? env.SYSCALL_COUNTER_SERVER ?? file.server,
     tokenFile: flags.tokenFile ?? env.SYSCALL_COUNTER_TOKEN_FILE ?? file.tokenFile,
+    tlsCa: flags.tlsCa ?? env.SYSCALL_COUNTER_TLS_CA ?? file.tlsCa,
   };
 }
 
@@ -35,5 +38,14 @@ export function readToken(tokenFile: string | undefined): string {
     return readFileSync(tokenFile, 'utf8').trim();
   } catch (e) {
     throw new CliError(`cannot read the token file ${tokenFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function readCa(tlsCa: string | undefined): Buffer | undefined {
+  if (!tlsCa) return undefined;
+  try {
+    return readFileSync(tlsCa);
+  } catch (e) {
+    throw new CliError(`cannot read the CA file ${tlsCa}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

@@ -40,13 +40,13 @@ export interface TestControlPlane {
 }
 
 /** A real control plane (built dist) on a free loopback port with its own SQLite file. */
-export async function startControlPlane(): Promise<TestControlPlane> {
+export async function startControlPlane(extraEnv: (dir: string) => Record<string, string> = () => ({})): Promise<TestControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'sc-cli-'));
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, 'cli-test-token-0123456789');
   const address = `127.0.0.1:${await freePort()}`;
   const cp = spawn('node', [join(ROOT, 'apps/control-plane/dist/main.js')], {
-    env: { ...process.env, SC_LISTEN: address, SC_DB_PATH: join(dir, 'db.sqlite'), SC_TOKEN_FILE: tokenFile },
+    env: { ...process.env, SC_LISTEN: address, SC_DB_PATH: join(dir, 'db.sqlite'), SC_TOKEN_FILE: tokenFile, ...extraEnv(dir) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((res) => {

@@ -13,6 +13,7 @@ export function withConnection(cmd: Command): Command {
   return cmd
     .option('--server <host:port>', 'control plane to query (env SYSCALL_COUNTER_SERVER, or "server" in the config file)')
     .option('--token-file <file>', 'file holding the control plane token (env SYSCALL_COUNTER_TOKEN_FILE)')
+    .option('--tls-ca <file>', 'use TLS, trusting the CA certificates in this PEM file (env SYSCALL_COUNTER_TLS_CA)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'));
 }
 

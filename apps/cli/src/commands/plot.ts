@@ -46,7 +46,8 @@ function withPlotOpts(cmd: Command, defaultTop: number): Command {
     .option('--height <px>', 'image height', positiveInt, 500)
     .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64)')
     .option('--server <host:port>', 'control plane to query (env SYSCALL_COUNTER_SERVER, or "server" in the config file)')
-    .option('--token-file <file>', 'file holding the control plane token (env SYSCALL_COUNTER_TOKEN_FILE)');
+    .option('--token-file <file>', 'file holding the control plane token (env SYSCALL_COUNTER_TOKEN_FILE)')
+    .option('--tls-ca <file>', 'use TLS, trusting the CA certificates in this PEM file (env SYSCALL_COUNTER_TLS_CA)');
 }
 
 export function plotCommand(): Command {

@@ -12,9 +12,9 @@ import { withTimedProgress } from '../progress';
 import { QueryClient } from '../query-client';
 import { renderCsv } from '../render/grid';
 import { renderGrouped, renderTop, sortRows, TopRow } from '../render/top-table';
-import { readToken, resolveSettings } from '../settings';
+import { resolveSettings } from '../settings';
 import { formatTime, parseDuration } from '../time-window';
-import { ConnOpts } from './connection';
+import { clientFor, ConnOpts } from './connection';
 import { Format, positiveInt, useColor, withConnection } from './options';
 import { hasScope, ScopeOpts, scopeFrom, withScope } from './scope-options';
 
@@ -77,9 +77,11 @@ Examples:
       if (!settings.server && hasScope(opts)) {
         throw new CliError('--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)', 2);
       }
-      if (opts.watch) return watch(opts, settings.server ? { server: settings.server, token: readToken(settings.tokenFile) } : undefined, arch, color);
-      if (settings.server) {
-        const resp = await queryTop(new QueryClient(settings.server, readToken(settings.tokenFile)), scope, opts.by);
+      const server = settings.server;
+      const remote = server ? () => clientFor({ ...settings, server }) : undefined;
+      if (opts.watch) return watch(opts, remote, arch, color);
+      if (remote) {
+        const resp = await queryTop(remote(), scope, opts.by);
         process.stdout.write(renderTopResponse(resp, opts, describeScope(scope, resp), arch, color));
         return;
       }
@@ -108,7 +110,7 @@ export async function queryTop(client: QueryClient, scope: Scope, by: By): Promi
 }
 
 /** Refreshes in place until Ctrl-C (or --frames): against a control plane, or an embedded one fed by a local agent. */
-async function watch(opts: TopOpts, remote: { server: string; token: string } | undefined, arch: Arch | undefined, color: boolean): Promise<void> {
+async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arch: Arch | undefined, color: boolean): Promise<void> {
   let stopped = false;
   let wake: () => void = () => undefined;
   const stop = () => {
@@ -136,14 +138,14 @@ async function watch(opts: TopOpts, remote: { server: string; token: string } | 
         },
       );
     }
-    const server = remote ?? { server: cp!.address, token: cp!.token };
+    const client = remote ?? (() => new QueryClient(cp!.address, cp!.token));
     const where = remote ? (opts.run ? `run ${opts.run}` : opts.host ? `host ${opts.host}` : 'fleet-wide') : hostname();
     for (let frame = 1; !stopped; frame++) {
       const now = Date.now();
       const scope: Scope = { ...scopeFrom(opts, now), sinceUnixMs: String(now - windowMs), untilUnixMs: '0', ...(remote ? {} : { runId }) };
       let resp: TopResponse | undefined;
       try {
-        resp = await queryTop(new QueryClient(server.server, server.token), scope, opts.by);
+        resp = await queryTop(client(), scope, opts.by);
       } catch (e) {
         // The local agent's run exists once its hello arrived: until then there is nothing to show.
         if (remote || !(e instanceof CliError && e.message.startsWith('unknown run'))) throw e;
