@@ -111,6 +111,14 @@ void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r
 		}
 		if (unattributed)
 			fprintf(f, "Unattributed (the per-cgroup map was full; raise --proc-entries): %llu\n", unattributed);
+		if (r->compat) {
+			__u64 compat = 0;
+
+			for (int s = 0; s < NR_SLOTS; s++)
+				compat += r->compat[s];
+			if (compat)
+				fprintf(f, "32-bit (i386) calls, counted apart and not per cgroup: %llu\n", compat);
+		}
 		fprintf(f, "Total syscalls (top %d cgroups): %llu\n", r->top, top_total);
 		fprintf(f, "Total syscalls (all %zu cgroups%s): %llu\n", m, unattributed ? " and unattributed" : "",
 			total + unattributed);

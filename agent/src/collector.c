@@ -257,6 +257,9 @@ int collector_read(struct collector *c, struct snapshot *snap)
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
+	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.compat_counts), NR_SLOTS, snap->compat);
+	if (err)
+		return err;
 	if (c->per_process) {
 		struct proc_counts rows;
 

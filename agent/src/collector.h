@@ -74,6 +74,8 @@ struct collector {
 /* Cumulative counts since the program was attached, one per slot. */
 struct snapshot {
 	__u64 slots[NR_SLOTS];
+	/* 32-bit (ia32) tasks' calls by i386 number; x86 only, else all zero. */
+	__u64 compat[NR_SLOTS];
 };
 
 int collector_open(struct collector *c, const struct collector_opts *opts);

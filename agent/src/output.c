@@ -152,6 +152,73 @@ void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static const char *compat_name(int slot, char *buf, size_t len)
+{
+#ifdef SYSCALL_TABLE_I386_LEN
+	if (slot >= 0 && slot < SYSCALL_TABLE_I386_LEN && syscall_table_i386[slot])
+		return syscall_table_i386[slot];
+#endif
+	if (slot == SLOT_OTHER)
+		return "other";
+	snprintf(buf, len, "syscall_%d", slot_nr(slot));
+	return buf;
+}
+
+/* The 32-bit calls, busiest first, after the native ones: in their own section, by i386 name. */
+static void print_compat(FILE *f, enum output_format fmt, const struct report *r)
+{
+	static struct row rows[NR_SLOTS];
+	char buf[32];
+	__u64 total;
+	int n;
+
+	if (!r->compat)
+		return;
+	n = sorted_rows(r->compat, rows, &total);
+	if (!n)
+		return;
+	for (int i = 0; i < n; i++) {
+		const char *name = compat_name(rows[i].slot, buf, sizeof(buf));
+
+		if (fmt == OUT_TABLE) {
+			if (!i)
+				fprintf(f, "32-bit (i386) syscalls:\n%8s | %-24s | %s\n", "SYSCALL#", "NAME", "COUNT");
+			if (rows[i].slot == SLOT_OTHER)
+				fprintf(f, "%8s | %-24s | %llu\n", "-", name, rows[i].count);
+			else
+				fprintf(f, "%8d | %-24s | %llu\n", slot_nr(rows[i].slot), name, rows[i].count);
+		} else if (fmt == OUT_CSV) {
+			if (r->time)
+				fprintf(f, "%s,", r->time);
+			if (rows[i].slot == SLOT_OTHER)
+				fprintf(f, ",i386:other,%llu\n", rows[i].count);
+			else
+				fprintf(f, "%d,i386:%s,%llu\n", slot_nr(rows[i].slot), name, rows[i].count);
+		}
+	}
+	if (fmt == OUT_TABLE)
+		fprintf(f, "Total 32-bit syscalls: %llu\n", total);
+}
+
+static void print_compat_json(FILE *f, const struct report *r)
+{
+	static struct row rows[NR_SLOTS];
+	char buf[32];
+	__u64 total = 0;
+	int n = r->compat ? sorted_rows(r->compat, rows, &total) : 0;
+
+	fprintf(f, ",\"compat\":{\"arch\":\"i386\",\"total\":%llu,\"syscalls\":[", total);
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%s{", i ? "," : "");
+		if (rows[i].slot == SLOT_OTHER)
+			fprintf(f, "\"nr\":null,\"name\":\"other\"");
+		else
+			fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(rows[i].slot), compat_name(rows[i].slot, buf, sizeof(buf)));
+		fprintf(f, ",\"count\":%llu}", rows[i].count);
+	}
+	fprintf(f, "]}");
+}
+
 static int by_errno_count(const void *a, const void *b)
 {
 	const struct errno_count *x = a, *y = b;
@@ -310,7 +377,9 @@ static void print_json(FILE *f, const struct report *r, const struct row *rows, 
 		}
 		fputc('}', f);
 	}
-	fprintf(f, "]}\n");
+	fputc(']', f);
+	print_compat_json(f, r);
+	fprintf(f, "}\n");
 }
 
 void print_report(FILE *f, enum output_format fmt, const struct report *r, int first)
@@ -325,9 +394,11 @@ void print_report(FILE *f, enum output_format fmt, const struct report *r, int f
 	switch (fmt) {
 	case OUT_TABLE:
 		print_table(f, r, rows, n, total);
+		print_compat(f, fmt, r);
 		break;
 	case OUT_CSV:
 		print_csv(f, r, rows, n, first);
+		print_compat(f, fmt, r);
 		break;
 	case OUT_JSON:
 		print_json(f, r, rows, n, total);

@@ -23,6 +23,8 @@ struct report {
 	size_t nerrnos;
 	/* --latency: per-slot histograms; NULL without. */
 	const struct latency *lat;
+	/* 32-bit (ia32) tasks' calls by i386 number; NULL or all zero when there were none. */
+	const __u64 *compat;
 };
 
 int output_parse(const char *s, enum output_format *fmt);

@@ -86,6 +86,14 @@ static void print_table(FILE *f, const struct report *r, const struct proc_sum *
 	}
 	if (unattributed)
 		fprintf(f, "Unattributed (the per-process map was full; raise --proc-entries): %llu\n", unattributed);
+	if (r->compat) {
+		__u64 compat = 0;
+
+		for (int s = 0; s < NR_SLOTS; s++)
+			compat += r->compat[s];
+		if (compat)
+			fprintf(f, "32-bit (i386) calls, counted apart and not per process: %llu\n", compat);
+	}
 	fprintf(f, "Total syscalls (top %d processes): %llu\n", r->top, top_total);
 	fprintf(f, "Total syscalls (all %zu processes%s): %llu\n", m, unattributed ? " and unattributed" : "", total);
 }

@@ -153,7 +153,10 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	msg.time_unix_ms = time_ms;
 	msg.n_counts = n;
 	msg.counts = ptrs;
+	/* The wire has no i386 numbering yet: 32-bit calls travel in "other", so totals stay exact. */
 	msg.other_count = snap->slots[SLOT_OTHER];
+	for (int slot = 0; slot < NR_SLOTS; slot++)
+		msg.other_count += snap->compat[slot];
 	msg.final = final;
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_SNAPSHOT;
 	req.snapshot = &msg;

@@ -12,7 +12,8 @@ const volatile pid_t targ_tid = 0;
 const volatile bool follow_tracked = false;
 /* In-kernel filters, fixed at load time so a filtered-out call costs a few compares. */
 const volatile bool filter_comm = false;
-const volatile char targ_comm[COMM_LEN] = {};
+/* 8-byte aligned: compared as two words. */
+const volatile char targ_comm[COMM_LEN] __attribute__((aligned(8))) = {};
 const volatile bool filter_uid = false;
 const volatile __u32 targ_uid = 0;
 const volatile bool filter_syscalls = false;
@@ -158,8 +159,32 @@ static __always_inline void health_inc(u32 what)
 		(*v)++;
 }
 
+/* 32-bit tasks' calls, by i386 number (all map modes count them here). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} compat_counts SEC(".maps");
+
+/* Whether the current call is a 32-bit (ia32) one: its number is an i386 number. */
+static __always_inline bool compat_call(void)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return task->thread_info.status & TS_COMPAT;
+#else
+	return false;
+#endif
+}
+
 static __always_inline u32 id_to_slot(long id)
 {
+#if defined(__TARGET_ARCH_x86)
+	if (id >= 0 && (id & X32_SYSCALL_BIT))
+		id &= ~X32_SYSCALL_BIT;
+#endif
 	if (id >= 0 && id <= MAX_SYSCALL_ID)
 		return id;
 	if (id == -1)
@@ -167,18 +192,14 @@ static __always_inline u32 id_to_slot(long id)
 	return SLOT_OTHER;
 }
 
+/* Two 8-byte compares instead of a byte loop: the name is zero-padded on both sides. */
 static __always_inline bool comm_matches(void)
 {
-	char comm[COMM_LEN];
+	u64 comm[COMM_LEN / 8] = {};
+	const volatile u64 *want = (const volatile u64 *)targ_comm;
 
 	bpf_get_current_comm(comm, sizeof(comm));
-	for (int i = 0; i < COMM_LEN; i++) {
-		if (comm[i] != targ_comm[i])
-			return false;
-		if (!comm[i])
-			break;
-	}
-	return true;
+	return comm[0] == want[0] && comm[1] == want[1];
 }
 
 /* Whether the calling task is counted: -p, -t, -- CMD, --uid, --comm. */
@@ -214,6 +235,26 @@ static __always_inline bool slot_wanted(u32 slot)
 	if (slot >= NR_SLOTS)
 		return false;
 	return syscall_bits[slot / 8] & (1 << (slot % 8));
+}
+
+/*
+ * Counts a 32-bit task's call under its i386 number and says so: its number means
+ * something else in the native table, so the native maps must not see it.
+ */
+static __always_inline bool counted_as_compat(long id)
+{
+	u32 slot;
+	u64 *v;
+
+	if (!compat_call())
+		return false;
+	slot = id_to_slot(id);
+	if (slot_wanted(slot)) {
+		v = bpf_map_lookup_elem(&compat_counts, &slot);
+		if (v)
+			(*v)++;
+	}
+	return true;
 }
 
 /*
@@ -255,6 +296,8 @@ int count_percpu(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!wanted())
 		return 0;
+	if (counted_as_compat(ctx->args[1]))
+		return 0;
 	slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(slot))
 		return 0;
@@ -271,6 +314,8 @@ int count_hash(struct bpf_raw_tracepoint_args *ctx)
 	u64 *v;
 
 	if (!wanted())
+		return 0;
+	if (counted_as_compat(ctx->args[1]))
 		return 0;
 	slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(slot))
@@ -290,6 +335,8 @@ int count_percpu_hash(struct bpf_raw_tracepoint_args *ctx)
 	u64 *v;
 
 	if (!wanted())
+		return 0;
+	if (counted_as_compat(ctx->args[1]))
 		return 0;
 	slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(slot))
@@ -311,6 +358,8 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 	u64 *v;
 
 	if (!wanted())
+		return 0;
+	if (counted_as_compat(ctx->args[1]))
 		return 0;
 	key.tgid = bpf_get_current_pid_tgid() >> 32;
 	key.slot = id_to_slot(ctx->args[1]);
@@ -337,6 +386,8 @@ int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
 	u64 *v;
 
 	if (!wanted())
+		return 0;
+	if (counted_as_compat(ctx->args[1]))
 		return 0;
 	key.cgid = bpf_get_current_cgroup_id();
 	key.slot = id_to_slot(ctx->args[1]);
@@ -382,7 +433,7 @@ int count_failed(struct bpf_raw_tracepoint_args *ctx)
 	u32 err = exit_errno(ctx), slot;
 	u64 *v;
 
-	if (!err || (targ_errno && err != targ_errno) || !wanted())
+	if (!err || (targ_errno && err != targ_errno) || !wanted() || compat_call())
 		return 0;
 	slot = id_to_slot(exit_id(ctx));
 	if (!slot_wanted(slot))
@@ -401,7 +452,7 @@ int count_errors(struct bpf_raw_tracepoint_args *ctx)
 	u32 err = exit_errno(ctx);
 	u64 *v;
 
-	if (!err || !wanted())
+	if (!err || !wanted() || compat_call())
 		return 0;
 	key.slot = id_to_slot(exit_id(ctx));
 	key.err = err;
@@ -445,7 +496,7 @@ int lat_enter(struct bpf_raw_tracepoint_args *ctx)
 	struct enter_info info = {};
 	u32 tid;
 
-	if (!wanted())
+	if (!wanted() || compat_call())
 		return 0;
 	info.slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(info.slot))

@@ -658,8 +658,11 @@ int main(int argc, char **argv)
 					break;
 				first = 0;
 			} else {
-				for (int s = 0; s < NR_SLOTS; s++)
+				for (int s = 0; s < NR_SLOTS; s++) {
 					delta.slots[s] = snap.slots[s] - prev.slots[s];
+					delta.compat[s] = snap.compat[s] - prev.compat[s];
+				}
+				rep.compat = delta.compat;
 				prev = snap;
 				format_clock(clock_buf, sizeof(clock_buf));
 				rep.time = clock_buf;
@@ -717,6 +720,7 @@ stop:
 		rep.time = NULL;
 		rep.seconds = now_mono() - start;
 		rep.slots = snap.slots;
+		rep.compat = snap.compat;
 		if (env.per_process) {
 			if (report_procs(&coll, &rep, 1))
 				exit_code = 1;

@@ -16,6 +16,13 @@
 #define NR_SLOTS	(MAX_SYSCALL_ID + 3)
 #define SLOT_BITMAP_BYTES	((NR_SLOTS + 7) / 8)
 
+/*
+ * x86: 32-bit tasks (int 0x80, sysenter) number syscalls by the i386 table and are
+ * counted apart; x32 calls carry this bit on x86_64 numbers and are counted as those.
+ */
+#define TS_COMPAT		0x0002
+#define X32_SYSCALL_BIT		0x40000000
+
 /* Upper bound of processes followed in "-- CMD" mode. */
 #define MAX_TRACKED	32768
 

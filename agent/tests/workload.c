@@ -31,6 +31,7 @@ static int usage(void)
 		"       workload fork N            a forked child and the parent, N getppid calls each\n"
 		"       workload raw NR N          N calls of syscall(NR), NR may be -1 or unknown\n"
 		"       workload close N K         N close calls of which K fail (EBADF)\n"
+		"       workload int80 N           N 32-bit getpid calls (int $0x80, i386 number 20; x86_64 only)\n"
 		"       workload gated N           print pid, wait for a line on stdin, N getppid calls,\n"
 		"                                  print 'done', wait for stdin to close\n");
 	return 2;
@@ -74,6 +75,16 @@ int main(int argc, char **argv)
 			else
 				close(dup(0));
 		}
+	} else if (!strcmp(argv[1], "int80")) {
+#if defined(__x86_64__)
+		for (long i = 0, n = atol(argv[2]); i < n; i++) {
+			long ret = 20;	/* i386 getpid */
+
+			asm volatile("int $0x80" : "+a"(ret) : : "memory");
+		}
+#else
+		return usage();
+#endif
 	} else if (!strcmp(argv[1], "gated")) {
 		char line[16];
 

@@ -14,6 +14,8 @@ const dataDir = resolve(root, 'libs/syscall-table/data');
 export const ARCHES = {
   x86_64: { file: 'syscall_64.tbl', abis: ['common', '64'] },
   arm64: { file: 'syscall_generic.tbl', abis: ['common', '64', 'renameat', 'rlimit', 'memfd_secret'] },
+  // 32-bit programs on an x86_64 kernel (int 0x80 / sysenter): numbered by this table.
+  i386: { file: 'syscall_32.tbl', abis: ['i386'] },
 };
 
 export function parseTable(text, abis, source = 'table') {

@@ -82,3 +82,25 @@ describe('syscall table', () => {
     expect(fromAgent).toEqual(listSyscalls('x86_64').map((r) => [String(r.nr), r.name]));
   });
 });
+
+describe('i386 (compat) table', () => {
+  it.each([
+    [1, 'exit'],
+    [20, 'getpid'],
+    [64, 'getppid'],
+    [252, 'exit_group'],
+    [295, 'openat'],
+    [403, 'clock_gettime64'],
+    [451, 'cachestat'],
+    [470, 'listns'],
+  ])('i386 %i is %s', (nr, name) => {
+    expect(syscallName('i386', nr)).toBe(name);
+  });
+
+  it('numbers differ from x86_64, and unknown ones stay syscall_<N>', () => {
+    expect(syscallName('x86_64', 20)).toBe('writev');
+    expect(syscallName('i386', 415)).toBe('syscall_415'); // a hole in the i386 table
+    expect(syscallName('i386', 471)).toBe('syscall_471');
+    expect(parseArch('i686')).toBe('i386');
+  });
+});

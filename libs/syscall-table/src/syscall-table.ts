@@ -1,7 +1,8 @@
-import { ARM64_SYSCALLS, X86_64_SYSCALLS } from './generated/tables';
+import { ARM64_SYSCALLS, I386_SYSCALLS, X86_64_SYSCALLS } from './generated/tables';
 
-export type Arch = 'x86_64' | 'arm64';
-export const ARCHES: readonly Arch[] = ['x86_64', 'arm64'];
+/** i386: 32-bit (compat) programs on an x86_64 kernel, which number syscalls their own way. */
+export type Arch = 'x86_64' | 'arm64' | 'i386';
+export const ARCHES: readonly Arch[] = ['x86_64', 'arm64', 'i386'];
 
 const ALIASES: Record<string, Arch> = {
   x86_64: 'x86_64',
@@ -10,15 +11,21 @@ const ALIASES: Record<string, Arch> = {
   x64: 'x86_64',
   arm64: 'arm64',
   aarch64: 'arm64',
+  i386: 'i386',
+  i686: 'i386',
+  ia32: 'i386',
+  x86: 'i386',
 };
 
 const byNumber: Record<Arch, Map<number, string>> = {
   x86_64: new Map(X86_64_SYSCALLS),
   arm64: new Map(ARM64_SYSCALLS),
+  i386: new Map(I386_SYSCALLS),
 };
 const byName: Record<Arch, Map<string, number>> = {
   x86_64: new Map(X86_64_SYSCALLS.map(([nr, name]) => [name, nr])),
   arm64: new Map(ARM64_SYSCALLS.map(([nr, name]) => [name, nr])),
+  i386: new Map(I386_SYSCALLS.map(([nr, name]) => [name, nr])),
 };
 
 /** Accepts the names uname, Node and distributions use for an architecture. */
