@@ -91,6 +91,24 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
     expect((await top('run-1'))['110']).toBe('9007199254740993');
   });
 
+  it('commits many streams together, yet one bad snapshot rolls back alone', async () => {
+    const good = Array.from({ length: 5 }, () => new CollectSession(collector(cp), auth()));
+    const bad = new CollectSession(collector(cp), auth());
+    good.forEach((s, i) => s.send(hello(`run-group-${i}`)));
+    bad.send(hello('run-group-bad'));
+    bad.send(snapshot('run-group-bad', 1, { 110: 10 }));
+    await Promise.all([...good.map((s) => s.next(1)), bad.next(2)]);
+    // In one turn: a good snapshot on each stream and a backwards one on the bad stream.
+    good.forEach((s, i) => s.send(snapshot(`run-group-${i}`, 1, { 110: 100 + i })));
+    bad.send(snapshot('run-group-bad', 2, { 110: 5 }));
+    const acks = await Promise.all(good.map((s) => s.next(2)));
+    expect(acks.map((r) => r[1])).toEqual(good.map((_, i) => ({ ack: { runId: `run-group-${i}`, seq: '1' } })));
+    expect((await bad.ended)?.code).toBe(status.FAILED_PRECONDITION);
+    for (let i = 0; i < good.length; i++) expect((await top(`run-group-${i}`))['110']).toBe(String(100 + i));
+    expect((await top('run-group-bad'))['110']).toBe('10');
+    good.forEach((s) => s.close());
+  });
+
   it('rejects a snapshot before any hello: unknown run', async () => {
     const s = new CollectSession(collector(cp), auth());
     s.send(snapshot('run-x', 1, { 1: 1 }));

@@ -53,7 +53,7 @@ export class CollectionController {
         call.write({ welcome: { runId: run.runId, lastAckedSeq: run.lastAckedSeq.toString() } });
       } else if (req.snapshot) {
         if (!run) throw new IngestError(status.FAILED_PRECONDITION, 'unknown run: send a hello before snapshots');
-        const outcome = this.collection.ingest(run, req.snapshot);
+        const outcome = await this.collection.ingestBatched(run, req.snapshot);
         if (outcome === 'duplicate') this.logger.log({ msg: 'duplicate snapshot acked', runId: run.runId, seq: req.snapshot.seq });
         call.write({ ack: { runId: run.runId, seq: req.snapshot.seq } });
       } else {

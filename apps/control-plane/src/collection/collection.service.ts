@@ -16,6 +16,14 @@ export interface OpenedRun {
 
 export type IngestOutcome = 'stored' | 'duplicate';
 
+interface PendingSnapshot {
+  run: OpenedRun;
+  snap: Snapshot;
+  nowMs: number;
+  resolve: (outcome: IngestOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
 /** Rollup granularity of hourly_counts. */
 export const HOUR_MS = 3_600_000n;
 
@@ -24,6 +32,9 @@ export class CollectionService {
   private readonly logger = new Logger(CollectionService.name);
   private readonly stmt: Record<string, Statement>;
   private readonly ingestTx: (run: OpenedRun, snap: Snapshot, nowMs: number) => IngestOutcome;
+  private readonly batchTx: (batch: PendingSnapshot[]) => Array<{ ok?: IngestOutcome; err?: unknown }>;
+  private pending: PendingSnapshot[] = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly hosts: HostsService,
@@ -47,6 +58,18 @@ export class CollectionService {
     };
     // better-sqlite3 transactions are synchronous: when this returns, the snapshot is committed.
     this.ingestTx = db.transaction((run: OpenedRun, snap: Snapshot, nowMs: number) => this.store(run, snap, nowMs));
+    // Group commit: one transaction for the snapshots of every stream that arrived in the same
+    // event-loop turn. Each is stored in a savepoint of its own (a nested better-sqlite3
+    // transaction), so one bad snapshot rolls back alone.
+    this.batchTx = db.transaction((batch: PendingSnapshot[]) =>
+      batch.map((p) => {
+        try {
+          return { ok: this.ingestTx(p.run, p.snap, p.nowMs) };
+        } catch (err) {
+          return { err };
+        }
+      }),
+    );
   }
 
   async hello(h: Hello, nowMs = Date.now()): Promise<OpenedRun> {
@@ -79,9 +102,31 @@ export class CollectionService {
     return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq) };
   }
 
-  /** Stores one snapshot exactly once; a repeat of a stored seq is a no-op the caller still acks. */
-  ingest(run: OpenedRun, snap: Snapshot, nowMs = Date.now()): IngestOutcome {
-    return this.ingestTx(run, snap, nowMs);
+  /**
+   * Stores one snapshot exactly once (a repeat of a stored seq is a no-op the caller still acks),
+   * committed together with the other snapshots of this turn: resolves after the commit.
+   */
+  ingestBatched(run: OpenedRun, snap: Snapshot): Promise<IngestOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ run, snap, nowMs: Date.now(), resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0);
+    let results: Array<{ ok?: IngestOutcome; err?: unknown }>;
+    try {
+      results = this.batchTx(batch);
+    } catch (err) {
+      batch.forEach((p) => p.reject(err)); // the commit itself failed: nothing was stored
+      return;
+    }
+    batch.forEach((p, i) => (results[i].err !== undefined ? p.reject(results[i].err) : p.resolve(results[i].ok!)));
   }
 
   private store(run: OpenedRun, snap: Snapshot, nowMs: number): IngestOutcome {
