@@ -151,12 +151,18 @@ struct {
 	__type(value, u64);
 } health SEC(".maps");
 
-static __always_inline void health_inc(u32 what)
+/* Adds @n to entry @key of a per-CPU array: no atomics, no insert that can fail. */
+static __always_inline void percpu_add(void *map, u32 key, u64 n)
 {
-	u64 *v = bpf_map_lookup_elem(&health, &what);
+	u64 *v = bpf_map_lookup_elem(map, &key);
 
 	if (v)
-		(*v)++;
+		*v += n;
+}
+
+static __always_inline void health_inc(u32 what)
+{
+	percpu_add(&health, what, 1);
 }
 
 /* 32-bit tasks' calls, by i386 number (all map modes count them here). */
@@ -244,16 +250,12 @@ static __always_inline bool slot_wanted(u32 slot)
 static __always_inline bool counted_as_compat(long id)
 {
 	u32 slot;
-	u64 *v;
 
 	if (!compat_call())
 		return false;
 	slot = id_to_slot(id);
-	if (slot_wanted(slot)) {
-		v = bpf_map_lookup_elem(&compat_counts, &slot);
-		if (v)
-			(*v)++;
-	}
+	if (slot_wanted(slot))
+		percpu_add(&compat_counts, slot, 1);
 	return true;
 }
 
@@ -282,28 +284,21 @@ static __always_inline u64 *lookup_or_insert(void *map, void *key, bool *created
 /* What a full per-process or per-cgroup map could not take, kept per syscall. */
 static __always_inline void unattributed_inc(u32 slot)
 {
-	u64 *v = bpf_map_lookup_elem(&unattributed, &slot);
-
-	if (v)
-		(*v)++;
+	percpu_add(&unattributed, slot, 1);
 }
 
 SEC("raw_tracepoint/sys_enter")
 int count_percpu(struct bpf_raw_tracepoint_args *ctx)
 {
 	u32 slot;
-	u64 *v;
 
 	if (!wanted())
 		return 0;
 	if (counted_as_compat(ctx->args[1]))
 		return 0;
 	slot = id_to_slot(ctx->args[1]);
-	if (!slot_wanted(slot))
-		return 0;
-	v = bpf_map_lookup_elem(&counts_percpu, &slot);
-	if (v)
-		(*v)++;
+	if (slot_wanted(slot))
+		percpu_add(&counts_percpu, slot, 1);
 	return 0;
 }
 
@@ -431,16 +426,12 @@ SEC("raw_tracepoint/sys_exit")
 int count_failed(struct bpf_raw_tracepoint_args *ctx)
 {
 	u32 err = exit_errno(ctx), slot;
-	u64 *v;
 
 	if (!err || (targ_errno && err != targ_errno) || !wanted() || compat_call())
 		return 0;
 	slot = id_to_slot(exit_id(ctx));
-	if (!slot_wanted(slot))
-		return 0;
-	v = bpf_map_lookup_elem(&counts_percpu, &slot);
-	if (v)
-		(*v)++;
+	if (slot_wanted(slot))
+		percpu_add(&counts_percpu, slot, 1);
 	return 0;
 }
 
@@ -458,9 +449,7 @@ int count_errors(struct bpf_raw_tracepoint_args *ctx)
 	key.err = err;
 	if (!slot_wanted(key.slot))
 		return 0;
-	v = bpf_map_lookup_elem(&failed, &key.slot);
-	if (v)
-		(*v)++;
+	percpu_add(&failed, key.slot, 1);
 	v = lookup_or_insert(&errnos, &key, NULL);
 	if (v)
 		__sync_fetch_and_add(v, 1);
@@ -480,14 +469,6 @@ static __always_inline u32 log2_u64(u64 v)
 	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
 	r |= (v >> 1);
 	return r;
-}
-
-static __always_inline void percpu_add(void *map, u32 key, u64 n)
-{
-	u64 *v = bpf_map_lookup_elem(map, &key);
-
-	if (v)
-		*v += n;
 }
 
 SEC("raw_tracepoint/sys_enter")
