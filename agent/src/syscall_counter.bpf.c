@@ -208,22 +208,21 @@ static __always_inline bool comm_matches(void)
 	return comm[0] == want[0] && comm[1] == want[1];
 }
 
-/* Whether the calling task is counted: -p, -t, -- CMD, --uid, --comm. */
+/* Whether the calling task is counted: -p, -t, -- CMD, --uid, --comm, --cgroup. Each check runs
+ * only when its rodata flag is set; the verifier drops the rest, so no filter costs nothing. */
 static __always_inline bool wanted(void)
 {
-	u64 pid_tgid;
-	u32 tgid;
+	if (targ_tgid || targ_tid || follow_tracked) {
+		u64 pid_tgid = bpf_get_current_pid_tgid();
+		u32 tgid = pid_tgid >> 32;
 
-	if (!targ_tgid && !targ_tid && !follow_tracked && !filter_uid && !filter_comm && !filter_cgroup)
-		return true;
-	pid_tgid = bpf_get_current_pid_tgid();
-	tgid = pid_tgid >> 32;
-	if (targ_tgid && tgid != targ_tgid)
-		return false;
-	if (targ_tid && (u32)pid_tgid != targ_tid)
-		return false;
-	if (follow_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
-		return false;
+		if (targ_tgid && tgid != targ_tgid)
+			return false;
+		if (targ_tid && (u32)pid_tgid != targ_tid)
+			return false;
+		if (follow_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
+			return false;
+	}
 	if (filter_uid && (u32)bpf_get_current_uid_gid() != targ_uid)
 		return false;
 	if (filter_comm && !comm_matches())

@@ -6,7 +6,7 @@
 // CALLS/30 calls: it is that slow), each checked against the known call count.
 // Usage: node tools/bench/probe-cost.mjs [--reps 5] [--calls 3000000] [--peers] [--write]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cpus, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -32,6 +32,12 @@ const NCPU = cpus().length;
 
 execFileSync('cc', ['-O2', '-pthread', join(here, 'getppid_storm.c'), '-o', STORM]);
 
+// A cgroup with nothing in it, for the --cgroup filter's filtered-out cost.
+const CGROUP2 = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => / - cgroup2 /.test(l))?.split(' ')[4];
+const EMPTY_CGROUP = join(CGROUP2 ?? '/sys/fs/cgroup', 'syscall-counter-bench-empty');
+mkdirSync(EMPTY_CGROUP, { recursive: true });
+process.on('exit', () => rmdirSync(EMPTY_CGROUP));
+
 const agent = (map) => ({
   cmd: AGENT,
   args: ['--map', map, '-o', 'csv'],
@@ -48,7 +54,14 @@ const CONFIGS = [
   { name: 'agent --latency (sys_enter + sys_exit, per-thread timestamps)', tracer: { ...agent('percpu'), args: ['--latency', '-o', 'csv'] } },
   { name: 'agent --comm nomatch (storm filtered out)', tracer: { ...agent('percpu'), args: ['--comm', 'nomatch', '-o', 'csv'] }, expectZero: true },
   { name: 'agent --syscall read (getppid filtered out)', tracer: { ...agent('percpu'), args: ['--syscall', 'read', '-o', 'csv'] }, expectZero: true },
+  { name: 'agent -p 1 (storm filtered out)', tracer: { ...agent('percpu'), args: ['-p', '1', '-o', 'csv'] }, expectZero: true },
+  { name: 'agent --uid 65534 (storm filtered out)', tracer: { ...agent('percpu'), args: ['--uid', '65534', '-o', 'csv'] }, expectZero: true },
+  { name: 'agent --cgroup (an empty cgroup: storm filtered out)', tracer: { ...agent('percpu'), args: ['--cgroup', EMPTY_CGROUP, '-o', 'csv'] }, expectZero: true },
   { name: 'agent --comm getppid_storm (storm counted)', tracer: { ...agent('percpu'), args: ['--comm', 'getppid_storm', '-o', 'csv'] } },
+  {
+    name: 'agent -C (per cgroup)',
+    tracer: { cmd: AGENT, args: ['-C', '-o', 'csv'], ready: /Tracing syscalls/, count: (out) => [...out.matchAll(/^\d+,[^,]*,[^,]*,110,getppid,(\d+)$/gm)].reduce((s, m) => s + Number(m[1]), 0) },
+  },
   {
     name: 'agent -P (per process)',
     tracer: { cmd: AGENT, args: ['-P', '-o', 'csv'], ready: /Tracing syscalls/, count: (out, pid) => Number(new RegExp(`^${pid},[^,]*,110,getppid,(\\d+)$`, 'm').exec(out)?.[1] ?? 0) },
