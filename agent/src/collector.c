@@ -293,9 +293,13 @@ int collector_read(struct collector *c, struct snapshot *snap)
 
 int collector_read_procs(struct collector *c, struct proc_counts *out, struct snapshot *snap)
 {
+	int err;
+
+	memset(out, 0, sizeof(*out));
 	if (!c->per_process)
 		return -EINVAL;
-	return procs_read(&c->procs, out, snap->slots);
+	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.compat_counts), NR_SLOTS, snap->compat);
+	return err ? err : procs_read(&c->procs, out, snap->slots);
 }
 
 int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count **rows, size_t *n)

@@ -170,9 +170,110 @@ int procs_read(struct procs *p, struct proc_counts *out, __u64 *slots)
 	}
 	for (size_t i = 0; i < out->n; i++)
 		slots[out->rows[i].slot] += out->rows[i].count;
+	for (__u32 slot = 0; slot < NR_SLOTS; slot++)
+		slots[slot] += p->retired[slot];
 out:
 	free(dead);
 	procs_counts_free(&live);
+	return err;
+}
+
+static int cmp_key(const struct proc_row *x, const struct proc_row *y)
+{
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct proc_row *x = a, *y = b;
+
+	return cmp_key(x, y) ? cmp_key(x, y) : x->exited - y->exited;
+}
+
+struct tgid_total {
+	__u32 tgid;
+	__u64 total;
+};
+
+static int by_total_desc(const void *a, const void *b)
+{
+	const struct tgid_total *x = a, *y = b;
+
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
+}
+
+static int tgid_wanted(const struct tgid_total *top, size_t k, __u32 tgid)
+{
+	for (size_t i = 0; i < k; i++)
+		if (top[i].tgid == tgid)
+			return 1;
+	return 0;
+}
+
+int procs_interval(struct procs *p, const struct proc_counts *cur, size_t k, struct proc_row **out, size_t *nout)
+{
+	struct proc_row *rows = calloc(cur->n ? cur->n : 1, sizeof(*rows));
+	struct tgid_total *totals = calloc(cur->n ? cur->n : 1, sizeof(*totals));
+	struct proc_counts next = {};
+	size_t n = 0, m = 0, j = 0, o = 0;
+	int err = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!rows || !totals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* One row per (tgid, slot): an exited process and a new one with its pid add up. */
+	memcpy(rows, cur->rows, cur->n * sizeof(*rows));
+	qsort(rows, cur->n, sizeof(*rows), by_key);
+	for (size_t i = 0; i < cur->n; i++) {
+		if (!rows[i].exited && (err = push(&next, &rows[i])))
+			goto out;
+		if (n && rows[n - 1].tgid == rows[i].tgid && rows[n - 1].slot == rows[i].slot) {
+			rows[n - 1].count += rows[i].count;
+			if (!rows[i].exited)
+				memcpy(rows[n - 1].comm, rows[i].comm, COMM_LEN);
+			continue;
+		}
+		rows[n++] = rows[i];
+	}
+	/* Deltas against the previous interval (both sorted), and each process's total. */
+	for (size_t i = 0; i < n; i++) {
+		while (j < p->last.n && cmp_key(&p->last.rows[j], &rows[i]) < 0)
+			j++;
+		if (j < p->last.n && !cmp_key(&p->last.rows[j], &rows[i]))
+			rows[i].count = rows[i].count >= p->last.rows[j].count ? rows[i].count - p->last.rows[j].count : 0;
+		if (!m || totals[m - 1].tgid != rows[i].tgid)
+			totals[m++] = (struct tgid_total){ .tgid = rows[i].tgid };
+		totals[m - 1].total += rows[i].count;
+	}
+	qsort(totals, m, sizeof(*totals), by_total_desc);
+	if (k > m)
+		k = m;
+	while (k && !totals[k - 1].total)
+		k--;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].count && tgid_wanted(totals, k, rows[i].tgid))
+			rows[o++] = rows[i];
+	*out = rows;
+	*nout = o;
+	rows = NULL;
+	/* The exited have been reported for the last time: forget them. */
+	procs_counts_free(&p->last);
+	p->last = next;
+	next = (struct proc_counts){};
+	for (size_t i = 0; i < p->ledger.n; i++)
+		p->retired[p->ledger.rows[i].slot] += p->ledger.rows[i].count;
+	procs_counts_free(&p->ledger);
+out:
+	free(rows);
+	free(totals);
+	procs_counts_free(&next);
 	return err;
 }
 

@@ -25,9 +25,13 @@ struct proc_counts {
 
 struct procs {
 	int counts_fd, comms_fd, unattributed_fd;
+	/* Streaming: the live processes' counts at the previous interval, sorted by (tgid, slot). */
+	struct proc_counts last;
 	int ncpus;
 	/* Counts of processes that exited, moved out of the BPF map. */
 	struct proc_counts ledger;
+	/* Streaming: exited processes reported and forgotten, per slot, so totals stay cumulative. */
+	__u64 retired[NR_SLOTS];
 	struct proc_key *keys;
 	__u64 *values;
 	size_t batch;
@@ -42,6 +46,12 @@ int procs_init(struct procs *p, int counts_fd, int comms_fd, int unattributed_fd
  */
 int procs_read(struct procs *p, struct proc_counts *out, __u64 *slots);
 void procs_counts_free(struct proc_counts *c);
+/*
+ * Streaming: the calls since the previous call of this function of the @k busiest processes
+ * (rows with count = the interval's delta, malloc'ed into @out), from @cur as procs_read()
+ * returned it. Exited processes are reported one last time and then forgotten.
+ */
+int procs_interval(struct procs *p, const struct proc_counts *cur, size_t k, struct proc_row **out, size_t *nout);
 void procs_free(struct procs *p);
 
 #endif /* __PROCS_H */

@@ -121,6 +121,7 @@ static uint8_t *pack_hello(struct stream *s, size_t *len)
 	h.run_id = (char *)o->run_id;
 	h.run_started_unix_ms = o->started_ms;
 	h.scope = (char *)o->scope;
+	h.process_top_k = o->process_top_k;
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_HELLO;
 	req.hello = &h;
 	*len = syscall_counter__v1__collect_request__get_packed_size(&req);
@@ -130,8 +131,10 @@ static uint8_t *pack_hello(struct stream *s, size_t *len)
 	return buf;
 }
 
-int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final)
+int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final,
+		const struct proc_row *procs, size_t nprocs)
 {
+	SyscallCounter__V1__ProcessCount *prow = NULL, **pptr = NULL;
 	static SyscallCounter__V1__SyscallCount rows[NR_SLOTS];
 	static SyscallCounter__V1__SyscallCount *ptrs[NR_SLOTS];
 	SyscallCounter__V1__CollectRequest req = SYSCALL_COUNTER__V1__COLLECT_REQUEST__INIT;
@@ -158,6 +161,26 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	for (int slot = 0; slot < NR_SLOTS; slot++)
 		msg.other_count += snap->compat[slot];
 	msg.final = final;
+	if (nprocs) {
+		prow = calloc(nprocs, sizeof(*prow));
+		pptr = calloc(nprocs, sizeof(*pptr));
+		if (!prow || !pptr) {
+			free(prow);
+			free(pptr);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < nprocs; i++) {
+			syscall_counter__v1__process_count__init(&prow[i]);
+			prow[i].pid = procs[i].tgid;
+			prow[i].comm = (char *)procs[i].comm;
+			prow[i].has_nr = procs[i].slot != SLOT_OTHER;
+			prow[i].nr = procs[i].slot == SLOT_NEG1 ? -1 : procs[i].slot == SLOT_OTHER ? 0 : (int32_t)procs[i].slot;
+			prow[i].count = procs[i].count;
+			pptr[i] = &prow[i];
+		}
+		msg.n_processes = nprocs;
+		msg.processes = pptr;
+	}
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_SNAPSHOT;
 	req.snapshot = &msg;
 
@@ -173,9 +196,12 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	p->seq = msg.seq;
 	p->len = syscall_counter__v1__collect_request__get_packed_size(&req);
 	p->data = malloc(p->len ? p->len : 1);
+	if (p->data)
+		syscall_counter__v1__collect_request__pack(&req, p->data);
+	free(prow);
+	free(pptr);
 	if (!p->data)
 		return -ENOMEM;
-	syscall_counter__v1__collect_request__pack(&req, p->data);
 	s->count++;
 	return 0;
 }

@@ -19,6 +19,7 @@ struct stream_hello {
 	const char *run_id;
 	uint32_t interval_ms;
 	uint64_t started_ms;
+	uint32_t process_top_k;	/* per-process mode: busiest processes per snapshot; 0 off */
 };
 
 struct stream_opts {
@@ -33,7 +34,9 @@ struct stream;
 
 struct stream *stream_new(const struct stream_opts *opts);
 /* Queues the next cumulative snapshot; it is sent, and resent until acked. */
-int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final);
+/* @procs: per-process mode, the interval's calls of the busiest processes (may be NULL). */
+int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final,
+		const struct proc_row *procs, size_t nprocs);
 /*
  * Drives gRPC for at most @timeout_ms: (re)connects with backoff, sends what
  * is queued, takes acks. The completion queue only progresses while this runs.

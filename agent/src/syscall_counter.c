@@ -44,6 +44,7 @@ enum {
 	OPT_ERRORS,
 	OPT_LATENCY,
 	OPT_CGROUP,
+	OPT_PROCESS_TOP,
 };
 
 /* With a control plane, snapshots go every 10 s unless -i says otherwise: fine
@@ -83,7 +84,10 @@ static struct env {
 	long proc_entries;
 	bool per_cgroup;
 	const char *cgroup;
+	long process_top;
+	bool process_top_given;
 } env = {
+	.process_top = 20,
 	.buffer = 3600,
 	.top = 15,
 	.mode = MAP_PERCPU,
@@ -143,6 +147,7 @@ static const struct argp_option opts[] = {
 	{ "per-cgroup", 'C', NULL, 0, "Count per cgroup v2: path, container id or systemd unit, count", 0 },
 	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0, "With -P/-C: bound of the per-process/cgroup map (default 65536); counts beyond it are reported as unattributed", 0 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0, "Count only tasks in this cgroup v2 directory or below it", 0 },
+	{ "process-top", OPT_PROCESS_TOP, "K", 0, "With -P and --server: name the K busiest processes of each snapshot (default 20)", 1 },
 	{ "output", 'o', "FMT", 0, "Output format: table (default), csv, json", 0 },
 	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
@@ -256,6 +261,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'C':
 		env.per_cgroup = true;
 		break;
+	case OPT_PROCESS_TOP:
+		env.process_top = parse_long(arg, 1, 10000, state, "process-top");
+		env.process_top_given = true;
+		break;
 	case OPT_CGROUP: {
 		struct statfs sfs;
 
@@ -326,8 +335,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--latency reports once, at the end, on its own: drop -i, --server, -P, -x/-e and --errors");
 		if (env.per_process && env.map_given)
 			argp_error(state, "-P counts in maps of its own: drop --map");
-		if (env.per_process && env.server)
-			argp_error(state, "per-process counts are not streamed to a control plane yet: drop -P or --server");
+		if (env.process_top_given && !(env.per_process && env.server))
+			argp_error(state, "--process-top goes with -P and --server");
 		if (env.proc_entries && !env.per_process && !env.per_cgroup)
 			argp_error(state, "--proc-entries goes with -P or -C");
 		if (env.per_cgroup && (env.per_process || env.map_given || env.server || env.failed_only || env.errors ||
@@ -450,6 +459,29 @@ static int report_cgroups(struct collector *coll, struct report *rep)
 	return 0;
 }
 
+/* Reads the counters and queues a snapshot; per-process mode adds the interval's busiest processes. */
+static int push_snapshot(struct stream *stream, struct collector *coll, struct snapshot *snap, bool final)
+{
+	struct proc_row *rows = NULL;
+	struct proc_counts pc;
+	size_t n = 0;
+	int err;
+
+	if (!env.per_process) {
+		err = collector_read(coll, snap);
+		return err ? err : stream_push(stream, snap, now_wall_ms(), final, NULL, 0);
+	}
+	memset(snap, 0, sizeof(*snap));
+	err = collector_read_procs(coll, &pc, snap);
+	if (!err)
+		err = procs_interval(&coll->procs, &pc, env.process_top, &rows, &n);
+	if (!err)
+		err = stream_push(stream, snap, now_wall_ms(), final, rows, n);
+	procs_counts_free(&pc);
+	free(rows);
+	return err;
+}
+
 static void build_scope(char *buf, size_t len)
 {
 	size_t off;
@@ -509,6 +541,7 @@ static struct stream *open_stream(const char *scope, char **token, char **ca)
 	o.hello.run_id = env.run_id ? env.run_id : facts.run_id;
 	o.hello.interval_ms = env.interval * 1000;
 	o.hello.started_ms = now_wall_ms();
+	o.hello.process_top_k = env.per_process ? env.process_top : 0;
 	fprintf(stderr, "syscall-counter-agent: streaming to %s as host %s, run %s, every %d s\n", env.server,
 		o.hello.host_id, o.hello.run_id, env.interval);
 	return stream_new(&o);
@@ -639,12 +672,17 @@ int main(int argc, char **argv)
 				break;
 		} else if (next_tick && now >= next_tick && (!deadline || next_tick <= deadline)) {
 			/* A tick due at the deadline comes first: -i 1 -d 2 gives two reports. */
+			if (stream) {
+				err = push_snapshot(stream, &coll, &snap, false);
+				if (err)
+					break;
+				next_tick += env.interval;
+				continue;
+			}
 			err = collector_read(&coll, &snap);
 			if (err)
 				break;
-			if (stream) {
-				stream_push(stream, &snap, now_wall_ms(), false);
-			} else if (env.per_cgroup) {
+			if (env.per_cgroup) {
 				format_clock(clock_buf, sizeof(clock_buf));
 				rep.time = clock_buf;
 				rep.seconds = now - start;
@@ -704,8 +742,7 @@ stop:
 		if (!stream)
 			break;
 		/* The final snapshot: sent and acked (within a grace period) before exit. */
-		if (collector_read(&coll, &snap) == 0)
-			stream_push(stream, &snap, now_wall_ms(), true);
+		push_snapshot(stream, &coll, &snap, true);
 		stop_deadline = now_mono() + STOP_GRACE_MS / 1000.0;
 	}
 
@@ -721,9 +758,12 @@ stop:
 		rep.seconds = now_mono() - start;
 		rep.slots = snap.slots;
 		rep.compat = snap.compat;
-		if (env.per_process) {
+		if (env.per_process && !stream) {
 			if (report_procs(&coll, &rep, 1))
 				exit_code = 1;
+		} else if (env.per_process) {
+			/* Streamed: the exited processes went to the control plane; here, the totals. */
+			print_report(stdout, env.format, &rep, 1);
 		} else if (env.per_cgroup) {
 			if (report_cgroups(&coll, &rep))
 				exit_code = 1;

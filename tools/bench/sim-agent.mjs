@@ -83,7 +83,7 @@ export function simAgent({ listen, hostId, runId, nsys = 60, startedMs = Date.no
       for (let i = 0; i < nsys; i++) counts[i] += 1 + ((i * 7919 + seq * 104729) % 500);
       sentAt = process.hrtime.bigint();
       call.write({
-        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false },
+        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: [] },
       });
     };
     call.on('data', (msg) => {
@@ -112,6 +112,7 @@ export function simAgent({ listen, hostId, runId, nsys = 60, startedMs = Date.no
         runId,
         runStartedUnixMs: String(startedMs),
         scope: 'all processes',
+        processTopK: 0,
       },
     });
   });

@@ -64,7 +64,7 @@ describe('syscall-counter-agent -P: per-process counts (real BPF, real processes
 
   it.each([
     [['-P', '--map', 'hash'], /-P counts in maps of its own: drop --map/],
-    [['-P', '--server', '127.0.0.1:1'], /per-process counts are not streamed to a control plane yet/],
+    [['--process-top', '5'], /--process-top goes with -P and --server/],
     [['--proc-entries', '10'], /--proc-entries goes with -P/],
     [['-P', '--proc-entries', '0'], /invalid proc-entries '0'/],
   ])('rejects %j', (args, message) => {

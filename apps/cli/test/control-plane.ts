@@ -35,7 +35,7 @@ export interface TestControlPlane {
   tokenFile: string;
   conn: string[];
   /** Runs a `-- CMD` workload under a real agent streaming to this control plane. */
-  runAgent(hostId: string, runId: string, workload: string[]): SpawnSyncReturns<string>;
+  runAgent(hostId: string, runId: string, workload: string[], agentArgs?: string[]): SpawnSyncReturns<string>;
   stop(): void;
 }
 
@@ -61,8 +61,8 @@ export async function startControlPlane(extraEnv: (dir: string) => Record<string
     address,
     tokenFile,
     conn: ['--server', address, '--token-file', tokenFile],
-    runAgent: (hostId, runId, workload) =>
-      spawnSync(AGENT, ['--server', address, '--token-file', tokenFile, '--host-id', hostId, '--run-id', runId, '-i', '1', '--', WORKLOAD, ...workload], { encoding: 'utf8' }),
+    runAgent: (hostId, runId, workload, agentArgs = []) =>
+      spawnSync(AGENT, ['--server', address, '--token-file', tokenFile, '--host-id', hostId, '--run-id', runId, '-i', '1', ...agentArgs, '--', ...(workload[0] === 'sh' ? workload : [WORKLOAD, ...workload])], { encoding: 'utf8' }),
     stop: () => {
       cp.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

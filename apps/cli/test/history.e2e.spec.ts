@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, startControlPlane, TestControlPlane } from './control-plane';
+import { cli, startControlPlane, TestControlPlane, WORKLOAD } from './control-plane';
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
 function pngSize(file: string): { width: number; height: number } {
@@ -24,8 +24,6 @@ describe('diff, export, plot and watch against a real control plane with real ag
     expect(cp.runAgent('h-after', 'run-deploy', ['raw', '110', '8000']).status).toBe(0);
     expect(cp.runAgent('h-other', 'run-getpid', ['raw', '39', '2500']).status).toBe(0);
   });
-
-  afterAll(() => cp.stop());
 
   it('diff of two runs shows the extra calls as +N, biggest change first, with a summary', () => {
     const table = q(['diff', 'run-base', 'run-deploy']);
@@ -131,4 +129,29 @@ describe('diff, export, plot and watch against a real control plane with real ag
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no control plane: pass --server HOST:PORT/);
   });
+});
+
+describe('top --by process against a run streamed in per-process mode', () => {
+  let cp: TestControlPlane;
+  const q = (args: string[]) => cli([...args, ...cp.conn]);
+
+  beforeAll(async () => {
+    cp = await startControlPlane();
+    const script = `${WORKLOAD} getppid 1500 & ${WORKLOAD} getppid 2500; wait`;
+    expect(cp.runAgent('h-procs', 'run-procs', ['sh', '-c', script], ['-P']).status).toBe(0);
+  });
+
+  afterAll(() => cp.stop());
+
+  it('top --by process --syscall drills down to the processes making a syscall, exactly', () => {
+    const csv = q(['top', '--run', 'run-procs', '--by', 'process', '--syscall', 'getppid', '--format', 'csv']);
+    expect(csv.status).toBe(0);
+    const rows = csvRows(csv.stdout).filter((r) => r[1] === 'workload');
+    expect(rows.map((r) => r[2]).sort()).toEqual(['1500', '2500']);
+    const table = q(['top', '--run', 'run-procs', '--by', 'process', '-n', '2']).stdout;
+    expect(table).toMatch(/\n +PID \| COMM +\| COUNT \| +RATE\/s \| +%\n +\d+ \| workload \| +25\d\d \|/);
+    expect(q(['top', '--by', 'process', '--syscall', 'nosuchcall']).stderr).toMatch(/unknown syscall 'nosuchcall' for x86_64/);
+  });
+
+  afterAll(() => cp.stop());
 });

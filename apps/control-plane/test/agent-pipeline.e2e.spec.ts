@@ -126,6 +126,37 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     assertNoDuplicates(cp, 'overflow');
   });
 
+  it('per-process mode: each process’s calls exactly, the rest under pid 0, every snapshot adding up', async () => {
+    const cp = newCp();
+    await cp.start();
+    const script = `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`;
+    const r = runAgentSync(agentArgs(cp, ['-P', '--process-top', '2', '--run-id', 'per-proc', '--', 'sh', '-c', script]));
+    expect(r.status).toBe(0);
+    const byProcess = await unary<unknown, TopResponse>(queries(cp), 'top', {
+      scope: { hostId: '', runId: 'per-proc', sinceUnixMs: '0', untilUnixMs: '0' },
+      by: GroupBy.GROUP_BY_PROCESS,
+      limit: 0,
+      syscallNr: 110,
+    });
+    const workers = byProcess.rows.filter((row) => row.label === 'workload').map((row) => BigInt(row.count));
+    expect(workers.sort()).toEqual([3000n, 5000n]);
+    // Only the 2 busiest processes of each snapshot are named; the shell's calls land in pid 0.
+    const all = await topOf(cp, { runId: 'per-proc' }, GroupBy.GROUP_BY_PROCESS);
+    expect(all.rows.map((row) => row.key)).toContain('0');
+    expect(all.rows.find((row) => row.key === '0')?.label).toBe('other');
+    expect(all.rows.reduce((s, row) => s + BigInt(row.count), 0n)).toBe(BigInt(all.total));
+    expect(BigInt(all.total)).toBe(BigInt((await topOf(cp, { runId: 'per-proc' })).total));
+    const db = cp.db();
+    const mismatched = db
+      .prepare(
+        `SELECT s.seq FROM snapshots s WHERE s.run_id = 'per-proc'
+           AND s.total != (SELECT COALESCE(SUM(count), 0) FROM process_counts pc WHERE pc.snap_key = s.snap_key)`,
+      )
+      .all();
+    db.close();
+    expect(mismatched).toEqual([]);
+  });
+
   it('two agents with different host ids at once: both hosts listed, per-host and fleet totals right', async () => {
     const cp = newCp();
     await cp.start();

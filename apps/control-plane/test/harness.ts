@@ -165,6 +165,7 @@ export function hello(runId: string, hostId = 'host-test') {
       runId,
       runStartedUnixMs: '1700000000000',
       scope: 'all processes',
+      processTopK: 0,
     },
   };
 }
@@ -178,6 +179,7 @@ export function snapshot(runId: string, seq: number, counts: Record<number, numb
       counts: Object.entries(counts).map(([nr, count]) => ({ nr: Number(nr), count: String(count) })),
       otherCount: String(other),
       final,
+      processes: [],
     },
   };
 }

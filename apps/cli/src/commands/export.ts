@@ -54,7 +54,8 @@ export function exportCommand(): Command {
     'after',
     `
 CSV columns (counts are exact decimal integers; JSON carries them as strings):
-  top          syscall_nr,name,count          (--by host|run: host,count / run,count)
+  top          syscall_nr,name,count          (--by host|run: host,count / run,count;
+                                               --by process: pid,comm,count, pid 0 = other)
   series       bucket_end,bucket_seconds,syscall_nr,name,count,rate_per_s
                (one row per bucket and syscall, plus name "all" for the bucket's total;
                a bucket holds the calls counted by the snapshots taken in it)
@@ -71,8 +72,8 @@ Examples:
   );
 
   exp.addCommand(
-    withExportOpts(withScope(new Command('top').description('per-syscall (or per-host/run) totals of a scope')))
-      .addOption(new Option('--by <what>', 'group rows by').choices(['syscall', 'host', 'run']).default('syscall'))
+    withExportOpts(withScope(new Command('top').description('per-syscall (or per-host/run/process) totals of a scope')))
+      .addOption(new Option('--by <what>', 'group rows by').choices(['syscall', 'host', 'run', 'process']).default('syscall'))
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64)')
       .action(async (opts: ExportOpts & ScopeOpts & { by: By; arch?: string }) => {
         await emit(opts, async () => {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
-import { Arch, parseArch, syscallName } from '@syscall-counter/syscall-table';
+import { Arch, parseArch, syscallName, syscallNumber } from '@syscall-counter/syscall-table';
 import { EmbeddedControlPlane, startEmbedded } from '../embedded';
 import { CliError } from '../errors';
 import { startStreaming, StreamingAgent } from '../local-agent';
@@ -18,7 +18,7 @@ import { clientFor, ConnOpts } from './connection';
 import { Format, positiveInt, useColor, withConnection } from './options';
 import { hasScope, ScopeOpts, scopeFrom, withScope } from './scope-options';
 
-export type By = 'syscall' | 'host' | 'run';
+export type By = 'syscall' | 'host' | 'run' | 'process';
 
 export interface TopOpts extends ConnOpts, ScopeOpts {
   top: number;
@@ -30,12 +30,14 @@ export interface TopOpts extends ConnOpts, ScopeOpts {
   refresh: number;
   window?: string;
   frames?: number;
+  syscall?: string;
 }
 
 const GROUP: Record<By, GroupBy> = {
   syscall: GroupBy.GROUP_BY_SYSCALL,
   host: GroupBy.GROUP_BY_HOST,
   run: GroupBy.GROUP_BY_RUN,
+  process: GroupBy.GROUP_BY_PROCESS,
 };
 
 export function topCommand(): Command {
@@ -46,7 +48,8 @@ export function topCommand(): Command {
         .option('-n, --top <n>', 'how many rows to show', positiveInt, 15)
         .option('-d, --duration <sec>', 'without a control plane: seconds to collect on this host', positiveInt, 3),
     )
-      .addOption(new Option('--by <what>', 'group rows by').choices(['syscall', 'host', 'run']).default('syscall'))
+      .addOption(new Option('--by <what>', 'group rows by (process: runs streamed with agent -P)').choices(['syscall', 'host', 'run', 'process']).default('syscall'))
+      .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|host|run)')
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64); default: the hosts’ own')
       .option('-w, --watch', 'refresh in place like top(1) until Ctrl-C')
       .option('--refresh <sec>', 'with --watch: seconds between refreshes', positiveInt, 2)
@@ -64,6 +67,7 @@ Examples:
   $ syscall-counter top                                   # 3 s on this host, top 15
   $ syscall-counter top -d 10 -n 30                       # 10 s, top 30
   $ syscall-counter top -w                                # live view of this host
+  $ syscall-counter top --by process --syscall futex      # which processes call futex (here, 3 s)
   $ syscall-counter top --server cp:50051 --token-file t  # fleet-wide, all history
   $ syscall-counter top --server cp:50051 --token-file t --host web-1 --since 1h
   $ syscall-counter top --server cp:50051 --token-file t --by host --since 24h
@@ -72,6 +76,7 @@ Examples:
     .action(async (opts: TopOpts, cmd: Command) => {
       const arch = opts.arch ? parseArch(opts.arch) : undefined;
       const scope = scopeFrom(opts);
+      const syscallNr = opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch);
       const settings = resolveSettings(opts);
       const color = useColor(cmd);
       if (!settings.server && hasScope(opts)) {
@@ -81,7 +86,7 @@ Examples:
       const remote = server ? () => clientFor({ ...settings, server }) : undefined;
       if (opts.watch) return watch(opts, remote, arch, color);
       if (remote) {
-        const resp = await queryTop(remote(), scope, opts.by);
+        const resp = await queryTop(remote(), scope, opts.by, syscallNr);
         process.stdout.write(renderTopResponse(resp, opts, describeScope(scope, resp), arch, color));
         return;
       }
@@ -89,9 +94,9 @@ Examples:
       const runId = randomUUID();
       let resp: TopResponse;
       try {
-        const agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, seconds: opts.duration });
+        const agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, seconds: opts.duration, perProcess: opts.by === 'process' });
         await withTimedProgress('Collecting syscalls on this host', opts.duration, agent.done);
-        resp = await queryTop(new QueryClient(cp.address, cp.token), { ...scope, runId }, opts.by);
+        resp = await queryTop(new QueryClient(cp.address, cp.token), { ...scope, runId }, opts.by, syscallNr);
       } finally {
         await cp.stop();
       }
@@ -100,10 +105,18 @@ Examples:
     });
 }
 
+/** --syscall: a name of the table in use (x86_64 unless --arch), or a number. */
+function resolveSyscall(value: string, arch: Arch | undefined): number {
+  if (/^-?\d+$/.test(value)) return Number(value);
+  const nr = syscallNumber(arch ?? 'x86_64', value);
+  if (nr === undefined) throw new CliError(`unknown syscall '${value}' for ${arch ?? 'x86_64'} (pass --arch, or a number)`, 2);
+  return nr;
+}
+
 /** One Top query; closes the client. */
-export async function queryTop(client: QueryClient, scope: Scope, by: By): Promise<TopResponse> {
+export async function queryTop(client: QueryClient, scope: Scope, by: By, syscallNr?: number): Promise<TopResponse> {
   try {
-    return await client.top({ scope, by: GROUP[by], limit: 0 });
+    return await client.top({ scope, by: GROUP[by], limit: 0, syscallNr });
   } finally {
     client.close();
   }
@@ -129,7 +142,7 @@ async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arc
   try {
     if (!remote) {
       cp = await startEmbedded();
-      agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId });
+      agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, perProcess: opts.by === 'process' });
       agent.done.then(
         () => undefined,
         (e: unknown) => {
@@ -145,7 +158,7 @@ async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arc
       const scope: Scope = { ...scopeFrom(opts, now), sinceUnixMs: String(now - windowMs), untilUnixMs: '0', ...(remote ? {} : { runId }) };
       let resp: TopResponse | undefined;
       try {
-        resp = await queryTop(client(), scope, opts.by);
+        resp = await queryTop(client(), scope, opts.by, opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch));
       } catch (e) {
         // The local agent's run exists once its hello arrived: until then there is nothing to show.
         if (remote || !(e instanceof CliError && e.message.startsWith('unknown run'))) throw e;
@@ -197,6 +210,12 @@ export function namedRows(resp: TopResponse, arch: Arch | undefined): { rows: To
 
 export function renderTopResponse(resp: TopResponse, opts: Pick<TopOpts, 'by' | 'format' | 'top'>, title: string, arch: Arch | undefined, color: boolean): string {
   const secs = seconds(resp);
+  if (opts.by === 'process') {
+    const rows = resp.rows.map((r) => ({ key: r.key, label: r.label, count: BigInt(r.count) }));
+    if (opts.format === 'csv') return renderCsv(['pid', 'comm', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
+    if (opts.format === 'json') return JSON.stringify({ by: 'process', seconds: secs, total: resp.total, rows: rows.map((r) => ({ pid: Number(r.key), comm: r.label, count: r.count.toString() })) }, null, 2) + '\n';
+    return renderGrouped(title, 'PID', rows, secs, opts.top, color);
+  }
   if (opts.by !== 'syscall') {
     const rows = resp.rows.map((r) => ({ key: r.key, count: BigInt(r.count) }));
     if (opts.format === 'csv') return renderCsv([opts.by, 'count'], rows.map((r) => [r.key, r.count.toString()]));

@@ -6,12 +6,13 @@ import { HostsService } from '../hosts/hosts.service';
 import { RunsService } from '../runs/runs.service';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { IngestError } from './ingest-error';
-import { validateHello, validateSnapshot } from './snapshot-validation';
+import { validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
 
 export interface OpenedRun {
   runId: string;
   hostId: string;
   lastAckedSeq: bigint;
+  processTopK: number;
 }
 
 export type IngestOutcome = 'stored' | 'duplicate';
@@ -50,6 +51,7 @@ export class CollectionService {
       ),
       putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, host_id, time_ms, total) VALUES (?, ?, ?, ?, ?)'),
       putDelta: prepare('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
+      putProcess: prepare('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       addHourly: prepare(
         'INSERT INTO hourly_counts (hour_ms, host_id, nr, count) VALUES (?, ?, ?, ?) ON CONFLICT (hour_ms, host_id, nr) DO UPDATE SET count = count + excluded.count',
       ),
@@ -94,12 +96,13 @@ export class CollectionService {
         mapMode: h.mapMode,
         intervalMs: h.intervalMs,
         scope: h.scope,
+        processTopK: h.processTopK,
         startedMs: Number(h.runStartedUnixMs) || nowMs,
       },
       nowMs,
     );
     this.logger.log({ msg: 'run opened', runId: run.runId, hostId: run.hostId, lastSeq: run.lastSeq });
-    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq) };
+    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK: run.processTopK };
   }
 
   /**
@@ -159,11 +162,16 @@ export class CollectionService {
       total += delta;
       deltas.push([nr, delta, now]);
     }
+    const processes = validateProcesses(snap, deltas);
     const snapKey = this.stmt.putSnapshot.run(run.runId, seq, run.hostId, timeMs, total).lastInsertRowid;
     for (const [nr, delta, now] of deltas) {
       this.stmt.putDelta.run(snapKey, nr, delta);
       this.stmt.addHourly.run(hourMs, run.hostId, nr, delta);
       this.stmt.putTotal.run(run.runId, nr, now);
+    }
+    if (run.processTopK > 0) {
+      for (const p of processes.rows) this.stmt.putProcess.run(snapKey, p.pid, p.nr, p.comm, p.count);
+      for (const [nr, rest] of processes.unexplained) if (rest > 0n) this.stmt.putProcess.run(snapKey, 0, nr, 'other', rest);
     }
     this.stmt.advanceRun.run(seq, BigInt(nowMs), snap.final ? 1n : 0n, run.runId);
     this.stmt.touchHost.run(BigInt(nowMs), run.hostId);

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { Snapshot } from '@syscall-counter/proto';
 import { IngestError } from './ingest-error';
-import { OTHER_NR, validateHello, validateSnapshot } from './snapshot-validation';
+import { OTHER_NR, validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
 
 const snap = (over: Partial<Snapshot>): Snapshot => ({
   runId: 'r',
@@ -10,6 +10,7 @@ const snap = (over: Partial<Snapshot>): Snapshot => ({
   counts: [],
   otherCount: '0',
   final: false,
+  processes: [],
   ...over,
 });
 
@@ -50,5 +51,32 @@ describe('snapshot validation', () => {
     expect(codeOf(() => validateHello({ ...h, arch: 'mips' }))).toBe(status.INVALID_ARGUMENT);
     expect(codeOf(() => validateHello({ ...h, hostId: '' }))).toBe(status.INVALID_ARGUMENT);
     expect(codeOf(() => validateHello({ ...h, runId: 'a b' }))).toBe(status.INVALID_ARGUMENT);
+  });
+});
+
+describe('validateProcesses', () => {
+  const proc = (pid: number, nr: number, count: string, comm = 'w') => ({ pid, comm, nr, hasNr: true, count });
+  const deltas = [[110, 100n], [0, 10n]] as const;
+
+  it('keeps the rows and returns, per syscall, what they leave unexplained', () => {
+    const r = validateProcesses(snap({ processes: [proc(7, 110, '60'), proc(8, 110, '30'), proc(7, 0, '10')] }), deltas);
+    expect(r.rows.map((x) => [x.pid, x.nr, x.count])).toEqual([[7, 110, 60n], [8, 110, 30n], [7, 0, 10n]]);
+    expect([...r.unexplained]).toEqual([[110, 10n], [0, 0n]]);
+  });
+
+  it('with no rows, the whole interval is unexplained (a snapshot whose breakdown was lost)', () => {
+    expect([...validateProcesses(snap({}), deltas).unexplained]).toEqual([[110, 100n], [0, 10n]]);
+  });
+
+  it.each([
+    ['more calls than the interval has', [proc(7, 110, '101')], /claim more calls of nr 110/],
+    ['a syscall the interval does not have', [proc(7, 5, '1')], /claim more calls of nr 5/],
+    ['pid 0', [proc(0, 110, '1')], /pid 0 must be at least 1/],
+    ['a long name', [proc(7, 110, '1', 'a-name-of-16-byt')], /longer than 15 bytes/],
+    ['the same row twice', [proc(7, 110, '1'), proc(7, 110, '1')], /appears twice/],
+    ['an id outside the table', [proc(7, 2000, '1')], /outside \[-1, 1023\]/],
+  ])('rejects %s', (_what, processes, message) => {
+    expect(() => validateProcesses(snap({ processes }), deltas)).toThrow(message);
+    expect(codeOf(() => validateProcesses(snap({ processes }), deltas))).toBe(status.INVALID_ARGUMENT);
   });
 });

@@ -49,3 +49,34 @@ export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint
   if (other > 0n) counts.set(OTHER_NR, other);
   return counts;
 }
+
+export interface ProcessRow {
+  pid: number;
+  comm: string;
+  nr: number;
+  count: bigint;
+}
+
+/**
+ * A snapshot's per-process rows, checked against the interval's deltas ([nr, delta, ...]):
+ * they may not claim more calls of a syscall than the interval has. What they leave
+ * unexplained, per syscall, is returned for pid 0.
+ */
+export function validateProcesses(s: Snapshot, deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>): { rows: ProcessRow[]; unexplained: Map<number, bigint> } {
+  const unexplained = new Map<number, bigint>(deltas.map(([nr, delta]) => [nr, delta]));
+  const seen = new Set<string>();
+  const rows = (s.processes ?? []).map((p): ProcessRow => {
+    if (!Number.isInteger(p.pid) || p.pid < 1) bad(`process pid ${p.pid} must be at least 1`);
+    if (Buffer.byteLength(p.comm) > 15) bad(`process ${p.pid}: comm '${p.comm}' is longer than 15 bytes`);
+    const nr = p.hasNr ? p.nr : OTHER_NR;
+    if (p.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR)) bad(`process ${p.pid}: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    if (seen.has(`${p.pid}:${nr}`)) bad(`process ${p.pid}: syscall nr ${nr} appears twice`);
+    seen.add(`${p.pid}:${nr}`);
+    const c = count(p.count, `process ${p.pid} count of nr ${nr}`);
+    const left = (unexplained.get(nr) ?? 0n) - c;
+    if (left < 0n) bad(`process rows claim more calls of nr ${nr} than the snapshot's interval has`);
+    unexplained.set(nr, left);
+    return { pid: p.pid, comm: p.comm, nr, count: c };
+  });
+  return { rows: rows.filter((r) => r.count > 0n), unexplained };
+}

@@ -9,14 +9,16 @@ import { Run } from '../runs/run.entity';
 import { SnapshotRecord } from '../collection/snapshot.entity';
 import { Delta } from '../collection/delta.entity';
 import { HourlyCount } from '../collection/hourly-count.entity';
+import { ProcessCountRecord } from '../collection/process-count.entity';
 import { RunTotal } from '../collection/run-total.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { SnapshotTimeIndex1764100000000 } from './migrations/1764100000000-snapshot-time-index';
 import { CompactDeltasHourlyRollups1764200000000 } from './migrations/1764200000000-compact-deltas-hourly-rollups';
+import { ProcessCounts1764300000000 } from './migrations/1764300000000-process-counts';
 import { SQLITE, SqliteHandle } from './sqlite.token';
 
-export const ENTITIES = [Host, Run, SnapshotRecord, Delta, HourlyCount, RunTotal];
-export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000, CompactDeltasHourlyRollups1764200000000];
+export const ENTITIES = [Host, Run, SnapshotRecord, Delta, HourlyCount, ProcessCountRecord, RunTotal];
+export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000, CompactDeltasHourlyRollups1764200000000, ProcessCounts1764300000000];
 
 @Global()
 @Module({

@@ -17,13 +17,14 @@ import {
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { OTHER_NR } from '../collection/snapshot-validation';
 
-type Key = 'syscall' | 'host' | 'run';
+type Key = 'syscall' | 'host' | 'run' | 'process';
 
 const KEY_OF: Partial<Record<GroupBy, Key>> = {
   [GroupBy.GROUP_BY_UNSPECIFIED]: 'syscall',
   [GroupBy.GROUP_BY_SYSCALL]: 'syscall',
   [GroupBy.GROUP_BY_HOST]: 'host',
   [GroupBy.GROUP_BY_RUN]: 'run',
+  [GroupBy.GROUP_BY_PROCESS]: 'process',
 };
 
 const HOUR = 3_600_000n;
@@ -36,12 +37,14 @@ interface Window {
   since: bigint;
   until: bigint;
   bounded: boolean;
+  /** Drill-down to one syscall (OTHER_NR for the other bucket). */
+  nr?: number;
 }
 
-function windowOf(scope: Scope | undefined): Window {
+function windowOf(scope: Scope | undefined, nr?: number): Window {
   const since = BigInt(scope?.sinceUnixMs || '0');
   const until = BigInt(scope?.untilUnixMs || '0');
-  return { hostId: scope?.hostId ?? '', runId: scope?.runId ?? '', since, until: until > 0n ? until : NEVER, bounded: since > 0n || until > 0n };
+  return { hostId: scope?.hostId ?? '', runId: scope?.runId ?? '', since, until: until > 0n ? until : NEVER, bounded: since > 0n || until > 0n, nr };
 }
 
 /**
@@ -112,17 +115,20 @@ export class QueriesService {
     const key = KEY_OF[req.by];
     if (!key) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `cannot group by ${req.by}` });
     this.checkScope(req.scope);
-    const counts = this.counts(windowOf(req.scope), key);
+    const counts = this.counts(windowOf(req.scope, req.syscallNr), key);
     const rows = [...counts.entries()].sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? 1 : -1));
     const total = rows.reduce((s, [, c]) => s + c, 0n);
     const { first, last, arch } = this.span(req.scope);
     const limited = req.limit > 0 ? rows.slice(0, req.limit) : rows;
     return {
-      rows: limited.map(([k, c]) =>
-        key === 'syscall'
-          ? { nr: Number(k) === OTHER_NR ? 0 : Number(k), hasNr: Number(k) !== OTHER_NR, key: '', count: String(c) }
-          : { nr: 0, hasNr: false, key: String(k), count: String(c) },
-      ),
+      rows: limited.map(([k, c]) => {
+        if (key === 'syscall') return { nr: Number(k) === OTHER_NR ? 0 : Number(k), hasNr: Number(k) !== OTHER_NR, key: '', count: String(c), label: '' };
+        if (key === 'process') {
+          const [pid, comm] = String(k).split('\u0000');
+          return { nr: 0, hasNr: false, key: pid, count: String(c), label: comm };
+        }
+        return { nr: 0, hasNr: false, key: String(k), count: String(c), label: '' };
+      }),
       total: String(total),
       firstUnixMs: String(first),
       lastUnixMs: String(last),
@@ -139,9 +145,14 @@ export class QueriesService {
         out.set(k, (out.get(k) ?? 0n) + r.c);
       }
     };
+    if (key === 'process') {
+      add(this.fromProcesses(w));
+      return out;
+    }
+    const nrFilter = (col: string) => (w.nr === undefined ? '' : ` AND ${col} = ${Number(w.nr)}`);
     if (w.runId && !w.bounded) {
       const k = key === 'syscall' ? 't.nr' : key === 'host' ? 'r.host_id' : 't.run_id';
-      add(this.all(`SELECT ${k} AS k, SUM(t.count) AS c FROM run_totals t JOIN runs r ON r.run_id = t.run_id WHERE t.run_id = ? GROUP BY k`, w.runId));
+      add(this.all(`SELECT ${k} AS k, SUM(t.count) AS c FROM run_totals t JOIN runs r ON r.run_id = t.run_id WHERE t.run_id = ?${nrFilter('t.nr')} GROUP BY k`, w.runId));
       return out;
     }
     // Whole hours inside the window come from the rollups, when the rollups can answer.
@@ -154,7 +165,7 @@ export class QueriesService {
     const k = key === 'syscall' ? 'nr' : 'host_id';
     add(
       this.all(
-        `SELECT ${k} AS k, SUM(count) AS c FROM hourly_counts WHERE hour_ms >= ? AND hour_ms < ? ${w.hostId ? 'AND host_id = ?' : ''} GROUP BY k`,
+        `SELECT ${k} AS k, SUM(count) AS c FROM hourly_counts WHERE hour_ms >= ? AND hour_ms < ? ${w.hostId ? 'AND host_id = ?' : ''}${nrFilter('nr')} GROUP BY k`,
         h0,
         h1,
         ...(w.hostId ? [w.hostId] : []),
@@ -172,7 +183,19 @@ export class QueriesService {
     // (host, time) index to skip a sort, reading every snapshot ever stored.
     const index = w.runId ? 'idx_snapshots_run_time' : w.hostId ? 'idx_snapshots_host_time' : 'idx_snapshots_time';
     return this.all(
-      `SELECT ${k} AS k, SUM(d.count) AS c FROM snapshots s INDEXED BY ${index} JOIN deltas d ON d.snap_key = s.snap_key WHERE ${sql} GROUP BY k`,
+      `SELECT ${k} AS k, SUM(d.count) AS c FROM snapshots s INDEXED BY ${index} JOIN deltas d ON d.snap_key = s.snap_key WHERE ${sql}${w.nr === undefined ? '' : ` AND d.nr = ${Number(w.nr)}`} GROUP BY k`,
+      ...params,
+    );
+  }
+
+  /** Per-process rows of the runs streamed with them; key "pid\0comm". */
+  private fromProcesses(w: Window): Array<{ k: string; c: bigint }> {
+    const { sql, params } = this.snapshotFilter(w, w.since, w.until);
+    const index = w.runId ? 'idx_snapshots_run_time' : w.hostId ? 'idx_snapshots_host_time' : 'idx_snapshots_time';
+    return this.all(
+      `SELECT pc.pid || char(0) || pc.comm AS k, SUM(pc.count) AS c
+         FROM snapshots s INDEXED BY ${index} JOIN process_counts pc ON pc.snap_key = s.snap_key
+        WHERE ${sql}${w.nr === undefined ? '' : ` AND pc.nr = ${Number(w.nr)}`} GROUP BY pc.pid, pc.comm`,
       ...params,
     );
   }

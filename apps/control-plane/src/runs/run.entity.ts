@@ -40,6 +40,10 @@ export class Run {
   lastSeenMs!: number;
 
   /** Highest snapshot sequence stored; 0 before the first. */
+  /** Per-process mode: how many processes each snapshot names (0: host-wide counts only). */
+  @Column({ name: 'process_top_k', type: 'integer', default: 0 })
+  processTopK!: number;
+
   @Column({ name: 'last_seq', type: 'integer', default: 0 })
   lastSeq!: number;
 
