@@ -49,12 +49,13 @@ export async function startControlPlane(extraEnv: (dir: string) => Record<string
     env: { ...process.env, SC_LISTEN: address, SC_DB_PATH: join(dir, 'db.sqlite'), SC_TOKEN_FILE: tokenFile, ...extraEnv(dir) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((res) => {
+  await new Promise<void>((res, rej) => {
     let log = '';
     cp.stdout!.on('data', (d) => {
       log += d;
       if (log.includes('"msg":"listening"')) res();
     });
+    cp.on('close', (code) => rej(new Error(`the control plane exited (${code}) before listening: ${log}`)));
   });
   return {
     dir,

@@ -25,6 +25,8 @@ describe('diff, export, plot and watch against a real control plane with real ag
     expect(cp.runAgent('h-other', 'run-getpid', ['raw', '39', '2500']).status).toBe(0);
   });
 
+  afterAll(() => cp.stop());
+
   it('diff of two runs shows the extra calls as +N, biggest change first, with a summary', () => {
     const table = q(['diff', 'run-base', 'run-deploy']);
     expect(table.status).toBe(0);
@@ -153,5 +155,4 @@ describe('top --by process against a run streamed in per-process mode', () => {
     expect(q(['top', '--by', 'process', '--syscall', 'nosuchcall']).stderr).toMatch(/unknown syscall 'nosuchcall' for x86_64/);
   });
 
-  afterAll(() => cp.stop());
 });
