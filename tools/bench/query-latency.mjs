@@ -16,12 +16,15 @@ const { values: args } = parseArgs({
     hosts: { type: 'string', default: '20' },
     hours: { type: 'string', default: '1,24' },
     reps: { type: 'string', default: '15' },
+    processes: { type: 'string', default: '0' },
     write: { type: 'boolean', default: false },
   },
 });
 const HOSTS = Number(args.hosts);
 const LEVELS = args.hours.split(',').map(Number);
 const REPS = Number(args.reps);
+// --processes K: agents stream K processes per snapshot, and the per-process queries are timed.
+const PROCS = Number(args.processes);
 const INTERVAL = 10_000;
 const HOUR = 3_600_000;
 
@@ -51,7 +54,7 @@ for (const hours of LEVELS) {
     const t0 = Date.now();
     await Promise.all(
       Array.from({ length: HOSTS }, (_, h) =>
-        simAgent({ listen: cp.listen, hostId: `host-${String(h).padStart(2, '0')}`, runId: `run-${h}`, startedMs: start, clock: (seq) => start + seq * INTERVAL, more: (seq) => seq < perHost }),
+        simAgent({ listen: cp.listen, hostId: `host-${String(h).padStart(2, '0')}`, runId: `run-${h}`, processes: PROCS, startedMs: start, clock: (seq) => start + seq * INTERVAL, more: (seq) => seq < perHost }),
       ),
     );
     const genSeconds = (Date.now() - t0) / 1000;
@@ -59,7 +62,11 @@ for (const hours of LEVELS) {
     const scope = (extra = {}) => ({ hostId: '', runId: '', sinceUnixMs: String(start), untilUnixMs: String(end + 1), ...extra });
     const mid = start + Math.floor(hours / 2) * HOUR;
     const lastHour = { sinceUnixMs: String(end - HOUR), untilUnixMs: String(end + 1) };
-    const cases = [
+    const cases = PROCS ? [
+      ['top --by process, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 }],
+      ['top --by process --syscall, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15, syscallNr: 4 }],
+      ['top --by process, fleet-wide, last hour', 'top', { scope: scope(lastHour), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 }],
+    ] : [
       ['top, fleet-wide, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
       ['top, one host, whole history', 'top', { scope: scope({ hostId: 'host-03' }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
       ['top --by host, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_HOST, limit: 0 }],
@@ -90,7 +97,8 @@ const cell = (h, n) => {
 };
 const body = `
 ${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 delta rows per
-snapshot), written through the real ingest path; each query ${REPS} times through the
+snapshot), written through the real ingest path${PROCS ? `, each snapshot also naming ${PROCS} processes (5 syscalls
+each; the rest of the interval is stored under pid 0)` : ''}; each query ${REPS} times through the
 real gRPC QueryService on loopback. Cells are p50 / p99 in ms. (For 1 h of history the
 "two hours" diff compares two half hours.)
 
@@ -103,9 +111,9 @@ ${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(h, n)).join(' | ')} |`).jo
 }).join(' | ')} |
 `;
 if (args.write) {
-  updateSection('query', {
-    title: '4. Query latency',
-    command: `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS} --write`,
+  updateSection(PROCS ? 'query-process' : 'query', {
+    title: PROCS ? `4b. Query latency, per process (${PROCS} processes named per snapshot)` : '4. Query latency',
+    command: `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}${PROCS ? ` --processes ${PROCS}` : ''} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,
   });

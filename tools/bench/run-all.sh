@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark and rewrites its section of BENCHMARKS.md (about 25 minutes).
+# Runs every benchmark and rewrites its section of BENCHMARKS.md (about 40 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tools/bootstrap.sh
@@ -7,3 +7,4 @@ node tools/bench/probe-cost.mjs --reps 5 --calls 3000000 --peers --write
 node tools/bench/agent-footprint.mjs --seconds 60 --procs 1000,10000 --write
 node tools/bench/ingest-load.mjs --agents 1,8,32,128 --seconds 8 --syscalls 60 --write
 node tools/bench/query-latency.mjs --hosts 20 --hours 1,24,168 --reps 15 --write
+node tools/bench/query-latency.mjs --hosts 20 --hours 1,24 --reps 10 --processes 20 --write

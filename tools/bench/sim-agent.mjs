@@ -71,19 +71,29 @@ export function percentile(xs, p) {
  * each sent when the previous is acked (closed loop), until @more(seq) says stop.
  * @clock(seq) gives each snapshot's time (real time, or synthetic history).
  */
-export function simAgent({ listen, hostId, runId, nsys = 60, startedMs = Date.now(), clock = () => Date.now(), more, onAck = () => {} }) {
+export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, startedMs = Date.now(), clock = () => Date.now(), more, onAck = () => {} }) {
   return new Promise((resolvePromise, reject) => {
     const client = new proto.CollectorServiceClient(listen, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
     const call = client.collect(metadata());
     const counts = Array.from({ length: nsys }, () => 0);
     let seq = 0;
     let sentAt = 0n;
+    // Per-process mode: K processes share the first 5 syscalls' calls of each interval.
+    const weight = (processes * (processes + 1)) / 2;
     const send = () => {
       seq++;
-      for (let i = 0; i < nsys; i++) counts[i] += 1 + ((i * 7919 + seq * 104729) % 500);
+      const rows = [];
+      for (let i = 0; i < nsys; i++) {
+        const inc = 1 + ((i * 7919 + seq * 104729) % 500);
+        counts[i] += inc;
+        for (let p = 0; i < 5 && p < processes; p++) {
+          const c = Math.floor((inc * (p + 1)) / weight);
+          if (c > 0) rows.push({ pid: 1000 + p, comm: `proc${p}`, nr: i * 4, hasNr: true, count: String(c) });
+        }
+      }
       sentAt = process.hrtime.bigint();
       call.write({
-        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: [] },
+        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: rows },
       });
     };
     call.on('data', (msg) => {
@@ -112,7 +122,7 @@ export function simAgent({ listen, hostId, runId, nsys = 60, startedMs = Date.no
         runId,
         runStartedUnixMs: String(startedMs),
         scope: 'all processes',
-        processTopK: 0,
+        processTopK: processes,
       },
     });
   });
