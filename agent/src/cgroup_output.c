@@ -49,24 +49,6 @@ static const char *path_of(const struct cgroup_names *names, __u64 id, char *buf
 	return buf;
 }
 
-static void print_syscall(FILE *f, __u32 slot, __u64 count, int json, int first)
-{
-	char buf[32];
-
-	if (json) {
-		fprintf(f, "%s{", first ? "" : ",");
-		if (slot == SLOT_OTHER)
-			fprintf(f, "\"nr\":null,\"name\":\"other\"");
-		else
-			fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(slot), slot_name(slot, buf, sizeof(buf)));
-		fprintf(f, ",\"count\":%llu}", count);
-	} else if (slot == SLOT_OTHER) {
-		fprintf(f, ",other,%llu\n", count);
-	} else {
-		fprintf(f, "%d,%s,%llu\n", slot_nr(slot), slot_name(slot, buf, sizeof(buf)), count);
-	}
-}
-
 void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r, struct cgroup_counts *cc,
 			 const struct cgroup_names *names)
 {
@@ -132,12 +114,12 @@ void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r
 
 			cgroup_label(path, label, sizeof(label));
 			fprintf(f, "%llu,%s,%s,", cc->rows[i].cgid, path, label);
-			print_syscall(f, cc->rows[i].slot, cc->rows[i].count, 0, 0);
+			print_syscall_entry(f, OUT_CSV, 0, cc->rows[i].slot, cc->rows[i].count);
 		}
 		for (int s = 0; s < NR_SLOTS; s++)
 			if (cc->unattributed[s]) {
 				fprintf(f, ",unattributed,,");
-				print_syscall(f, s, cc->unattributed[s], 0, 0);
+				print_syscall_entry(f, OUT_CSV, 0, s, cc->unattributed[s]);
 			}
 		break;
 	case OUT_JSON:
@@ -146,7 +128,7 @@ void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r
 		fprintf(f, ",\"seconds\":%.3f,\"unattributed\":{\"total\":%llu,\"syscalls\":[", r->seconds, unattributed);
 		for (int s = 0, first = 1; s < NR_SLOTS; s++)
 			if (cc->unattributed[s]) {
-				print_syscall(f, s, cc->unattributed[s], 1, first);
+				print_syscall_entry(f, OUT_JSON, first, s, cc->unattributed[s]);
 				first = 0;
 			}
 		fprintf(f, "]},\"cgroups\":[");
@@ -162,7 +144,7 @@ void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r
 			fprintf(f, ",\"total\":%llu,\"syscalls\":[", sums[i].total);
 			for (size_t j = 0; j < cc->n; j++)
 				if (cc->rows[j].cgid == sums[i].cgid) {
-					print_syscall(f, cc->rows[j].slot, cc->rows[j].count, 1, first);
+					print_syscall_entry(f, OUT_JSON, first, cc->rows[j].slot, cc->rows[j].count);
 					first = 0;
 				}
 			fprintf(f, "]}");

@@ -75,6 +75,34 @@ struct row {
 	__u64 count;
 };
 
+void print_slot_fields(FILE *f, enum output_format fmt, int slot, const char *name)
+{
+	if (fmt == OUT_JSON) {
+		if (slot == SLOT_OTHER)
+			fprintf(f, "\"nr\":null,\"name\":\"%s\"", name);
+		else
+			fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(slot), name);
+	} else if (slot == SLOT_OTHER) {
+		fprintf(f, ",%s", name);
+	} else {
+		fprintf(f, "%d,%s", slot_nr(slot), name);
+	}
+}
+
+void print_syscall_entry(FILE *f, enum output_format fmt, int first, int slot, __u64 count)
+{
+	char buf[32];
+
+	if (fmt == OUT_JSON) {
+		fprintf(f, "%s{", first ? "" : ",");
+		print_slot_fields(f, fmt, slot, slot_name(slot, buf, sizeof(buf)));
+		fprintf(f, ",\"count\":%llu}", count);
+	} else {
+		print_slot_fields(f, fmt, slot, slot_name(slot, buf, sizeof(buf)));
+		fprintf(f, ",%llu\n", count);
+	}
+}
+
 struct lat_summary {
 	__u64 timed;
 	double avg_ns, p50_ns, p99_ns;
@@ -188,12 +216,13 @@ static void print_compat(FILE *f, enum output_format fmt, const struct report *r
 			else
 				fprintf(f, "%8d | %-24s | %llu\n", slot_nr(rows[i].slot), name, rows[i].count);
 		} else if (fmt == OUT_CSV) {
+			char prefixed[48];
+
 			if (r->time)
 				fprintf(f, "%s,", r->time);
-			if (rows[i].slot == SLOT_OTHER)
-				fprintf(f, ",i386:other,%llu\n", rows[i].count);
-			else
-				fprintf(f, "%d,i386:%s,%llu\n", slot_nr(rows[i].slot), name, rows[i].count);
+			snprintf(prefixed, sizeof(prefixed), "i386:%s", name);
+			print_slot_fields(f, fmt, rows[i].slot, prefixed);
+			fprintf(f, ",%llu\n", rows[i].count);
 		}
 	}
 	if (fmt == OUT_TABLE)
@@ -210,10 +239,7 @@ static void print_compat_json(FILE *f, const struct report *r)
 	fprintf(f, ",\"compat\":{\"arch\":\"i386\",\"total\":%llu,\"syscalls\":[", total);
 	for (int i = 0; i < n; i++) {
 		fprintf(f, "%s{", i ? "," : "");
-		if (rows[i].slot == SLOT_OTHER)
-			fprintf(f, "\"nr\":null,\"name\":\"other\"");
-		else
-			fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(rows[i].slot), compat_name(rows[i].slot, buf, sizeof(buf)));
+		print_slot_fields(f, OUT_JSON, rows[i].slot, compat_name(rows[i].slot, buf, sizeof(buf)));
 		fprintf(f, ",\"count\":%llu}", rows[i].count);
 	}
 	fprintf(f, "]}");
@@ -307,11 +333,8 @@ static void print_csv(FILE *f, const struct report *r, const struct row *rows, i
 	for (int i = 0; i < n; i++) {
 		if (r->time)
 			fprintf(f, "%s,", r->time);
-		if (rows[i].slot == SLOT_OTHER)
-			fprintf(f, ",other,%llu", rows[i].count);
-		else
-			fprintf(f, "%d,%s,%llu", slot_nr(rows[i].slot),
-				slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
+		print_slot_fields(f, OUT_CSV, rows[i].slot, slot_name(rows[i].slot, buf, sizeof(buf)));
+		fprintf(f, ",%llu", rows[i].count);
 		if (r->failed) {
 			/* errnos as "ENOENT:12 EAGAIN:3": no commas inside the field. */
 			fprintf(f, ",%llu,", r->failed[rows[i].slot]);
@@ -340,11 +363,7 @@ static void print_json(FILE *f, const struct report *r, const struct row *rows, 
 	fprintf(f, "\"total\":%llu,\"syscalls\":[", total);
 	for (int i = 0; i < n; i++) {
 		fprintf(f, "%s{", i ? "," : "");
-		if (rows[i].slot == SLOT_OTHER)
-			fprintf(f, "\"nr\":null,\"name\":\"other\"");
-		else
-			fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(rows[i].slot),
-				slot_name(rows[i].slot, buf, sizeof(buf)));
+		print_slot_fields(f, OUT_JSON, rows[i].slot, slot_name(rows[i].slot, buf, sizeof(buf)));
 		fprintf(f, ",\"count\":%llu", rows[i].count);
 		if (r->failed) {
 			int first = 1;

@@ -37,6 +37,10 @@ void print_report(FILE *f, enum output_format fmt, const struct report *r, int f
 const char *errno_name(int err, char *buf, size_t len);
 /* An errno from a name or a number; 0 if unknown. */
 int errno_parse(const char *s);
+/* @slot's number and @name as CSV fields ("3,close", ",other") or JSON members ("nr":null for other). */
+void print_slot_fields(FILE *f, enum output_format fmt, int slot, const char *name);
+/* One native syscall with its count: "nr,name,count\n" in CSV, {"nr":..,"name":..,"count":..} in JSON. */
+void print_syscall_entry(FILE *f, enum output_format fmt, int first, int slot, __u64 count);
 /* @s as a JSON string literal. */
 void json_string(FILE *f, const char *s);
 void print_list(FILE *f);

@@ -100,12 +100,8 @@ static void print_table(FILE *f, const struct report *r, const struct proc_sum *
 
 static void csv_row(FILE *f, const char *pid, const char *comm, __u32 slot, __u64 count)
 {
-	char buf[32];
-
-	if (slot == SLOT_OTHER)
-		fprintf(f, "%s,%s,,other,%llu\n", pid, comm, count);
-	else
-		fprintf(f, "%s,%s,%d,%s,%llu\n", pid, comm, slot_nr(slot), slot_name(slot, buf, sizeof(buf)), count);
+	fprintf(f, "%s,%s,", pid, comm);
+	print_syscall_entry(f, OUT_CSV, 0, slot, count);
 }
 
 /* Index of the first row of @tgid in rows sorted by tgid. */
@@ -122,18 +118,6 @@ static size_t first_of(const struct proc_row *rows, size_t n, __u32 tgid)
 			hi = mid;
 	}
 	return lo;
-}
-
-static void json_syscall(FILE *f, int first, __u32 slot, __u64 count)
-{
-	char buf[32];
-
-	fprintf(f, "%s{", first ? "" : ",");
-	if (slot == SLOT_OTHER)
-		fprintf(f, "\"nr\":null,\"name\":\"other\"");
-	else
-		fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(slot), slot_name(slot, buf, sizeof(buf)));
-	fprintf(f, ",\"count\":%llu}", count);
 }
 
 void print_proc_report(FILE *f, enum output_format fmt, const struct report *r, const struct proc_counts *pc,
@@ -177,7 +161,7 @@ void print_proc_report(FILE *f, enum output_format fmt, const struct report *r, 
 		fprintf(f, ",\"seconds\":%.3f,\"unattributed\":{\"total\":%llu,\"syscalls\":[", r->seconds, unattributed);
 		for (int s = 0, first = 1; s < NR_SLOTS; s++)
 			if (pc->unattributed[s]) {
-				json_syscall(f, first, s, pc->unattributed[s]);
+				print_syscall_entry(f, OUT_JSON, first, s, pc->unattributed[s]);
 				first = 0;
 			}
 		fprintf(f, "]},\"processes\":[");
@@ -189,7 +173,7 @@ void print_proc_report(FILE *f, enum output_format fmt, const struct report *r, 
 			fprintf(f, ",\"exited\":%s,\"total\":%llu,\"syscalls\":[", procs[i].exited ? "true" : "false",
 				procs[i].total);
 			for (size_t j = first_of(rows, pc->n, procs[i].tgid); j < pc->n && rows[j].tgid == procs[i].tgid; j++) {
-				json_syscall(f, first, rows[j].slot, rows[j].count);
+				print_syscall_entry(f, OUT_JSON, first, rows[j].slot, rows[j].count);
 				first = 0;
 			}
 			fprintf(f, "]}");

@@ -280,6 +280,17 @@ static __always_inline u64 *lookup_or_insert(void *map, void *key, bool *created
 	return bpf_map_lookup_elem(map, key);
 }
 
+/* Adds one to @key's shared counter, creating it; false when the map is full. */
+static __always_inline bool keyed_inc(void *map, void *key, bool *created)
+{
+	u64 *v = lookup_or_insert(map, key, created);
+
+	if (!v)
+		return false;
+	__sync_fetch_and_add(v, 1);
+	return true;
+}
+
 /* What a full per-process or per-cgroup map could not take, kept per syscall. */
 static __always_inline void unattributed_inc(u32 slot)
 {
@@ -305,7 +316,6 @@ SEC("raw_tracepoint/sys_enter")
 int count_hash(struct bpf_raw_tracepoint_args *ctx)
 {
 	u32 slot;
-	u64 *v;
 
 	if (!wanted())
 		return 0;
@@ -314,10 +324,7 @@ int count_hash(struct bpf_raw_tracepoint_args *ctx)
 	slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(slot))
 		return 0;
-	v = lookup_or_insert(&counts_hash, &slot, NULL);
-	if (v)
-		__sync_fetch_and_add(v, 1);
-	else
+	if (!keyed_inc(&counts_hash, &slot, NULL))
 		health_inc(HEALTH_INSERT_FAILED);
 	return 0;
 }
@@ -349,7 +356,6 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 	struct proc_key key;
 	struct comm comm;
 	bool created = false;
-	u64 *v;
 
 	if (!wanted())
 		return 0;
@@ -359,12 +365,10 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 	key.slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(key.slot))
 		return 0;
-	v = lookup_or_insert(&proc_counts, &key, &created);
-	if (!v) {
+	if (!keyed_inc(&proc_counts, &key, &created)) {
 		unattributed_inc(key.slot);
 		return 0;
 	}
-	__sync_fetch_and_add(v, 1);
 	if (created) {
 		bpf_get_current_comm(comm.name, sizeof(comm.name));
 		if (bpf_map_update_elem(&proc_comms, &key.tgid, &comm, BPF_ANY))
@@ -377,7 +381,6 @@ SEC("raw_tracepoint/sys_enter")
 int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct cgroup_key key = {};
-	u64 *v;
 
 	if (!wanted())
 		return 0;
@@ -387,10 +390,7 @@ int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
 	key.slot = id_to_slot(ctx->args[1]);
 	if (!slot_wanted(key.slot))
 		return 0;
-	v = lookup_or_insert(&cgroup_counts, &key, NULL);
-	if (v)
-		__sync_fetch_and_add(v, 1);
-	else
+	if (!keyed_inc(&cgroup_counts, &key, NULL))
 		unattributed_inc(key.slot);
 	return 0;
 }
@@ -440,7 +440,6 @@ int count_errors(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct errno_key key;
 	u32 err = exit_errno(ctx);
-	u64 *v;
 
 	if (!err || !wanted() || compat_call())
 		return 0;
@@ -449,10 +448,7 @@ int count_errors(struct bpf_raw_tracepoint_args *ctx)
 	if (!slot_wanted(key.slot))
 		return 0;
 	percpu_add(&failed, key.slot, 1);
-	v = lookup_or_insert(&errnos, &key, NULL);
-	if (v)
-		__sync_fetch_and_add(v, 1);
-	else
+	if (!keyed_inc(&errnos, &key, NULL))
 		health_inc(HEALTH_ERRNO_FULL);
 	return 0;
 }

@@ -682,33 +682,27 @@ int main(int argc, char **argv)
 			err = collector_read(&coll, &snap);
 			if (err)
 				break;
+			format_clock(clock_buf, sizeof(clock_buf));
+			rep.time = clock_buf;
+			/* Per-process and per-cgroup reports are cumulative; the others show the interval. */
+			rep.seconds = env.per_cgroup || env.per_process ? now - start : env.interval;
 			if (env.per_cgroup) {
-				format_clock(clock_buf, sizeof(clock_buf));
-				rep.time = clock_buf;
-				rep.seconds = now - start;
 				if (report_cgroups(&coll, &rep))
 					break;
 			} else if (env.per_process) {
-				format_clock(clock_buf, sizeof(clock_buf));
-				rep.time = clock_buf;
-				rep.seconds = now - start;
 				if (report_procs(&coll, &rep, first))
 					break;
-				first = 0;
 			} else {
 				for (int s = 0; s < NR_SLOTS; s++) {
 					delta.slots[s] = snap.slots[s] - prev.slots[s];
 					delta.compat[s] = snap.compat[s] - prev.compat[s];
 				}
-				rep.compat = delta.compat;
 				prev = snap;
-				format_clock(clock_buf, sizeof(clock_buf));
-				rep.time = clock_buf;
-				rep.seconds = env.interval;
+				rep.compat = delta.compat;
 				rep.slots = delta.slots;
 				print_report(stdout, env.format, &rep, first);
-				first = 0;
 			}
+			first = 0;
 			next_tick += env.interval;
 			continue;
 		} else if (deadline && now >= deadline) {
