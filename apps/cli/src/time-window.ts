@@ -26,3 +26,16 @@ export function parseDuration(value: string, flag: string, minMs = 1000): number
   }
   return n;
 }
+
+/** Seconds from @first to @last (unix ms as strings), never negative. */
+export function spanSeconds(first: string | undefined, last: string | undefined): number {
+  const s = Number(BigInt(last || '0') - BigInt(first || '0')) / 1000;
+  return s > 0 ? s : 0;
+}
+
+/** "between 2026-11-24T10:00:00Z and now" for a --since/--until window (0: unbounded). */
+export function windowText(sinceUnixMs: string, untilUnixMs: string): string {
+  const from = sinceUnixMs !== '0' ? formatTime(sinceUnixMs) : 'the beginning';
+  const to = untilUnixMs !== '0' ? formatTime(untilUnixMs) : 'now';
+  return `between ${from} and ${to}`;
+}

@@ -2,7 +2,7 @@ import { SeriesResponse } from '@syscall-counter/proto';
 import { parseArch, syscallName } from '@syscall-counter/syscall-table';
 import { CliError } from '../errors';
 import { renderCsv } from '../render/grid';
-import { formatTime, parseDuration } from '../time-window';
+import { formatTime, parseDuration, windowText } from '../time-window';
 import { ConnOpts, withClient } from './connection';
 import { ScopeOpts, scopeFrom } from './scope-options';
 
@@ -30,11 +30,7 @@ export async function fetchSeries(opts: SeriesOpts): Promise<SeriesView> {
   const scope = scopeFrom(opts);
   const bucketMs = opts.bucket ? parseDuration(opts.bucket, '--bucket') : 0;
   const resp: SeriesResponse = await withClient(opts, (c) => c.series({ scope, bucketMs: String(bucketMs), top: opts.top }));
-  if (resp.buckets === 0) {
-    const from = scope.sinceUnixMs !== '0' ? formatTime(scope.sinceUnixMs) : 'the beginning';
-    const to = scope.untilUnixMs !== '0' ? formatTime(scope.untilUnixMs) : 'now';
-    throw new CliError(`no data between ${from} and ${to}`);
-  }
+  if (resp.buckets === 0) throw new CliError(`no data ${windowText(scope.sinceUnixMs, scope.untilUnixMs)}`);
   const arch = opts.arch ? parseArch(opts.arch) : resp.arch ? parseArch(resp.arch) : undefined;
   return {
     start: Number(resp.startUnixMs),

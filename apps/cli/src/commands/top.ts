@@ -13,7 +13,7 @@ import { QueryClient } from '../query-client';
 import { renderCsv } from '../render/grid';
 import { renderGrouped, renderTop, sortRows, TopRow } from '../render/top-table';
 import { resolveSettings } from '../settings';
-import { formatTime, parseDuration } from '../time-window';
+import { formatTime, parseDuration, spanSeconds, windowText } from '../time-window';
 import { clientFor, ConnOpts } from './connection';
 import { Format, positiveInt, useColor, withConnection } from './options';
 import { hasScope, ScopeOpts, scopeFrom, withScope } from './scope-options';
@@ -187,17 +187,12 @@ async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arc
 }
 
 function seconds(resp: TopResponse): number {
-  const span = Number(BigInt(resp.lastUnixMs) - BigInt(resp.firstUnixMs)) / 1000;
-  return span > 0 ? span : 0;
+  return spanSeconds(resp.firstUnixMs, resp.lastUnixMs);
 }
 
 export function describeScope(scope: Scope, resp: TopResponse): string {
   const what = scope.runId ? `run ${scope.runId}` : scope.hostId ? `host ${scope.hostId}` : 'fleet-wide';
-  if (resp.rows.length === 0) {
-    const from = scope.sinceUnixMs !== '0' ? formatTime(scope.sinceUnixMs) : 'the beginning';
-    const to = scope.untilUnixMs !== '0' ? formatTime(scope.untilUnixMs) : 'now';
-    throw new CliError(`no data for ${what} between ${from} and ${to}`);
-  }
+  if (resp.rows.length === 0) throw new CliError(`no data for ${what} ${windowText(scope.sinceUnixMs, scope.untilUnixMs)}`);
   return `Busiest syscalls, ${what}, ${formatTime(resp.firstUnixMs)} – ${formatTime(resp.lastUnixMs)} (${seconds(resp).toFixed(1)} s)`;
 }
 

@@ -1,4 +1,5 @@
 import { DiffResponse } from '@syscall-counter/proto';
+import { spanSeconds } from '../time-window';
 
 export interface DiffLine {
   nr: number | null; // null: the "other" bucket
@@ -21,11 +22,6 @@ export interface Comparison {
   rateA: number;
   rateB: number;
   lines: DiffLine[]; // biggest change in rate first
-}
-
-export function spanSeconds(first: string | undefined, last: string | undefined): number {
-  const s = Number(BigInt(last || '0') - BigInt(first || '0')) / 1000;
-  return s > 0 ? s : 0;
 }
 
 const perSecond = (count: bigint, seconds: number) => (seconds > 0 ? Number(count) / seconds : 0);

@@ -6,7 +6,7 @@ import { HostsService } from '../hosts/hosts.service';
 import { RunsService } from '../runs/runs.service';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { IngestError } from './ingest-error';
-import { validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
+import { HOUR_MS, validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
 
 export interface OpenedRun {
   runId: string;
@@ -25,8 +25,6 @@ interface PendingSnapshot {
   reject: (err: unknown) => void;
 }
 
-/** Rollup granularity of hourly_counts. */
-export const HOUR_MS = 3_600_000n;
 
 @Injectable()
 export class CollectionService {

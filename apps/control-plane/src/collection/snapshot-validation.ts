@@ -2,6 +2,9 @@ import { status } from '@grpc/grpc-js';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { IngestError } from './ingest-error';
 
+/** Rollup granularity of hourly_counts: ingest fills it, queries read whole hours from it. */
+export const HOUR_MS = 3_600_000n;
+
 /** The "other" bucket (ids outside [-1, 1023]) in the nr column. */
 export const OTHER_NR = -2;
 export const MIN_NR = -1;

@@ -15,7 +15,7 @@ import {
   TopResponse,
 } from '@syscall-counter/proto';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
-import { OTHER_NR } from '../collection/snapshot-validation';
+import { HOUR_MS, OTHER_NR } from '../collection/snapshot-validation';
 
 type Key = 'syscall' | 'host' | 'run' | 'process';
 
@@ -27,7 +27,6 @@ const KEY_OF: Partial<Record<GroupBy, Key>> = {
   [GroupBy.GROUP_BY_PROCESS]: 'process',
 };
 
-const HOUR = 3_600_000n;
 const NEVER = 1n << 62n;
 
 /** A scope with its window resolved: [since, until) in unix ms, unbounded sides as 0 and NEVER. */
@@ -156,8 +155,8 @@ export class QueriesService {
       return out;
     }
     // Whole hours inside the window come from the rollups, when the rollups can answer.
-    const h0 = ((w.since + HOUR - 1n) / HOUR) * HOUR;
-    const h1 = w.until === NEVER ? NEVER : (w.until / HOUR) * HOUR;
+    const h0 = ((w.since + HOUR_MS - 1n) / HOUR_MS) * HOUR_MS;
+    const h1 = w.until === NEVER ? NEVER : (w.until / HOUR_MS) * HOUR_MS;
     if (w.runId || key === 'run' || h0 >= h1) {
       add(this.fromDeltas(w, key, w.since, w.until));
       return out;
