@@ -9,6 +9,8 @@ APT_PACKAGES=(
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkgconf make gcc
   libgrpc-dev libprotobuf-c-dev protobuf-c-compiler
   fonts-dejavu-core  # text in the PNG plots (resvg renders with system fonts)
+  g++ python3        # node-gyp builds better-sqlite3 from source
+  openssl util-linux # tests: a throw-away TLS CA, setpriv for the --uid filter
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
