@@ -122,6 +122,7 @@ static uint8_t *pack_hello(struct stream *s, size_t *len)
 	h.run_started_unix_ms = o->started_ms;
 	h.scope = (char *)o->scope;
 	h.process_top_k = o->process_top_k;
+	h.cgroup_top_k = o->cgroup_top_k;
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_HELLO;
 	req.hello = &h;
 	*len = syscall_counter__v1__collect_request__get_packed_size(&req);
@@ -131,15 +132,62 @@ static uint8_t *pack_hello(struct stream *s, size_t *len)
 	return buf;
 }
 
-int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final,
-		const struct proc_row *procs, size_t nprocs)
+static int32_t wire_nr(__u32 slot)
 {
-	SyscallCounter__V1__ProcessCount *prow = NULL, **pptr = NULL;
+	return slot == SLOT_NEG1 ? -1 : slot == SLOT_OTHER ? 0 : (int32_t)slot;
+}
+
+/* Points @msg at per-process and per-cgroup rows allocated in one block (freed by the caller). */
+static void *attach_detail(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d)
+{
+	SyscallCounter__V1__ProcessCount *prow, **pptr;
+	SyscallCounter__V1__CgroupCount *crow, **cptr;
+	size_t np = d ? d->nprocs : 0, nc = d ? d->ncgroups : 0;
+	char *block;
+
+	if (!np && !nc)
+		return NULL;
+	block = calloc(1, np * (sizeof(*prow) + sizeof(*pptr)) + nc * (sizeof(*crow) + sizeof(*cptr)));
+	if (!block)
+		return NULL;
+	prow = (void *)block;
+	crow = (void *)(prow + np);
+	pptr = (void *)(crow + nc);
+	cptr = (void *)(pptr + np);
+	for (size_t i = 0; i < np; i++) {
+		syscall_counter__v1__process_count__init(&prow[i]);
+		prow[i].pid = d->procs[i].tgid;
+		prow[i].comm = (char *)d->procs[i].comm;
+		prow[i].has_nr = d->procs[i].slot != SLOT_OTHER;
+		prow[i].nr = wire_nr(d->procs[i].slot);
+		prow[i].count = d->procs[i].count;
+		pptr[i] = &prow[i];
+	}
+	for (size_t i = 0; i < nc; i++) {
+		syscall_counter__v1__cgroup_count__init(&crow[i]);
+		crow[i].path = (char *)d->cgroups[i].path;
+		crow[i].container = (char *)d->cgroups[i].label;
+		crow[i].has_nr = d->cgroups[i].slot != SLOT_OTHER;
+		crow[i].nr = wire_nr(d->cgroups[i].slot);
+		crow[i].count = d->cgroups[i].count;
+		cptr[i] = &crow[i];
+	}
+	msg->n_processes = np;
+	msg->processes = pptr;
+	msg->n_cgroups = nc;
+	msg->cgroups = cptr;
+	return block;
+}
+
+int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final,
+		const struct stream_detail *detail)
+{
 	static SyscallCounter__V1__SyscallCount rows[NR_SLOTS];
 	static SyscallCounter__V1__SyscallCount *ptrs[NR_SLOTS];
 	SyscallCounter__V1__CollectRequest req = SYSCALL_COUNTER__V1__COLLECT_REQUEST__INIT;
 	SyscallCounter__V1__Snapshot msg = SYSCALL_COUNTER__V1__SNAPSHOT__INIT;
 	struct pending *p;
+	void *block;
 	size_t n = 0;
 
 	for (int slot = 0; slot < NR_SLOTS; slot++) {
@@ -161,26 +209,9 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	for (int slot = 0; slot < NR_SLOTS; slot++)
 		msg.other_count += snap->compat[slot];
 	msg.final = final;
-	if (nprocs) {
-		prow = calloc(nprocs, sizeof(*prow));
-		pptr = calloc(nprocs, sizeof(*pptr));
-		if (!prow || !pptr) {
-			free(prow);
-			free(pptr);
-			return -ENOMEM;
-		}
-		for (size_t i = 0; i < nprocs; i++) {
-			syscall_counter__v1__process_count__init(&prow[i]);
-			prow[i].pid = procs[i].tgid;
-			prow[i].comm = (char *)procs[i].comm;
-			prow[i].has_nr = procs[i].slot != SLOT_OTHER;
-			prow[i].nr = procs[i].slot == SLOT_NEG1 ? -1 : procs[i].slot == SLOT_OTHER ? 0 : (int32_t)procs[i].slot;
-			prow[i].count = procs[i].count;
-			pptr[i] = &prow[i];
-		}
-		msg.n_processes = nprocs;
-		msg.processes = pptr;
-	}
+	block = attach_detail(&msg, detail);
+	if (!block && detail && (detail->nprocs || detail->ncgroups))
+		return -ENOMEM;
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_SNAPSHOT;
 	req.snapshot = &msg;
 
@@ -198,8 +229,7 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	p->data = malloc(p->len ? p->len : 1);
 	if (p->data)
 		syscall_counter__v1__collect_request__pack(&req, p->data);
-	free(prow);
-	free(pptr);
+	free(block);
 	if (!p->data)
 		return -ENOMEM;
 	s->count++;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "collector.h"
+#include "cgroup_interval.h"
 
 struct stream_hello {
 	const char *host_id;
@@ -20,6 +21,7 @@ struct stream_hello {
 	uint32_t interval_ms;
 	uint64_t started_ms;
 	uint32_t process_top_k;	/* per-process mode: busiest processes per snapshot; 0 off */
+	uint32_t cgroup_top_k;	/* per-cgroup mode: busiest cgroups per snapshot; 0 off */
 };
 
 struct stream_opts {
@@ -33,10 +35,17 @@ struct stream_opts {
 struct stream;
 
 struct stream *stream_new(const struct stream_opts *opts);
-/* Queues the next cumulative snapshot; it is sent, and resent until acked. */
-/* @procs: per-process mode, the interval's calls of the busiest processes (may be NULL). */
+/* The interval's calls of the busiest processes (-P) or cgroups (-C); both may be empty. */
+struct stream_detail {
+	const struct proc_row *procs;
+	size_t nprocs;
+	const struct cgroup_delta *cgroups;
+	size_t ncgroups;
+};
+
+/* Queues the next cumulative snapshot; it is sent, and resent until acked. @detail may be NULL. */
 int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final,
-		const struct proc_row *procs, size_t nprocs);
+		const struct stream_detail *detail);
 /*
  * Drives gRPC for at most @timeout_ms: (re)connects with backoff, sends what
  * is queued, takes acks. The completion queue only progresses while this runs.

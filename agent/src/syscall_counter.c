@@ -45,6 +45,7 @@ enum {
 	OPT_LATENCY,
 	OPT_CGROUP,
 	OPT_PROCESS_TOP,
+	OPT_CGROUP_TOP,
 };
 
 /* With a control plane, snapshots go every 10 s unless -i says otherwise: fine
@@ -86,8 +87,11 @@ static struct env {
 	const char *cgroup;
 	long process_top;
 	bool process_top_given;
+	long cgroup_top;
+	bool cgroup_top_given;
 } env = {
 	.process_top = 20,
+	.cgroup_top = 20,
 	.buffer = 3600,
 	.top = 15,
 	.mode = MAP_PERCPU,
@@ -148,6 +152,7 @@ static const struct argp_option opts[] = {
 	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0, "With -P/-C: bound of the per-process/cgroup map (default 65536); counts beyond it are reported as unattributed", 0 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0, "Count only tasks in this cgroup v2 directory or below it", 0 },
 	{ "process-top", OPT_PROCESS_TOP, "K", 0, "With -P and --server: name the K busiest processes of each snapshot (default 20)", 1 },
+	{ "cgroup-top", OPT_CGROUP_TOP, "K", 0, "With -C and --server: name the K busiest cgroups of each snapshot (default 20)", 1 },
 	{ "output", 'o', "FMT", 0, "Output format: table (default), csv, json", 0 },
 	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
@@ -265,6 +270,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.process_top = parse_long(arg, 1, 10000, state, "process-top");
 		env.process_top_given = true;
 		break;
+	case OPT_CGROUP_TOP:
+		env.cgroup_top = parse_long(arg, 1, 10000, state, "cgroup-top");
+		env.cgroup_top_given = true;
+		break;
 	case OPT_CGROUP: {
 		struct statfs sfs;
 
@@ -337,11 +346,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "-P counts in maps of its own: drop --map");
 		if (env.process_top_given && !(env.per_process && env.server))
 			argp_error(state, "--process-top goes with -P and --server");
+		if (env.cgroup_top_given && !(env.per_cgroup && env.server))
+			argp_error(state, "--cgroup-top goes with -C and --server");
 		if (env.proc_entries && !env.per_process && !env.per_cgroup)
 			argp_error(state, "--proc-entries goes with -P or -C");
-		if (env.per_cgroup && (env.per_process || env.map_given || env.server || env.failed_only || env.errors ||
-				       env.latency))
-			argp_error(state, "-C counts in maps of its own, on its own: drop -P, --map, --server, -x/-e, --errors and --latency");
+		if (env.per_cgroup && (env.per_process || env.map_given || env.failed_only || env.errors || env.latency))
+			argp_error(state, "-C counts in maps of its own, on its own: drop -P, --map, -x/-e, --errors and --latency");
 		if ((env.token_file || env.tls_ca || env.host_id || env.run_id) && !env.server)
 			argp_error(state, "--token-file, --tls-ca, --host-id and --run-id go with --server");
 		break;
@@ -459,26 +469,41 @@ static int report_cgroups(struct collector *coll, struct report *rep)
 	return 0;
 }
 
-/* Reads the counters and queues a snapshot; per-process mode adds the interval's busiest processes. */
+/* Reads the counters and queues a snapshot; -P and -C add the interval's busiest processes or cgroups. */
 static int push_snapshot(struct stream *stream, struct collector *coll, struct snapshot *snap, bool final)
 {
-	struct proc_row *rows = NULL;
-	struct proc_counts pc;
-	size_t n = 0;
+	static struct cgroup_interval cgi;
+	struct stream_detail detail = {};
+	struct proc_row *prows = NULL;
+	struct cgroup_delta *crows = NULL;
+	struct cgroup_counts cc = {};
+	struct proc_counts pc = {};
 	int err;
 
-	if (!env.per_process) {
-		err = collector_read(coll, snap);
-		return err ? err : stream_push(stream, snap, now_wall_ms(), final, NULL, 0);
-	}
 	memset(snap, 0, sizeof(*snap));
-	err = collector_read_procs(coll, &pc, snap);
+	if (env.per_process) {
+		err = collector_read_procs(coll, &pc, snap);
+		if (!err)
+			err = procs_interval(&coll->procs, &pc, env.process_top, &prows, &detail.nprocs);
+		detail.procs = prows;
+	} else if (env.per_cgroup) {
+		err = collector_read(coll, snap);
+		if (!err)
+			err = collector_read_cgroups(coll, &cc, snap->slots);
+		if (!err)
+			err = cgroup_interval_next(&cgi, &cc, env.cgroup_top, &crows, &detail.ncgroups);
+		detail.cgroups = crows;
+	} else {
+		err = collector_read(coll, snap);
+	}
 	if (!err)
-		err = procs_interval(&coll->procs, &pc, env.process_top, &rows, &n);
-	if (!err)
-		err = stream_push(stream, snap, now_wall_ms(), final, rows, n);
+		err = stream_push(stream, snap, now_wall_ms(), final, &detail);
+	if (final)
+		cgroup_interval_free(&cgi);
 	procs_counts_free(&pc);
-	free(rows);
+	free(cc.rows);
+	free(prows);
+	free(crows);
 	return err;
 }
 
@@ -542,6 +567,7 @@ static struct stream *open_stream(const char *scope, char **token, char **ca)
 	o.hello.interval_ms = env.interval * 1000;
 	o.hello.started_ms = now_wall_ms();
 	o.hello.process_top_k = env.per_process ? env.process_top : 0;
+	o.hello.cgroup_top_k = env.per_cgroup ? env.cgroup_top : 0;
 	fprintf(stderr, "syscall-counter-agent: streaming to %s as host %s, run %s, every %d s\n", env.server,
 		o.hello.host_id, o.hello.run_id, env.interval);
 	return stream_new(&o);

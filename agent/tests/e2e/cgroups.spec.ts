@@ -71,6 +71,8 @@ describe('syscall-counter-agent per cgroup (real BPF, a real cgroup v2)', () => 
   it.each([
     [['--cgroup', '/tmp'], /'\/tmp' is not a cgroup v2 directory/],
     [['-C', '-P'], /-C counts in maps of its own, on its own/],
+    [['-C', '--cgroup-top', '3'], /--cgroup-top goes with -C and --server/],
+    [['-C', '--server', '127.0.0.1:1', '--cgroup-top', '0'], /cgroup-top/],
   ])('rejects %j', (args, message) => {
     const r = runAgent(args as string[]);
     expect(r.status).toBe(64);
