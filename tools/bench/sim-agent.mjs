@@ -93,7 +93,7 @@ export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, star
       }
       sentAt = process.hrtime.bigint();
       call.write({
-        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: rows },
+        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: rows, cgroups: [] },
       });
     };
     call.on('data', (msg) => {
@@ -123,6 +123,7 @@ export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, star
         runStartedUnixMs: String(startedMs),
         scope: 'all processes',
         processTopK: processes,
+        cgroupTopK: 0,
       },
     });
   });

@@ -1,4 +1,6 @@
 import { GroupBy, ListHostsResponse, TopResponse } from '@syscall-counter/proto';
+import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { agentGetppid, ControlPlane, freePort, queries, runAgentSync, sleep, startAgent, unary, WORKLOAD } from './harness';
 
 const N = 250000;
@@ -7,12 +9,23 @@ function agentArgs(cp: ControlPlane, extra: string[]): string[] {
   return ['--server', cp.address, '--token-file', cp.tokenFile, '-i', '1', '-o', 'csv', ...extra];
 }
 
-async function topOf(cp: ControlPlane, scope: { hostId?: string; runId?: string }, by = GroupBy.GROUP_BY_SYSCALL): Promise<TopResponse> {
-  return unary(queries(cp), 'top', {
-    scope: { hostId: scope.hostId ?? '', runId: scope.runId ?? '', sinceUnixMs: '0', untilUnixMs: '0' },
-    by,
-    limit: 0,
-  });
+type ScopeFields = { hostId?: string; runId?: string; pid?: number; comm?: string; container?: string };
+
+function scopeOf(scope: ScopeFields) {
+  return { hostId: scope.hostId ?? '', runId: scope.runId ?? '', sinceUnixMs: '0', untilUnixMs: '0', pid: scope.pid ?? 0, comm: scope.comm ?? '', container: scope.container ?? '' };
+}
+
+async function topOf(cp: ControlPlane, scope: ScopeFields, by = GroupBy.GROUP_BY_SYSCALL, syscallNr?: number): Promise<TopResponse> {
+  return unary(queries(cp), 'top', { scope: scopeOf(scope), by, limit: 0, syscallNr });
+}
+
+/** Where cgroup v2 is mounted here (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts). */
+function cgroup2Root(): string {
+  const line = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .find((l) => / - cgroup2 /.test(l));
+  if (!line) throw new Error('no cgroup2 mount');
+  return line.split(' ')[4];
 }
 
 function countOf(resp: TopResponse, nr: number): bigint {
@@ -132,12 +145,7 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     const script = `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`;
     const r = runAgentSync(agentArgs(cp, ['-P', '--process-top', '2', '--run-id', 'per-proc', '--', 'sh', '-c', script]));
     expect(r.status).toBe(0);
-    const byProcess = await unary<unknown, TopResponse>(queries(cp), 'top', {
-      scope: { hostId: '', runId: 'per-proc', sinceUnixMs: '0', untilUnixMs: '0' },
-      by: GroupBy.GROUP_BY_PROCESS,
-      limit: 0,
-      syscallNr: 110,
-    });
+    const byProcess = await topOf(cp, { runId: 'per-proc' }, GroupBy.GROUP_BY_PROCESS, 110);
     const workers = byProcess.rows.filter((row) => row.label === 'workload').map((row) => BigInt(row.count));
     expect(workers.sort()).toEqual([3000n, 5000n]);
     // Only the 2 busiest processes of each snapshot are named; the shell's calls land in pid 0.
@@ -155,6 +163,59 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
       .all();
     db.close();
     expect(mismatched).toEqual([]);
+  });
+
+  describe('per-cgroup mode', () => {
+    const ID = 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210';
+    const unit = join('system.slice', `docker-${ID}.scope`);
+    const dir = join(cgroup2Root(), unit);
+    let cp: ControlPlane;
+    // A shell moves itself into the container's cgroup, then becomes the workload.
+    const inContainer = (n: number) => `sh -c 'echo $$ > ${dir}/cgroup.procs && exec ${WORKLOAD} getppid ${n}'`;
+
+    beforeAll(async () => {
+      mkdirSync(dir, { recursive: true });
+      cp = newCp();
+      await cp.start();
+      const r = runAgentSync(agentArgs(cp, ['-C', '--cgroup-top', '1', '--run-id', 'per-cgroup', '--', 'sh', '-c', `${inContainer(4000)}; ${WORKLOAD} getppid 700`]));
+      expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
+    });
+    afterAll(() => rmdirSync(dir));
+
+    it('a process in a docker-named cgroup is reported under its container id, exactly', async () => {
+      const top = await topOf(cp, { runId: 'per-cgroup' }, GroupBy.GROUP_BY_CONTAINER, 110);
+      expect(top.rows.find((row) => row.key === 'docker:fedcba987654')).toMatchObject({ count: '4000', label: `/${unit}` });
+      // The 700 calls made outside it (and the shells' own) are under their cgroup or, in an
+      // interval the container led (--cgroup-top 1), under "other": the rows add up either way.
+      expect(top.rows.reduce((s, row) => s + BigInt(row.count), 0n)).toBe(countOf(await topOf(cp, { runId: 'per-cgroup' }), 110));
+      expect(BigInt(top.total)).toBeGreaterThanOrEqual(4700n);
+    });
+
+    it('--container scopes a query by label, bare id or path, exactly', async () => {
+      for (const container of ['docker:fedcba987654', 'fedcba987654', `/${unit}`]) {
+        expect(countOf(await topOf(cp, { runId: 'per-cgroup', container }), 110)).toBe(4000n);
+      }
+      expect((await topOf(cp, { runId: 'per-cgroup', container: 'docker:000000000000' })).rows).toEqual([]);
+    });
+
+    it('the cgroup rows of every snapshot add up to its total, and the container rows to the run total', async () => {
+      const db = cp.db();
+      const mismatched = db
+        .prepare(
+          `SELECT s.seq FROM snapshots s WHERE s.run_id = 'per-cgroup'
+             AND s.total != (SELECT COALESCE(SUM(count), 0) FROM cgroup_counts x WHERE x.snap_key = s.snap_key)`,
+        )
+        .all();
+      db.close();
+      expect(mismatched).toEqual([]);
+      const all = await topOf(cp, { runId: 'per-cgroup' }, GroupBy.GROUP_BY_CONTAINER);
+      expect(all.total).toBe((await topOf(cp, { runId: 'per-cgroup' })).total);
+    });
+
+    it('mixing process and container scopes, or asking a run without breakdowns for one, is a clear error', async () => {
+      await expect(topOf(cp, { runId: 'per-cgroup', pid: 1 }, GroupBy.GROUP_BY_CONTAINER)).rejects.toThrow(/stored apart/);
+      await expect(topOf(cp, { runId: 'per-cgroup' }, GroupBy.GROUP_BY_PROCESS)).rejects.toThrow(/no run of run 'per-cgroup' was streamed with per-process data \(agent -P\)/);
+    });
   });
 
   it('two agents with different host ids at once: both hosts listed, per-host and fleet totals right', async () => {

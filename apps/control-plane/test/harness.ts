@@ -166,6 +166,7 @@ export function hello(runId: string, hostId = 'host-test') {
       runStartedUnixMs: '1700000000000',
       scope: 'all processes',
       processTopK: 0,
+      cgroupTopK: 0,
     },
   };
 }
@@ -180,6 +181,7 @@ export function snapshot(runId: string, seq: number, counts: Record<number, numb
       otherCount: String(other),
       final,
       processes: [],
+      cgroups: [],
     },
   };
 }

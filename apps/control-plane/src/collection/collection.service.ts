@@ -6,13 +6,14 @@ import { HostsService } from '../hosts/hosts.service';
 import { RunsService } from '../runs/runs.service';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { IngestError } from './ingest-error';
-import { HOUR_MS, validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
+import { HOUR_MS, validateCgroups, validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
 
 export interface OpenedRun {
   runId: string;
   hostId: string;
   lastAckedSeq: bigint;
   processTopK: number;
+  cgroupTopK: number;
 }
 
 export type IngestOutcome = 'stored' | 'duplicate';
@@ -50,6 +51,9 @@ export class CollectionService {
       putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, host_id, time_ms, total) VALUES (?, ?, ?, ?, ?)'),
       putDelta: prepare('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
       putProcess: prepare('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
+      putCgroup: prepare('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
+      cgroupName: prepare('SELECT name_key FROM cgroup_names WHERE path = ? AND container = ?'),
+      putCgroupName: prepare('INSERT INTO cgroup_names (path, container) VALUES (?, ?)'),
       addHourly: prepare(
         'INSERT INTO hourly_counts (hour_ms, host_id, nr, count) VALUES (?, ?, ?, ?) ON CONFLICT (hour_ms, host_id, nr) DO UPDATE SET count = count + excluded.count',
       ),
@@ -95,12 +99,13 @@ export class CollectionService {
         intervalMs: h.intervalMs,
         scope: h.scope,
         processTopK: h.processTopK,
+        cgroupTopK: h.cgroupTopK,
         startedMs: Number(h.runStartedUnixMs) || nowMs,
       },
       nowMs,
     );
     this.logger.log({ msg: 'run opened', runId: run.runId, hostId: run.hostId, lastSeq: run.lastSeq });
-    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK: run.processTopK };
+    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK: run.processTopK, cgroupTopK: run.cgroupTopK };
   }
 
   /**
@@ -128,6 +133,11 @@ export class CollectionService {
       return;
     }
     batch.forEach((p, i) => (results[i].err !== undefined ? p.reject(results[i].err) : p.resolve(results[i].ok!)));
+  }
+
+  private cgroupNameKey(path: string, container: string): bigint {
+    const hit = this.stmt.cgroupName.get(path, container) as { name_key: bigint } | undefined;
+    return hit ? hit.name_key : BigInt(this.stmt.putCgroupName.run(path, container).lastInsertRowid);
   }
 
   private store(run: OpenedRun, snap: Snapshot, nowMs: number): IngestOutcome {
@@ -161,6 +171,7 @@ export class CollectionService {
       deltas.push([nr, delta, now]);
     }
     const processes = validateProcesses(snap, deltas);
+    const cgroups = validateCgroups(snap, deltas);
     const snapKey = this.stmt.putSnapshot.run(run.runId, seq, run.hostId, timeMs, total).lastInsertRowid;
     for (const [nr, delta, now] of deltas) {
       this.stmt.putDelta.run(snapKey, nr, delta);
@@ -170,6 +181,10 @@ export class CollectionService {
     if (run.processTopK > 0) {
       for (const p of processes.rows) this.stmt.putProcess.run(snapKey, p.pid, p.nr, p.comm, p.count);
       for (const [nr, rest] of processes.unexplained) if (rest > 0n) this.stmt.putProcess.run(snapKey, 0, nr, 'other', rest);
+    }
+    if (run.cgroupTopK > 0) {
+      for (const g of cgroups.rows) this.stmt.putCgroup.run(snapKey, this.cgroupNameKey(g.path, g.container), g.nr, g.count);
+      for (const [nr, rest] of cgroups.unexplained) if (rest > 0n) this.stmt.putCgroup.run(snapKey, 0n, nr, rest);
     }
     this.stmt.advanceRun.run(seq, BigInt(nowMs), snap.final ? 1n : 0n, run.runId);
     this.stmt.touchHost.run(BigInt(nowMs), run.hostId);

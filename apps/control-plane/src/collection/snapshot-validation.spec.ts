@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { Snapshot } from '@syscall-counter/proto';
 import { IngestError } from './ingest-error';
-import { OTHER_NR, validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
+import { OTHER_NR, validateCgroups, validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
 
 const snap = (over: Partial<Snapshot>): Snapshot => ({
   runId: 'r',
@@ -11,6 +11,7 @@ const snap = (over: Partial<Snapshot>): Snapshot => ({
   otherCount: '0',
   final: false,
   processes: [],
+  cgroups: [],
   ...over,
 });
 
@@ -46,7 +47,7 @@ describe('snapshot validation', () => {
   });
 
   it('checks the hello: ids and arch', () => {
-    const h = { hostId: 'h', hostname: 'x', kernelRelease: '', arch: 'x86_64', bootId: '', agentVersion: '', mapMode: '', intervalMs: 1000, runId: 'r', runStartedUnixMs: '0', scope: '' };
+    const h = { hostId: 'h', hostname: 'x', kernelRelease: '', arch: 'x86_64', bootId: '', agentVersion: '', mapMode: '', intervalMs: 1000, runId: 'r', runStartedUnixMs: '0', scope: '', processTopK: 0, cgroupTopK: 0 };
     expect(codeOf(() => validateHello(h))).toBeUndefined();
     expect(codeOf(() => validateHello({ ...h, arch: 'mips' }))).toBe(status.INVALID_ARGUMENT);
     expect(codeOf(() => validateHello({ ...h, hostId: '' }))).toBe(status.INVALID_ARGUMENT);
@@ -78,5 +79,35 @@ describe('validateProcesses', () => {
   ])('rejects %s', (_what, processes, message) => {
     expect(() => validateProcesses(snap({ processes }), deltas)).toThrow(message);
     expect(codeOf(() => validateProcesses(snap({ processes }), deltas))).toBe(status.INVALID_ARGUMENT);
+  });
+});
+
+describe('validateCgroups', () => {
+  const cg = (path: string, nr: number, count: string, container = '') => ({ path, container, nr, hasNr: true, count });
+  const deltas = [[0, 50n], [1, 20n]] as const;
+
+  it('keeps the rows with their names and returns what they leave unexplained', () => {
+    const r = validateCgroups(snap({ cgroups: [cg('/system.slice/docker-ab.scope', 0, '40', 'docker:abababababab'), cg('/user.slice', 1, '20')] }), deltas);
+    expect(r.rows).toEqual([
+      { path: '/system.slice/docker-ab.scope', container: 'docker:abababababab', nr: 0, count: 40n },
+      { path: '/user.slice', container: '', nr: 1, count: 20n },
+    ]);
+    expect([...r.unexplained]).toEqual([[0, 10n], [1, 0n]]);
+  });
+
+  it('accepts the name of a cgroup removed before the agent could name it', () => {
+    expect(validateCgroups(snap({ cgroups: [cg('cgroup_1234', 0, '1')] }), deltas).rows).toHaveLength(1);
+  });
+
+  it.each([
+    ['more calls than the interval has', [cg('/a', 0, '30'), cg('/b', 0, '21')], /cgroup \/b: rows claim more calls of nr 0/],
+    ['an empty path (the "other" row is the server\'s)', [cg('', 0, '1')], /must start with '\/'/],
+    ['a relative path', [cg('system.slice', 0, '1')], /must start with '\/'/],
+    ['a path over 4096 bytes', [cg('/' + 'x'.repeat(4096), 0, '1')], /fit in 4096 bytes/],
+    ['a long container label', [cg('/a', 0, '1', 'c'.repeat(129))], /longer than 128 bytes/],
+    ['the same row twice', [cg('/a', 0, '1'), cg('/a', 0, '1')], /appears twice/],
+  ])('rejects %s', (_what, cgroups, message) => {
+    expect(() => validateCgroups(snap({ cgroups }), deltas)).toThrow(message);
+    expect(codeOf(() => validateCgroups(snap({ cgroups }), deltas))).toBe(status.INVALID_ARGUMENT);
   });
 });

@@ -60,26 +60,72 @@ export interface ProcessRow {
   count: bigint;
 }
 
+export interface CgroupRow {
+  path: string;
+  container: string;
+  nr: number;
+  count: bigint;
+}
+
+export interface Breakdown<R> {
+  rows: R[];
+  /** Per syscall, the interval's calls no row explains: they go to the "other" row. */
+  unexplained: Map<number, bigint>;
+}
+
 /**
- * A snapshot's per-process rows, checked against the interval's deltas ([nr, delta, ...]):
- * they may not claim more calls of a syscall than the interval has. What they leave
- * unexplained, per syscall, is returned for pid 0.
+ * Checks detail rows (per process or per cgroup) against the interval's deltas ([nr, delta, ...]):
+ * one row per (entity, syscall), and together they may not claim more calls of a syscall than the
+ * interval has.
  */
-export function validateProcesses(s: Snapshot, deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>): { rows: ProcessRow[]; unexplained: Map<number, bigint> } {
+function breakdown<T extends { nr: number; hasNr: boolean; count: string }, R>(
+  items: T[],
+  deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>,
+  describe: (item: T) => string,
+  make: (item: T, nr: number, count: bigint) => R,
+): Breakdown<R> {
   const unexplained = new Map<number, bigint>(deltas.map(([nr, delta]) => [nr, delta]));
   const seen = new Set<string>();
-  const rows = (s.processes ?? []).map((p): ProcessRow => {
-    if (!Number.isInteger(p.pid) || p.pid < 1) bad(`process pid ${p.pid} must be at least 1`);
-    if (Buffer.byteLength(p.comm) > 15) bad(`process ${p.pid}: comm '${p.comm}' is longer than 15 bytes`);
-    const nr = p.hasNr ? p.nr : OTHER_NR;
-    if (p.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR)) bad(`process ${p.pid}: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
-    if (seen.has(`${p.pid}:${nr}`)) bad(`process ${p.pid}: syscall nr ${nr} appears twice`);
-    seen.add(`${p.pid}:${nr}`);
-    const c = count(p.count, `process ${p.pid} count of nr ${nr}`);
+  const rows: R[] = [];
+  for (const item of items) {
+    const what = describe(item);
+    const nr = item.hasNr ? item.nr : OTHER_NR;
+    if (item.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR)) bad(`${what}: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    if (seen.has(`${what}\u0000${nr}`)) bad(`${what}: syscall nr ${nr} appears twice`);
+    seen.add(`${what}\u0000${nr}`);
+    const c = count(item.count, `${what} count of nr ${nr}`);
     const left = (unexplained.get(nr) ?? 0n) - c;
-    if (left < 0n) bad(`process rows claim more calls of nr ${nr} than the snapshot's interval has`);
+    if (left < 0n) bad(`${what}: rows claim more calls of nr ${nr} than the snapshot's interval has`);
     unexplained.set(nr, left);
-    return { pid: p.pid, comm: p.comm, nr, count: c };
-  });
-  return { rows: rows.filter((r) => r.count > 0n), unexplained };
+    if (c > 0n) rows.push(make(item, nr, c));
+  }
+  return { rows, unexplained };
+}
+
+/** A snapshot's per-process rows; what they leave unexplained goes to pid 0. */
+export function validateProcesses(s: Snapshot, deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>): Breakdown<ProcessRow> {
+  return breakdown(
+    s.processes ?? [],
+    deltas,
+    (p) => {
+      if (!Number.isInteger(p.pid) || p.pid < 1) bad(`process pid ${p.pid} must be at least 1`);
+      if (Buffer.byteLength(p.comm) > 15) bad(`process ${p.pid}: comm '${p.comm}' is longer than 15 bytes`);
+      return `process ${p.pid}`;
+    },
+    (p, nr, c) => ({ pid: p.pid, comm: p.comm, nr, count: c }),
+  );
+}
+
+/** A snapshot's per-cgroup rows; what they leave unexplained goes to the "other" cgroup. */
+export function validateCgroups(s: Snapshot, deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>): Breakdown<CgroupRow> {
+  return breakdown(
+    s.cgroups ?? [],
+    deltas,
+    (g) => {
+      if (!/^(\/|cgroup_\d+$)/.test(g.path) || Buffer.byteLength(g.path) > 4096) bad(`cgroup path '${g.path.slice(0, 80)}' must start with '/' (or be cgroup_<id>) and fit in 4096 bytes`);
+      if (Buffer.byteLength(g.container) > 128) bad(`cgroup ${g.path}: container '${g.container.slice(0, 80)}' is longer than 128 bytes`);
+      return `cgroup ${g.path}`;
+    },
+    (g, nr, c) => ({ path: g.path, container: g.container, nr, count: c }),
+  );
 }

@@ -16,8 +16,7 @@ import {
 } from '@syscall-counter/proto';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { HOUR_MS, OTHER_NR } from '../collection/snapshot-validation';
-
-type Key = 'syscall' | 'host' | 'run' | 'process';
+import { agentFlag, DetailFilter, Key, keyColumn, runsWith, Source, sourceJoin, sourceOf } from './detail-source';
 
 const KEY_OF: Partial<Record<GroupBy, Key>> = {
   [GroupBy.GROUP_BY_UNSPECIFIED]: 'syscall',
@@ -25,6 +24,15 @@ const KEY_OF: Partial<Record<GroupBy, Key>> = {
   [GroupBy.GROUP_BY_HOST]: 'host',
   [GroupBy.GROUP_BY_RUN]: 'run',
   [GroupBy.GROUP_BY_PROCESS]: 'process',
+  [GroupBy.GROUP_BY_CONTAINER]: 'container',
+};
+
+/** Diffs key detail rows by name: pids and cgroup paths do not carry across runs and days. */
+const DIFF_KEY_OF: Partial<Record<GroupBy, Key>> = {
+  [GroupBy.GROUP_BY_UNSPECIFIED]: 'syscall',
+  [GroupBy.GROUP_BY_SYSCALL]: 'syscall',
+  [GroupBy.GROUP_BY_PROCESS]: 'comm',
+  [GroupBy.GROUP_BY_CONTAINER]: 'containerKey',
 };
 
 const NEVER = 1n << 62n;
@@ -38,12 +46,21 @@ interface Window {
   bounded: boolean;
   /** Drill-down to one syscall (OTHER_NR for the other bucket). */
   nr?: number;
+  filter: DetailFilter;
 }
 
 function windowOf(scope: Scope | undefined, nr?: number): Window {
   const since = BigInt(scope?.sinceUnixMs || '0');
   const until = BigInt(scope?.untilUnixMs || '0');
-  return { hostId: scope?.hostId ?? '', runId: scope?.runId ?? '', since, until: until > 0n ? until : NEVER, bounded: since > 0n || until > 0n, nr };
+  return {
+    hostId: scope?.hostId ?? '',
+    runId: scope?.runId ?? '',
+    since,
+    until: until > 0n ? until : NEVER,
+    bounded: since > 0n || until > 0n,
+    nr,
+    filter: { pid: scope?.pid ?? 0, comm: scope?.comm ?? '', container: scope?.container ?? '' },
+  };
 }
 
 /**
@@ -65,6 +82,20 @@ export class QueriesService {
     }
     if (scope?.runId && !this.all('SELECT 1 FROM runs WHERE run_id = ?', scope.runId).length) {
       throw new RpcException({ code: status.NOT_FOUND, message: `unknown run '${scope.runId}'` });
+    }
+    if (scope && (scope.comm.length > 15 || scope.container.length > 4096)) {
+      throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'comm is at most 15 bytes and container at most 4096' });
+    }
+  }
+
+  /** A breakdown query over runs none of which carry the breakdown would answer "nothing": say why instead. */
+  private checkDetail(scope: Scope | undefined, source: Source): void {
+    if (source === 'deltas') return;
+    const w = windowOf(scope);
+    const filter = [runsWith(source), w.hostId ? 'r.host_id = ?' : '', w.runId ? 'r.run_id = ?' : ''].filter(Boolean);
+    if (!this.all(`SELECT 1 FROM runs r WHERE ${filter.join(' AND ')} LIMIT 1`, ...(w.hostId ? [w.hostId] : []), ...(w.runId ? [w.runId] : [])).length) {
+      const what = w.runId ? `run '${w.runId}'` : w.hostId ? `host '${w.hostId}'` : 'any host';
+      throw new RpcException({ code: status.FAILED_PRECONDITION, message: `no run of ${what} was streamed with ${agentFlag(source)}` });
     }
   }
 
@@ -88,7 +119,7 @@ export class QueriesService {
   }
 
   listRuns(hostId: string): RunMsg[] {
-    if (hostId) this.checkScope({ hostId, runId: '', sinceUnixMs: '0', untilUnixMs: '0' });
+    if (hostId) this.checkScope({ hostId, runId: '', sinceUnixMs: '0', untilUnixMs: '0', pid: 0, comm: '', container: '' });
     const rows = this.all<Record<string, bigint | string>>(
       `SELECT r.*, (SELECT COALESCE(SUM(t.count), 0) FROM run_totals t WHERE t.run_id = r.run_id) AS total
          FROM runs r ${hostId ? 'WHERE r.host_id = ?' : ''} ORDER BY r.started_ms, r.run_id`,
@@ -114,17 +145,20 @@ export class QueriesService {
     const key = KEY_OF[req.by];
     if (!key) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `cannot group by ${req.by}` });
     this.checkScope(req.scope);
-    const counts = this.counts(windowOf(req.scope, req.syscallNr), key);
+    const w = windowOf(req.scope, req.syscallNr);
+    const source = sourceOf(key, w.filter);
+    this.checkDetail(req.scope, source);
+    const counts = this.counts(w, key, source);
     const rows = [...counts.entries()].sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? 1 : -1));
     const total = rows.reduce((s, [, c]) => s + c, 0n);
-    const { first, last, arch } = this.span(req.scope);
+    const { first, last, arch } = this.span(req.scope, source);
     const limited = req.limit > 0 ? rows.slice(0, req.limit) : rows;
     return {
       rows: limited.map(([k, c]) => {
         if (key === 'syscall') return { nr: Number(k) === OTHER_NR ? 0 : Number(k), hasNr: Number(k) !== OTHER_NR, key: '', count: String(c), label: '' };
-        if (key === 'process') {
-          const [pid, comm] = String(k).split('\u0000');
-          return { nr: 0, hasNr: false, key: pid, count: String(c), label: comm };
+        if (key === 'process' || key === 'container') {
+          const [id, label] = String(k).split('\u0000');
+          return { nr: 0, hasNr: false, key: id, count: String(c), label: key === 'container' && id === '' ? 'other' : label };
         }
         return { nr: 0, hasNr: false, key: String(k), count: String(c), label: '' };
       }),
@@ -135,8 +169,8 @@ export class QueriesService {
     };
   }
 
-  /** Sums per syscall, host or run over a window; exact whichever source answers. */
-  private counts(w: Window, key: Key): Map<number | string, bigint> {
+  /** Sums per key over a window; exact whichever source answers. */
+  private counts(w: Window, key: Key, source: Source): Map<number | string, bigint> {
     const out = new Map<number | string, bigint>();
     const add = (rows: Array<{ k: bigint | string; c: bigint }>) => {
       for (const r of rows) {
@@ -144,8 +178,9 @@ export class QueriesService {
         out.set(k, (out.get(k) ?? 0n) + r.c);
       }
     };
-    if (key === 'process') {
-      add(this.fromProcesses(w));
+    // Breakdowns have no rollups: their rows are already bounded to K per snapshot.
+    if (source !== 'deltas') {
+      add(this.fromRows(w, key, source, w.since, w.until));
       return out;
     }
     const nrFilter = (col: string) => (w.nr === undefined ? '' : ` AND ${col} = ${Number(w.nr)}`);
@@ -158,7 +193,7 @@ export class QueriesService {
     const h0 = ((w.since + HOUR_MS - 1n) / HOUR_MS) * HOUR_MS;
     const h1 = w.until === NEVER ? NEVER : (w.until / HOUR_MS) * HOUR_MS;
     if (w.runId || key === 'run' || h0 >= h1) {
-      add(this.fromDeltas(w, key, w.since, w.until));
+      add(this.fromRows(w, key, source, w.since, w.until));
       return out;
     }
     const k = key === 'syscall' ? 'nr' : 'host_id';
@@ -170,32 +205,24 @@ export class QueriesService {
         ...(w.hostId ? [w.hostId] : []),
       ),
     );
-    if (w.since < h0) add(this.fromDeltas(w, key, w.since, h0));
-    if (h1 < w.until) add(this.fromDeltas(w, key, h1, w.until));
+    if (w.since < h0) add(this.fromRows(w, key, source, w.since, h0));
+    if (h1 < w.until) add(this.fromRows(w, key, source, h1, w.until));
     return out;
   }
 
-  private fromDeltas(w: Window, key: Key, since: bigint, until: bigint): Array<{ k: bigint | string; c: bigint }> {
-    const k = key === 'syscall' ? 'd.nr' : key === 'host' ? 's.host_id' : 's.run_id';
+  /** Sums from the per-snapshot rows of a source: host-wide deltas, or the per-process or per-cgroup breakdown. */
+  private fromRows(w: Window, key: Key, source: Source, since: bigint, until: bigint): Array<{ k: bigint | string; c: bigint }> {
     const { sql, params } = this.snapshotFilter(w, since, until);
+    const j = sourceJoin(source, w.filter, w.nr);
     // Name the index: grouping by host would otherwise tempt SQLite into walking the whole
     // (host, time) index to skip a sort, reading every snapshot ever stored.
     const index = w.runId ? 'idx_snapshots_run_time' : w.hostId ? 'idx_snapshots_host_time' : 'idx_snapshots_time';
     return this.all(
-      `SELECT ${k} AS k, SUM(d.count) AS c FROM snapshots s INDEXED BY ${index} JOIN deltas d ON d.snap_key = s.snap_key WHERE ${sql}${w.nr === undefined ? '' : ` AND d.nr = ${Number(w.nr)}`} GROUP BY k`,
+      `SELECT ${keyColumn(source, key)} AS k, SUM(${source === 'deltas' ? 'd' : 'x'}.count) AS c
+         FROM snapshots s INDEXED BY ${index} ${j.join}
+        WHERE ${[sql, ...j.where].join(' AND ')} GROUP BY k`,
       ...params,
-    );
-  }
-
-  /** Per-process rows of the runs streamed with them; key "pid\0comm". */
-  private fromProcesses(w: Window): Array<{ k: string; c: bigint }> {
-    const { sql, params } = this.snapshotFilter(w, w.since, w.until);
-    const index = w.runId ? 'idx_snapshots_run_time' : w.hostId ? 'idx_snapshots_host_time' : 'idx_snapshots_time';
-    return this.all(
-      `SELECT pc.pid || char(0) || pc.comm AS k, SUM(pc.count) AS c
-         FROM snapshots s INDEXED BY ${index} JOIN process_counts pc ON pc.snap_key = s.snap_key
-        WHERE ${sql}${w.nr === undefined ? '' : ` AND pc.nr = ${Number(w.nr)}`} GROUP BY pc.pid, pc.comm`,
-      ...params,
+      ...j.params,
     );
   }
 
@@ -218,9 +245,9 @@ export class QueriesService {
    * run's previous snapshot (or its start), so the span runs from there to the last snapshot: rates
    * over a window are then exact, however the window cuts the agents' intervals. Index seeks per run.
    */
-  private span(scope: Scope | undefined): { first: bigint; last: bigint; arch: string } {
+  private span(scope: Scope | undefined, source: Source = 'deltas'): { first: bigint; last: bigint; arch: string } {
     const w = windowOf(scope);
-    const filter = [w.hostId ? 'r.host_id = ?' : '', w.runId ? 'r.run_id = ?' : ''].filter(Boolean);
+    const filter = [w.hostId ? 'r.host_id = ?' : '', w.runId ? 'r.run_id = ?' : '', source === 'deltas' ? '' : runsWith(source)].filter(Boolean);
     const [span] = this.all<{ first: bigint | null; last: bigint | null; arch: string | null; n: bigint }>(
       `SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t), x.started_ms)) AS first,
               MAX(x.last_t) AS last, COUNT(DISTINCT x.arch) AS n, MIN(x.arch) AS arch
@@ -241,7 +268,10 @@ export class QueriesService {
 
   series(req: SeriesRequest): SeriesResponse {
     this.checkScope(req.scope);
-    const { first, last, arch } = this.span(req.scope);
+    const w = windowOf(req.scope);
+    const source = sourceOf('syscall', w.filter);
+    this.checkDetail(req.scope, source);
+    const { first, last, arch } = this.span(req.scope, source);
     const empty: SeriesResponse = { startUnixMs: String(first), bucketMs: '0', buckets: 0, lines: [], totals: [], arch };
     if (last === 0n) return empty;
     const width = last - first;
@@ -251,14 +281,16 @@ export class QueriesService {
     // Bucket i holds the snapshots taken in (start + i*bucket, start + (i+1)*bucket]: the calls of the time before each.
     const buckets = width > 0n ? Number((width - 1n) / bucket) + 1 : 1;
     if (buckets > 10000) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `${buckets} buckets is too many: use a bucket of at least ${width / 10000n + 1n} ms` });
-    const w = windowOf(req.scope);
     const { sql, params } = this.snapshotFilter(w, w.since, w.until);
+    const j = sourceJoin(source, w.filter);
+    const col = source === 'deltas' ? 'd' : 'x';
     const rows = this.all<{ nr: bigint; b: bigint; c: bigint }>(
-      `SELECT d.nr AS nr, MAX((s.time_ms - ? - 1) / ?, 0) AS b, SUM(d.count) AS c
-         FROM snapshots s JOIN deltas d ON d.snap_key = s.snap_key WHERE ${sql} GROUP BY d.nr, b`,
+      `SELECT ${col}.nr AS nr, MAX((s.time_ms - ? - 1) / ?, 0) AS b, SUM(${col}.count) AS c
+         FROM snapshots s ${j.join} WHERE ${[sql, ...j.where].join(' AND ')} GROUP BY ${col}.nr, b`,
       first,
       bucket,
       ...params,
+      ...j.params,
     );
     const perNr = new Map<number, bigint>();
     const totals = new Array<bigint>(buckets).fill(0n);
@@ -276,20 +308,35 @@ export class QueriesService {
   }
 
   diff(req: DiffRequest): DiffResponse {
+    const key = DIFF_KEY_OF[req.by];
+    if (!key) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `cannot diff by ${req.by}` });
+    if (key === 'syscall' && req.syscallNr !== undefined) {
+      throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'a syscall drill-down goes with a diff by process or container' });
+    }
     this.checkScope(req.a);
     this.checkScope(req.b);
     const side = (scope: Scope | undefined): { side: DiffSide; counts: Map<number | string, bigint> } => {
-      const counts = this.counts(windowOf(scope), 'syscall');
-      const { first, last, arch } = this.span(scope);
+      const w = windowOf(scope, req.syscallNr);
+      const source = sourceOf(key, w.filter);
+      this.checkDetail(scope, source);
+      const counts = this.counts(w, key, source);
+      const { first, last, arch } = this.span(scope, source);
       return { side: { firstUnixMs: String(first), lastUnixMs: String(last), total: String([...counts.values()].reduce((s, c) => s + c, 0n)), arch }, counts };
     };
     const a = side(req.a);
     const b = side(req.b);
-    const nrs = [...new Set([...a.counts.keys(), ...b.counts.keys()])].map(Number).sort((x, y) => x - y);
+    const keys = [...new Set([...a.counts.keys(), ...b.counts.keys()])];
+    const row = (k: number | string) => ({ countA: String(a.counts.get(k) ?? 0n), countB: String(b.counts.get(k) ?? 0n) });
+    if (key !== 'syscall') {
+      return { a: a.side, b: b.side, rows: keys.map(String).sort().map((k) => ({ nr: 0, hasNr: false, key: k, ...row(k) })) };
+    }
     return {
       a: a.side,
       b: b.side,
-      rows: nrs.map((nr) => ({ nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, countA: String(a.counts.get(nr) ?? 0n), countB: String(b.counts.get(nr) ?? 0n) })),
+      rows: keys
+        .map(Number)
+        .sort((x, y) => x - y)
+        .map((nr) => ({ nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, key: '', ...row(nr) })),
     };
   }
 }

@@ -39,11 +39,15 @@ export class Run {
   @Column({ name: 'last_seen_ms', type: 'integer' })
   lastSeenMs!: number;
 
-  /** Highest snapshot sequence stored; 0 before the first. */
   /** Per-process mode: how many processes each snapshot names (0: host-wide counts only). */
   @Column({ name: 'process_top_k', type: 'integer', default: 0 })
   processTopK!: number;
 
+  /** Per-cgroup mode: how many cgroups each snapshot names (0: none). */
+  @Column({ name: 'cgroup_top_k', type: 'integer', default: 0 })
+  cgroupTopK!: number;
+
+  /** Highest snapshot sequence stored; 0 before the first. */
   @Column({ name: 'last_seq', type: 'integer', default: 0 })
   lastSeq!: number;
 
