@@ -4,12 +4,12 @@ import { parseArch } from '@syscall-counter/syscall-table';
 import { CliError } from '../errors';
 import { progressBar } from '../progress';
 import { connect, ConnOpts, withClient } from './connection';
-import { fetchDiff, renderDiff } from './diff';
+import { DiffOpts, fetchDiff, renderDiff, withDiffDetail } from './diff';
 import { hostsListing, renderListing, runsListing } from './hosts';
 import { positiveInt } from './options';
-import { ScopeOpts, scopeFrom, withScope } from './scope-options';
+import { breakdownOf, ScopeOpts, scopeFrom, withScope } from './scope-options';
 import { fetchSeries, seriesCsv, seriesJson, SeriesOpts } from './series';
-import { By, describeScope, queryTop, renderTopResponse } from './top';
+import { By, describeScope, queryTop, renderTopResponse, resolveSyscall } from './top';
 
 type ExportFormat = 'csv' | 'json';
 
@@ -55,11 +55,13 @@ export function exportCommand(): Command {
     `
 CSV columns (counts are exact decimal integers; JSON carries them as strings):
   top          syscall_nr,name,count          (--by host|run: host,count / run,count;
-                                               --by process: pid,comm,count, pid 0 = other)
+                                               --by process: pid,comm,count, pid 0 = other;
+                                               --by container: container,cgroup,count)
   series       bucket_end,bucket_seconds,syscall_nr,name,count,rate_per_s
                (one row per bucket and syscall, plus name "all" for the bucket's total;
                a bucket holds the calls counted by the snapshots taken in it)
   diff         syscall_nr,name,count_a,count_b,delta_count,rate_a,rate_b,delta_rate,relative_change,status
+               (--by process: comm,count_a,...; --by container: container,count_a,...)
   hosts        host,hostname,kernel,arch,runs,first_seen,last_seen,total
   runs         run,host,scope,map,interval,started,last_seen,snapshots,total,done
 syscall_nr is empty for "other" (ids the agent cannot index); times are UTC ISO 8601.
@@ -73,14 +75,17 @@ Examples:
 
   exp.addCommand(
     withExportOpts(withScope(new Command('top').description('per-syscall (or per-host/run/process) totals of a scope')))
-      .addOption(new Option('--by <what>', 'group rows by').choices(['syscall', 'host', 'run', 'process']).default('syscall'))
+      .addOption(new Option('--by <what>', 'group rows by').choices(['syscall', 'host', 'run', 'process', 'container']).default('syscall'))
+      .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run)')
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64)')
-      .action(async (opts: ExportOpts & ScopeOpts & { by: By; arch?: string }) => {
+      .action(async (opts: ExportOpts & ScopeOpts & { by: By; arch?: string; syscall?: string }) => {
         await emit(opts, async () => {
+          breakdownOf(opts.by, opts);
           const scope = scopeFrom(opts);
-          const resp = await queryTop(connect(opts), scope, opts.by);
+          const arch = opts.arch ? parseArch(opts.arch) : undefined;
+          const resp = await queryTop(connect(opts), scope, opts.by, opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch));
           describeScope(scope, resp); // throws "no data ..." for an empty scope
-          return renderTopResponse(resp, { by: opts.by, format: opts.format, top: Infinity }, '', opts.arch ? parseArch(opts.arch) : undefined, false);
+          return renderTopResponse(resp, { by: opts.by, format: opts.format, top: Infinity }, '', arch, false);
         });
       }),
   );
@@ -97,11 +102,11 @@ Examples:
       }),
   );
   exp.addCommand(
-    withExportOpts(new Command('diff').description('two runs or windows side by side (see `diff --help`)'))
+    withDiffDetail(withExportOpts(new Command('diff').description('two runs or windows side by side (see `diff --help`)')))
       .argument('<A>', 'RUN_ID, HOST@SINCE..UNTIL or @SINCE..UNTIL')
       .argument('<B>', 'same forms')
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64)')
-      .action(async (a: string, b: string, opts: ExportOpts & { arch?: string }) => {
+      .action(async (a: string, b: string, opts: ExportOpts & Omit<DiffOpts, 'top' | 'format'>) => {
         await emit(opts, async () => renderDiff(await fetchDiff(a, b, { ...opts, top: Infinity }), opts.format, Infinity, false));
       }),
   );

@@ -16,9 +16,9 @@ import { resolveSettings } from '../settings';
 import { formatTime, parseDuration, spanSeconds, windowText } from '../time-window';
 import { clientFor, ConnOpts } from './connection';
 import { Format, positiveInt, useColor, withConnection } from './options';
-import { hasScope, ScopeOpts, scopeFrom, withScope } from './scope-options';
+import { breakdownOf, detailText, hasScope, ScopeOpts, scopeFrom, withScope } from './scope-options';
 
-export type By = 'syscall' | 'host' | 'run' | 'process';
+export type By = 'syscall' | 'host' | 'run' | 'process' | 'container';
 
 export interface TopOpts extends ConnOpts, ScopeOpts {
   top: number;
@@ -38,7 +38,10 @@ const GROUP: Record<By, GroupBy> = {
   host: GroupBy.GROUP_BY_HOST,
   run: GroupBy.GROUP_BY_RUN,
   process: GroupBy.GROUP_BY_PROCESS,
+  container: GroupBy.GROUP_BY_CONTAINER,
 };
+
+const PLURAL: Record<By, string> = { syscall: 'syscalls', host: 'hosts', run: 'runs', process: 'processes', container: 'containers' };
 
 export function topCommand(): Command {
   return withConnection(
@@ -48,8 +51,12 @@ export function topCommand(): Command {
         .option('-n, --top <n>', 'how many rows to show', positiveInt, 15)
         .option('-d, --duration <sec>', 'without a control plane: seconds to collect on this host', positiveInt, 3),
     )
-      .addOption(new Option('--by <what>', 'group rows by (process: runs streamed with agent -P)').choices(['syscall', 'host', 'run', 'process']).default('syscall'))
-      .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|host|run)')
+      .addOption(
+        new Option('--by <what>', 'group rows by (process: runs streamed with agent -P; container: with agent -C)')
+          .choices(['syscall', 'host', 'run', 'process', 'container'])
+          .default('syscall'),
+      )
+      .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run)')
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64); default: the hosts’ own')
       .option('-w, --watch', 'refresh in place like top(1) until Ctrl-C')
       .option('--refresh <sec>', 'with --watch: seconds between refreshes', positiveInt, 2)
@@ -68,6 +75,9 @@ Examples:
   $ syscall-counter top -d 10 -n 30                       # 10 s, top 30
   $ syscall-counter top -w                                # live view of this host
   $ syscall-counter top --by process --syscall futex      # which processes call futex (here, 3 s)
+  $ syscall-counter top --by container                    # containers and systemd units (here, 3 s)
+  $ syscall-counter top --comm nginx                      # what nginx calls (here, 3 s)
+  $ syscall-counter top --server cp:50051 --token-file t --container docker:3f2a9c1b7d4e --since 1h
   $ syscall-counter top --server cp:50051 --token-file t  # fleet-wide, all history
   $ syscall-counter top --server cp:50051 --token-file t --host web-1 --since 1h
   $ syscall-counter top --server cp:50051 --token-file t --by host --since 24h
@@ -79,12 +89,13 @@ Examples:
       const syscallNr = opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch);
       const settings = resolveSettings(opts);
       const color = useColor(cmd);
+      const breakdown = breakdownOf(opts.by, opts);
       if (!settings.server && hasScope(opts)) {
         throw new CliError('--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)', 2);
       }
       const server = settings.server;
       const remote = server ? () => clientFor({ ...settings, server }) : undefined;
-      if (opts.watch) return watch(opts, remote, arch, color);
+      if (opts.watch) return watch(opts, remote, arch, color, breakdown);
       if (remote) {
         const resp = await queryTop(remote(), scope, opts.by, syscallNr);
         process.stdout.write(renderTopResponse(resp, opts, describeScope(scope, resp), arch, color));
@@ -94,19 +105,19 @@ Examples:
       const runId = randomUUID();
       let resp: TopResponse;
       try {
-        const agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, seconds: opts.duration, perProcess: opts.by === 'process' });
+        const agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, seconds: opts.duration, breakdown });
         await withTimedProgress('Collecting syscalls on this host', opts.duration, agent.done);
         resp = await queryTop(new QueryClient(cp.address, cp.token), { ...scope, runId }, opts.by, syscallNr);
       } finally {
         await cp.stop();
       }
-      const title = `Busiest syscalls on ${hostname()} over ${seconds(resp).toFixed(1)} s (run ${runId.slice(0, 8)}, stored in ${relative(process.cwd(), cp.dbPath) || cp.dbPath})`;
+      const title = `Busiest ${PLURAL[opts.by]}${detailText(opts) ? ` (${detailText(opts)})` : ''} on ${hostname()} over ${seconds(resp).toFixed(1)} s (run ${runId.slice(0, 8)}, stored in ${relative(process.cwd(), cp.dbPath) || cp.dbPath})`;
       process.stdout.write(renderTopResponse(resp, opts, title, arch, color));
     });
 }
 
 /** --syscall: a name of the table in use (x86_64 unless --arch), or a number. */
-function resolveSyscall(value: string, arch: Arch | undefined): number {
+export function resolveSyscall(value: string, arch: Arch | undefined): number {
   if (/^-?\d+$/.test(value)) return Number(value);
   const nr = syscallNumber(arch ?? 'x86_64', value);
   if (nr === undefined) throw new CliError(`unknown syscall '${value}' for ${arch ?? 'x86_64'} (pass --arch, or a number)`, 2);
@@ -123,7 +134,7 @@ export async function queryTop(client: QueryClient, scope: Scope, by: By, syscal
 }
 
 /** Refreshes in place until Ctrl-C (or --frames): against a control plane, or an embedded one fed by a local agent. */
-async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arch: Arch | undefined, color: boolean): Promise<void> {
+async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arch: Arch | undefined, color: boolean, breakdown: 'process' | 'container' | undefined): Promise<void> {
   let stopped = false;
   let wake: () => void = () => undefined;
   const stop = () => {
@@ -142,7 +153,7 @@ async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arc
   try {
     if (!remote) {
       cp = await startEmbedded();
-      agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, perProcess: opts.by === 'process' });
+      agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, breakdown });
       agent.done.then(
         () => undefined,
         (e: unknown) => {
@@ -191,7 +202,9 @@ function seconds(resp: TopResponse): number {
 }
 
 export function describeScope(scope: Scope, resp: TopResponse): string {
-  const what = scope.runId ? `run ${scope.runId}` : scope.hostId ? `host ${scope.hostId}` : 'fleet-wide';
+  const where = scope.runId ? `run ${scope.runId}` : scope.hostId ? `host ${scope.hostId}` : 'fleet-wide';
+  const detail = detailText({ pid: scope.pid || undefined, comm: scope.comm || undefined, container: scope.container || undefined });
+  const what = detail ? `${where}, ${detail}` : where;
   if (resp.rows.length === 0) throw new CliError(`no data for ${what} ${windowText(scope.sinceUnixMs, scope.untilUnixMs)}`);
   return `Busiest syscalls, ${what}, ${formatTime(resp.firstUnixMs)} – ${formatTime(resp.lastUnixMs)} (${seconds(resp).toFixed(1)} s)`;
 }
@@ -209,7 +222,14 @@ export function renderTopResponse(resp: TopResponse, opts: Pick<TopOpts, 'by' | 
     const rows = resp.rows.map((r) => ({ key: r.key, label: r.label, count: BigInt(r.count) }));
     if (opts.format === 'csv') return renderCsv(['pid', 'comm', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
     if (opts.format === 'json') return JSON.stringify({ by: 'process', seconds: secs, total: resp.total, rows: rows.map((r) => ({ pid: Number(r.key), comm: r.label, count: r.count.toString() })) }, null, 2) + '\n';
-    return renderGrouped(title, 'PID', rows, secs, opts.top, color);
+    return renderGrouped(title, 'PID', rows, secs, opts.top, color, 'COMM');
+  }
+  if (opts.by === 'container') {
+    // The calls of cgroups outside each interval's top K come back with an empty key.
+    const rows = resp.rows.map((r) => ({ key: r.key || 'other', label: r.key ? r.label : '', count: BigInt(r.count) }));
+    if (opts.format === 'csv') return renderCsv(['container', 'cgroup', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
+    if (opts.format === 'json') return JSON.stringify({ by: 'container', seconds: secs, total: resp.total, rows: rows.map((r) => ({ container: r.key, cgroup: r.label, count: r.count.toString() })) }, null, 2) + '\n';
+    return renderGrouped(title, 'CONTAINER', rows, secs, opts.top, color, 'CGROUP');
   }
   if (opts.by !== 'syscall') {
     const rows = resp.rows.map((r) => ({ key: r.key, count: BigInt(r.count) }));

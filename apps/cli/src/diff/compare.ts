@@ -14,7 +14,10 @@ export interface DiffLine {
   status: 'new' | 'gone' | '';
 }
 
+export type DiffBy = 'syscall' | 'process' | 'container';
+
 export interface Comparison {
+  by: DiffBy;
   secondsA: number;
   secondsB: number;
   totalA: bigint;
@@ -26,8 +29,11 @@ export interface Comparison {
 
 const perSecond = (count: bigint, seconds: number) => (seconds > 0 ? Number(count) / seconds : 0);
 
-/** Rates per second on each side (sides may span different times), changes, new and vanished syscalls. */
-export function compare(resp: DiffResponse, name: (nr: number) => string): Comparison {
+/**
+ * Rates per second on each side (sides may span different times), changes, new and vanished
+ * syscalls (or process names, or containers: rows keyed by name, "other" for the rest).
+ */
+export function compare(resp: DiffResponse, name: (nr: number) => string, by: DiffBy = 'syscall'): Comparison {
   const secondsA = spanSeconds(resp.a?.firstUnixMs, resp.a?.lastUnixMs);
   const secondsB = spanSeconds(resp.b?.firstUnixMs, resp.b?.lastUnixMs);
   const lines = resp.rows.map((r): DiffLine => {
@@ -37,7 +43,7 @@ export function compare(resp: DiffResponse, name: (nr: number) => string): Compa
     const rateB = perSecond(countB, secondsB);
     return {
       nr: r.hasNr ? r.nr : null,
-      name: r.hasNr ? name(r.nr) : 'other',
+      name: by !== 'syscall' ? r.key || 'other' : r.hasNr ? name(r.nr) : 'other',
       countA,
       countB,
       deltaCount: countB - countA,
@@ -54,11 +60,11 @@ export function compare(resp: DiffResponse, name: (nr: number) => string): Compa
     if (d !== 0) return d;
     const c = abs(y.deltaCount) - abs(x.deltaCount);
     if (c !== 0n) return c > 0n ? 1 : -1;
-    return (x.nr ?? Infinity) - (y.nr ?? Infinity);
+    return (x.nr ?? Infinity) - (y.nr ?? Infinity) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
   });
   const totalA = BigInt(resp.a?.total || '0');
   const totalB = BigInt(resp.b?.total || '0');
-  return { secondsA, secondsB, totalA, totalB, rateA: perSecond(totalA, secondsA), rateB: perSecond(totalB, secondsB), lines };
+  return { by, secondsA, secondsB, totalA, totalB, rateA: perSecond(totalA, secondsA), rateB: perSecond(totalB, secondsB), lines };
 }
 
 export function signed(n: number, digits = 1): string {

@@ -2,12 +2,22 @@ import pc from 'picocolors';
 import { Comparison, DiffLine, relativeText, signed, signedCount, summary } from '../diff/compare';
 import { renderCsv, renderGrid } from './grid';
 
-export const DIFF_CSV_HEAD = ['syscall_nr', 'name', 'count_a', 'count_b', 'delta_count', 'rate_a', 'rate_b', 'delta_rate', 'relative_change', 'status'];
+const DIFF_CSV_VALUES = ['count_a', 'count_b', 'delta_count', 'rate_a', 'rate_b', 'delta_rate', 'relative_change', 'status'];
 
-function csvRow(l: DiffLine): string[] {
+/** The columns that name a row: a syscall's number and name, or a process name or container. */
+function nameHead(c: Comparison, csv: boolean): string[] {
+  if (c.by === 'syscall') return csv ? ['syscall_nr', 'name'] : ['SYSCALL#', 'NAME'];
+  const head = c.by === 'process' ? 'comm' : 'container';
+  return [csv ? head : head.toUpperCase()];
+}
+
+function nameCells(c: Comparison, l: DiffLine, dash: string): string[] {
+  return c.by === 'syscall' ? [l.nr === null ? dash : String(l.nr), l.name] : [l.name];
+}
+
+function csvRow(c: Comparison, l: DiffLine): string[] {
   return [
-    l.nr === null ? '' : String(l.nr),
-    l.name,
+    ...nameCells(c, l, ''),
     l.countA.toString(),
     l.countB.toString(),
     l.deltaCount.toString(),
@@ -20,16 +30,17 @@ function csvRow(l: DiffLine): string[] {
 }
 
 export function diffCsv(c: Comparison): string {
-  return renderCsv(DIFF_CSV_HEAD, c.lines.map(csvRow));
+  return renderCsv([...nameHead(c, true), ...DIFF_CSV_VALUES], c.lines.map((l) => csvRow(c, l)));
 }
 
 export function diffJson(c: Comparison, labels: { a: string; b: string }): string {
   const doc = {
     a: { label: labels.a, seconds: c.secondsA, total: c.totalA.toString(), rate: c.rateA },
     b: { label: labels.b, seconds: c.secondsB, total: c.totalB.toString(), rate: c.rateB },
+    by: c.by,
     summary: summary(c),
-    syscalls: c.lines.map((l) => ({
-      nr: l.nr,
+    [c.by === 'syscall' ? 'syscalls' : c.by === 'process' ? 'processes' : 'containers']: c.lines.map((l) => ({
+      ...(c.by === 'syscall' ? { nr: l.nr } : {}),
       name: l.name,
       countA: l.countA.toString(),
       countB: l.countB.toString(),
@@ -49,10 +60,9 @@ export function diffTable(c: Comparison, labels: { a: string; b: string }, top: 
   const paint = (l: DiffLine, s: string) => (!color || l.deltaRate === 0 ? s : l.deltaRate > 0 ? pc.red(s) : pc.green(s));
   const shown = c.lines.slice(0, top);
   const grid = renderGrid(
-    ['SYSCALL#', 'NAME', 'A COUNT', 'B COUNT', 'Δ COUNT', 'A RATE/s', 'B RATE/s', 'Δ RATE/s', 'Δ%'],
+    [...nameHead(c, false), 'A COUNT', 'B COUNT', 'Δ COUNT', 'A RATE/s', 'B RATE/s', 'Δ RATE/s', 'Δ%'],
     shown.map((l) => [
-      l.nr === null ? '-' : String(l.nr),
-      l.name,
+      ...nameCells(c, l, '-'),
       l.countA.toString(),
       l.countB.toString(),
       paint(l, signedCount(l.deltaCount)),
@@ -61,10 +71,11 @@ export function diffTable(c: Comparison, labels: { a: string; b: string }, top: 
       paint(l, signed(l.deltaRate)),
       paint(l, relativeText(l)),
     ]),
-    ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    [...(c.by === 'syscall' ? (['right', 'left'] as const) : (['left'] as const)), 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     color,
   );
   const head = [`A: ${labels.a} (${c.secondsA.toFixed(1)} s, ${c.totalA} calls)`, `B: ${labels.b} (${c.secondsB.toFixed(1)} s, ${c.totalB} calls)`];
-  const more = c.lines.length > top ? [`(${c.lines.length - top} more syscalls; -n ${c.lines.length} shows all)`] : [];
+  const kind = c.by === 'syscall' ? 'syscalls' : c.by === 'process' ? 'process names' : 'containers';
+  const more = c.lines.length > top ? [`(${c.lines.length - top} more ${kind}; -n ${c.lines.length} shows all)`] : [];
   return [...head, grid, ...more, color ? pc.bold(summary(c)) : summary(c)].join('\n') + '\n';
 }

@@ -57,19 +57,19 @@ export function renderTop(view: TopView): string {
 export interface GroupRow {
   key: string;
   count: bigint;
-  /** --by process: the process name. */
+  /** --by process: the process name; --by container: the cgroup path. */
   label?: string;
 }
 
-/** HOST, RUN or PID (| COMM) | COUNT | RATE/s | % for top --by host|run|process. */
-export function renderGrouped(title: string, label: string, rows: GroupRow[], seconds: number, top: number, color: boolean): string {
+/** HOST, RUN, PID | COMM or CONTAINER | CGROUP, then COUNT | RATE/s | % for top --by host|run|process|container. */
+export function renderGrouped(title: string, label: string, rows: GroupRow[], seconds: number, top: number, color: boolean, labelHeader = 'COMM'): string {
   const all = rows.reduce((s, r) => s + r.count, 0n);
   const shown = rows.slice(0, top);
   const named = rows.some((r) => r.label !== undefined);
   const grid = renderGrid(
-    named ? [label, 'COMM', 'COUNT', 'RATE/s', '%'] : [label, 'COUNT', 'RATE/s', '%'],
+    named ? [label, labelHeader, 'COUNT', 'RATE/s', '%'] : [label, 'COUNT', 'RATE/s', '%'],
     shown.map((r) => [r.key, ...(named ? [r.label ?? ''] : []), r.count.toString(), rate(r.count, seconds), percent(r.count, all)]),
-    named ? ['right', 'left', 'right', 'right', 'right'] : ['left', 'right', 'right', 'right'],
+    named ? [label === 'PID' ? 'right' : 'left', 'left', 'right', 'right', 'right'] : ['left', 'right', 'right', 'right'],
     color,
   );
   return [color ? pc.bold(title) : title, grid, `Total syscalls (top ${top}): ${shown.reduce((s, r) => s + r.count, 0n)}`, `Total syscalls (all ${rows.length} ${label === 'PID' ? 'processes' : `${label.toLowerCase()}s`}): ${all}`].join('\n') + '\n';
