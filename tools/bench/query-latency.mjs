@@ -59,7 +59,7 @@ for (const hours of LEVELS) {
     );
     const genSeconds = (Date.now() - t0) / 1000;
     const client = new proto.QueryServiceClient(cp.listen, grpc.credentials.createInsecure());
-    const scope = (extra = {}) => ({ hostId: '', runId: '', sinceUnixMs: String(start), untilUnixMs: String(end + 1), ...extra });
+    const scope = (extra = {}) => ({ hostId: '', runId: '', sinceUnixMs: String(start), untilUnixMs: String(end + 1), pid: 0, comm: '', container: '', ...extra });
     const mid = start + Math.floor(hours / 2) * HOUR;
     const lastHour = { sinceUnixMs: String(end - HOUR), untilUnixMs: String(end + 1) };
     const cases = PROCS ? [
@@ -72,8 +72,8 @@ for (const hours of LEVELS) {
       ['top --by host, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_HOST, limit: 0 }],
       ['top, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
       hours >= 2
-        ? ['diff of two hours, one host', 'diff', { a: scope({ hostId: 'host-03', sinceUnixMs: String(mid - HOUR), untilUnixMs: String(mid) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(mid), untilUnixMs: String(mid + HOUR) }) }]
-        : ['diff of two half hours, one host', 'diff', { a: scope({ hostId: 'host-03', untilUnixMs: String(start + HOUR / 2) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(start + HOUR / 2) }) }],
+        ? ['diff of two hours, one host', 'diff', { a: scope({ hostId: 'host-03', sinceUnixMs: String(mid - HOUR), untilUnixMs: String(mid) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(mid), untilUnixMs: String(mid + HOUR) }), by: 0 }]
+        : ['diff of two half hours, one host', 'diff', { a: scope({ hostId: 'host-03', untilUnixMs: String(start + HOUR / 2) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(start + HOUR / 2) }), by: 0 }],
     ];
     for (const [name, method, req] of cases) {
       const r = await time(client, method, req);

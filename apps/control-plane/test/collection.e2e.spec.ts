@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { GroupBy, TopResponse } from '@syscall-counter/proto';
+import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
 import {
   auth,
   collector,
@@ -23,7 +23,7 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
 
   async function top(runId: string): Promise<Record<string, string>> {
     const resp = await unary<unknown, TopResponse>(queries(cp), 'top', {
-      scope: { hostId: '', runId, sinceUnixMs: '0', untilUnixMs: '0' },
+      scope: Scope.fromPartial({ runId }),
       by: GroupBy.GROUP_BY_SYSCALL,
       limit: 0,
     });
@@ -153,7 +153,7 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
 
   it('answers queries for unknown hosts and runs with NOT_FOUND', async () => {
     await expect(
-      unary(queries(cp), 'top', { scope: { hostId: 'nope', runId: '', sinceUnixMs: '0', untilUnixMs: '0' }, by: GroupBy.GROUP_BY_SYSCALL, limit: 0 }),
+      unary(queries(cp), 'top', { scope: Scope.fromPartial({ hostId: 'nope' }), by: GroupBy.GROUP_BY_SYSCALL, limit: 0 }),
     ).rejects.toMatchObject({ code: status.NOT_FOUND, details: "unknown host 'nope'" });
     await expect(unary(queries(cp), 'listRuns', { hostId: 'nope' })).rejects.toMatchObject({ code: status.NOT_FOUND });
     await expect(unary(queries(cp), 'listHosts', {}, auth('wrong-token-wrong-token'))).rejects.toMatchObject({ code: status.UNAUTHENTICATED });

@@ -1,4 +1,4 @@
-import { GroupBy, TopResponse, DiffResponse } from '@syscall-counter/proto';
+import { DiffRequest, DiffResponse, GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
 import { auth, collector, CollectSession, ControlPlane, hello, queries, unary } from './harness';
 
 // Two hosts, a snapshot every 10 minutes for 5 hours, starting off the hour so windows cut
@@ -50,7 +50,7 @@ describe('history queries over rollups and deltas', () => {
   });
 
   const top = async (hostId: string, since: number, until: number, by = GroupBy.GROUP_BY_SYSCALL) => {
-    const r = await unary<unknown, TopResponse>(queries(cp), 'top', { scope: { hostId, runId: '', sinceUnixMs: String(since), untilUnixMs: String(until) }, by, limit: 0 });
+    const r = await unary<unknown, TopResponse>(queries(cp), 'top', { scope: Scope.fromPartial({ hostId, sinceUnixMs: String(since), untilUnixMs: String(until) }), by, limit: 0 });
     return { counts: Object.fromEntries(r.rows.map((row) => [row.hasNr ? String(row.nr) : row.key, BigInt(row.count)])), resp: r };
   };
 
@@ -82,12 +82,12 @@ describe('history queries over rollups and deltas', () => {
   });
 
   it('diff of two hours compares exact sums', async () => {
-    const a = { hostId: 'host-a', runId: '', sinceUnixMs: String(hour0), untilUnixMs: String(hour0 + HOUR) };
+    const a = Scope.fromPartial({ hostId: 'host-a', sinceUnixMs: String(hour0), untilUnixMs: String(hour0 + HOUR) });
     const b = { ...a, sinceUnixMs: String(hour0 + HOUR), untilUnixMs: String(hour0 + 2 * HOUR) };
-    const d = await unary<unknown, DiffResponse>(queries(cp), 'diff', { a, b });
+    const d = await unary<unknown, DiffResponse>(queries(cp), 'diff', DiffRequest.fromPartial({ a, b }));
     const ea = expected('host-a', hour0, hour0 + HOUR);
     const eb = expected('host-a', hour0 + HOUR, hour0 + 2 * HOUR);
-    expect(d.rows.find((r) => r.nr === 110)).toEqual({ nr: 110, hasNr: true, countA: String(ea['110']), countB: String(eb['110']) });
+    expect(d.rows.find((r) => r.nr === 110)).toEqual({ nr: 110, hasNr: true, key: '', countA: String(ea['110']), countB: String(eb['110']) });
   });
 
   it('keeps the hourly rollups equal to the deltas they summarise', () => {

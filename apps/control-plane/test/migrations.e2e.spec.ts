@@ -1,4 +1,4 @@
-import { GroupBy, TopResponse } from '@syscall-counter/proto';
+import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
 import { DataSource } from 'typeorm';
 import { InitialSchema1764000000000 } from '../src/database/migrations/1764000000000-initial-schema';
 import { SnapshotTimeIndex1764100000000 } from '../src/database/migrations/1764100000000-snapshot-time-index';
@@ -26,7 +26,7 @@ describe('migrations carry stored history forward', () => {
 
     await cp.start();
     const top = await unary<unknown, TopResponse>(queries(cp), 'top', {
-      scope: { hostId: 'h1', runId: '', sinceUnixMs: '1', untilUnixMs: '0' },
+      scope: Scope.fromPartial({ hostId: 'h1', sinceUnixMs: '1' }),
       by: GroupBy.GROUP_BY_SYSCALL,
       limit: 0,
     });
