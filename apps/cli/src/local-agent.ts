@@ -43,3 +43,26 @@ export function startStreaming(args: { server: string; tokenFile: string; runId:
 export function streamLocally(args: { server: string; tokenFile: string; runId: string; seconds: number }): Promise<void> {
   return startStreaming(args).done;
 }
+
+/**
+ * Runs the agent once (for -d seconds, or until the command after -- exits) and returns its report.
+ * With a command the agent exits with the command's status: a report on stdout is still the result.
+ */
+export function runReport(argv: string[]): Promise<string> {
+  const proc = spawn(agentPath(), argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise<string>((resolvePromise, reject) => {
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (err += d));
+    proc.on('error', (e) => reject(new CliError(`cannot start the agent: ${e.message}`)));
+    proc.on('close', (code) => {
+      const lines = err.split('\n').filter((l) => l.startsWith('syscall-counter-agent:'));
+      if (code === 0 || (out && !lines.length)) {
+        if (code !== 0) process.stderr.write(`syscall-counter: the command exited with status ${code}\n`);
+        return resolvePromise(out);
+      }
+      reject(new CliError(lines.pop() ?? `the agent exited with status ${code}`, code === 64 ? 2 : 1));
+    });
+  });
+}

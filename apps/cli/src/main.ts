@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { diffCommand } from './commands/diff';
+import { errorsCommand } from './commands/errors';
+import { latencyCommand } from './commands/latency';
 import { exportCommand } from './commands/export';
 import { hostsCommand, runsCommand } from './commands/hosts';
 import { plotCommand } from './commands/plot';
@@ -18,7 +20,9 @@ export function buildProgram(): Command {
     .addCommand(runsCommand())
     .addCommand(diffCommand())
     .addCommand(exportCommand())
-    .addCommand(plotCommand());
+    .addCommand(plotCommand())
+    .addCommand(latencyCommand())
+    .addCommand(errorsCommand());
 }
 
 export async function main(argv: string[]): Promise<number> {

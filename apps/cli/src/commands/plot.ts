@@ -27,7 +27,7 @@ export function outputs(out: string): { svg?: string; png?: string } {
   throw new CliError(`cannot write a plot as '${ext}': name the file .svg or .png, or give no extension for both`, 2);
 }
 
-function write(out: string, svg: string, size: Size): void {
+export function writePlot(out: string, svg: string, size: Size): void {
   const files = outputs(out);
   try {
     if (files.svg) writeFileSync(files.svg, svg);
@@ -68,7 +68,7 @@ Examples:
       const title = describeScope(scope, resp);
       const { rows } = namedRows(resp, opts.arch ? parseArch(opts.arch) : undefined);
       const size = { width: opts.width, height: opts.height };
-      write(opts.out, barChartSvg(title, rows.slice(0, opts.top).map((r) => ({ label: r.name, value: Number(r.count) })), size, opts.log), size);
+      writePlot(opts.out, barChartSvg(title, rows.slice(0, opts.top).map((r) => ({ label: r.name, value: Number(r.count) })), size, opts.log), size);
     }),
   );
   plot.addCommand(
@@ -82,7 +82,7 @@ Examples:
         const lines = v.lines.map((l) => ({ label: l.name, points: l.counts.map((c, i): [number, number] => [v.start + (i + 1) * v.bucketMs, Number(c) / secs]) }));
         const where = opts.run ? `run ${opts.run}` : opts.host ? `host ${opts.host}` : 'fleet-wide';
         const size = { width: opts.width, height: opts.height };
-        write(opts.out, seriesChartSvg(`Syscalls per second, ${where} (${secs} s buckets)`, lines, size), size);
+        writePlot(opts.out, seriesChartSvg(`Syscalls per second, ${where} (${secs} s buckets)`, lines, size), size);
       }),
   );
   return plot;

@@ -43,6 +43,20 @@ export function barChartSvg(title: string, bars: Bar[], size: Size, log = false)
   );
 }
 
+/** Calls per latency bucket, shortest first (log2 buckets: each twice as wide as the one before). */
+export function histogramSvg(title: string, buckets: Bar[], size: Size): string {
+  return renderSvg(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+      grid: { left: 30, right: 30, top: 40, bottom: 40, containLabel: true },
+      xAxis: { type: 'category', name: 'time in the call', nameLocation: 'middle', nameGap: 40, data: buckets.map((b) => b.label), axisLabel: { rotate: 30 } },
+      yAxis: { type: 'value', name: 'calls', axisLabel: { formatter: (v: number) => compact(v) } },
+      series: [{ type: 'bar', data: buckets.map((b) => b.value), label: { show: true, position: 'top', formatter: (p: { value: number }) => compact(p.value) } }],
+    },
+    size,
+  );
+}
+
 export function seriesChartSvg(title: string, lines: Line[], size: Size): string {
   return renderSvg(
     {
