@@ -3,7 +3,7 @@
 // syscalls per snapshot, written through the real ingest path (gRPC streams into the real
 // control plane), then timed through the real QueryService.
 //
-//   node tools/bench/query-latency.mjs [--hosts 20] [--hours 1,24] [--reps 15] [--write]
+//   node tools/bench/query-latency.mjs [--hosts 20] [--hours 1,24] [--reps 15] [--processes K | --cgroups K] [--write]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     hours: { type: 'string', default: '1,24' },
     reps: { type: 'string', default: '15' },
     processes: { type: 'string', default: '0' },
+    cgroups: { type: 'string', default: '0' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -25,6 +26,9 @@ const LEVELS = args.hours.split(',').map(Number);
 const REPS = Number(args.reps);
 // --processes K: agents stream K processes per snapshot, and the per-process queries are timed.
 const PROCS = Number(args.processes);
+// --cgroups K: the same for per-cgroup mode (containers).
+const CGROUPS = Number(args.cgroups);
+if (PROCS && CGROUPS) throw new Error('--processes and --cgroups are separate runs (an agent streams one breakdown)');
 const INTERVAL = 10_000;
 const HOUR = 3_600_000;
 
@@ -54,7 +58,7 @@ for (const hours of LEVELS) {
     const t0 = Date.now();
     await Promise.all(
       Array.from({ length: HOSTS }, (_, h) =>
-        simAgent({ listen: cp.listen, hostId: `host-${String(h).padStart(2, '0')}`, runId: `run-${h}`, processes: PROCS, startedMs: start, clock: (seq) => start + seq * INTERVAL, more: (seq) => seq < perHost }),
+        simAgent({ listen: cp.listen, hostId: `host-${String(h).padStart(2, '0')}`, runId: `run-${h}`, processes: PROCS, cgroups: CGROUPS, startedMs: start, clock: (seq) => start + seq * INTERVAL, more: (seq) => seq < perHost }),
       ),
     );
     const genSeconds = (Date.now() - t0) / 1000;
@@ -62,7 +66,12 @@ for (const hours of LEVELS) {
     const scope = (extra = {}) => ({ hostId: '', runId: '', sinceUnixMs: String(start), untilUnixMs: String(end + 1), pid: 0, comm: '', container: '', ...extra });
     const mid = start + Math.floor(hours / 2) * HOUR;
     const lastHour = { sinceUnixMs: String(end - HOUR), untilUnixMs: String(end + 1) };
-    const cases = PROCS ? [
+    const cases = CGROUPS ? [
+      ['top --by container, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 }],
+      ['top --container ID, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', container: 'docker:0001abababab', ...lastHour }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
+      ['top --by container, fleet-wide, last hour', 'top', { scope: scope(lastHour), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 }],
+      ['diff --by container, one host, two half hours', 'diff', { a: scope({ hostId: 'host-03', sinceUnixMs: String(end - HOUR), untilUnixMs: String(end - HOUR / 2) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(end - HOUR / 2) }), by: proto.GroupBy.GROUP_BY_CONTAINER }],
+    ] : PROCS ? [
       ['top --by process, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 }],
       ['top --by process --syscall, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15, syscallNr: 4 }],
       ['top --by process, fleet-wide, last hour', 'top', { scope: scope(lastHour), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 }],
@@ -98,7 +107,8 @@ const cell = (h, n) => {
 const body = `
 ${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 delta rows per
 snapshot), written through the real ingest path${PROCS ? `, each snapshot also naming ${PROCS} processes (5 syscalls
-each; the rest of the interval is stored under pid 0)` : ''}; each query ${REPS} times through the
+each; the rest of the interval is stored under pid 0)` : ''}${CGROUPS ? `, each snapshot also naming ${CGROUPS} containers (5 syscalls
+each, the same container ids on every host; the rest of the interval is stored under "other")` : ''}; each query ${REPS} times through the
 real gRPC QueryService on loopback. Cells are p50 / p99 in ms. (For 1 h of history the
 "two hours" diff compares two half hours.)
 
@@ -111,9 +121,9 @@ ${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(h, n)).join(' | ')} |`).jo
 }).join(' | ')} |
 `;
 if (args.write) {
-  updateSection(PROCS ? 'query-process' : 'query', {
-    title: PROCS ? `4b. Query latency, per process (${PROCS} processes named per snapshot)` : '4. Query latency',
-    command: `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}${PROCS ? ` --processes ${PROCS}` : ''} --write`,
+  updateSection(PROCS ? 'query-process' : CGROUPS ? 'query-cgroup' : 'query', {
+    title: PROCS ? `4b. Query latency, per process (${PROCS} processes named per snapshot)` : CGROUPS ? `4c. Query latency, per container (${CGROUPS} containers named per snapshot)` : '4. Query latency',
+    command: `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,
   });

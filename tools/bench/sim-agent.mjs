@@ -71,7 +71,7 @@ export function percentile(xs, p) {
  * each sent when the previous is acked (closed loop), until @more(seq) says stop.
  * @clock(seq) gives each snapshot's time (real time, or synthetic history).
  */
-export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, startedMs = Date.now(), clock = () => Date.now(), more, onAck = () => {} }) {
+export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, cgroups = 0, startedMs = Date.now(), clock = () => Date.now(), more, onAck = () => {} }) {
   return new Promise((resolvePromise, reject) => {
     const client = new proto.CollectorServiceClient(listen, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
     const call = client.collect(metadata());
@@ -80,9 +80,12 @@ export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, star
     let sentAt = 0n;
     // Per-process mode: K processes share the first 5 syscalls' calls of each interval.
     const weight = (processes * (processes + 1)) / 2;
+    // Per-cgroup mode: likewise, K containers (the same ids on every host, like a fleet's units).
+    const cgWeight = (cgroups * (cgroups + 1)) / 2;
     const send = () => {
       seq++;
       const rows = [];
+      const cgRows = [];
       for (let i = 0; i < nsys; i++) {
         const inc = 1 + ((i * 7919 + seq * 104729) % 500);
         counts[i] += inc;
@@ -90,10 +93,15 @@ export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, star
           const c = Math.floor((inc * (p + 1)) / weight);
           if (c > 0) rows.push({ pid: 1000 + p, comm: `proc${p}`, nr: i * 4, hasNr: true, count: String(c) });
         }
+        for (let g = 0; i < 5 && g < cgroups; g++) {
+          const c = Math.floor((inc * (g + 1)) / cgWeight);
+          const id = `${String(g).padStart(4, '0')}${'ab'.repeat(30)}`;
+          if (c > 0) cgRows.push({ path: `/system.slice/docker-${id}.scope`, container: `docker:${id.slice(0, 12)}`, nr: i * 4, hasNr: true, count: String(c) });
+        }
       }
       sentAt = process.hrtime.bigint();
       call.write({
-        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: rows, cgroups: [] },
+        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: rows, cgroups: cgRows },
       });
     };
     call.on('data', (msg) => {
@@ -123,7 +131,7 @@ export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, star
         runStartedUnixMs: String(startedMs),
         scope: 'all processes',
         processTopK: processes,
-        cgroupTopK: 0,
+        cgroupTopK: cgroups,
       },
     });
   });

@@ -13,8 +13,8 @@ export interface DetailFilter {
   container: string;
 }
 
-/** A container's key: its label, else its cgroup path; '' for the rest of the calls ("other"). */
-const CONTAINER_KEY = `CASE WHEN x.name_key = 0 THEN '' WHEN n.container != '' THEN n.container ELSE n.path END`;
+/** A container's key from its name row (alias n, key g.a): its label, else its cgroup path; '' for "other". */
+const CONTAINER_KEY = `CASE WHEN g.a = 0 THEN '' WHEN n.container != '' THEN n.container ELSE n.path END`;
 
 export function sourceOf(key: Key, f: DetailFilter): Source {
   const processes = key === 'process' || key === 'comm' || f.pid > 0 || f.comm !== '';
@@ -28,15 +28,21 @@ export function sourceOf(key: Key, f: DetailFilter): Source {
   return processes ? 'processes' : cgroups ? 'cgroups' : 'deltas';
 }
 
-/** The column that keys each row; 'process' and 'container' carry a label after a NUL. */
-export function keyColumn(source: Source, key: Key): string {
-  if (key === 'host') return 's.host_id';
-  if (key === 'run') return 's.run_id';
-  if (key === 'syscall') return source === 'deltas' ? 'd.nr' : 'x.nr';
-  if (key === 'process') return `x.pid || char(0) || x.comm`;
-  if (key === 'comm') return `CASE WHEN x.pid = 0 THEN '' ELSE x.comm END`;
-  if (key === 'container') return `${CONTAINER_KEY} || char(0) || n.path`;
-  return CONTAINER_KEY;
+/**
+ * How rows are keyed, in two steps so the costly part runs once per group rather than once per
+ * row: @inner groups the rows by plain columns (aliases a, b), @outer turns each group into its
+ * key ('process' and 'container' carry a label after a NUL), joining cgroup names if needed.
+ */
+export function keyColumns(source: Source, key: Key): { inner: string; groupBy: string; outer: string; join: string } {
+  const one = (col: string) => ({ inner: `${col} AS a`, groupBy: 'a', outer: 'g.a', join: '' });
+  const names = 'JOIN cgroup_names n ON n.name_key = g.a';
+  if (key === 'host') return one('s.host_id');
+  if (key === 'run') return one('s.run_id');
+  if (key === 'syscall') return one(source === 'deltas' ? 'd.nr' : 'x.nr');
+  if (key === 'process') return { inner: 'x.pid AS a, x.comm AS b', groupBy: 'a, b', outer: `g.a || char(0) || g.b`, join: '' };
+  if (key === 'comm') return one(`CASE WHEN x.pid = 0 THEN '' ELSE x.comm END`);
+  if (key === 'container') return { ...one('x.name_key'), outer: `${CONTAINER_KEY} || char(0) || n.path`, join: names };
+  return { ...one('x.name_key'), outer: CONTAINER_KEY, join: names };
 }
 
 /**
@@ -65,10 +71,12 @@ export function sourceJoin(source: Source, f: DetailFilter, nr?: number): { join
   }
   if (f.container) {
     // A label ("docker:3f2a9c1b7d4e"), its bare id, a unit name or a cgroup path.
-    where.push(`x.name_key > 0 AND (n.container = ? OR n.path = ? OR (instr(n.container, ':') > 0 AND substr(n.container, instr(n.container, ':') + 1) = ?))`);
+    where.push(
+      `x.name_key IN (SELECT n.name_key FROM cgroup_names n WHERE n.name_key > 0 AND (n.container = ? OR n.path = ? OR (instr(n.container, ':') > 0 AND substr(n.container, instr(n.container, ':') + 1) = ?)))`,
+    );
     params.push(f.container, f.container, f.container);
   }
-  return { join: 'JOIN cgroup_counts x ON x.snap_key = s.snap_key JOIN cgroup_names n ON n.name_key = x.name_key', where, params };
+  return { join: 'JOIN cgroup_counts x ON x.snap_key = s.snap_key', where, params };
 }
 
 /** Runs that carry a source's rows: the condition on runs (alias r). */

@@ -16,7 +16,7 @@ import {
 } from '@syscall-counter/proto';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { HOUR_MS, OTHER_NR } from '../collection/snapshot-validation';
-import { agentFlag, DetailFilter, Key, keyColumn, runsWith, Source, sourceJoin, sourceOf } from './detail-source';
+import { agentFlag, DetailFilter, Key, keyColumns, runsWith, Source, sourceJoin, sourceOf } from './detail-source';
 
 const KEY_OF: Partial<Record<GroupBy, Key>> = {
   [GroupBy.GROUP_BY_UNSPECIFIED]: 'syscall',
@@ -217,10 +217,13 @@ export class QueriesService {
     // Name the index: grouping by host would otherwise tempt SQLite into walking the whole
     // (host, time) index to skip a sort, reading every snapshot ever stored.
     const index = w.runId ? 'idx_snapshots_run_time' : w.hostId ? 'idx_snapshots_host_time' : 'idx_snapshots_time';
+    const k = keyColumns(source, key);
     return this.all(
-      `SELECT ${keyColumn(source, key)} AS k, SUM(${source === 'deltas' ? 'd' : 'x'}.count) AS c
-         FROM snapshots s INDEXED BY ${index} ${j.join}
-        WHERE ${[sql, ...j.where].join(' AND ')} GROUP BY k`,
+      `SELECT ${k.outer} AS k, SUM(g.c) AS c
+         FROM (SELECT ${k.inner}, SUM(${source === 'deltas' ? 'd' : 'x'}.count) AS c
+                 FROM snapshots s INDEXED BY ${index} ${j.join}
+                WHERE ${[sql, ...j.where].join(' AND ')} GROUP BY ${k.groupBy}) g ${k.join}
+        GROUP BY k`,
       ...params,
       ...j.params,
     );
