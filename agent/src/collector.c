@@ -308,16 +308,16 @@ int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count
 	struct errno_key key, next, *prev = NULL;
 	__u64 value;
 	size_t cap = 0;
-	int err;
 
 	*rows = NULL;
 	*n = 0;
 	if (!c->errors)
 		return -EINVAL;
 	memset(failed, 0, NR_SLOTS * sizeof(*failed));
-	err = read_percpu_array(c, failed_fd, NR_SLOTS, failed);
-	if (err)
-		return err;
+	/*
+	 * Errnos first: calls failing while we read (our own bpf() calls, for one) then reach
+	 * FAILED too, so the errnos of a syscall never add up to more than its FAILED.
+	 */
 	while (bpf_map_get_next_key(errnos_fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
@@ -332,7 +332,7 @@ int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count
 		}
 		(*rows)[(*n)++] = (struct errno_count){ .slot = key.slot, .err = key.err, .count = value };
 	}
-	return 0;
+	return read_percpu_array(c, failed_fd, NR_SLOTS, failed);
 }
 
 /* Sums a per-CPU array of @n entries into @out, in batches. */
