@@ -210,6 +210,7 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 		msg.other_count += snap->compat[slot];
 	msg.final = final;
 	block = attach_detail(&msg, detail);
+	msg.unattributed = detail ? detail->unattributed : 0;
 	if (!block && detail && (detail->nprocs || detail->ncgroups))
 		return -ENOMEM;
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_SNAPSHOT;

@@ -41,6 +41,7 @@ struct stream_detail {
 	size_t nprocs;
 	const struct cgroup_delta *cgroups;
 	size_t ncgroups;
+	__u64 unattributed;	/* cumulative: calls the bounded map could not attribute */
 };
 
 /* Queues the next cumulative snapshot; it is sent, and resent until acked. @detail may be NULL. */

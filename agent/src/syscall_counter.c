@@ -486,6 +486,8 @@ static int push_snapshot(struct stream *stream, struct collector *coll, struct s
 		if (!err)
 			err = procs_interval(&coll->procs, &pc, env.process_top, &prows, &detail.nprocs);
 		detail.procs = prows;
+		for (int s = 0; s < NR_SLOTS; s++)
+			detail.unattributed += pc.unattributed[s];
 	} else if (env.per_cgroup) {
 		err = collector_read(coll, snap);
 		if (!err)
@@ -493,6 +495,8 @@ static int push_snapshot(struct stream *stream, struct collector *coll, struct s
 		if (!err)
 			err = cgroup_interval_next(&cgi, &cc, env.cgroup_top, &crows, &detail.ncgroups);
 		detail.cgroups = crows;
+		for (int s = 0; s < NR_SLOTS; s++)
+			detail.unattributed += cc.unattributed[s];
 	} else {
 		err = collector_read(coll, snap);
 	}

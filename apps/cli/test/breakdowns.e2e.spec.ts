@@ -32,9 +32,10 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
       ['h-p', 'procs-b', '-P', `${WORKLOAD} getppid 6000`],
       ['h-c', 'cg-a', '-C', inCgroup(DOCKER, 3000)],
       ['h-c', 'cg-b', '-C', `${inCgroup(DOCKER, 1000)}; ${inCgroup(UNIT, 2000)}`],
+      ['h-t', 'tiny-map', '-P --proc-entries 4', `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`],
     ];
     for (const [host, run, mode, script] of runs) {
-      const r = cp.runAgent(host, run, ['sh', '-c', script], [mode]);
+      const r = cp.runAgent(host, run, ['sh', '-c', script], mode.split(' '));
       expect({ run, status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
     }
   });
@@ -93,6 +94,15 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
     expect(row('sc-test-batch.service')).toMatchObject({ countA: '0', countB: '2000', status: 'new' });
     const scoped = csvRows(q(['diff', 'cg-a', 'cg-b', '--container', 'aaaabbbbcccc', '--format', 'csv']).stdout);
     expect(scoped.find((r) => r[1] === 'getppid')?.slice(2, 5)).toEqual(['3000', '1000', '-2000']);
+  });
+
+  it('a per-process map that was too small shows as unattributed calls, still inside the totals', () => {
+    const table = q(['top', '--run', 'tiny-map', '--by', 'process']).stdout;
+    expect(table).toMatch(/\nUnattributed: [1-9]\d* calls \(all syscalls\) found the agents' per-process map full \(agent --proc-entries\); they are in "other"\.\n$/);
+    const doc = JSON.parse(q(['top', '--run', 'tiny-map', '--by', 'process', '--format', 'json']).stdout);
+    const other = doc.rows.find((r: { pid: number }) => r.pid === 0);
+    expect(BigInt(other.count)).toBeGreaterThanOrEqual(BigInt(doc.unattributed));
+    expect(doc.rows.reduce((s: bigint, r: { count: string }) => s + BigInt(r.count), 0n)).toBe(BigInt(doc.total));
   });
 
   it.each([

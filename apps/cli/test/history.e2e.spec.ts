@@ -35,7 +35,8 @@ describe('diff, export, plot and watch against a real control plane with real ag
     expect(lines[1]).toMatch(/^B: run run-deploy \(\d+\.\d s, \d+ calls\)$/);
     expect(lines[2]).toMatch(/SYSCALL# \| NAME +\| A COUNT \| B COUNT \| Δ COUNT \| A RATE\/s \| B RATE\/s \| Δ RATE\/s \| +Δ%/);
     expect(lines[3]).toMatch(/^ +110 \| getppid +\| +5000 \| +8000 \| +\+3000 \|/);
-    expect(lines[lines.length - 1]).toMatch(/^B vs A: total .*; 0 new, 0 vanished; biggest change: getppid \+[\d.]+\/s \([+-][\d.]+%, \+3000 calls\)$/);
+    // New/vanished counts depend on the rare calls each run happened to make (a cold first exec): not asserted here.
+    expect(lines[lines.length - 1]).toMatch(/^B vs A: total .*; \d+ new, \d+ vanished; biggest change: getppid \+[\d.]+\/s \([+-][\d.]+%, \+3000 calls\)$/);
 
     const csv = csvRows(q(['diff', 'run-base', 'run-deploy', '--format', 'csv']).stdout);
     const getppid = csv.find((r) => r[0] === '110')!;
@@ -47,7 +48,10 @@ describe('diff, export, plot and watch against a real control plane with real ag
     const by = (nr: number) => doc.syscalls.find((s: { nr: number }) => s.nr === nr);
     expect(by(39)).toMatchObject({ name: 'getpid', countA: '0', countB: '2500', deltaCount: '2500', status: 'new', relative: null });
     expect(by(110)).toMatchObject({ name: 'getppid', countA: '5000', countB: '0', deltaCount: '-5000', status: 'gone' });
-    expect(doc.summary).toMatch(/1 new, 1 vanished/);
+    const counted = (status: string) => doc.syscalls.filter((x: { status: string | null }) => x.status === status).length;
+    expect(doc.summary).toMatch(new RegExp(`${counted('new')} new, ${counted('gone')} vanished`));
+    expect(counted('new')).toBeGreaterThanOrEqual(1);
+    expect(counted('gone')).toBeGreaterThanOrEqual(1);
   });
 
   it('diff compares two windows of different hosts', () => {

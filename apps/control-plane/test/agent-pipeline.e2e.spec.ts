@@ -165,6 +165,25 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     expect(mismatched).toEqual([]);
   });
 
+  it('per-process mode with a map too small: the unattributed calls are reported, and the rows still add up', async () => {
+    const cp = newCp();
+    await cp.start();
+    const script = `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`;
+    const r = runAgentSync(agentArgs(cp, ['-P', '--proc-entries', '4', '--run-id', 'tiny-map', '--', 'sh', '-c', script]));
+    expect(r.status).toBe(0);
+    const top = await topOf(cp, { runId: 'tiny-map' }, GroupBy.GROUP_BY_PROCESS);
+    expect(BigInt(top.unattributed)).toBeGreaterThan(0n);
+    expect(BigInt(top.rows.find((row) => row.key === '0')?.count ?? '0')).toBeGreaterThanOrEqual(BigInt(top.unattributed));
+    expect(top.rows.reduce((s, row) => s + BigInt(row.count), 0n)).toBe(BigInt(top.total));
+    expect(top.total).toBe((await topOf(cp, { runId: 'tiny-map' })).total);
+    const db = cp.db();
+    const stored = db.prepare("SELECT SUM(unattributed) AS s FROM snapshots WHERE run_id = 'tiny-map'").get() as { s: number };
+    const run = db.prepare("SELECT unattributed FROM runs WHERE run_id = 'tiny-map'").get() as { unattributed: number };
+    db.close();
+    expect(String(stored.s)).toBe(top.unattributed);
+    expect(String(run.unattributed)).toBe(top.unattributed);
+  });
+
   describe('per-cgroup mode', () => {
     const ID = 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210';
     const unit = join('system.slice', `docker-${ID}.scope`);

@@ -9,6 +9,7 @@ import {
   queries,
   rawCollect,
   snapshot,
+  sleep,
   unary,
 } from './harness';
 
@@ -126,6 +127,8 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
     const err = await s.ended;
     expect(err?.code).toBe(status.UNAUTHENTICATED);
     expect(err?.details).toMatch(message);
+    // The control plane writes its log line as it answers: its stderr may reach us a moment after the status.
+    for (let i = 0; i < 50 && !/rejected call/.test(cp.log); i++) await sleep(20);
     expect(cp.log).toMatch(/rejected call/);
     const db = cp.db();
     expect(db.prepare("SELECT COUNT(*) AS n FROM runs WHERE run_id = 'run-auth'").get()).toEqual({ n: 0 });

@@ -182,6 +182,7 @@ export function snapshot(runId: string, seq: number, counts: Record<number, numb
       final,
       processes: [],
       cgroups: [],
+      unattributed: '0',
     },
   };
 }

@@ -217,18 +217,30 @@ export function namedRows(resp: TopResponse, arch: Arch | undefined): { rows: To
 }
 
 export function renderTopResponse(resp: TopResponse, opts: Pick<TopOpts, 'by' | 'format' | 'top'>, title: string, arch: Arch | undefined, color: boolean): string {
+  const text = renderTopBody(resp, opts, title, arch, color);
+  const lost = BigInt(resp.unattributed || '0');
+  if (opts.format !== 'table' || lost === 0n) return text;
+  const what = opts.by === 'container' ? 'cgroup' : 'process';
+  const note =
+    opts.by === 'process' || opts.by === 'container'
+      ? `Unattributed: ${lost} calls (all syscalls) found the agents' per-${what} map full (agent --proc-entries); they are in "other".`
+      : `Unattributed: ${lost} calls in this window found an agent's per-process or per-cgroup map full: the counts above are a lower bound.`;
+  return text + note + '\n';
+}
+
+function renderTopBody(resp: TopResponse, opts: Pick<TopOpts, 'by' | 'format' | 'top'>, title: string, arch: Arch | undefined, color: boolean): string {
   const secs = seconds(resp);
   if (opts.by === 'process') {
     const rows = resp.rows.map((r) => ({ key: r.key, label: r.label, count: BigInt(r.count) }));
     if (opts.format === 'csv') return renderCsv(['pid', 'comm', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
-    if (opts.format === 'json') return JSON.stringify({ by: 'process', seconds: secs, total: resp.total, rows: rows.map((r) => ({ pid: Number(r.key), comm: r.label, count: r.count.toString() })) }, null, 2) + '\n';
+    if (opts.format === 'json') return JSON.stringify({ by: 'process', seconds: secs, total: resp.total, unattributed: resp.unattributed, rows: rows.map((r) => ({ pid: Number(r.key), comm: r.label, count: r.count.toString() })) }, null, 2) + '\n';
     return renderGrouped(title, 'PID', rows, secs, opts.top, color, 'COMM');
   }
   if (opts.by === 'container') {
     // The calls of cgroups outside each interval's top K come back with an empty key.
     const rows = resp.rows.map((r) => ({ key: r.key || 'other', label: r.key ? r.label : '', count: BigInt(r.count) }));
     if (opts.format === 'csv') return renderCsv(['container', 'cgroup', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
-    if (opts.format === 'json') return JSON.stringify({ by: 'container', seconds: secs, total: resp.total, rows: rows.map((r) => ({ container: r.key, cgroup: r.label, count: r.count.toString() })) }, null, 2) + '\n';
+    if (opts.format === 'json') return JSON.stringify({ by: 'container', seconds: secs, total: resp.total, unattributed: resp.unattributed, rows: rows.map((r) => ({ container: r.key, cgroup: r.label, count: r.count.toString() })) }, null, 2) + '\n';
     return renderGrouped(title, 'CONTAINER', rows, secs, opts.top, color, 'CGROUP');
   }
   if (opts.by !== 'syscall') {

@@ -6,7 +6,7 @@ import { HostsService } from '../hosts/hosts.service';
 import { RunsService } from '../runs/runs.service';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { IngestError } from './ingest-error';
-import { HOUR_MS, validateCgroups, validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
+import { HOUR_MS, validateCgroups, validateHello, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
 
 export interface OpenedRun {
   runId: string;
@@ -43,12 +43,12 @@ export class CollectionService {
   ) {
     const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
     this.stmt = {
-      run: prepare('SELECT host_id, last_seq FROM runs WHERE run_id = ?'),
+      run: prepare('SELECT host_id, last_seq, unattributed FROM runs WHERE run_id = ?'),
       totals: prepare('SELECT nr, count FROM run_totals WHERE run_id = ?'),
       putTotal: prepare(
         'INSERT INTO run_totals (run_id, nr, count) VALUES (?, ?, ?) ON CONFLICT (run_id, nr) DO UPDATE SET count = excluded.count',
       ),
-      putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, host_id, time_ms, total) VALUES (?, ?, ?, ?, ?)'),
+      putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?)'),
       putDelta: prepare('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
       putProcess: prepare('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       putCgroup: prepare('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
@@ -57,7 +57,7 @@ export class CollectionService {
       addHourly: prepare(
         'INSERT INTO hourly_counts (hour_ms, host_id, nr, count) VALUES (?, ?, ?, ?) ON CONFLICT (hour_ms, host_id, nr) DO UPDATE SET count = count + excluded.count',
       ),
-      advanceRun: prepare('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ? WHERE run_id = ?'),
+      advanceRun: prepare('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?'),
       touchHost: prepare('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
     };
     // better-sqlite3 transactions are synchronous: when this returns, the snapshot is committed.
@@ -143,7 +143,7 @@ export class CollectionService {
   private store(run: OpenedRun, snap: Snapshot, nowMs: number): IngestOutcome {
     const cumulative = validateSnapshot(snap, run.runId);
     const seq = BigInt(snap.seq);
-    const row = this.stmt.run.get(run.runId) as { host_id: string; last_seq: bigint } | undefined;
+    const row = this.stmt.run.get(run.runId) as { host_id: string; last_seq: bigint; unattributed: bigint } | undefined;
     if (!row) throw new IngestError(status.NOT_FOUND, `unknown run '${run.runId}'`);
     if (seq <= row.last_seq) return 'duplicate';
 
@@ -170,9 +170,10 @@ export class CollectionService {
       total += delta;
       deltas.push([nr, delta, now]);
     }
+    const unattributed = validateUnattributed(snap, row.unattributed, total);
     const processes = validateProcesses(snap, deltas);
     const cgroups = validateCgroups(snap, deltas);
-    const snapKey = this.stmt.putSnapshot.run(run.runId, seq, run.hostId, timeMs, total).lastInsertRowid;
+    const snapKey = this.stmt.putSnapshot.run(run.runId, seq, run.hostId, timeMs, total, unattributed - row.unattributed).lastInsertRowid;
     for (const [nr, delta, now] of deltas) {
       this.stmt.putDelta.run(snapKey, nr, delta);
       this.stmt.addHourly.run(hourMs, run.hostId, nr, delta);
@@ -186,7 +187,7 @@ export class CollectionService {
       for (const g of cgroups.rows) this.stmt.putCgroup.run(snapKey, this.cgroupNameKey(g.path, g.container), g.nr, g.count);
       for (const [nr, rest] of cgroups.unexplained) if (rest > 0n) this.stmt.putCgroup.run(snapKey, 0n, nr, rest);
     }
-    this.stmt.advanceRun.run(seq, BigInt(nowMs), snap.final ? 1n : 0n, run.runId);
+    this.stmt.advanceRun.run(seq, BigInt(nowMs), snap.final ? 1n : 0n, unattributed, run.runId);
     this.stmt.touchHost.run(BigInt(nowMs), run.hostId);
     return 'stored';
   }

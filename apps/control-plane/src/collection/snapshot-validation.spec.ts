@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { Snapshot } from '@syscall-counter/proto';
 import { IngestError } from './ingest-error';
-import { OTHER_NR, validateCgroups, validateHello, validateProcesses, validateSnapshot } from './snapshot-validation';
+import { OTHER_NR, validateCgroups, validateHello, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
 
 const snap = (over: Partial<Snapshot>): Snapshot => ({
   runId: 'r',
@@ -12,6 +12,7 @@ const snap = (over: Partial<Snapshot>): Snapshot => ({
   final: false,
   processes: [],
   cgroups: [],
+  unattributed: '0',
   ...over,
 });
 
@@ -109,5 +110,16 @@ describe('validateCgroups', () => {
   ])('rejects %s', (_what, cgroups, message) => {
     expect(() => validateCgroups(snap({ cgroups }), deltas)).toThrow(message);
     expect(codeOf(() => validateCgroups(snap({ cgroups }), deltas))).toBe(status.INVALID_ARGUMENT);
+  });
+});
+
+describe('validateUnattributed', () => {
+  it('returns the new cumulative count', () => {
+    expect(validateUnattributed(snap({ unattributed: '70' }), 50n, 100n)).toBe(70n);
+  });
+
+  it('refuses a count that goes backwards or grows by more than the interval has', () => {
+    expect(codeOf(() => validateUnattributed(snap({ unattributed: '40' }), 50n, 100n))).toBe(status.FAILED_PRECONDITION);
+    expect(() => validateUnattributed(snap({ unattributed: '151' }), 50n, 100n)).toThrow(/grew by 101, more than the interval's 100 calls/);
   });
 });

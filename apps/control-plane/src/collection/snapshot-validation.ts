@@ -53,6 +53,17 @@ export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint
   return counts;
 }
 
+/**
+ * The snapshot's cumulative unattributed count, checked against the run's previous one and the
+ * interval's total (the unattributed calls of an interval are some of its calls).
+ */
+export function validateUnattributed(s: Snapshot, before: bigint, intervalTotal: bigint): bigint {
+  const now = count(s.unattributed ?? '0', 'unattributed');
+  if (now < before) throw new IngestError(status.FAILED_PRECONDITION, `unattributed went backwards: ${before} -> ${now}`);
+  if (now - before > intervalTotal) bad(`unattributed grew by ${now - before}, more than the interval's ${intervalTotal} calls`);
+  return now;
+}
+
 export interface ProcessRow {
   pid: number;
   comm: string;

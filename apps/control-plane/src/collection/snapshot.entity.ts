@@ -29,4 +29,8 @@ export class SnapshotRecord {
   /** Syscalls in the interval this snapshot closes. */
   @Column({ type: 'integer' })
   total!: string;
+
+  /** Of those, calls the agent could not attribute to a process or cgroup (its map was full). */
+  @Column({ type: 'integer', default: 0 })
+  unattributed!: string;
 }

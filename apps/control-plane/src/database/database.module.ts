@@ -18,10 +18,11 @@ import { SnapshotTimeIndex1764100000000 } from './migrations/1764100000000-snaps
 import { CompactDeltasHourlyRollups1764200000000 } from './migrations/1764200000000-compact-deltas-hourly-rollups';
 import { ProcessCounts1764300000000 } from './migrations/1764300000000-process-counts';
 import { CgroupCounts1764400000000 } from './migrations/1764400000000-cgroup-counts';
+import { Unattributed1764500000000 } from './migrations/1764500000000-unattributed';
 import { SQLITE, SqliteHandle } from './sqlite.token';
 
 export const ENTITIES = [Host, Run, SnapshotRecord, Delta, HourlyCount, ProcessCountRecord, RunTotal, CgroupCountRecord, CgroupName];
-export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000, CompactDeltasHourlyRollups1764200000000, ProcessCounts1764300000000, CgroupCounts1764400000000];
+export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000, CompactDeltasHourlyRollups1764200000000, ProcessCounts1764300000000, CgroupCounts1764400000000, Unattributed1764500000000];
 
 @Global()
 @Module({

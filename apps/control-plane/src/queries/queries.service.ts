@@ -166,7 +166,18 @@ export class QueriesService {
       firstUnixMs: String(first),
       lastUnixMs: String(last),
       arch,
+      unattributed: String(source === 'deltas' ? 0n : this.unattributed(w, source)),
     };
+  }
+
+  /** Calls in a window that the agents of breakdown runs could not attribute (all syscalls). */
+  private unattributed(w: Window, source: Source): bigint {
+    const { sql, params } = this.snapshotFilter(w, w.since, w.until);
+    const [row] = this.all<{ u: bigint | null }>(
+      `SELECT SUM(s.unattributed) AS u FROM snapshots s JOIN runs r ON r.run_id = s.run_id WHERE ${sql} AND ${runsWith(source)}`,
+      ...params,
+    );
+    return row?.u ?? 0n;
   }
 
   /** Sums per key over a window; exact whichever source answers. */

@@ -47,6 +47,10 @@ export class Run {
   @Column({ name: 'cgroup_top_k', type: 'integer', default: 0 })
   cgroupTopK!: number;
 
+  /** Cumulative calls the agent could not attribute (per-process or per-cgroup mode), as of last_seq. */
+  @Column({ type: 'integer', default: 0 })
+  unattributed!: string;
+
   /** Highest snapshot sequence stored; 0 before the first. */
   @Column({ name: 'last_seq', type: 'integer', default: 0 })
   lastSeq!: number;

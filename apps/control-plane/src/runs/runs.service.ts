@@ -12,12 +12,12 @@ export class RunsService {
   }
 
   /** Creates the run on its first hello; a reconnecting agent gets the stored one back. */
-  async open(fields: Omit<Run, 'lastSeq' | 'finished' | 'lastSeenMs'>, nowMs: number): Promise<Run> {
+  async open(fields: Omit<Run, 'lastSeq' | 'finished' | 'lastSeenMs' | 'unattributed'>, nowMs: number): Promise<Run> {
     const existing = await this.find(fields.runId);
     if (existing) {
       existing.lastSeenMs = nowMs;
       return this.runs.save(existing);
     }
-    return this.runs.save(this.runs.create({ ...fields, lastSeq: 0, finished: false, lastSeenMs: nowMs }));
+    return this.runs.save(this.runs.create({ ...fields, lastSeq: 0, finished: false, lastSeenMs: nowMs, unattributed: '0' }));
   }
 }
