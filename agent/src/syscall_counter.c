@@ -131,7 +131,9 @@ static const char argp_program_doc[] =
 "                                        # every (process, syscall) count of a build\n"
 "    syscall-counter-agent -l            # list the syscalls known for this arch\n"
 "    syscall-counter-agent --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
-"                                        # stream to a control plane, a snapshot every 10 s\n";
+"                                        # stream to a control plane, a snapshot every 10 s\n"
+"    syscall-counter-agent -C --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
+"                                        # the same, with each snapshot's 20 busiest containers\n";
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until Ctrl-C, or until CMD exits)", 0 },
