@@ -426,6 +426,16 @@ int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64
 	return 0;
 }
 
+int collector_read_cgroup_snapshot(struct collector *c, struct cgroup_counts *out, struct snapshot *snap)
+{
+	int err;
+
+	memset(snap, 0, sizeof(*snap));
+	memset(out, 0, sizeof(*out));
+	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.compat_counts), NR_SLOTS, snap->compat);
+	return err ? err : collector_read_cgroups(c, out, snap->slots);
+}
+
 size_t collector_proc_capacity(struct collector *c)
 {
 	return bpf_map__max_entries(c->skel->maps.proc_counts);

@@ -91,6 +91,8 @@ int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count
 int collector_read_latency(struct collector *c, struct latency *out);
 /* Per-cgroup mode: @slots gets the per-cgroup sums plus unattributed, so they add up exactly. */
 int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64 *slots);
+/* Per-cgroup mode: one read of the map gives both the rows and the snapshot they add up to. */
+int collector_read_cgroup_snapshot(struct collector *c, struct cgroup_counts *out, struct snapshot *snap);
 /* Entries the per-process map can hold. */
 size_t collector_proc_capacity(struct collector *c);
 /* Counts that could not be recorded exactly; all zero in a healthy run. */

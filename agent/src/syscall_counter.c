@@ -491,9 +491,7 @@ static int push_snapshot(struct stream *stream, struct collector *coll, struct s
 		for (int s = 0; s < NR_SLOTS; s++)
 			detail.unattributed += pc.unattributed[s];
 	} else if (env.per_cgroup) {
-		err = collector_read(coll, snap);
-		if (!err)
-			err = collector_read_cgroups(coll, &cc, snap->slots);
+		err = collector_read_cgroup_snapshot(coll, &cc, snap);
 		if (!err)
 			err = cgroup_interval_next(&cgi, &cc, env.cgroup_top, &crows, &detail.ncgroups);
 		detail.cgroups = crows;
