@@ -123,6 +123,7 @@ static uint8_t *pack_hello(struct stream *s, size_t *len)
 	h.scope = (char *)o->scope;
 	h.process_top_k = o->process_top_k;
 	h.cgroup_top_k = o->cgroup_top_k;
+	h.errors = o->errors;
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_HELLO;
 	req.hello = &h;
 	*len = syscall_counter__v1__collect_request__get_packed_size(&req);
@@ -179,6 +180,53 @@ static void *attach_detail(SyscallCounter__V1__Snapshot *msg, const struct strea
 	return block;
 }
 
+/* --errors: the failed-call rows (errno 0: all failures of a syscall), allocated in one block. */
+static void *attach_failures(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d, int *err)
+{
+	SyscallCounter__V1__FailureCount *rows, **ptrs;
+	size_t n = 0, cap = 0;
+	char *block;
+
+	if (!d || !d->failed)
+		return NULL;
+	for (int slot = 0; slot < NR_SLOTS; slot++)
+		cap += d->failed[slot] != 0;
+	cap += d->nerrnos;
+	if (!cap)
+		return NULL;
+	block = calloc(cap, sizeof(*rows) + sizeof(*ptrs));
+	if (!block) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	rows = (void *)block;
+	ptrs = (void *)(rows + cap);
+	for (int slot = 0; slot < NR_SLOTS; slot++) {
+		if (!d->failed[slot])
+			continue;
+		syscall_counter__v1__failure_count__init(&rows[n]);
+		rows[n].has_nr = slot != SLOT_OTHER;
+		rows[n].nr = wire_nr(slot);
+		rows[n].count = d->failed[slot];
+		ptrs[n] = &rows[n];
+		n++;
+	}
+	for (size_t i = 0; i < d->nerrnos; i++) {
+		if (!d->errnos[i].count || !d->errnos[i].err)
+			continue;
+		syscall_counter__v1__failure_count__init(&rows[n]);
+		rows[n].has_nr = d->errnos[i].slot != SLOT_OTHER;
+		rows[n].nr = wire_nr(d->errnos[i].slot);
+		rows[n].errno_code = d->errnos[i].err;
+		rows[n].count = d->errnos[i].count;
+		ptrs[n] = &rows[n];
+		n++;
+	}
+	msg->n_failures = n;
+	msg->failures = ptrs;
+	return block;
+}
+
 int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final,
 		const struct stream_detail *detail)
 {
@@ -187,8 +235,9 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	SyscallCounter__V1__CollectRequest req = SYSCALL_COUNTER__V1__COLLECT_REQUEST__INIT;
 	SyscallCounter__V1__Snapshot msg = SYSCALL_COUNTER__V1__SNAPSHOT__INIT;
 	struct pending *p;
-	void *block;
+	void *block, *fblock;
 	size_t n = 0;
+	int err = 0;
 
 	for (int slot = 0; slot < NR_SLOTS; slot++) {
 		if (!snap->slots[slot] || slot == SLOT_OTHER)
@@ -213,6 +262,11 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	msg.unattributed = detail ? detail->unattributed : 0;
 	if (!block && detail && (detail->nprocs || detail->ncgroups))
 		return -ENOMEM;
+	fblock = attach_failures(&msg, detail, &err);
+	if (err) {
+		free(block);
+		return err;
+	}
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_SNAPSHOT;
 	req.snapshot = &msg;
 
@@ -231,6 +285,7 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	if (p->data)
 		syscall_counter__v1__collect_request__pack(&req, p->data);
 	free(block);
+	free(fblock);
 	if (!p->data)
 		return -ENOMEM;
 	s->count++;

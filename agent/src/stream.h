@@ -22,6 +22,7 @@ struct stream_hello {
 	uint64_t started_ms;
 	uint32_t process_top_k;	/* per-process mode: busiest processes per snapshot; 0 off */
 	uint32_t cgroup_top_k;	/* per-cgroup mode: busiest cgroups per snapshot; 0 off */
+	bool errors;		/* snapshots carry failed calls per syscall and errno */
 };
 
 struct stream_opts {
@@ -42,6 +43,9 @@ struct stream_detail {
 	const struct cgroup_delta *cgroups;
 	size_t ncgroups;
 	__u64 unattributed;	/* cumulative: calls the bounded map could not attribute */
+	const __u64 *failed;	/* --errors: cumulative failed calls per slot (NULL: none) */
+	const struct errno_count *errnos;	/* and per (slot, errno) */
+	size_t nerrnos;
 };
 
 /* Queues the next cumulative snapshot; it is sent, and resent until acked. @detail may be NULL. */

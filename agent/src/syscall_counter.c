@@ -338,10 +338,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "-x/-e count in the default map only: drop --map");
 		if ((env.failed_only || env.errors) && env.per_process)
 			argp_error(state, "-x/-e/--errors do not combine with -P yet");
-		if ((env.failed_only || env.errors) && env.server)
-			argp_error(state, "failed-call counts are not streamed to a control plane yet: drop -x/-e/--errors or --server");
-		if (env.errors && env.interval)
-			argp_error(state, "--errors reports once, at the end: drop -i");
+		if (env.errors && env.interval && !env.server)
+			argp_error(state, "--errors reports once, at the end: drop -i (or stream it with --server)");
 		if (env.latency && (env.interval || env.server || env.per_process || env.failed_only || env.errors))
 			argp_error(state, "--latency reports once, at the end, on its own: drop -i, --server, -P, -x/-e and --errors");
 		if (env.per_process && env.map_given)
@@ -480,9 +478,19 @@ static int push_snapshot(struct stream *stream, struct collector *coll, struct s
 	struct cgroup_delta *crows = NULL;
 	struct cgroup_counts cc = {};
 	struct proc_counts pc = {};
+	static __u64 failed[NR_SLOTS];
+	struct errno_count *errnos = NULL;
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
+	/* Failures first: every call they count entered before, so it is in the counts read next. */
+	if (env.errors) {
+		err = collector_read_errors(coll, failed, &errnos, &detail.nerrnos);
+		if (err)
+			goto cleanup;
+		detail.failed = failed;
+		detail.errnos = errnos;
+	}
 	if (env.per_process) {
 		err = collector_read_procs(coll, &pc, snap);
 		if (!err)
@@ -502,12 +510,14 @@ static int push_snapshot(struct stream *stream, struct collector *coll, struct s
 	}
 	if (!err)
 		err = stream_push(stream, snap, now_wall_ms(), final, &detail);
+cleanup:
 	if (final)
 		cgroup_interval_free(&cgi);
 	procs_counts_free(&pc);
 	free(cc.rows);
 	free(prows);
 	free(crows);
+	free(errnos);
 	return err;
 }
 
@@ -572,6 +582,7 @@ static struct stream *open_stream(const char *scope, char **token, char **ca)
 	o.hello.started_ms = now_wall_ms();
 	o.hello.process_top_k = env.per_process ? env.process_top : 0;
 	o.hello.cgroup_top_k = env.per_cgroup ? env.cgroup_top : 0;
+	o.hello.errors = env.errors;
 	fprintf(stderr, "syscall-counter-agent: streaming to %s as host %s, run %s, every %d s\n", env.server,
 		o.hello.host_id, o.hello.run_id, env.interval);
 	return stream_new(&o);

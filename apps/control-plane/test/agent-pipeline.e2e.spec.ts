@@ -184,6 +184,28 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     expect(String(run.unattributed)).toBe(top.unattributed);
   });
 
+  it('--errors: the failing calls of a workload that fails K of N, exactly, per syscall and per errno', async () => {
+    const cp = newCp();
+    await cp.start();
+    const r = runAgentSync(agentArgs(cp, ['--errors', '--run-id', 'errors', '--', WORKLOAD, 'close', '1000', '300']));
+    expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
+    const failed = (by: GroupBy, syscallNr?: number) => unary<unknown, TopResponse>(queries(cp), 'top', { scope: scopeOf({ runId: 'errors' }), by, limit: 0, syscallNr, failed: true });
+    expect(countOf(await failed(GroupBy.GROUP_BY_SYSCALL), 3)).toBe(300n);
+    expect((await failed(GroupBy.GROUP_BY_ERRNO, 3)).rows).toEqual([{ nr: 0, hasNr: false, key: '9', count: '300', label: '' }]);
+    // Failed calls are a subset of the calls: every syscall's failures are at most its count.
+    const all = await topOf(cp, { runId: 'errors' });
+    for (const row of (await failed(GroupBy.GROUP_BY_SYSCALL)).rows) {
+      expect(BigInt(row.count)).toBeLessThanOrEqual(BigInt(all.rows.find((a) => a.nr === row.nr && a.hasNr === row.hasNr)?.count ?? '0'));
+    }
+    await expect(failed(GroupBy.GROUP_BY_PROCESS)).rejects.toThrow(/failed calls are counted per host/);
+    await expect(unary(queries(cp), 'top', { scope: scopeOf({ runId: 'errors' }), by: GroupBy.GROUP_BY_ERRNO, limit: 0, failed: false })).rejects.toThrow(/grouping by errno goes with failed calls/);
+    const other = runAgentSync(agentArgs(cp, ['--run-id', 'no-errors', '--', WORKLOAD, 'getppid', '10']));
+    expect(other.status).toBe(0);
+    await expect(unary(queries(cp), 'top', { scope: scopeOf({ runId: 'no-errors' }), by: GroupBy.GROUP_BY_SYSCALL, limit: 0, failed: true })).rejects.toThrow(
+      /no run of run 'no-errors' was streamed with failed-call data \(agent --errors\)/,
+    );
+  });
+
   describe('per-cgroup mode', () => {
     const ID = 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210';
     const unit = join('system.slice', `docker-${ID}.scope`);

@@ -13,6 +13,11 @@ import {
   unary,
 } from './harness';
 
+/** A snapshot of an --errors run: @failed failures of close (nr 3). */
+function withFailures(s: ReturnType<typeof snapshot>, failed: string) {
+  return { snapshot: { ...s.snapshot, failures: [{ nr: 3, hasNr: true, errnoCode: 0, count: failed }] } };
+}
+
 describe('CollectorService.Collect against a real control plane and SQLite file', () => {
   const cp = new ControlPlane({ SC_MAX_MESSAGE_BYTES: '65536' });
 
@@ -73,10 +78,16 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
     ['an id outside the table', [snapshot('run-b', 1, { 1024: 1 })], status.INVALID_ARGUMENT, /nr 1024 is outside the table's range \[-1, 1023\]/],
     ['a count past 2^63-1', [snapshot('run-b', 1, { 1: '9223372036854775808' })], status.INVALID_ARGUMENT, /exceeds 2\^63-1/],
     ['a snapshot of another run', [snapshot('run-other', 1, { 1: 1 })], status.FAILED_PRECONDITION, /names run 'run-other'/],
+    [
+      'failures that go backwards',
+      [withFailures(snapshot('run-b', 1, { 3: 10 }), '4'), withFailures(snapshot('run-b', 2, { 3: 20 }), '3')],
+      status.FAILED_PRECONDITION,
+      /failures of nr 3, errno 0 went backwards .* 4 -> 3/,
+    ],
   ])('rejects %s with a clear status and keeps history intact', async (_what, snaps, code, message) => {
     const runId = `run-b-${code}-${Math.random().toString(36).slice(2, 8)}`;
     const s = new CollectSession(collector(cp), auth());
-    s.send(hello(runId));
+    s.send({ hello: { ...hello(runId).hello, errors: true } });
     for (const snap of snaps) {
       const fixed = JSON.parse(JSON.stringify(snap).replace(/"run-b"/g, JSON.stringify(runId)));
       s.send(fixed);

@@ -167,6 +167,7 @@ export function hello(runId: string, hostId = 'host-test') {
       scope: 'all processes',
       processTopK: 0,
       cgroupTopK: 0,
+      errors: false,
     },
   };
 }
@@ -183,6 +184,7 @@ export function snapshot(runId: string, seq: number, counts: Record<number, numb
       processes: [],
       cgroups: [],
       unattributed: '0',
+      failures: [],
     },
   };
 }

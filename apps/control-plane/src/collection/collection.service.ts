@@ -6,7 +6,7 @@ import { HostsService } from '../hosts/hosts.service';
 import { RunsService } from '../runs/runs.service';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { IngestError } from './ingest-error';
-import { HOUR_MS, validateCgroups, validateHello, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
+import { HOUR_MS, validateCgroups, validateFailures, validateHello, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
 
 export interface OpenedRun {
   runId: string;
@@ -14,6 +14,7 @@ export interface OpenedRun {
   lastAckedSeq: bigint;
   processTopK: number;
   cgroupTopK: number;
+  errors: boolean;
 }
 
 export type IngestOutcome = 'stored' | 'duplicate';
@@ -51,6 +52,11 @@ export class CollectionService {
       putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?)'),
       putDelta: prepare('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
       putProcess: prepare('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
+      failureTotals: prepare('SELECT nr, errno_code, count FROM failure_totals WHERE run_id = ?'),
+      putFailureTotal: prepare(
+        'INSERT INTO failure_totals (run_id, nr, errno_code, count) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, nr, errno_code) DO UPDATE SET count = excluded.count',
+      ),
+      putFailureDelta: prepare('INSERT INTO failure_deltas (snap_key, nr, errno_code, count) VALUES (?, ?, ?, ?)'),
       putCgroup: prepare('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
       cgroupName: prepare('SELECT name_key FROM cgroup_names WHERE path = ? AND container = ?'),
       putCgroupName: prepare('INSERT INTO cgroup_names (path, container) VALUES (?, ?)'),
@@ -100,12 +106,13 @@ export class CollectionService {
         scope: h.scope,
         processTopK: h.processTopK,
         cgroupTopK: h.cgroupTopK,
+        errors: h.errors,
         startedMs: Number(h.runStartedUnixMs) || nowMs,
       },
       nowMs,
     );
     this.logger.log({ msg: 'run opened', runId: run.runId, hostId: run.hostId, lastSeq: run.lastSeq });
-    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK: run.processTopK, cgroupTopK: run.cgroupTopK };
+    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK: run.processTopK, cgroupTopK: run.cgroupTopK, errors: run.errors };
   }
 
   /**
@@ -133,6 +140,31 @@ export class CollectionService {
       return;
     }
     batch.forEach((p, i) => (results[i].err !== undefined ? p.reject(results[i].err) : p.resolve(results[i].ok!)));
+  }
+
+  /** The interval's failures [nr, errno, delta, cumulative], checked to never go backwards. */
+  private failureDeltas(run: OpenedRun, snap: Snapshot, seq: bigint): Array<[number, number, bigint, bigint]> {
+    const now = validateFailures(snap);
+    const before = new Map<string, bigint>();
+    for (const t of this.stmt.failureTotals.all(run.runId) as Array<{ nr: bigint; errno_code: bigint; count: bigint }>) {
+      before.set(`${t.nr}:${t.errno_code}`, t.count);
+    }
+    for (const [key, was] of before) {
+      if ((now.get(key) ?? 0n) < was) {
+        const [nr, errno] = key.split(':');
+        throw new IngestError(
+          status.FAILED_PRECONDITION,
+          `failures of nr ${nr}, errno ${errno} went backwards in run '${run.runId}' at seq ${seq}: ${was} -> ${now.get(key) ?? 0n}`,
+        );
+      }
+    }
+    const out: Array<[number, number, bigint, bigint]> = [];
+    for (const [key, c] of now) {
+      const delta = c - (before.get(key) ?? 0n);
+      const [nr, errno] = key.split(':').map(Number);
+      if (delta > 0n) out.push([nr, errno, delta, c]);
+    }
+    return out;
   }
 
   private cgroupNameKey(path: string, container: string): bigint {
@@ -173,6 +205,7 @@ export class CollectionService {
     const unattributed = validateUnattributed(snap, row.unattributed, total);
     const processes = validateProcesses(snap, deltas);
     const cgroups = validateCgroups(snap, deltas);
+    const failures = run.errors ? this.failureDeltas(run, snap, seq) : [];
     const snapKey = this.stmt.putSnapshot.run(run.runId, seq, run.hostId, timeMs, total, unattributed - row.unattributed).lastInsertRowid;
     for (const [nr, delta, now] of deltas) {
       this.stmt.putDelta.run(snapKey, nr, delta);
@@ -186,6 +219,10 @@ export class CollectionService {
     if (run.cgroupTopK > 0) {
       for (const g of cgroups.rows) this.stmt.putCgroup.run(snapKey, this.cgroupNameKey(g.path, g.container), g.nr, g.count);
       for (const [nr, rest] of cgroups.unexplained) if (rest > 0n) this.stmt.putCgroup.run(snapKey, 0n, nr, rest);
+    }
+    for (const [nr, errno, delta, now] of failures) {
+      this.stmt.putFailureDelta.run(snapKey, nr, errno, delta);
+      this.stmt.putFailureTotal.run(run.runId, nr, errno, now);
     }
     this.stmt.advanceRun.run(seq, BigInt(nowMs), snap.final ? 1n : 0n, unattributed, run.runId);
     this.stmt.touchHost.run(BigInt(nowMs), run.hostId);

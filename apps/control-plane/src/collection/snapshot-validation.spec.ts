@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { Snapshot } from '@syscall-counter/proto';
 import { IngestError } from './ingest-error';
-import { OTHER_NR, validateCgroups, validateHello, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
+import { OTHER_NR, validateCgroups, validateFailures, validateHello, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
 
 const snap = (over: Partial<Snapshot>): Snapshot => ({
   runId: 'r',
@@ -13,6 +13,7 @@ const snap = (over: Partial<Snapshot>): Snapshot => ({
   processes: [],
   cgroups: [],
   unattributed: '0',
+  failures: [],
   ...over,
 });
 
@@ -48,7 +49,7 @@ describe('snapshot validation', () => {
   });
 
   it('checks the hello: ids and arch', () => {
-    const h = { hostId: 'h', hostname: 'x', kernelRelease: '', arch: 'x86_64', bootId: '', agentVersion: '', mapMode: '', intervalMs: 1000, runId: 'r', runStartedUnixMs: '0', scope: '', processTopK: 0, cgroupTopK: 0 };
+    const h = { hostId: 'h', hostname: 'x', kernelRelease: '', arch: 'x86_64', bootId: '', agentVersion: '', mapMode: '', intervalMs: 1000, runId: 'r', runStartedUnixMs: '0', scope: '', processTopK: 0, cgroupTopK: 0, errors: false };
     expect(codeOf(() => validateHello(h))).toBeUndefined();
     expect(codeOf(() => validateHello({ ...h, arch: 'mips' }))).toBe(status.INVALID_ARGUMENT);
     expect(codeOf(() => validateHello({ ...h, hostId: '' }))).toBe(status.INVALID_ARGUMENT);
@@ -121,5 +122,23 @@ describe('validateUnattributed', () => {
   it('refuses a count that goes backwards or grows by more than the interval has', () => {
     expect(codeOf(() => validateUnattributed(snap({ unattributed: '40' }), 50n, 100n))).toBe(status.FAILED_PRECONDITION);
     expect(() => validateUnattributed(snap({ unattributed: '151' }), 50n, 100n)).toThrow(/grew by 101, more than the interval's 100 calls/);
+  });
+});
+
+describe('validateFailures', () => {
+  const f = (nr: number, errnoCode: number, count: string, hasNr = true) => ({ nr, hasNr, errnoCode, count });
+
+  it('keys cumulative failures by syscall and errno (0: all of them), other under OTHER_NR', () => {
+    const m = validateFailures(snap({ failures: [f(3, 0, '30'), f(3, 9, '30'), f(0, 0, '2', false), f(257, 2, '0')] }));
+    expect([...m]).toEqual([['3:0', 30n], ['3:9', 30n], [`${OTHER_NR}:0`, 2n]]);
+  });
+
+  it.each([
+    ['an errno past 4095', [f(3, 4096, '1')], /errno 4096 is outside \[0, 4095\]/],
+    ['a syscall outside the table', [f(1024, 0, '1')], /nr 1024 is outside/],
+    ['the same row twice', [f(3, 9, '1'), f(3, 9, '2')], /appears twice/],
+    ['a count that is not a uint64', [f(3, 0, '-1')], /is not a uint64/],
+  ])('rejects %s', (_what, failures, message) => {
+    expect(() => validateFailures(snap({ failures }))).toThrow(message);
   });
 });

@@ -64,6 +64,24 @@ export function validateUnattributed(s: Snapshot, before: bigint, intervalTotal:
   return now;
 }
 
+/** errno codes the kernel returns: 1..4095 (the kernel-internal 512..530 included). */
+const MAX_ERRNO = 4095;
+
+/** Cumulative failure counts keyed "nr:errno" (errno 0: every failure of the syscall). */
+export function validateFailures(s: Snapshot): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const f of s.failures ?? []) {
+    const nr = f.hasNr ? f.nr : OTHER_NR;
+    if (f.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR)) bad(`failure row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    if (!Number.isInteger(f.errnoCode) || f.errnoCode < 0 || f.errnoCode > MAX_ERRNO) bad(`failure row of nr ${nr}: errno ${f.errnoCode} is outside [0, ${MAX_ERRNO}]`);
+    const key = `${nr}:${f.errnoCode}`;
+    if (out.has(key)) bad(`failure row of nr ${nr}, errno ${f.errnoCode} appears twice`);
+    const c = count(f.count, `failures of nr ${nr}, errno ${f.errnoCode}`);
+    if (c > 0n) out.set(key, c);
+  }
+  return out;
+}
+
 export interface ProcessRow {
   pid: number;
   comm: string;

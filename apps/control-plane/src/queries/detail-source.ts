@@ -2,10 +2,10 @@ import { status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
 
 /** What a query groups by. 'comm' and 'containerKey' key the detail rows without pids or paths (for diffs). */
-export type Key = 'syscall' | 'host' | 'run' | 'process' | 'container' | 'comm' | 'containerKey';
+export type Key = 'syscall' | 'host' | 'run' | 'process' | 'container' | 'comm' | 'containerKey' | 'errno';
 
-/** Which rows answer: the host-wide deltas, or one of the per-interval breakdowns. */
-export type Source = 'deltas' | 'processes' | 'cgroups';
+/** Which rows answer: the host-wide deltas, one of the per-interval breakdowns, or the failed calls. */
+export type Source = 'deltas' | 'processes' | 'cgroups' | 'failures';
 
 export interface DetailFilter {
   pid: number;
@@ -16,14 +16,22 @@ export interface DetailFilter {
 /** A container's key from its name row (alias n, key g.a): its label, else its cgroup path; '' for "other". */
 const CONTAINER_KEY = `CASE WHEN g.a = 0 THEN '' WHEN n.container != '' THEN n.container ELSE n.path END`;
 
-export function sourceOf(key: Key, f: DetailFilter): Source {
+function invalid(message: string): never {
+  throw new RpcException({ code: status.INVALID_ARGUMENT, message });
+}
+
+export function sourceOf(key: Key, f: DetailFilter, failed = false): Source {
+  if (key === 'errno' && !failed) invalid('grouping by errno goes with failed calls');
+  if (failed) {
+    if (key === 'process' || key === 'container' || key === 'comm' || key === 'containerKey' || f.pid > 0 || f.comm !== '' || f.container !== '') {
+      invalid('failed calls are counted per host (agent --errors), not per process or container');
+    }
+    return 'failures';
+  }
   const processes = key === 'process' || key === 'comm' || f.pid > 0 || f.comm !== '';
   const cgroups = key === 'container' || key === 'containerKey' || f.container !== '';
   if (processes && cgroups) {
-    throw new RpcException({
-      code: status.INVALID_ARGUMENT,
-      message: 'per-process and per-container rows are stored apart: a query cannot mix --pid/--comm/--by process with --container/--by container',
-    });
+    invalid('per-process and per-container rows are stored apart: a query cannot mix --pid/--comm/--by process with --container/--by container');
   }
   return processes ? 'processes' : cgroups ? 'cgroups' : 'deltas';
 }
@@ -41,6 +49,7 @@ export function keyColumns(source: Source, key: Key): { inner: string; groupBy: 
   if (key === 'syscall') return one(source === 'deltas' ? 'd.nr' : 'x.nr');
   if (key === 'process') return { inner: 'x.pid AS a, x.comm AS b', groupBy: 'a, b', outer: `g.a || char(0) || g.b`, join: '' };
   if (key === 'comm') return one(`CASE WHEN x.pid = 0 THEN '' ELSE x.comm END`);
+  if (key === 'errno') return one('x.errno_code');
   if (key === 'container') return { ...one('x.name_key'), outer: `${CONTAINER_KEY} || char(0) || n.path`, join: names };
   return { ...one('x.name_key'), outer: CONTAINER_KEY, join: names };
 }
@@ -49,7 +58,7 @@ export function keyColumns(source: Source, key: Key): { inner: string; groupBy: 
  * The join from snapshots (alias s) to the rows of a source, and the conditions of the
  * detail filters and the drill-down syscall. The "other" rows never match a filter.
  */
-export function sourceJoin(source: Source, f: DetailFilter, nr?: number): { join: string; where: string[]; params: Array<string | number> } {
+export function sourceJoin(source: Source, f: DetailFilter, nr?: number, key?: Key): { join: string; where: string[]; params: Array<string | number> } {
   const where: string[] = [];
   const params: Array<string | number> = [];
   const col = source === 'deltas' ? 'd' : 'x';
@@ -58,6 +67,11 @@ export function sourceJoin(source: Source, f: DetailFilter, nr?: number): { join
     params.push(nr);
   }
   if (source === 'deltas') return { join: 'JOIN deltas d ON d.snap_key = s.snap_key', where, params };
+  if (source === 'failures') {
+    // errno_code 0 rows hold every failure of a syscall; the others split them by errno.
+    where.push(key === 'errno' ? 'x.errno_code > 0' : 'x.errno_code = 0');
+    return { join: 'JOIN failure_deltas x ON x.snap_key = s.snap_key', where, params };
+  }
   if (source === 'processes') {
     if (f.pid > 0) {
       where.push('x.pid = ?');
@@ -81,9 +95,9 @@ export function sourceJoin(source: Source, f: DetailFilter, nr?: number): { join
 
 /** Runs that carry a source's rows: the condition on runs (alias r). */
 export function runsWith(source: Source): string {
-  return source === 'processes' ? 'r.process_top_k > 0' : source === 'cgroups' ? 'r.cgroup_top_k > 0' : '1';
+  return source === 'processes' ? 'r.process_top_k > 0' : source === 'cgroups' ? 'r.cgroup_top_k > 0' : source === 'failures' ? 'r.errors > 0' : '1';
 }
 
 export function agentFlag(source: Source): string {
-  return source === 'processes' ? 'per-process data (agent -P)' : 'per-cgroup data (agent -C)';
+  return source === 'processes' ? 'per-process data (agent -P)' : source === 'cgroups' ? 'per-cgroup data (agent -C)' : 'failed-call data (agent --errors)';
 }

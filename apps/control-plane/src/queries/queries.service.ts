@@ -25,6 +25,7 @@ const KEY_OF: Partial<Record<GroupBy, Key>> = {
   [GroupBy.GROUP_BY_RUN]: 'run',
   [GroupBy.GROUP_BY_PROCESS]: 'process',
   [GroupBy.GROUP_BY_CONTAINER]: 'container',
+  [GroupBy.GROUP_BY_ERRNO]: 'errno',
 };
 
 /** Diffs key detail rows by name: pids and cgroup paths do not carry across runs and days. */
@@ -146,7 +147,7 @@ export class QueriesService {
     if (!key) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `cannot group by ${req.by}` });
     this.checkScope(req.scope);
     const w = windowOf(req.scope, req.syscallNr);
-    const source = sourceOf(key, w.filter);
+    const source = sourceOf(key, w.filter, req.failed);
     this.checkDetail(req.scope, source);
     const counts = this.counts(w, key, source);
     const rows = [...counts.entries()].sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? 1 : -1));
@@ -166,7 +167,7 @@ export class QueriesService {
       firstUnixMs: String(first),
       lastUnixMs: String(last),
       arch,
-      unattributed: String(source === 'deltas' ? 0n : this.unattributed(w, source)),
+      unattributed: String(source === 'processes' || source === 'cgroups' ? this.unattributed(w, source) : 0n),
     };
   }
 
@@ -224,7 +225,7 @@ export class QueriesService {
   /** Sums from the per-snapshot rows of a source: host-wide deltas, or the per-process or per-cgroup breakdown. */
   private fromRows(w: Window, key: Key, source: Source, since: bigint, until: bigint): Array<{ k: bigint | string; c: bigint }> {
     const { sql, params } = this.snapshotFilter(w, since, until);
-    const j = sourceJoin(source, w.filter, w.nr);
+    const j = sourceJoin(source, w.filter, w.nr, key);
     // Name the index: grouping by host would otherwise tempt SQLite into walking the whole
     // (host, time) index to skip a sort, reading every snapshot ever stored.
     const index = w.runId ? 'idx_snapshots_run_time' : w.hostId ? 'idx_snapshots_host_time' : 'idx_snapshots_time';

@@ -47,6 +47,10 @@ export class Run {
   @Column({ name: 'cgroup_top_k', type: 'integer', default: 0 })
   cgroupTopK!: number;
 
+  /** --errors: snapshots carry failed calls per syscall and errno. */
+  @Column({ type: 'boolean', default: false })
+  errors!: boolean;
+
   /** Cumulative calls the agent could not attribute (per-process or per-cgroup mode), as of last_seq. */
   @Column({ type: 'integer', default: 0 })
   unattributed!: string;
