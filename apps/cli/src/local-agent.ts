@@ -20,10 +20,11 @@ export interface StreamingAgent {
 }
 
 /** Starts the agent streaming to a control plane every second, for @seconds or until stop(). */
-export function startStreaming(args: { server: string; tokenFile: string; runId: string; seconds?: number; breakdown?: 'process' | 'container' }): StreamingAgent {
+export function startStreaming(args: { server: string; tokenFile: string; runId: string; seconds?: number; breakdown?: 'process' | 'container'; errors?: boolean }): StreamingAgent {
   const argv = ['--server', args.server, '--token-file', args.tokenFile, '--run-id', args.runId, '-i', '1', '-o', 'csv'];
   if (args.breakdown === 'process') argv.push('-P');
   if (args.breakdown === 'container') argv.push('-C');
+  if (args.errors) argv.push('--errors');
   if (args.seconds) argv.push('-d', String(args.seconds));
   const proc = spawn(agentPath(), argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   const done = new Promise<void>((resolvePromise, reject) => {

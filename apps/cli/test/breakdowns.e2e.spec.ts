@@ -33,6 +33,7 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
       ['h-c', 'cg-a', '-C', inCgroup(DOCKER, 3000)],
       ['h-c', 'cg-b', '-C', `${inCgroup(DOCKER, 1000)}; ${inCgroup(UNIT, 2000)}`],
       ['h-t', 'tiny-map', '-P --proc-entries 4', `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`],
+      ['h-e', 'errs', '--errors', `${WORKLOAD} close 1000 300`],
     ];
     for (const [host, run, mode, script] of runs) {
       const r = cp.runAgent(host, run, ['sh', '-c', script], mode.split(' '));
@@ -105,7 +106,20 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
     expect(doc.rows.reduce((s: bigint, r: { count: string }) => s + BigInt(r.count), 0n)).toBe(BigInt(doc.total));
   });
 
+  it('top --failed counts the failing calls of a run exactly, and --by errno says why', () => {
+    const csv = csvRows(q(['top', '--run', 'errs', '--failed', '--format', 'csv']).stdout);
+    expect(csv.find((r) => r[1] === 'close')).toEqual(['3', 'close', '300']);
+    const why = q(['export', 'top', '--run', 'errs', '--failed', '--by', 'errno', '--syscall', 'close']).stdout;
+    expect(why).toBe('errno,name,count\n9,EBADF,300\n');
+    const table = q(['top', '--run', 'errs', '--failed', '--by', 'errno', '--syscall', 'close']).stdout;
+    expect(table).toMatch(/^Busiest failing syscalls, run errs, /);
+    expect(table).toMatch(/\n ERRNO \| NAME +\| COUNT \| +RATE\/s \| +%\n +9 \| EBADF \| +300 \|/);
+  });
+
   it.each([
+    [['top', '--by', 'errno'], 2, /--by errno goes with --failed/],
+    [['top', '--failed', '--by', 'process'], 2, /failed calls are counted per host/],
+    [['top', '--run', 'procs-a', '--failed'], 1, /no run of run 'procs-a' was streamed with failed-call data \(agent --errors\)/],
     [['top', '--run', 'procs-a', '--by', 'container'], 1, /no run of run 'procs-a' was streamed with per-cgroup data \(agent -C\)/],
     [['top', '--run', 'cg-a', '--comm', 'workload'], 1, /no run of run 'cg-a' was streamed with per-process data \(agent -P\)/],
     [['top', '--pid', '1', '--container', 'x'], 2, /per-process and per-container counts are kept apart/],

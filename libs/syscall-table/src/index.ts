@@ -1,1 +1,1 @@
-export { Arch, ARCHES, parseArch, syscallName, syscallNumber, listSyscalls, isKnown } from './syscall-table';
+export { Arch, ARCHES, errnoName, parseArch, syscallName, syscallNumber, listSyscalls, isKnown } from './syscall-table';

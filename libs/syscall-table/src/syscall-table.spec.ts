@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { listSyscalls, parseArch, syscallName, syscallNumber } from './index';
+import { errnoName, listSyscalls, parseArch, syscallName, syscallNumber } from './index';
 
 describe('syscall table', () => {
   it.each([
@@ -102,5 +102,26 @@ describe('i386 (compat) table', () => {
     expect(syscallName('i386', 415)).toBe('syscall_415'); // a hole in the i386 table
     expect(syscallName('i386', 471)).toBe('syscall_471');
     expect(parseArch('i686')).toBe('i386');
+  });
+});
+
+describe('errno names', () => {
+  it.each([
+    [1, 'EPERM'],
+    [2, 'ENOENT'],
+    [9, 'EBADF'],
+    [11, 'EAGAIN'],
+    [35, 'EDEADLK'],
+    [110, 'ETIMEDOUT'],
+    [133, 'EHWPOISON'],
+    [512, 'ERESTARTSYS'],
+    [530, 'ERECALLCONFLICT'],
+  ])('%i is %s', (code, name) => {
+    expect(errnoName(code)).toBe(name);
+  });
+
+  it('never guesses: a code no header names is errno_<n>', () => {
+    expect(errnoName(520)).toBe('errno_520');
+    expect(errnoName(4000)).toBe('errno_4000');
   });
 });

@@ -1,4 +1,4 @@
-import { ARM64_SYSCALLS, I386_SYSCALLS, X86_64_SYSCALLS } from './generated/tables';
+import { ARM64_SYSCALLS, ERRNOS, I386_SYSCALLS, X86_64_SYSCALLS } from './generated/tables';
 
 /** i386: 32-bit (compat) programs on an x86_64 kernel, which number syscalls their own way. */
 export type Arch = 'x86_64' | 'arm64' | 'i386';
@@ -56,4 +56,11 @@ export function syscallNumber(arch: Arch, name: string): number | undefined {
 
 export function listSyscalls(arch: Arch): Array<{ nr: number; name: string }> {
   return [...byNumber[arch]].map(([nr, name]) => ({ nr, name }));
+}
+
+const errnoNames = new Map(ERRNOS);
+
+/** An errno's name (x86_64 and arm64 share the asm-generic numbers), or errno_<n> when unknown. */
+export function errnoName(code: number): string {
+  return errnoNames.get(code) ?? `errno_${code}`;
 }

@@ -56,7 +56,8 @@ export function exportCommand(): Command {
 CSV columns (counts are exact decimal integers; JSON carries them as strings):
   top          syscall_nr,name,count          (--by host|run: host,count / run,count;
                                                --by process: pid,comm,count, pid 0 = other;
-                                               --by container: container,cgroup,count)
+                                               --by container: container,cgroup,count;
+                                               --failed --by errno: errno,name,count)
   series       bucket_end,bucket_seconds,syscall_nr,name,count,rate_per_s
                (one row per bucket and syscall, plus name "all" for the bucket's total;
                a bucket holds the calls counted by the snapshots taken in it)
@@ -75,15 +76,16 @@ Examples:
 
   exp.addCommand(
     withExportOpts(withScope(new Command('top').description('per-syscall (or per-host/run/process) totals of a scope')))
-      .addOption(new Option('--by <what>', 'group rows by').choices(['syscall', 'host', 'run', 'process', 'container']).default('syscall'))
-      .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run)')
+      .addOption(new Option('--by <what>', 'group rows by').choices(['syscall', 'host', 'run', 'process', 'container', 'errno']).default('syscall'))
+      .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run|errno)')
+      .option('--failed', 'count only the calls that failed (runs streamed with agent --errors)')
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64)')
-      .action(async (opts: ExportOpts & ScopeOpts & { by: By; arch?: string; syscall?: string }) => {
+      .action(async (opts: ExportOpts & ScopeOpts & { by: By; arch?: string; syscall?: string; failed?: boolean }) => {
         await emit(opts, async () => {
           breakdownOf(opts.by, opts);
           const scope = scopeFrom(opts);
           const arch = opts.arch ? parseArch(opts.arch) : undefined;
-          const resp = await queryTop(connect(opts), scope, opts.by, opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch));
+          const resp = await queryTop(connect(opts), scope, opts.by, opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch), opts.failed);
           describeScope(scope, resp); // throws "no data ..." for an empty scope
           return renderTopResponse(resp, { by: opts.by, format: opts.format, top: Infinity }, '', arch, false);
         });

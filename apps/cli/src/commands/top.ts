@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
-import { Arch, parseArch, syscallName, syscallNumber } from '@syscall-counter/syscall-table';
+import { Arch, errnoName, parseArch, syscallName, syscallNumber } from '@syscall-counter/syscall-table';
 import { EmbeddedControlPlane, startEmbedded } from '../embedded';
 import { CliError } from '../errors';
 import { startStreaming, StreamingAgent } from '../local-agent';
@@ -18,7 +18,7 @@ import { clientFor, ConnOpts } from './connection';
 import { Format, positiveInt, useColor, withConnection } from './options';
 import { breakdownOf, detailText, hasScope, ScopeOpts, scopeFrom, withScope } from './scope-options';
 
-export type By = 'syscall' | 'host' | 'run' | 'process' | 'container';
+export type By = 'syscall' | 'host' | 'run' | 'process' | 'container' | 'errno';
 
 export interface TopOpts extends ConnOpts, ScopeOpts {
   top: number;
@@ -31,6 +31,7 @@ export interface TopOpts extends ConnOpts, ScopeOpts {
   window?: string;
   frames?: number;
   syscall?: string;
+  failed?: boolean;
 }
 
 const GROUP: Record<By, GroupBy> = {
@@ -39,9 +40,10 @@ const GROUP: Record<By, GroupBy> = {
   run: GroupBy.GROUP_BY_RUN,
   process: GroupBy.GROUP_BY_PROCESS,
   container: GroupBy.GROUP_BY_CONTAINER,
+  errno: GroupBy.GROUP_BY_ERRNO,
 };
 
-const PLURAL: Record<By, string> = { syscall: 'syscalls', host: 'hosts', run: 'runs', process: 'processes', container: 'containers' };
+const PLURAL: Record<By, string> = { syscall: 'syscalls', host: 'hosts', run: 'runs', process: 'processes', container: 'containers', errno: 'errnos' };
 
 export function topCommand(): Command {
   return withConnection(
@@ -52,10 +54,11 @@ export function topCommand(): Command {
         .option('-d, --duration <sec>', 'without a control plane: seconds to collect on this host', positiveInt, 3),
     )
       .addOption(
-        new Option('--by <what>', 'group rows by (process: runs streamed with agent -P; container: with agent -C)')
-          .choices(['syscall', 'host', 'run', 'process', 'container'])
+        new Option('--by <what>', 'group rows by (process: runs streamed with agent -P; container: with agent -C; errno: with --failed)')
+          .choices(['syscall', 'host', 'run', 'process', 'container', 'errno'])
           .default('syscall'),
       )
+      .option('--failed', 'count only the calls that failed (runs streamed with agent --errors)')
       .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run)')
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64); default: the hosts’ own')
       .option('-w, --watch', 'refresh in place like top(1) until Ctrl-C')
@@ -76,6 +79,7 @@ Examples:
   $ syscall-counter top -w                                # live view of this host
   $ syscall-counter top --by process --syscall futex      # which processes call futex (here, 3 s)
   $ syscall-counter top --by container                    # containers and systemd units (here, 3 s)
+  $ syscall-counter top --failed --by errno --syscall openat  # why openat fails (here, 3 s)
   $ syscall-counter top --comm nginx                      # what nginx calls (here, 3 s)
   $ syscall-counter top --server cp:50051 --token-file t --container docker:3f2a9c1b7d4e --since 1h
   $ syscall-counter top --server cp:50051 --token-file t  # fleet-wide, all history
@@ -90,6 +94,8 @@ Examples:
       const settings = resolveSettings(opts);
       const color = useColor(cmd);
       const breakdown = breakdownOf(opts.by, opts);
+      if (opts.by === 'errno' && !opts.failed) throw new CliError('--by errno goes with --failed', 2);
+      if (opts.failed && breakdown) throw new CliError('failed calls are counted per host (agent --errors), not per process or container', 2);
       if (!settings.server && hasScope(opts)) {
         throw new CliError('--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)', 2);
       }
@@ -97,21 +103,22 @@ Examples:
       const remote = server ? () => clientFor({ ...settings, server }) : undefined;
       if (opts.watch) return watch(opts, remote, arch, color, breakdown);
       if (remote) {
-        const resp = await queryTop(remote(), scope, opts.by, syscallNr);
-        process.stdout.write(renderTopResponse(resp, opts, describeScope(scope, resp), arch, color));
+        const resp = await queryTop(remote(), scope, opts.by, syscallNr, opts.failed);
+        process.stdout.write(renderTopResponse(resp, opts, describeScope(scope, resp, opts.failed), arch, color));
         return;
       }
       const cp = await startEmbedded();
       const runId = randomUUID();
       let resp: TopResponse;
       try {
-        const agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, seconds: opts.duration, breakdown });
+        const agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, seconds: opts.duration, breakdown, errors: opts.failed });
         await withTimedProgress('Collecting syscalls on this host', opts.duration, agent.done);
-        resp = await queryTop(new QueryClient(cp.address, cp.token), { ...scope, runId }, opts.by, syscallNr);
+        resp = await queryTop(new QueryClient(cp.address, cp.token), { ...scope, runId }, opts.by, syscallNr, opts.failed);
       } finally {
         await cp.stop();
       }
-      const title = `Busiest ${PLURAL[opts.by]}${detailText(opts) ? ` (${detailText(opts)})` : ''} on ${hostname()} over ${seconds(resp).toFixed(1)} s (run ${runId.slice(0, 8)}, stored in ${relative(process.cwd(), cp.dbPath) || cp.dbPath})`;
+      const what = opts.by === 'errno' ? 'Failed calls by errno' : `Busiest ${opts.failed ? 'failing ' : ''}${PLURAL[opts.by]}`;
+      const title = `${what}${detailText(opts) ? ` (${detailText(opts)})` : ''} on ${hostname()} over ${seconds(resp).toFixed(1)} s (run ${runId.slice(0, 8)}, stored in ${relative(process.cwd(), cp.dbPath) || cp.dbPath})`;
       process.stdout.write(renderTopResponse(resp, opts, title, arch, color));
     });
 }
@@ -125,9 +132,9 @@ export function resolveSyscall(value: string, arch: Arch | undefined): number {
 }
 
 /** One Top query; closes the client. */
-export async function queryTop(client: QueryClient, scope: Scope, by: By, syscallNr?: number): Promise<TopResponse> {
+export async function queryTop(client: QueryClient, scope: Scope, by: By, syscallNr?: number, failed = false): Promise<TopResponse> {
   try {
-    return await client.top({ scope, by: GROUP[by], limit: 0, syscallNr });
+    return await client.top({ scope, by: GROUP[by], limit: 0, syscallNr, failed });
   } finally {
     client.close();
   }
@@ -153,7 +160,7 @@ async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arc
   try {
     if (!remote) {
       cp = await startEmbedded();
-      agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, breakdown });
+      agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, breakdown, errors: opts.failed });
       agent.done.then(
         () => undefined,
         (e: unknown) => {
@@ -169,7 +176,7 @@ async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arc
       const scope: Scope = { ...scopeFrom(opts, now), sinceUnixMs: String(now - windowMs), untilUnixMs: '0', ...(remote ? {} : { runId }) };
       let resp: TopResponse | undefined;
       try {
-        resp = await queryTop(client(), scope, opts.by, opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch));
+        resp = await queryTop(client(), scope, opts.by, opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch), opts.failed);
       } catch (e) {
         // The local agent's run exists once its hello arrived: until then there is nothing to show.
         if (remote || !(e instanceof CliError && e.message.startsWith('unknown run'))) throw e;
@@ -201,12 +208,12 @@ function seconds(resp: TopResponse): number {
   return spanSeconds(resp.firstUnixMs, resp.lastUnixMs);
 }
 
-export function describeScope(scope: Scope, resp: TopResponse): string {
+export function describeScope(scope: Scope, resp: TopResponse, failed = false): string {
   const where = scope.runId ? `run ${scope.runId}` : scope.hostId ? `host ${scope.hostId}` : 'fleet-wide';
   const detail = detailText({ pid: scope.pid || undefined, comm: scope.comm || undefined, container: scope.container || undefined });
   const what = detail ? `${where}, ${detail}` : where;
   if (resp.rows.length === 0) throw new CliError(`no data for ${what} ${windowText(scope.sinceUnixMs, scope.untilUnixMs)}`);
-  return `Busiest syscalls, ${what}, ${formatTime(resp.firstUnixMs)} – ${formatTime(resp.lastUnixMs)} (${seconds(resp).toFixed(1)} s)`;
+  return `Busiest ${failed ? 'failing ' : ''}syscalls, ${what}, ${formatTime(resp.firstUnixMs)} – ${formatTime(resp.lastUnixMs)} (${seconds(resp).toFixed(1)} s)`;
 }
 
 /** Rows named with the requested table, else the hosts' own (hosts of mixed arches need --arch). */
@@ -235,6 +242,12 @@ function renderTopBody(resp: TopResponse, opts: Pick<TopOpts, 'by' | 'format' | 
     if (opts.format === 'csv') return renderCsv(['pid', 'comm', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
     if (opts.format === 'json') return JSON.stringify({ by: 'process', seconds: secs, total: resp.total, unattributed: resp.unattributed, rows: rows.map((r) => ({ pid: Number(r.key), comm: r.label, count: r.count.toString() })) }, null, 2) + '\n';
     return renderGrouped(title, 'PID', rows, secs, opts.top, color, 'COMM');
+  }
+  if (opts.by === 'errno') {
+    const rows = resp.rows.map((r) => ({ key: r.key, label: errnoName(Number(r.key)), count: BigInt(r.count) }));
+    if (opts.format === 'csv') return renderCsv(['errno', 'name', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
+    if (opts.format === 'json') return JSON.stringify({ by: 'errno', seconds: secs, total: resp.total, rows: rows.map((r) => ({ errno: Number(r.key), name: r.label, count: r.count.toString() })) }, null, 2) + '\n';
+    return renderGrouped(title, 'ERRNO', rows, secs, opts.top, color, 'NAME');
   }
   if (opts.by === 'container') {
     // The calls of cgroups outside each interval's top K come back with an empty key.

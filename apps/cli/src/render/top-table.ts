@@ -69,7 +69,7 @@ export function renderGrouped(title: string, label: string, rows: GroupRow[], se
   const grid = renderGrid(
     named ? [label, labelHeader, 'COUNT', 'RATE/s', '%'] : [label, 'COUNT', 'RATE/s', '%'],
     shown.map((r) => [r.key, ...(named ? [r.label ?? ''] : []), r.count.toString(), rate(r.count, seconds), percent(r.count, all)]),
-    named ? [label === 'PID' ? 'right' : 'left', 'left', 'right', 'right', 'right'] : ['left', 'right', 'right', 'right'],
+    named ? [label === 'PID' || label === 'ERRNO' ? 'right' : 'left', 'left', 'right', 'right', 'right'] : ['left', 'right', 'right', 'right'],
     color,
   );
   return [color ? pc.bold(title) : title, grid, `Total syscalls (top ${top}): ${shown.reduce((s, r) => s + r.count, 0n)}`, `Total syscalls (all ${rows.length} ${label === 'PID' ? 'processes' : `${label.toLowerCase()}s`}): ${all}`].join('\n') + '\n';
