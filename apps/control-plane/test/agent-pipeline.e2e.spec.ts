@@ -199,6 +199,10 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     }
     await expect(failed(GroupBy.GROUP_BY_PROCESS)).rejects.toThrow(/failed calls are counted per host/);
     await expect(unary(queries(cp), 'top', { scope: scopeOf({ runId: 'errors' }), by: GroupBy.GROUP_BY_ERRNO, limit: 0, failed: false })).rejects.toThrow(/grouping by errno goes with failed calls/);
+    // -x streams only the failing calls as the counts themselves.
+    const onlyFailed = runAgentSync(agentArgs(cp, ['-x', '--run-id', 'failed-only', '--', WORKLOAD, 'close', '1000', '300']));
+    expect(onlyFailed.status).toBe(0);
+    expect(countOf(await topOf(cp, { runId: 'failed-only' }), 3)).toBe(300n);
     const other = runAgentSync(agentArgs(cp, ['--run-id', 'no-errors', '--', WORKLOAD, 'getppid', '10']));
     expect(other.status).toBe(0);
     await expect(unary(queries(cp), 'top', { scope: scopeOf({ runId: 'no-errors' }), by: GroupBy.GROUP_BY_SYSCALL, limit: 0, failed: true })).rejects.toThrow(
