@@ -57,7 +57,7 @@ describe('syscall-counter-agent failed calls (real BPF at sys_exit)', () => {
     [['-x', '--map', 'hash'], /-x\/-e count in the default map only/],
     [['--errors', '-i', '1'], /--errors reports once, at the end: drop -i/],
     [['-x', '-P'], /do not combine with -P yet/],
-    [['--errors', '--server', '127.0.0.1:1'], /failed-call counts are not streamed/],
+    [['--errors', '-C'], /-C counts in maps of its own/],
   ])('rejects %j', (args, message) => {
     const r = runAgent(args as string[]);
     expect(r.status).toBe(64);
