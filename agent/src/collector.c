@@ -336,13 +336,15 @@ int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count
 }
 
 /* Sums a per-CPU array of @n entries into @out, in batches. */
-static int read_percpu_array(struct collector *c, int fd, __u32 n, __u64 *out)
+/* Sums entries [first, first + n) of a per-CPU array into @out, in batches. */
+static int read_percpu_range(struct collector *c, int fd, __u32 first, __u32 n, __u64 *out)
 {
-	const __u32 chunk = 1024;
+	const __u32 chunk = n < 1024 ? n : 1024;
 	__u32 *keys = calloc(chunk, sizeof(*keys));
 	__u64 *values = calloc((size_t)chunk * c->ncpus, sizeof(*values));
-	__u32 batch, count, done = 0;
-	void *in = NULL;
+	__u32 batch, count, done = 0, start = first - 1;
+	/* A batch starts after the key in its cursor: none for the first entry. */
+	void *in = first ? &start : NULL;
 	int err = 0;
 
 	if (!keys || !values) {
@@ -350,7 +352,7 @@ static int read_percpu_array(struct collector *c, int fd, __u32 n, __u64 *out)
 		goto out;
 	}
 	while (done < n) {
-		count = chunk;
+		count = chunk < n - done ? chunk : n - done;
 		err = bpf_map_lookup_batch(fd, in, &batch, keys, values, &count, NULL);
 		if (err && err != -ENOENT)
 			goto out;
@@ -359,8 +361,8 @@ static int read_percpu_array(struct collector *c, int fd, __u32 n, __u64 *out)
 
 			for (int cpu = 0; cpu < c->ncpus; cpu++)
 				sum += values[(size_t)i * c->ncpus + cpu];
-			if (keys[i] < n)
-				out[keys[i]] = sum;
+			if (keys[i] >= first && keys[i] - first < n)
+				out[keys[i] - first] = sum;
 		}
 		done += count;
 		in = &batch;
@@ -375,6 +377,11 @@ out:
 	return err;
 }
 
+static int read_percpu_array(struct collector *c, int fd, __u32 n, __u64 *out)
+{
+	return read_percpu_range(c, fd, 0, n, out);
+}
+
 int collector_read_latency(struct collector *c, struct latency *out)
 {
 	int err;
@@ -387,6 +394,23 @@ int collector_read_latency(struct collector *c, struct latency *out)
 		err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_total_ns), NR_SLOTS, out->total_ns);
 	if (!err)
 		err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_unreturned), NR_SLOTS, out->unreturned);
+	return err;
+}
+
+int collector_read_latency_of(struct collector *c, const __u64 *counts, struct latency *out)
+{
+	int fd = bpf_map__fd(c->skel->maps.lat_hist), err;
+
+	if (!c->latency)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_total_ns), NR_SLOTS, out->total_ns);
+	if (!err)
+		err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_unreturned), NR_SLOTS, out->unreturned);
+	/* Only the rows of syscalls that were called: a few dozen of the 1,026. */
+	for (int slot = 0; !err && slot < NR_SLOTS; slot++)
+		if (counts[slot])
+			err = read_percpu_range(c, fd, slot * LAT_BUCKETS, LAT_BUCKETS, out->hist[slot]);
 	return err;
 }
 

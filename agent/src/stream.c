@@ -124,6 +124,7 @@ static uint8_t *pack_hello(struct stream *s, size_t *len)
 	h.process_top_k = o->process_top_k;
 	h.cgroup_top_k = o->cgroup_top_k;
 	h.errors = o->errors;
+	h.latency = o->latency;
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_HELLO;
 	req.hello = &h;
 	*len = syscall_counter__v1__collect_request__get_packed_size(&req);
@@ -227,6 +228,66 @@ static void *attach_failures(SyscallCounter__V1__Snapshot *msg, const struct str
 	return block;
 }
 
+/* --latency: a row per syscall with timed or unreturned calls, its non-zero buckets; one block. */
+static void *attach_latency(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d, int *err)
+{
+	SyscallCounter__V1__LatencyCount *rows, **ptrs;
+	SyscallCounter__V1__LatencyBucket *buckets, **bptrs;
+	size_t nrows = 0, nbuckets = 0, r = 0, b = 0;
+	char *block;
+
+	if (!d || !d->lat)
+		return NULL;
+	for (int slot = 0; slot < NR_SLOTS; slot++) {
+		size_t n = 0;
+
+		for (int i = 0; i < LAT_BUCKETS; i++)
+			n += d->lat->hist[slot][i] != 0;
+		if (n || d->lat->unreturned[slot]) {
+			nrows++;
+			nbuckets += n;
+		}
+	}
+	if (!nrows)
+		return NULL;
+	block = calloc(1, nrows * (sizeof(*rows) + sizeof(*ptrs)) + nbuckets * (sizeof(*buckets) + sizeof(*bptrs)));
+	if (!block) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	rows = (void *)block;
+	buckets = (void *)(rows + nrows);
+	ptrs = (void *)(buckets + nbuckets);
+	bptrs = (void *)(ptrs + nrows);
+	for (int slot = 0; slot < NR_SLOTS; slot++) {
+		size_t first = b;
+
+		for (int i = 0; i < LAT_BUCKETS; i++) {
+			if (!d->lat->hist[slot][i])
+				continue;
+			syscall_counter__v1__latency_bucket__init(&buckets[b]);
+			buckets[b].bucket = i;
+			buckets[b].count = d->lat->hist[slot][i];
+			bptrs[b] = &buckets[b];
+			b++;
+		}
+		if (b == first && !d->lat->unreturned[slot])
+			continue;
+		syscall_counter__v1__latency_count__init(&rows[r]);
+		rows[r].has_nr = slot != SLOT_OTHER;
+		rows[r].nr = wire_nr(slot);
+		rows[r].total_ns = d->lat->total_ns[slot];
+		rows[r].unreturned = d->lat->unreturned[slot];
+		rows[r].n_buckets = b - first;
+		rows[r].buckets = &bptrs[first];
+		ptrs[r] = &rows[r];
+		r++;
+	}
+	msg->n_latency = r;
+	msg->latency = ptrs;
+	return block;
+}
+
 int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms, bool final,
 		const struct stream_detail *detail)
 {
@@ -235,7 +296,7 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	SyscallCounter__V1__CollectRequest req = SYSCALL_COUNTER__V1__COLLECT_REQUEST__INIT;
 	SyscallCounter__V1__Snapshot msg = SYSCALL_COUNTER__V1__SNAPSHOT__INIT;
 	struct pending *p;
-	void *block, *fblock;
+	void *block, *fblock, *lblock;
 	size_t n = 0;
 	int err = 0;
 
@@ -263,8 +324,10 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	if (!block && detail && (detail->nprocs || detail->ncgroups))
 		return -ENOMEM;
 	fblock = attach_failures(&msg, detail, &err);
+	lblock = err ? NULL : attach_latency(&msg, detail, &err);
 	if (err) {
 		free(block);
+		free(fblock);
 		return err;
 	}
 	req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_SNAPSHOT;
@@ -286,6 +349,7 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 		syscall_counter__v1__collect_request__pack(&req, p->data);
 	free(block);
 	free(fblock);
+	free(lblock);
 	if (!p->data)
 		return -ENOMEM;
 	s->count++;

@@ -23,6 +23,7 @@ struct stream_hello {
 	uint32_t process_top_k;	/* per-process mode: busiest processes per snapshot; 0 off */
 	uint32_t cgroup_top_k;	/* per-cgroup mode: busiest cgroups per snapshot; 0 off */
 	bool errors;		/* snapshots carry failed calls per syscall and errno */
+	bool latency;		/* snapshots carry per-syscall latency histograms */
 };
 
 struct stream_opts {
@@ -46,6 +47,7 @@ struct stream_detail {
 	const __u64 *failed;	/* --errors: cumulative failed calls per slot (NULL: none) */
 	const struct errno_count *errnos;	/* and per (slot, errno) */
 	size_t nerrnos;
+	const struct latency *lat;	/* --latency: cumulative histograms (NULL: none) */
 };
 
 /* Queues the next cumulative snapshot; it is sent, and resent until acked. @detail may be NULL. */

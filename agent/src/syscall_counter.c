@@ -340,8 +340,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "-x/-e/--errors do not combine with -P yet");
 		if (env.errors && env.interval && !env.server)
 			argp_error(state, "--errors reports once, at the end: drop -i (or stream it with --server)");
-		if (env.latency && (env.interval || env.server || env.per_process || env.failed_only || env.errors))
-			argp_error(state, "--latency reports once, at the end, on its own: drop -i, --server, -P, -x/-e and --errors");
+		if (env.latency && ((env.interval && !env.server) || env.per_process || env.failed_only || env.errors))
+			argp_error(state, "--latency reports once, at the end (or streams with --server), on its own: drop -i, -P, -x/-e and --errors");
 		if (env.per_process && env.map_given)
 			argp_error(state, "-P counts in maps of its own: drop --map");
 		if (env.process_top_given && !(env.per_process && env.server))
@@ -479,6 +479,7 @@ static int push_snapshot(struct stream *stream, struct collector *coll, struct s
 	struct cgroup_counts cc = {};
 	struct proc_counts pc = {};
 	static __u64 failed[NR_SLOTS];
+	static struct latency lat;
 	struct errno_count *errnos = NULL;
 	int err;
 
@@ -507,6 +508,11 @@ static int push_snapshot(struct stream *stream, struct collector *coll, struct s
 			detail.unattributed += cc.unattributed[s];
 	} else {
 		err = collector_read(coll, snap);
+	}
+	/* After the counts: every call with a histogram row was counted (it may have returned since). */
+	if (!err && env.latency) {
+		err = collector_read_latency_of(coll, snap->slots, &lat);
+		detail.lat = &lat;
 	}
 	if (!err)
 		err = stream_push(stream, snap, now_wall_ms(), final, &detail);
@@ -583,6 +589,7 @@ static struct stream *open_stream(const char *scope, char **token, char **ca)
 	o.hello.process_top_k = env.per_process ? env.process_top : 0;
 	o.hello.cgroup_top_k = env.per_cgroup ? env.cgroup_top : 0;
 	o.hello.errors = env.errors;
+	o.hello.latency = env.latency;
 	fprintf(stderr, "syscall-counter-agent: streaming to %s as host %s, run %s, every %d s\n", env.server,
 		o.hello.host_id, o.hello.run_id, env.interval);
 	return stream_new(&o);

@@ -101,7 +101,7 @@ export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, cgro
       }
       sentAt = process.hrtime.bigint();
       call.write({
-        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: rows, cgroups: cgRows, unattributed: '0', failures: [] },
+        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: rows, cgroups: cgRows, unattributed: '0', failures: [], latency: [] },
       });
     };
     call.on('data', (msg) => {
@@ -133,6 +133,7 @@ export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, cgro
         processTopK: processes,
         cgroupTopK: cgroups,
         errors: false,
+        latency: false,
       },
     });
   });

@@ -1,4 +1,4 @@
-import { GroupBy, ListHostsResponse, TopResponse } from '@syscall-counter/proto';
+import { GroupBy, LatencyResponse, ListHostsResponse, TopResponse } from '@syscall-counter/proto';
 import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentGetppid, ControlPlane, freePort, queries, runAgentSync, sleep, startAgent, unary, WORKLOAD } from './harness';
@@ -208,6 +208,27 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     await expect(unary(queries(cp), 'top', { scope: scopeOf({ runId: 'no-errors' }), by: GroupBy.GROUP_BY_SYSCALL, limit: 0, failed: true })).rejects.toThrow(
       /no run of run 'no-errors' was streamed with failed-call data \(agent --errors\)/,
     );
+  });
+
+  it('--latency: the histogram of every syscall holds exactly its timed calls, kept in the history', async () => {
+    const cp = newCp();
+    await cp.start();
+    const r = runAgentSync(agentArgs(cp, ['--latency', '--run-id', 'latency', '--', WORKLOAD, 'getppid', '2000']));
+    expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
+    const lat = await unary<unknown, LatencyResponse>(queries(cp), 'latency', { scope: scopeOf({ runId: 'latency' }) });
+    const row = (nr: number) => lat.rows.find((x) => x.hasNr && x.nr === nr)!;
+    const timed = (nr: number) => row(nr).buckets.reduce((s, c) => s + BigInt(c), 0n);
+    expect(row(110).buckets).toHaveLength(64);
+    expect(timed(110)).toBe(2000n);
+    expect(BigInt(row(110).totalNs)).toBeGreaterThan(0n);
+    // exit_group never returns: counted as unreturned, never timed.
+    expect({ timed: timed(231), unreturned: row(231).unreturned }).toEqual({ timed: 0n, unreturned: '1' });
+    const only = await unary<unknown, LatencyResponse>(queries(cp), 'latency', { scope: scopeOf({ runId: 'latency' }), syscallNr: 110 });
+    expect(only.rows.map((x) => x.nr)).toEqual([110]);
+    await expect(unary(queries(cp), 'latency', { scope: scopeOf({ runId: 'nope' }) })).rejects.toThrow(/unknown run 'nope'/);
+    const plain = runAgentSync(agentArgs(cp, ['--run-id', 'no-latency', '--', WORKLOAD, 'getppid', '10']));
+    expect(plain.status).toBe(0);
+    await expect(unary(queries(cp), 'latency', { scope: scopeOf({ runId: 'no-latency' }) })).rejects.toThrow(/was streamed with latency data \(agent --latency\)/);
   });
 
   describe('per-cgroup mode', () => {

@@ -82,7 +82,7 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
       'failures that go backwards',
       [withFailures(snapshot('run-b', 1, { 3: 10 }), '4'), withFailures(snapshot('run-b', 2, { 3: 20 }), '3')],
       status.FAILED_PRECONDITION,
-      /failures of nr 3, errno 0 went backwards .* 4 -> 3/,
+      /failure of nr 3, errno_code 0 went backwards .* 4 -> 3/,
     ],
   ])('rejects %s with a clear status and keeps history intact', async (_what, snaps, code, message) => {
     const runId = `run-b-${code}-${Math.random().toString(36).slice(2, 8)}`;

@@ -168,6 +168,7 @@ export function hello(runId: string, hostId = 'host-test') {
       processTopK: 0,
       cgroupTopK: 0,
       errors: false,
+      latency: false,
     },
   };
 }
@@ -185,6 +186,7 @@ export function snapshot(runId: string, seq: number, counts: Record<number, numb
       cgroups: [],
       unattributed: '0',
       failures: [],
+      latency: [],
     },
   };
 }

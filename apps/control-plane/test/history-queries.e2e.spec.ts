@@ -38,7 +38,7 @@ describe('history queries over rollups and deltas', () => {
       let c110 = 0;
       for (let seq = 1; seq <= SNAPS; seq++) {
         c110 += seq;
-        s.send({ snapshot: { runId: `run-${host}`, seq: String(seq), timeUnixMs: String(at(seq)), counts: [{ nr: 110, count: String(c110) }, { nr: 0, count: String(w * seq) }], otherCount: '0', final: false, processes: [], cgroups: [], unattributed: '0', failures: [] } });
+        s.send({ snapshot: { runId: `run-${host}`, seq: String(seq), timeUnixMs: String(at(seq)), counts: [{ nr: 110, count: String(c110) }, { nr: 0, count: String(w * seq) }], otherCount: '0', final: false, processes: [], cgroups: [], unattributed: '0', failures: [], latency: [] } });
       }
       await s.next(SNAPS + 1);
       s.close();

@@ -6,7 +6,7 @@ import { HostsService } from '../hosts/hosts.service';
 import { RunsService } from '../runs/runs.service';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { IngestError } from './ingest-error';
-import { HOUR_MS, validateCgroups, validateFailures, validateHello, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
+import { HOUR_MS, validateCgroups, validateFailures, validateHello, validateLatency, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
 
 export interface OpenedRun {
   runId: string;
@@ -15,7 +15,12 @@ export interface OpenedRun {
   processTopK: number;
   cgroupTopK: number;
   errors: boolean;
+  latency: boolean;
 }
+
+/** Cumulative keyed rows stored as per-interval deltas: failures by (nr, errno), latency by (nr, bucket). */
+type Cumulative = 'failure' | 'latency';
+const SUBKEY: Record<Cumulative, string> = { failure: 'errno_code', latency: 'bucket' };
 
 export type IngestOutcome = 'stored' | 'duplicate';
 
@@ -52,11 +57,16 @@ export class CollectionService {
       putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?)'),
       putDelta: prepare('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
       putProcess: prepare('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
-      failureTotals: prepare('SELECT nr, errno_code, count FROM failure_totals WHERE run_id = ?'),
-      putFailureTotal: prepare(
+      failureTotals: prepare('SELECT nr, errno_code AS sub, count FROM failure_totals WHERE run_id = ?'),
+      failurePutTotal: prepare(
         'INSERT INTO failure_totals (run_id, nr, errno_code, count) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, nr, errno_code) DO UPDATE SET count = excluded.count',
       ),
-      putFailureDelta: prepare('INSERT INTO failure_deltas (snap_key, nr, errno_code, count) VALUES (?, ?, ?, ?)'),
+      failurePutDelta: prepare('INSERT INTO failure_deltas (snap_key, nr, errno_code, count) VALUES (?, ?, ?, ?)'),
+      latencyTotals: prepare('SELECT nr, bucket AS sub, count FROM latency_totals WHERE run_id = ?'),
+      latencyPutTotal: prepare(
+        'INSERT INTO latency_totals (run_id, nr, bucket, count) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, nr, bucket) DO UPDATE SET count = excluded.count',
+      ),
+      latencyPutDelta: prepare('INSERT INTO latency_deltas (snap_key, nr, bucket, count) VALUES (?, ?, ?, ?)'),
       putCgroup: prepare('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
       cgroupName: prepare('SELECT name_key FROM cgroup_names WHERE path = ? AND container = ?'),
       putCgroupName: prepare('INSERT INTO cgroup_names (path, container) VALUES (?, ?)'),
@@ -107,12 +117,13 @@ export class CollectionService {
         processTopK: h.processTopK,
         cgroupTopK: h.cgroupTopK,
         errors: h.errors,
+        latency: h.latency,
         startedMs: Number(h.runStartedUnixMs) || nowMs,
       },
       nowMs,
     );
     this.logger.log({ msg: 'run opened', runId: run.runId, hostId: run.hostId, lastSeq: run.lastSeq });
-    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK: run.processTopK, cgroupTopK: run.cgroupTopK, errors: run.errors };
+    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK: run.processTopK, cgroupTopK: run.cgroupTopK, errors: run.errors, latency: run.latency };
   }
 
   /**
@@ -142,29 +153,35 @@ export class CollectionService {
     batch.forEach((p, i) => (results[i].err !== undefined ? p.reject(results[i].err) : p.resolve(results[i].ok!)));
   }
 
-  /** The interval's failures [nr, errno, delta, cumulative], checked to never go backwards. */
-  private failureDeltas(run: OpenedRun, snap: Snapshot, seq: bigint): Array<[number, number, bigint, bigint]> {
-    const now = validateFailures(snap);
+  /** The interval's [nr, subkey, delta, cumulative] of a kind of cumulative rows, checked to never go backwards. */
+  private cumulativeDeltas(kind: Cumulative, run: OpenedRun, now: Map<string, bigint>, seq: bigint): Array<[number, number, bigint, bigint]> {
     const before = new Map<string, bigint>();
-    for (const t of this.stmt.failureTotals.all(run.runId) as Array<{ nr: bigint; errno_code: bigint; count: bigint }>) {
-      before.set(`${t.nr}:${t.errno_code}`, t.count);
+    for (const t of this.stmt[`${kind}Totals`].all(run.runId) as Array<{ nr: bigint; sub: bigint; count: bigint }>) {
+      before.set(`${t.nr}:${t.sub}`, t.count);
     }
     for (const [key, was] of before) {
       if ((now.get(key) ?? 0n) < was) {
-        const [nr, errno] = key.split(':');
+        const [nr, sub] = key.split(':');
         throw new IngestError(
           status.FAILED_PRECONDITION,
-          `failures of nr ${nr}, errno ${errno} went backwards in run '${run.runId}' at seq ${seq}: ${was} -> ${now.get(key) ?? 0n}`,
+          `${kind} of nr ${nr}, ${SUBKEY[kind]} ${sub} went backwards in run '${run.runId}' at seq ${seq}: ${was} -> ${now.get(key) ?? 0n}`,
         );
       }
     }
     const out: Array<[number, number, bigint, bigint]> = [];
     for (const [key, c] of now) {
       const delta = c - (before.get(key) ?? 0n);
-      const [nr, errno] = key.split(':').map(Number);
-      if (delta > 0n) out.push([nr, errno, delta, c]);
+      const [nr, sub] = key.split(':').map(Number);
+      if (delta > 0n) out.push([nr, sub, delta, c]);
     }
     return out;
+  }
+
+  private putCumulative(kind: Cumulative, run: OpenedRun, snapKey: number | bigint, rows: Array<[number, number, bigint, bigint]>): void {
+    for (const [nr, sub, delta, now] of rows) {
+      this.stmt[`${kind}PutDelta`].run(snapKey, nr, sub, delta);
+      this.stmt[`${kind}PutTotal`].run(run.runId, nr, sub, now);
+    }
   }
 
   private cgroupNameKey(path: string, container: string): bigint {
@@ -205,7 +222,8 @@ export class CollectionService {
     const unattributed = validateUnattributed(snap, row.unattributed, total);
     const processes = validateProcesses(snap, deltas);
     const cgroups = validateCgroups(snap, deltas);
-    const failures = run.errors ? this.failureDeltas(run, snap, seq) : [];
+    const failures = run.errors ? this.cumulativeDeltas('failure', run, validateFailures(snap), seq) : [];
+    const latency = run.latency ? this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
     const snapKey = this.stmt.putSnapshot.run(run.runId, seq, run.hostId, timeMs, total, unattributed - row.unattributed).lastInsertRowid;
     for (const [nr, delta, now] of deltas) {
       this.stmt.putDelta.run(snapKey, nr, delta);
@@ -220,10 +238,8 @@ export class CollectionService {
       for (const g of cgroups.rows) this.stmt.putCgroup.run(snapKey, this.cgroupNameKey(g.path, g.container), g.nr, g.count);
       for (const [nr, rest] of cgroups.unexplained) if (rest > 0n) this.stmt.putCgroup.run(snapKey, 0n, nr, rest);
     }
-    for (const [nr, errno, delta, now] of failures) {
-      this.stmt.putFailureDelta.run(snapKey, nr, errno, delta);
-      this.stmt.putFailureTotal.run(run.runId, nr, errno, now);
-    }
+    this.putCumulative('failure', run, snapKey, failures);
+    this.putCumulative('latency', run, snapKey, latency);
     this.stmt.advanceRun.run(seq, BigInt(nowMs), snap.final ? 1n : 0n, unattributed, run.runId);
     this.stmt.touchHost.run(BigInt(nowMs), run.hostId);
     return 'stored';

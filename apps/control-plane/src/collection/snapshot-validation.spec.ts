@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { Snapshot } from '@syscall-counter/proto';
 import { IngestError } from './ingest-error';
-import { OTHER_NR, validateCgroups, validateFailures, validateHello, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
+import { OTHER_NR, validateCgroups, validateFailures, validateHello, validateLatency, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
 
 const snap = (over: Partial<Snapshot>): Snapshot => ({
   runId: 'r',
@@ -14,6 +14,7 @@ const snap = (over: Partial<Snapshot>): Snapshot => ({
   cgroups: [],
   unattributed: '0',
   failures: [],
+  latency: [],
   ...over,
 });
 
@@ -49,7 +50,7 @@ describe('snapshot validation', () => {
   });
 
   it('checks the hello: ids and arch', () => {
-    const h = { hostId: 'h', hostname: 'x', kernelRelease: '', arch: 'x86_64', bootId: '', agentVersion: '', mapMode: '', intervalMs: 1000, runId: 'r', runStartedUnixMs: '0', scope: '', processTopK: 0, cgroupTopK: 0, errors: false };
+    const h = { hostId: 'h', hostname: 'x', kernelRelease: '', arch: 'x86_64', bootId: '', agentVersion: '', mapMode: '', intervalMs: 1000, runId: 'r', runStartedUnixMs: '0', scope: '', processTopK: 0, cgroupTopK: 0, errors: false, latency: false };
     expect(codeOf(() => validateHello(h))).toBeUndefined();
     expect(codeOf(() => validateHello({ ...h, arch: 'mips' }))).toBe(status.INVALID_ARGUMENT);
     expect(codeOf(() => validateHello({ ...h, hostId: '' }))).toBe(status.INVALID_ARGUMENT);
@@ -140,5 +141,23 @@ describe('validateFailures', () => {
     ['a count that is not a uint64', [f(3, 0, '-1')], /is not a uint64/],
   ])('rejects %s', (_what, failures, message) => {
     expect(() => validateFailures(snap({ failures }))).toThrow(message);
+  });
+});
+
+describe('validateLatency', () => {
+  const l = (nr: number, buckets: Array<[number, string]>, totalNs = '1000', unreturned = '0') => ({ nr, hasNr: true, totalNs, unreturned, buckets: buckets.map(([bucket, count]) => ({ bucket, count })) });
+
+  it('keys buckets by syscall, with total ns as bucket -1 and unreturned calls as -2', () => {
+    const m = validateLatency(snap({ latency: [l(110, [[8, '999'], [9, '1']], '402515'), l(231, [], '0', '1')] }));
+    expect([...m]).toEqual([['110:-1', 402515n], ['110:8', 999n], ['110:9', 1n], ['231:-2', 1n]]);
+  });
+
+  it.each([
+    ['bucket 64', [l(110, [[64, '1']])], /bucket 64 is outside \[0, 63\]/],
+    ['a bucket twice', [l(110, [[3, '1'], [3, '2']])], /bucket 3 appears twice/],
+    ['a syscall twice', [l(110, []), l(110, [])], /latency row of nr 110 appears twice/],
+    ['a negative total', [l(110, [], '-5')], /is not a uint64/],
+  ])('rejects %s', (_what, latency, message) => {
+    expect(() => validateLatency(snap({ latency }))).toThrow(message);
   });
 });

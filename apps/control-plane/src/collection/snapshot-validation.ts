@@ -82,6 +82,32 @@ export function validateFailures(s: Snapshot): Map<string, bigint> {
   return out;
 }
 
+/** Cumulative latency rows keyed "nr:bucket": buckets 0..63, total ns as -1, unreturned calls as -2. */
+export function validateLatency(s: Snapshot): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  const put = (nr: number, bucket: number, text: string, what: string) => {
+    const c = count(text, what);
+    if (c > 0n) out.set(`${nr}:${bucket}`, c);
+  };
+  const nrs = new Set<number>();
+  for (const l of s.latency ?? []) {
+    const nr = l.hasNr ? l.nr : OTHER_NR;
+    if (l.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR)) bad(`latency row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    if (nrs.has(nr)) bad(`latency row of nr ${nr} appears twice`);
+    nrs.add(nr);
+    put(nr, -1, l.totalNs, `latency of nr ${nr}: total_ns`);
+    put(nr, -2, l.unreturned, `latency of nr ${nr}: unreturned`);
+    const seen = new Set<number>();
+    for (const b of l.buckets) {
+      if (!Number.isInteger(b.bucket) || b.bucket < 0 || b.bucket > 63) bad(`latency of nr ${nr}: bucket ${b.bucket} is outside [0, 63]`);
+      if (seen.has(b.bucket)) bad(`latency of nr ${nr}: bucket ${b.bucket} appears twice`);
+      seen.add(b.bucket);
+      put(nr, b.bucket, b.count, `latency of nr ${nr}: bucket ${b.bucket}`);
+    }
+  }
+  return out;
+}
+
 export interface ProcessRow {
   pid: number;
   comm: string;

@@ -15,6 +15,8 @@ import { CgroupCountRecord } from '../collection/cgroup-count.entity';
 import { CgroupName } from '../collection/cgroup-name.entity';
 import { FailureDelta } from '../collection/failure-delta.entity';
 import { FailureTotal } from '../collection/failure-total.entity';
+import { LatencyDelta } from '../collection/latency-delta.entity';
+import { LatencyTotal } from '../collection/latency-total.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { SnapshotTimeIndex1764100000000 } from './migrations/1764100000000-snapshot-time-index';
 import { CompactDeltasHourlyRollups1764200000000 } from './migrations/1764200000000-compact-deltas-hourly-rollups';
@@ -22,10 +24,11 @@ import { ProcessCounts1764300000000 } from './migrations/1764300000000-process-c
 import { CgroupCounts1764400000000 } from './migrations/1764400000000-cgroup-counts';
 import { Unattributed1764500000000 } from './migrations/1764500000000-unattributed';
 import { Failures1764600000000 } from './migrations/1764600000000-failures';
+import { Latency1764700000000 } from './migrations/1764700000000-latency';
 import { SQLITE, SqliteHandle } from './sqlite.token';
 
-export const ENTITIES = [Host, Run, SnapshotRecord, Delta, HourlyCount, ProcessCountRecord, RunTotal, CgroupCountRecord, CgroupName, FailureDelta, FailureTotal];
-export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000, CompactDeltasHourlyRollups1764200000000, ProcessCounts1764300000000, CgroupCounts1764400000000, Unattributed1764500000000, Failures1764600000000];
+export const ENTITIES = [Host, Run, SnapshotRecord, Delta, HourlyCount, ProcessCountRecord, RunTotal, CgroupCountRecord, CgroupName, FailureDelta, FailureTotal, LatencyDelta, LatencyTotal];
+export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000, CompactDeltasHourlyRollups1764200000000, ProcessCounts1764300000000, CgroupCounts1764400000000, Unattributed1764500000000, Failures1764600000000, Latency1764700000000];
 
 @Global()
 @Module({

@@ -5,7 +5,7 @@ import { RpcException } from '@nestjs/microservices';
 export type Key = 'syscall' | 'host' | 'run' | 'process' | 'container' | 'comm' | 'containerKey' | 'errno';
 
 /** Which rows answer: the host-wide deltas, one of the per-interval breakdowns, or the failed calls. */
-export type Source = 'deltas' | 'processes' | 'cgroups' | 'failures';
+export type Source = 'deltas' | 'processes' | 'cgroups' | 'failures' | 'latency';
 
 export interface DetailFilter {
   pid: number;
@@ -95,9 +95,17 @@ export function sourceJoin(source: Source, f: DetailFilter, nr?: number, key?: K
 
 /** Runs that carry a source's rows: the condition on runs (alias r). */
 export function runsWith(source: Source): string {
-  return source === 'processes' ? 'r.process_top_k > 0' : source === 'cgroups' ? 'r.cgroup_top_k > 0' : source === 'failures' ? 'r.errors > 0' : '1';
+  const column: Record<Source, string> = { deltas: '1', processes: 'r.process_top_k > 0', cgroups: 'r.cgroup_top_k > 0', failures: 'r.errors > 0', latency: 'r.latency > 0' };
+  return column[source];
 }
 
 export function agentFlag(source: Source): string {
-  return source === 'processes' ? 'per-process data (agent -P)' : source === 'cgroups' ? 'per-cgroup data (agent -C)' : 'failed-call data (agent --errors)';
+  const flag: Record<Source, string> = {
+    deltas: 'counts',
+    processes: 'per-process data (agent -P)',
+    cgroups: 'per-cgroup data (agent -C)',
+    failures: 'failed-call data (agent --errors)',
+    latency: 'latency data (agent --latency)',
+  };
+  return flag[source];
 }

@@ -3,6 +3,8 @@ import { GrpcMethod } from '@nestjs/microservices';
 import type {
   DiffRequest,
   DiffResponse,
+  LatencyRequest,
+  LatencyResponse,
   SeriesRequest,
   SeriesResponse,
   ListHostsResponse,
@@ -42,5 +44,10 @@ export class QueriesController {
   @GrpcMethod('QueryService', 'Diff')
   diff(req: DiffRequest): DiffResponse {
     return this.queries.diff(req);
+  }
+
+  @GrpcMethod('QueryService', 'Latency')
+  latency(req: LatencyRequest): LatencyResponse {
+    return this.queries.latency(req);
   }
 }

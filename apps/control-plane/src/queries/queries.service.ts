@@ -7,6 +7,8 @@ import {
   DiffSide,
   GroupBy,
   Host as HostMsg,
+  LatencyRequest,
+  LatencyResponse,
   Run as RunMsg,
   Scope,
   SeriesRequest,
@@ -16,6 +18,7 @@ import {
 } from '@syscall-counter/proto';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { HOUR_MS, OTHER_NR } from '../collection/snapshot-validation';
+import { TOTAL_NS_BUCKET, UNRETURNED_BUCKET } from '../collection/latency-delta.entity';
 import { agentFlag, DetailFilter, Key, keyColumns, runsWith, Source, sourceJoin, sourceOf } from './detail-source';
 
 const KEY_OF: Partial<Record<GroupBy, Key>> = {
@@ -352,6 +355,41 @@ export class QueriesService {
         .map(Number)
         .sort((x, y) => x - y)
         .map((nr) => ({ nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, key: '', ...row(nr) })),
+    };
+  }
+
+  /** Per syscall: calls per log2 bucket, total time and unreturned calls, summed over the scope. */
+  latency(req: LatencyRequest): LatencyResponse {
+    this.checkScope(req.scope);
+    this.checkDetail(req.scope, 'latency');
+    const w = windowOf(req.scope, req.syscallNr);
+    const { sql, params } = this.snapshotFilter(w, w.since, w.until);
+    const index = w.runId ? 'idx_snapshots_run_time' : w.hostId ? 'idx_snapshots_host_time' : 'idx_snapshots_time';
+    const rows = this.all<{ nr: bigint; bucket: bigint; c: bigint }>(
+      `SELECT x.nr AS nr, x.bucket AS bucket, SUM(x.count) AS c
+         FROM snapshots s INDEXED BY ${index} JOIN latency_deltas x ON x.snap_key = s.snap_key
+        WHERE ${sql}${w.nr === undefined ? '' : ' AND x.nr = ?'} GROUP BY x.nr, x.bucket`,
+      ...params,
+      ...(w.nr === undefined ? [] : [w.nr]),
+    );
+    const bySyscall = new Map<number, { totalNs: bigint; unreturned: bigint; buckets: bigint[] }>();
+    for (const r of rows) {
+      const nr = Number(r.nr);
+      const row = bySyscall.get(nr) ?? { totalNs: 0n, unreturned: 0n, buckets: new Array<bigint>(64).fill(0n) };
+      bySyscall.set(nr, row);
+      const b = Number(r.bucket);
+      if (b === TOTAL_NS_BUCKET) row.totalNs += r.c;
+      else if (b === UNRETURNED_BUCKET) row.unreturned += r.c;
+      else row.buckets[b] += r.c;
+    }
+    const { first, last, arch } = this.span(req.scope, 'latency');
+    return {
+      rows: [...bySyscall.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([nr, r]) => ({ nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, totalNs: String(r.totalNs), unreturned: String(r.unreturned), buckets: r.buckets.map(String) })),
+      firstUnixMs: String(first),
+      lastUnixMs: String(last),
+      arch,
     };
   }
 }

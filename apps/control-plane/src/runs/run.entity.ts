@@ -51,6 +51,10 @@ export class Run {
   @Column({ type: 'boolean', default: false })
   errors!: boolean;
 
+  /** --latency: snapshots carry per-syscall latency histograms. */
+  @Column({ type: 'boolean', default: false })
+  latency!: boolean;
+
   /** Cumulative calls the agent could not attribute (per-process or per-cgroup mode), as of last_seq. */
   @Column({ type: 'integer', default: 0 })
   unattributed!: string;
