@@ -3,6 +3,8 @@ import {
   DiffRequest,
   DiffResponse,
   Host,
+  LatencyRequest,
+  LatencyResponse,
   QueryServiceClient,
   Run,
   SeriesRequest,
@@ -73,6 +75,10 @@ export class QueryClient {
 
   diff(req: DiffRequest): Promise<DiffResponse> {
     return this.call(this.client.diff, req);
+  }
+
+  latency(req: LatencyRequest): Promise<LatencyResponse> {
+    return this.call(this.client.latency, req);
   }
 
   close(): void {

@@ -34,6 +34,7 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
       ['h-c', 'cg-b', '-C', `${inCgroup(DOCKER, 1000)}; ${inCgroup(UNIT, 2000)}`],
       ['h-t', 'tiny-map', '-P --proc-entries 4', `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`],
       ['h-e', 'errs', '--errors', `${WORKLOAD} close 1000 300`],
+      ['h-l', 'lat', '--latency', `${WORKLOAD} getppid 2000`],
     ];
     for (const [host, run, mode, script] of runs) {
       const r = cp.runAgent(host, run, ['sh', '-c', script], mode.split(' '));
@@ -116,7 +117,27 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
     expect(table).toMatch(/\n ERRNO \| NAME +\| COUNT \| +RATE\/s \| +%\n +9 \| EBADF \| +300 \|/);
   });
 
+  it('latency reads the stored histograms of a run: every call timed, once', () => {
+    const csv = csvRows(q(['latency', '--run', 'lat', '--format', 'csv']).stdout);
+    const getppid = csv.find((r) => r[1] === 'getppid')!;
+    // The workload's 2000 and the shell's own: the same number the run's counts hold.
+    const counted = csvRows(q(['top', '--run', 'lat', '--format', 'csv']).stdout).find((r) => r[1] === 'getppid')![2];
+    expect(Number(counted)).toBeGreaterThanOrEqual(2000);
+    expect(getppid.slice(0, 4)).toEqual(['110', 'getppid', counted, counted]);
+    expect(Number(getppid[4])).toBeGreaterThan(0); // avg µs
+    // exit_group never returns: each one the run counted is unreturned, none timed.
+    const exits = csvRows(q(['top', '--run', 'lat', '--format', 'csv']).stdout).find((r) => r[1] === 'exit_group')![2];
+    const exitRow = csv.find((r) => r[1] === 'exit_group')!;
+    expect([exitRow[2], exitRow[3], exitRow[8]]).toEqual([exits, '0', exits]);
+    const table = q(['latency', '--run', 'lat', '-n', '2', '--sort', 'count']).stdout;
+    expect(table).toMatch(/^Syscall latency, run lat, \S+ – \S+ \([\d.]+ s\), by count\n/);
+    expect(table).toMatch(/\n +110 \| getppid +\| +200\d \| +200\d \|/);
+  });
+
   it.each([
+    [['latency', '--run', 'lat', '-p', '5'], 2, /a command, -p and --comm apply on this host/],
+    [['latency', '--run', 'procs-a'], 1, /no run of run 'procs-a' was streamed with latency data \(agent --latency\)/],
+    [['latency', '--run', 'lat', '--syscall', 'read,write'], 2, /--syscall takes one syscall/],
     [['top', '--by', 'errno'], 2, /--by errno goes with --failed/],
     [['top', '--failed', '--by', 'process'], 2, /failed calls are counted per host/],
     [['top', '--run', 'procs-a', '--failed'], 1, /no run of run 'procs-a' was streamed with failed-call data \(agent --errors\)/],
