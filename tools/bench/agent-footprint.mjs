@@ -71,8 +71,11 @@ try {
   rows.push(await measure('streaming to a control plane, -i 10 (default)', stream, 0));
   for (const n of args.procs.split(',').filter(Boolean).map(Number)) rows.push(await measure('streaming to a control plane, -i 10 (default)', stream, n));
   rows.push(await measure('streaming to a control plane, -i 1', [...stream, '-i', '1'], 0));
-  // Per-process mode is not streamed yet: standalone, reading (and draining) every 10 s.
-  for (const n of [0, ...args.procs.split(',').filter(Boolean).map(Number)]) rows.push(await measure('-P per process, -i 10, output to /dev/null', ['-P', '-i', '10'], n));
+  // Per-process mode: each snapshot reads (and drains) the per-process map and names the top 20.
+  for (const n of [0, ...args.procs.split(',').filter(Boolean).map(Number)]) rows.push(await measure('-P per process, streaming, -i 10', ['-P', ...stream], n));
+  rows.push(await measure('-C per cgroup, streaming, -i 10', ['-C', ...stream], 0));
+  rows.push(await measure('--errors, streaming, -i 10', ['--errors', ...stream], 0));
+  rows.push(await measure('--latency, streaming, -i 10', ['--latency', ...stream], 0));
 } finally {
   await cp.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -85,7 +88,8 @@ is Private_Clean+Private_Dirty from smaps_rollup (what the agent costs the host 
 shared libraries). Extra processes each call getppid and sleep 1 s in a loop. The agent
 counts per host, so its maps and work do not grow with the number of processes; in
 per-process mode (-P) each read walks the per-process map and drains the processes
-that exited.
+that exited; --latency reads the histogram rows of the syscalls called (a few dozen of
+1,026 × 64 buckets) and --errors the failure counters, every snapshot.
 
 | agent | extra live processes | CPU % of one core | RSS MiB | private MiB |
 |---|---:|---:|---:|---:|
