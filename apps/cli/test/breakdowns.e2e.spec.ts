@@ -78,6 +78,9 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
     }
     const unit = csvRows(q(['top', '--run', 'cg-b', '--container', 'sc-test-batch.service', '--format', 'csv']).stdout);
     expect(unit.find((r) => r[1] === 'getppid')?.[2]).toBe('2000');
+    // The same scope over time: the series' buckets add up to the container's calls.
+    const series = csvRows(q(['export', 'series', '--run', 'cg-b', '--container', 'aaaabbbbcccc', '--bucket', '1s']).stdout);
+    expect(series.filter((r) => r[3] === 'getppid').reduce((sum, r) => sum + Number(r[4]), 0)).toBe(1000);
   });
 
   it('diff --by process compares programs by name across runs', () => {
