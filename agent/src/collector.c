@@ -382,22 +382,7 @@ static int read_percpu_array(struct collector *c, int fd, __u32 n, __u64 *out)
 	return read_percpu_range(c, fd, 0, n, out);
 }
 
-int collector_read_latency(struct collector *c, struct latency *out)
-{
-	int err;
-
-	if (!c->latency)
-		return -EINVAL;
-	memset(out, 0, sizeof(*out));
-	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_hist), NR_SLOTS * LAT_BUCKETS, &out->hist[0][0]);
-	if (!err)
-		err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_total_ns), NR_SLOTS, out->total_ns);
-	if (!err)
-		err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_unreturned), NR_SLOTS, out->unreturned);
-	return err;
-}
-
-int collector_read_latency_of(struct collector *c, const __u64 *counts, struct latency *out)
+int collector_read_latency(struct collector *c, const __u64 *counts, struct latency *out)
 {
 	int fd = bpf_map__fd(c->skel->maps.lat_hist), err;
 

@@ -88,9 +88,8 @@ int collector_read_procs(struct collector *c, struct proc_counts *out, struct sn
  * into a malloc'ed @rows (caller frees).
  */
 int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count **rows, size_t *n);
-int collector_read_latency(struct collector *c, struct latency *out);
-/* Streaming: the same, reading histograms only for the slots with @counts (read before). */
-int collector_read_latency_of(struct collector *c, const __u64 *counts, struct latency *out);
+/* --latency results; histograms are read only for the slots with @counts (read just before). */
+int collector_read_latency(struct collector *c, const __u64 *counts, struct latency *out);
 /* Per-cgroup mode: @slots gets the per-cgroup sums plus unattributed, so they add up exactly. */
 int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64 *slots);
 /* Per-cgroup mode: one read of the map gives both the rows and the snapshot they add up to. */

@@ -511,7 +511,7 @@ static int push_snapshot(struct stream *stream, struct collector *coll, struct s
 	}
 	/* After the counts: every call with a histogram row was counted (it may have returned since). */
 	if (!err && env.latency) {
-		err = collector_read_latency_of(coll, snap->slots, &lat);
+		err = collector_read_latency(coll, snap->slots, &lat);
 		detail.lat = &lat;
 	}
 	if (!err)
@@ -812,7 +812,7 @@ stop:
 		} else if (env.latency) {
 			static struct latency lat;
 
-			err = collector_read_latency(&coll, &lat);
+			err = collector_read_latency(&coll, snap.slots, &lat);
 			if (err) {
 				fprintf(stderr, "syscall-counter-agent: cannot read the latencies: %s\n", strerror(-err));
 				exit_code = 1;
