@@ -4,11 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cgroup_interval.h"
-
-struct cgid_total {
-	__u64 cgid;
-	__u64 total;
-};
+#include "topk.h"
 
 static int row_cmp(const struct cgroup_row *x, const struct cgroup_row *y)
 {
@@ -20,23 +16,6 @@ static int row_cmp(const struct cgroup_row *x, const struct cgroup_row *y)
 static int by_key(const void *a, const void *b)
 {
 	return row_cmp(a, b);
-}
-
-static int by_total_desc(const void *a, const void *b)
-{
-	const struct cgid_total *x = a, *y = b;
-
-	if (x->total != y->total)
-		return x->total < y->total ? 1 : -1;
-	return x->cgid < y->cgid ? -1 : x->cgid > y->cgid;
-}
-
-static int cgid_wanted(const struct cgid_total *top, size_t k, __u64 cgid)
-{
-	for (size_t i = 0; i < k; i++)
-		if (top[i].cgid == cgid)
-			return 1;
-	return 0;
 }
 
 /* Names the rows; cgroups created since the last walk of the hierarchy trigger one more walk. */
@@ -67,7 +46,7 @@ int cgroup_interval_next(struct cgroup_interval *ci, struct cgroup_counts *cur, 
 			 struct cgroup_delta **out, size_t *nout)
 {
 	struct cgroup_delta *rows = calloc(cur->n ? cur->n : 1, sizeof(*rows));
-	struct cgid_total *totals = calloc(cur->n ? cur->n : 1, sizeof(*totals));
+	struct key_total *totals = calloc(cur->n ? cur->n : 1, sizeof(*totals));
 	struct cgroup_row *next = malloc((cur->n ? cur->n : 1) * sizeof(*next));
 	size_t m = 0, j = 0, o = 0;
 	int err = 0;
@@ -91,17 +70,13 @@ int cgroup_interval_next(struct cgroup_interval *ci, struct cgroup_counts *cur, 
 			before = ci->last[j].count;
 		rows[i] = (struct cgroup_delta){ .cgid = r->cgid, .slot = r->slot,
 						 .count = r->count >= before ? r->count - before : 0 };
-		if (!m || totals[m - 1].cgid != r->cgid)
-			totals[m++] = (struct cgid_total){ .cgid = r->cgid };
+		if (!m || totals[m - 1].key != r->cgid)
+			totals[m++] = (struct key_total){ .key = r->cgid };
 		totals[m - 1].total += rows[i].count;
 	}
-	qsort(totals, m, sizeof(*totals), by_total_desc);
-	if (k > m)
-		k = m;
-	while (k && !totals[k - 1].total)
-		k--;
+	k = topk_select(totals, m, k);
 	for (size_t i = 0; i < cur->n; i++)
-		if (rows[i].count && cgid_wanted(totals, k, rows[i].cgid))
+		if (rows[i].count && topk_has(totals, k, rows[i].cgid))
 			rows[o++] = rows[i];
 	name_rows(ci, rows, o);
 	free(ci->last);

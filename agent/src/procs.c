@@ -5,6 +5,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "procs.h"
+#include "topk.h"
 
 int procs_init(struct procs *p, int counts_fd, int comms_fd, int unattributed_fd, int ncpus, size_t max_entries)
 {
@@ -192,32 +193,10 @@ static int by_key(const void *a, const void *b)
 	return cmp_key(x, y) ? cmp_key(x, y) : x->exited - y->exited;
 }
 
-struct tgid_total {
-	__u32 tgid;
-	__u64 total;
-};
-
-static int by_total_desc(const void *a, const void *b)
-{
-	const struct tgid_total *x = a, *y = b;
-
-	if (x->total != y->total)
-		return x->total < y->total ? 1 : -1;
-	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
-}
-
-static int tgid_wanted(const struct tgid_total *top, size_t k, __u32 tgid)
-{
-	for (size_t i = 0; i < k; i++)
-		if (top[i].tgid == tgid)
-			return 1;
-	return 0;
-}
-
 int procs_interval(struct procs *p, const struct proc_counts *cur, size_t k, struct proc_row **out, size_t *nout)
 {
 	struct proc_row *rows = calloc(cur->n ? cur->n : 1, sizeof(*rows));
-	struct tgid_total *totals = calloc(cur->n ? cur->n : 1, sizeof(*totals));
+	struct key_total *totals = calloc(cur->n ? cur->n : 1, sizeof(*totals));
 	struct proc_counts next = {};
 	size_t n = 0, m = 0, j = 0, o = 0;
 	int err = 0;
@@ -248,17 +227,13 @@ int procs_interval(struct procs *p, const struct proc_counts *cur, size_t k, str
 			j++;
 		if (j < p->last.n && !cmp_key(&p->last.rows[j], &rows[i]))
 			rows[i].count = rows[i].count >= p->last.rows[j].count ? rows[i].count - p->last.rows[j].count : 0;
-		if (!m || totals[m - 1].tgid != rows[i].tgid)
-			totals[m++] = (struct tgid_total){ .tgid = rows[i].tgid };
+		if (!m || totals[m - 1].key != rows[i].tgid)
+			totals[m++] = (struct key_total){ .key = rows[i].tgid };
 		totals[m - 1].total += rows[i].count;
 	}
-	qsort(totals, m, sizeof(*totals), by_total_desc);
-	if (k > m)
-		k = m;
-	while (k && !totals[k - 1].total)
-		k--;
+	k = topk_select(totals, m, k);
 	for (size_t i = 0; i < n; i++)
-		if (rows[i].count && tgid_wanted(totals, k, rows[i].tgid))
+		if (rows[i].count && topk_has(totals, k, rows[i].tgid))
 			rows[o++] = rows[i];
 	*out = rows;
 	*nout = o;
