@@ -235,26 +235,26 @@ export function renderTopResponse(resp: TopResponse, opts: Pick<TopOpts, 'by' | 
   return text + note + '\n';
 }
 
+/** Groupings whose rows carry a label: key and label columns (CSV/JSON names; upper case in tables). */
+const LABELLED: Partial<Record<By, { columns: [string, string]; numericKey: boolean; unattributed: boolean; row: (r: TopResponse['rows'][number]) => { key: string; label: string } }>> = {
+  process: { columns: ['pid', 'comm'], numericKey: true, unattributed: true, row: (r) => ({ key: r.key, label: r.label }) },
+  errno: { columns: ['errno', 'name'], numericKey: true, unattributed: false, row: (r) => ({ key: r.key, label: errnoName(Number(r.key)) }) },
+  // The calls of cgroups outside each interval's top K come back with an empty key.
+  container: { columns: ['container', 'cgroup'], numericKey: false, unattributed: true, row: (r) => ({ key: r.key || 'other', label: r.key ? r.label : '' }) },
+};
+
 function renderTopBody(resp: TopResponse, opts: Pick<TopOpts, 'by' | 'format' | 'top'>, title: string, arch: Arch | undefined, color: boolean): string {
   const secs = seconds(resp);
-  if (opts.by === 'process') {
-    const rows = resp.rows.map((r) => ({ key: r.key, label: r.label, count: BigInt(r.count) }));
-    if (opts.format === 'csv') return renderCsv(['pid', 'comm', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
-    if (opts.format === 'json') return JSON.stringify({ by: 'process', seconds: secs, total: resp.total, unattributed: resp.unattributed, rows: rows.map((r) => ({ pid: Number(r.key), comm: r.label, count: r.count.toString() })) }, null, 2) + '\n';
-    return renderGrouped(title, 'PID', rows, secs, opts.top, color, 'COMM');
-  }
-  if (opts.by === 'errno') {
-    const rows = resp.rows.map((r) => ({ key: r.key, label: errnoName(Number(r.key)), count: BigInt(r.count) }));
-    if (opts.format === 'csv') return renderCsv(['errno', 'name', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
-    if (opts.format === 'json') return JSON.stringify({ by: 'errno', seconds: secs, total: resp.total, rows: rows.map((r) => ({ errno: Number(r.key), name: r.label, count: r.count.toString() })) }, null, 2) + '\n';
-    return renderGrouped(title, 'ERRNO', rows, secs, opts.top, color, 'NAME');
-  }
-  if (opts.by === 'container') {
-    // The calls of cgroups outside each interval's top K come back with an empty key.
-    const rows = resp.rows.map((r) => ({ key: r.key || 'other', label: r.key ? r.label : '', count: BigInt(r.count) }));
-    if (opts.format === 'csv') return renderCsv(['container', 'cgroup', 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
-    if (opts.format === 'json') return JSON.stringify({ by: 'container', seconds: secs, total: resp.total, unattributed: resp.unattributed, rows: rows.map((r) => ({ container: r.key, cgroup: r.label, count: r.count.toString() })) }, null, 2) + '\n';
-    return renderGrouped(title, 'CONTAINER', rows, secs, opts.top, color, 'CGROUP');
+  const labelled = LABELLED[opts.by];
+  if (labelled) {
+    const rows = resp.rows.map((r) => ({ ...labelled.row(r), count: BigInt(r.count) }));
+    const [keyCol, labelCol] = labelled.columns;
+    if (opts.format === 'csv') return renderCsv([keyCol, labelCol, 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
+    if (opts.format === 'json') {
+      const json = rows.map((r) => ({ [keyCol]: labelled.numericKey ? Number(r.key) : r.key, [labelCol]: r.label, count: r.count.toString() }));
+      return JSON.stringify({ by: opts.by, seconds: secs, total: resp.total, ...(labelled.unattributed ? { unattributed: resp.unattributed } : {}), rows: json }, null, 2) + '\n';
+    }
+    return renderGrouped(title, keyCol.toUpperCase(), rows, secs, opts.top, color, labelCol.toUpperCase());
   }
   if (opts.by !== 'syscall') {
     const rows = resp.rows.map((r) => ({ key: r.key, count: BigInt(r.count) }));
