@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
-import { runReport } from '../local-agent';
-import { withTimedProgress } from '../progress';
 import { renderCsv, renderGrid } from '../render/grid';
-import { AgentFilterOpts, agentFilterArgs, withAgentFilters } from './agent-filters';
+import { AgentFilterOpts, reportOnce, withAgentFilters } from './agent-filters';
 import { Format, positiveInt } from './options';
 
 export interface ErrorRow {
@@ -59,14 +57,11 @@ Examples:
   $ syscall-counter errors --comm nginx --format csv`,
     )
     .action(async (command: string[], opts: ErrorsOpts) => {
-      const run = runReport(['--errors', '-o', 'json', ...agentFilterArgs(opts, command)]);
-      const out = command.length ? await run : await withTimedProgress('Counting failed syscalls on this host', opts.duration, run);
-      const doc = JSON.parse(out) as { total: number; syscalls: ErrorRow[] };
+      const { doc, where } = await reportOnce<{ total: number; syscalls: ErrorRow[] }>('--errors', opts, command, 'Counting failed syscalls on this host');
       const rows = doc.syscalls
         .map((r) => ({ ...r, failed: r.failed ?? 0, errnos: r.errnos ?? [] }))
         .filter((r) => opts.all || r.failed > 0)
         .sort((a, b) => b.failed - a.failed || b.count - a.count);
-      const where = command.length ? `'${command.join(' ')}'` : `this host, ${opts.duration} s`;
       process.stdout.write(renderErrors(rows, doc.total, opts, `Failed syscalls, ${where}`));
     });
 }

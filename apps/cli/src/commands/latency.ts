@@ -2,11 +2,9 @@ import { Command, Option } from 'commander';
 import { LatencyResponse } from '@syscall-counter/proto';
 import { parseArch, syscallName } from '@syscall-counter/syscall-table';
 import { CliError } from '../errors';
-import { runReport } from '../local-agent';
-import { withTimedProgress } from '../progress';
 import { histogramSvg } from '../plot/charts';
 import { renderCsv, renderGrid } from '../render/grid';
-import { AgentFilterOpts, agentFilterArgs, withAgentFilters } from './agent-filters';
+import { AgentFilterOpts, reportOnce, withAgentFilters } from './agent-filters';
 import { ConnOpts, withClient } from './connection';
 import { Format, positiveInt } from './options';
 import { outputs, writePlot } from './plot';
@@ -157,9 +155,8 @@ async function collect(command: string[], opts: LatencyOpts): Promise<{ rows: La
   const settings = resolveSettings(opts);
   if (!settings.server) {
     if (hasScope(opts)) throw new CliError('--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)', 2);
-    const run = runReport(['--latency', '-o', 'json', ...agentFilterArgs(opts, command)]);
-    const out = command.length ? await run : await withTimedProgress('Timing syscalls on this host', opts.duration, run);
-    return { rows: JSON.parse(out).syscalls as LatencyRow[], where: command.length ? `'${command.join(' ')}'` : `this host, ${opts.duration} s` };
+    const { doc, where } = await reportOnce<{ syscalls: LatencyRow[] }>('--latency', opts, command, 'Timing syscalls on this host');
+    return { rows: doc.syscalls, where };
   }
   if (command.length || opts.pid || opts.comm) throw new CliError('a command, -p and --comm apply on this host: against a control plane, use --host, --run, --since, --until', 2);
   if (opts.syscall?.includes(',')) throw new CliError('against a control plane, --syscall takes one syscall', 2);
