@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkgconf make gcc
+  clang clang-format llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkgconf make gcc
   libgrpc-dev libprotobuf-c-dev protobuf-c-compiler
   fonts-dejavu-core  # text in the PNG plots (resvg renders with system fonts)
   g++ python3        # node-gyp builds better-sqlite3 from source

@@ -24,7 +24,8 @@ static void name_rows(struct cgroup_interval *ci, struct cgroup_delta *rows, siz
 	int reloaded = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *path = ci->names_loaded ? cgroup_names_find(&ci->names, rows[i].cgid) : NULL;
+		const char *path = ci->names_loaded ? cgroup_names_find(&ci->names, rows[i].cgid) :
+						      NULL;
 
 		if (!path && !reloaded) {
 			cgroup_names_free(&ci->names);
@@ -34,7 +35,8 @@ static void name_rows(struct cgroup_interval *ci, struct cgroup_delta *rows, siz
 			continue;
 		}
 		if (!path) {
-			snprintf(rows[i].fallback, sizeof(rows[i].fallback), "cgroup_%llu", rows[i].cgid);
+			snprintf(rows[i].fallback, sizeof(rows[i].fallback), "cgroup_%llu",
+				 rows[i].cgid);
 			path = rows[i].fallback;
 		}
 		rows[i].path = path;
@@ -68,8 +70,10 @@ int cgroup_interval_next(struct cgroup_interval *ci, struct cgroup_counts *cur, 
 			j++;
 		if (j < ci->nlast && !row_cmp(&ci->last[j], r))
 			before = ci->last[j].count;
-		rows[i] = (struct cgroup_delta){ .cgid = r->cgid, .slot = r->slot,
-						 .count = r->count >= before ? r->count - before : 0 };
+		rows[i] = (struct cgroup_delta){ .cgid = r->cgid,
+						 .slot = r->slot,
+						 .count = r->count >= before ? r->count - before :
+									       0 };
 		if (!m || totals[m - 1].key != r->cgid)
 			totals[m++] = (struct key_total){ .key = r->cgid };
 		totals[m - 1].total += rows[i].count;

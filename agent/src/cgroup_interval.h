@@ -11,16 +11,16 @@
 struct cgroup_delta {
 	__u64 cgid;
 	__u32 slot;
-	__u64 count;		/* calls in the interval */
-	const char *path;	/* valid until the next cgroup_interval() */
-	char label[64];		/* container or unit, "" if none */
-	char fallback[32];	/* "cgroup_<id>" for a cgroup removed before it could be named */
+	__u64 count;	   /* calls in the interval */
+	const char *path;  /* valid until the next cgroup_interval() */
+	char label[64];	   /* container or unit, "" if none */
+	char fallback[32]; /* "cgroup_<id>" for a cgroup removed before it could be named */
 };
 
 struct cgroup_interval {
-	struct cgroup_row *last;	/* cumulative counts at the previous interval, by (cgid, slot) */
+	struct cgroup_row *last; /* cumulative counts at the previous interval, by (cgid, slot) */
 	size_t nlast;
-	struct cgroup_names names;	/* reloaded only when a busy cgroup is not in it */
+	struct cgroup_names names; /* reloaded only when a busy cgroup is not in it */
 	int names_loaded;
 };
 

@@ -49,8 +49,8 @@ static const char *path_of(const struct cgroup_names *names, __u64 id, char *buf
 	return buf;
 }
 
-void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r, struct cgroup_counts *cc,
-			 const struct cgroup_names *names)
+void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r,
+			 struct cgroup_counts *cc, const struct cgroup_names *names)
 {
 	struct cgroup_sum *sums = calloc(cc->n ? cc->n : 1, sizeof(*sums));
 	char pbuf[64], label[128], buf[32];
@@ -77,9 +77,10 @@ void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r
 
 	switch (fmt) {
 	case OUT_TABLE:
-		fprintf(f, "Syscall counts by cgroup for %s over %.2f s (cgroup2 at %s):\n", r->scope, r->seconds,
-			names->root[0] ? names->root : "?");
-		fprintf(f, "%-48s | %-24s | %12s | %s\n", "CGROUP", "CONTAINER/UNIT", "COUNT", "BUSIEST SYSCALL");
+		fprintf(f, "Syscall counts by cgroup for %s over %.2f s (cgroup2 at %s):\n",
+			r->scope, r->seconds, names->root[0] ? names->root : "?");
+		fprintf(f, "%-48s | %-24s | %12s | %s\n", "CGROUP", "CONTAINER/UNIT", "COUNT",
+			"BUSIEST SYSCALL");
 		for (size_t i = 0; i < m; i++) {
 			const char *path = path_of(names, sums[i].cgid, pbuf, sizeof(pbuf));
 
@@ -87,23 +88,27 @@ void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r
 			if (i >= (size_t)r->top)
 				continue;
 			cgroup_label(path, label, sizeof(label));
-			fprintf(f, "%-48s | %-24s | %12llu | %s\n", path, label[0] ? label : "-", sums[i].total,
-				slot_name(sums[i].busiest_slot, buf, sizeof(buf)));
+			fprintf(f, "%-48s | %-24s | %12llu | %s\n", path, label[0] ? label : "-",
+				sums[i].total, slot_name(sums[i].busiest_slot, buf, sizeof(buf)));
 			top_total += sums[i].total;
 		}
 		if (unattributed)
-			fprintf(f, "Unattributed (the per-cgroup map was full; raise --proc-entries): %llu\n", unattributed);
+			fprintf(f,
+				"Unattributed (the per-cgroup map was full; raise --proc-entries): %llu\n",
+				unattributed);
 		if (r->compat) {
 			__u64 compat = 0;
 
 			for (int s = 0; s < NR_SLOTS; s++)
 				compat += r->compat[s];
 			if (compat)
-				fprintf(f, "32-bit (i386) calls, counted apart and not per cgroup: %llu\n", compat);
+				fprintf(f,
+					"32-bit (i386) calls, counted apart and not per cgroup: %llu\n",
+					compat);
 		}
 		fprintf(f, "Total syscalls (top %d cgroups): %llu\n", r->top, top_total);
-		fprintf(f, "Total syscalls (all %zu cgroups%s): %llu\n", m, unattributed ? " and unattributed" : "",
-			total + unattributed);
+		fprintf(f, "Total syscalls (all %zu cgroups%s): %llu\n", m,
+			unattributed ? " and unattributed" : "", total + unattributed);
 		break;
 	case OUT_CSV:
 		/* Every non-zero (cgroup, syscall) count, busiest first; unattributed rows have no cgroup. */
@@ -125,7 +130,8 @@ void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r
 	case OUT_JSON:
 		fprintf(f, "{\"arch\":\"%s\",\"scope\":", SYSCALL_TABLE_ARCH);
 		json_string(f, r->scope);
-		fprintf(f, ",\"seconds\":%.3f,\"unattributed\":{\"total\":%llu,\"syscalls\":[", r->seconds, unattributed);
+		fprintf(f, ",\"seconds\":%.3f,\"unattributed\":{\"total\":%llu,\"syscalls\":[",
+			r->seconds, unattributed);
 		for (int s = 0, first = 1; s < NR_SLOTS; s++)
 			if (cc->unattributed[s]) {
 				print_syscall_entry(f, OUT_JSON, first, s, cc->unattributed[s]);
@@ -144,7 +150,8 @@ void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r
 			fprintf(f, ",\"total\":%llu,\"syscalls\":[", sums[i].total);
 			for (size_t j = 0; j < cc->n; j++)
 				if (cc->rows[j].cgid == sums[i].cgid) {
-					print_syscall_entry(f, OUT_JSON, first, cc->rows[j].slot, cc->rows[j].count);
+					print_syscall_entry(f, OUT_JSON, first, cc->rows[j].slot,
+							    cc->rows[j].count);
 					first = 0;
 				}
 			fprintf(f, "]}");

@@ -25,7 +25,8 @@ static int find_mount(char *buf, size_t len)
 		/* id parent major:minor root mountpoint options [optional...] - fstype source super */
 		char mnt[4096], *sep = strstr(line, " - ");
 
-		if (!sep || strncmp(sep + 3, "cgroup2 ", 8) || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+		if (!sep || strncmp(sep + 3, "cgroup2 ", 8) ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
 			continue;
 		if (strlen(mnt) >= len)
 			continue;
@@ -127,8 +128,8 @@ void cgroup_label(const char *path, char *buf, size_t len)
 	static const struct {
 		const char *prefix, *runtime;
 	} runtimes[] = {
-		{ "docker-", "docker" },		/* systemd driver: docker-<id>.scope */
-		{ "/docker/", "docker" },		/* cgroupfs driver */
+		{ "docker-", "docker" },  /* systemd driver: docker-<id>.scope */
+		{ "/docker/", "docker" }, /* cgroupfs driver */
 		{ "cri-containerd-", "containerd" },
 		{ "crio-", "cri-o" },
 		{ "libpod-", "podman" },
@@ -149,7 +150,8 @@ void cgroup_label(const char *path, char *buf, size_t len)
 		end = strchr(last, '/');
 		if (!end)
 			end = last + strlen(last);
-		if ((end - last > 8 && !strncmp(end - 8, ".service", 8)) || (end - last > 6 && !strncmp(end - 6, ".scope", 6)) ||
+		if ((end - last > 8 && !strncmp(end - 8, ".service", 8)) ||
+		    (end - last > 6 && !strncmp(end - 6, ".scope", 6)) ||
 		    (end - last > 6 && !strncmp(end - 6, ".slice", 6)))
 			snprintf(buf, len, "%.*s", (int)(end - last), last);
 	}

@@ -7,7 +7,7 @@
 #include <linux/types.h>
 
 struct cgroup_names {
-	char root[256];		/* where cgroup2 is mounted */
+	char root[256]; /* where cgroup2 is mounted */
 	struct cgroup_name *names;
 	size_t n, cap;
 };

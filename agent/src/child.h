@@ -7,8 +7,8 @@
 
 struct child {
 	pid_t pid;
-	int gate_fd;	/* the child execs once this is written */
-	int status_fd;	/* carries errno if exec fails; EOF once exec succeeded */
+	int gate_fd;   /* the child execs once this is written */
+	int status_fd; /* carries errno if exec fails; EOF once exec succeeded */
 };
 
 /*

@@ -77,7 +77,10 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	skel->rodata->follow_tracked = opts->follow;
 
 	skel->rodata->targ_errno = opts->targ_errno;
-	switch (opts->per_process ? -1 : opts->failed_only ? -2 : opts->per_cgroup ? -3 : (int)opts->mode) {
+	switch (opts->per_process ? -1 :
+		opts->failed_only ? -2 :
+		opts->per_cgroup  ? -3 :
+				    (int)opts->mode) {
 	case -3:
 		count_prog = skel->progs.count_per_cgroup;
 		c->per_cgroup = true;
@@ -168,11 +171,13 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 		c->cgroup_fd = open(opts->cgroup, O_RDONLY | O_DIRECTORY);
 		if (c->cgroup_fd < 0)
 			return -errno;
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.cgroup_filter), &zero, &c->cgroup_fd, BPF_ANY))
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.cgroup_filter), &zero, &c->cgroup_fd,
+					BPF_ANY))
 			return -errno;
 	}
 	if (c->per_process) {
-		err = procs_init(&c->procs, bpf_map__fd(skel->maps.proc_counts), bpf_map__fd(skel->maps.proc_comms),
+		err = procs_init(&c->procs, bpf_map__fd(skel->maps.proc_counts),
+				 bpf_map__fd(skel->maps.proc_comms),
 				 bpf_map__fd(skel->maps.unattributed), c->ncpus,
 				 bpf_map__max_entries(skel->maps.proc_counts));
 		if (err)
@@ -257,7 +262,8 @@ int collector_read(struct collector *c, struct snapshot *snap)
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
-	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.compat_counts), NR_SLOTS, snap->compat);
+	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.compat_counts), NR_SLOTS,
+				snap->compat);
 	if (err)
 		return err;
 	if (c->per_process) {
@@ -279,7 +285,8 @@ int collector_read(struct collector *c, struct snapshot *snap)
 	/* One bpf() call per snapshot instead of one per slot. */
 	do {
 		count = NR_SLOTS;
-		err = bpf_map_lookup_batch(c->counts_fd, in, &batch, c->keys, c->values, &count, NULL);
+		err = bpf_map_lookup_batch(c->counts_fd, in, &batch, c->keys, c->values, &count,
+					   NULL);
 		if (err && err != -ENOENT) {
 			if (!in && (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP))
 				return read_per_key(c, snap);
@@ -298,13 +305,15 @@ int collector_read_procs(struct collector *c, struct proc_counts *out, struct sn
 	memset(out, 0, sizeof(*out));
 	if (!c->per_process)
 		return -EINVAL;
-	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.compat_counts), NR_SLOTS, snap->compat);
+	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.compat_counts), NR_SLOTS,
+				snap->compat);
 	return err ? err : procs_read(&c->procs, out, snap->slots);
 }
 
 int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count **rows, size_t *n)
 {
-	int failed_fd = bpf_map__fd(c->skel->maps.failed), errnos_fd = bpf_map__fd(c->skel->maps.errnos);
+	int failed_fd = bpf_map__fd(c->skel->maps.failed),
+	    errnos_fd = bpf_map__fd(c->skel->maps.errnos);
 	struct errno_key key, next, *prev = NULL;
 	__u64 value;
 	size_t cap = 0;
@@ -324,13 +333,15 @@ int collector_read_errors(struct collector *c, __u64 *failed, struct errno_count
 		if (bpf_map_lookup_elem(errnos_fd, &key, &value))
 			continue;
 		if (*n == cap) {
-			struct errno_count *r = realloc(*rows, (cap = cap ? cap * 2 : 64) * sizeof(**rows));
+			struct errno_count *r =
+				realloc(*rows, (cap = cap ? cap * 2 : 64) * sizeof(**rows));
 
 			if (!r)
 				return -ENOMEM;
 			*rows = r;
 		}
-		(*rows)[(*n)++] = (struct errno_count){ .slot = key.slot, .err = key.err, .count = value };
+		(*rows)[(*n)++] =
+			(struct errno_count){ .slot = key.slot, .err = key.err, .count = value };
 	}
 	return read_percpu_array(c, failed_fd, NR_SLOTS, failed);
 }
@@ -389,19 +400,23 @@ int collector_read_latency(struct collector *c, const __u64 *counts, struct late
 	if (!c->latency)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_total_ns), NR_SLOTS, out->total_ns);
+	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_total_ns), NR_SLOTS,
+				out->total_ns);
 	if (!err)
-		err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_unreturned), NR_SLOTS, out->unreturned);
+		err = read_percpu_array(c, bpf_map__fd(c->skel->maps.lat_unreturned), NR_SLOTS,
+					out->unreturned);
 	/* Only the rows of syscalls that were called: a few dozen of the 1,026. */
 	for (int slot = 0; !err && slot < NR_SLOTS; slot++)
 		if (counts[slot])
-			err = read_percpu_range(c, fd, slot * LAT_BUCKETS, LAT_BUCKETS, out->hist[slot]);
+			err = read_percpu_range(c, fd, slot * LAT_BUCKETS, LAT_BUCKETS,
+						out->hist[slot]);
 	return err;
 }
 
 int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64 *slots)
 {
-	int fd = bpf_map__fd(c->skel->maps.cgroup_counts), ufd = bpf_map__fd(c->skel->maps.unattributed);
+	int fd = bpf_map__fd(c->skel->maps.cgroup_counts),
+	    ufd = bpf_map__fd(c->skel->maps.unattributed);
 	struct cgroup_key key, next, *prev = NULL;
 	size_t cap = 0;
 	__u64 value;
@@ -418,13 +433,15 @@ int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64
 		if (bpf_map_lookup_elem(fd, &key, &value) || key.slot >= NR_SLOTS)
 			continue;
 		if (out->n == cap) {
-			struct cgroup_row *rows = realloc(out->rows, (cap = cap ? cap * 2 : 256) * sizeof(*rows));
+			struct cgroup_row *rows =
+				realloc(out->rows, (cap = cap ? cap * 2 : 256) * sizeof(*rows));
 
 			if (!rows)
 				return -ENOMEM;
 			out->rows = rows;
 		}
-		out->rows[out->n++] = (struct cgroup_row){ .cgid = key.cgid, .slot = key.slot, .count = value };
+		out->rows[out->n++] =
+			(struct cgroup_row){ .cgid = key.cgid, .slot = key.slot, .count = value };
 		slots[key.slot] += value;
 	}
 	err = read_percpu_array(c, ufd, NR_SLOTS, out->unattributed);
@@ -435,13 +452,15 @@ int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64
 	return 0;
 }
 
-int collector_read_cgroup_snapshot(struct collector *c, struct cgroup_counts *out, struct snapshot *snap)
+int collector_read_cgroup_snapshot(struct collector *c, struct cgroup_counts *out,
+				   struct snapshot *snap)
 {
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
 	memset(out, 0, sizeof(*out));
-	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.compat_counts), NR_SLOTS, snap->compat);
+	err = read_percpu_array(c, bpf_map__fd(c->skel->maps.compat_counts), NR_SLOTS,
+				snap->compat);
 	return err ? err : collector_read_cgroups(c, out, snap->slots);
 }
 

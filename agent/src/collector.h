@@ -13,23 +13,23 @@ struct bpf_link;
 
 struct collector_opts {
 	enum map_mode mode;
-	pid_t targ_tgid;	/* 0: every process */
-	pid_t targ_tid;		/* 0: every thread */
-	const char *comm;	/* NULL: any name */
+	pid_t targ_tgid;  /* 0: every process */
+	pid_t targ_tid;	  /* 0: every thread */
+	const char *comm; /* NULL: any name */
 	bool filter_uid;
 	__u32 uid;
-	const __u8 *syscall_bits;	/* NULL: every syscall; else SLOT_BITMAP_BYTES */
-	bool failed_only;	/* -x: count failing calls (at sys_exit) instead of all */
-	__u32 targ_errno;	/* with failed_only: only this errno (0: any) */
-	bool errors;		/* --errors: also count failures per syscall and errno */
-	bool follow;		/* count only tracked processes and their descendants */
+	const __u8 *syscall_bits; /* NULL: every syscall; else SLOT_BITMAP_BYTES */
+	bool failed_only;	  /* -x: count failing calls (at sys_exit) instead of all */
+	__u32 targ_errno;	  /* with failed_only: only this errno (0: any) */
+	bool errors;		  /* --errors: also count failures per syscall and errno */
+	bool follow;		  /* count only tracked processes and their descendants */
 	bool verbose;
-	bool no_attach;		/* load only: for BPF_PROG_TEST_RUN */
-	bool per_process;	/* count per (process, syscall); replaces the map mode */
-	__u32 proc_entries;	/* bound of the per-process map (0: PROC_ENTRIES_DEFAULT) */
-	bool latency;		/* --latency: also time each call, enter to exit */
-	bool per_cgroup;	/* count per (cgroup v2, syscall); replaces the map mode */
-	const char *cgroup;	/* --cgroup: a cgroup v2 directory (it and below), or NULL */
+	bool no_attach;	    /* load only: for BPF_PROG_TEST_RUN */
+	bool per_process;   /* count per (process, syscall); replaces the map mode */
+	__u32 proc_entries; /* bound of the per-process map (0: PROC_ENTRIES_DEFAULT) */
+	bool latency;	    /* --latency: also time each call, enter to exit */
+	bool per_cgroup;    /* count per (cgroup v2, syscall); replaces the map mode */
+	const char *cgroup; /* --cgroup: a cgroup v2 directory (it and below), or NULL */
 };
 
 struct cgroup_row {
@@ -47,7 +47,7 @@ struct cgroup_counts {
 
 /* --latency results, per slot. */
 struct latency {
-	__u64 hist[NR_SLOTS][LAT_BUCKETS];	/* bucket b: [2^b, 2^(b+1)) ns; bucket 0 also holds 0 */
+	__u64 hist[NR_SLOTS][LAT_BUCKETS]; /* bucket b: [2^b, 2^(b+1)) ns; bucket 0 also holds 0 */
 	__u64 total_ns[NR_SLOTS];
 	__u64 unreturned[NR_SLOTS];
 };
@@ -93,7 +93,8 @@ int collector_read_latency(struct collector *c, const __u64 *counts, struct late
 /* Per-cgroup mode: @slots gets the per-cgroup sums plus unattributed, so they add up exactly. */
 int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64 *slots);
 /* Per-cgroup mode: one read of the map gives both the rows and the snapshot they add up to. */
-int collector_read_cgroup_snapshot(struct collector *c, struct cgroup_counts *out, struct snapshot *snap);
+int collector_read_cgroup_snapshot(struct collector *c, struct cgroup_counts *out,
+				   struct snapshot *snap);
 /* Entries the per-process map can hold. */
 size_t collector_proc_capacity(struct collector *c);
 /* Counts that could not be recorded exactly; all zero in a healthy run. */

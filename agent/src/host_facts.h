@@ -5,11 +5,11 @@
 #include <stddef.h>
 
 struct host_facts {
-	char host_id[129];	/* /etc/machine-id: stable across restarts */
+	char host_id[129]; /* /etc/machine-id: stable across restarts */
 	char hostname[256];
 	char kernel_release[65];
 	char boot_id[64];
-	char run_id[64];	/* fresh per agent start */
+	char run_id[64]; /* fresh per agent start */
 };
 
 void host_facts_read(struct host_facts *f);

@@ -37,9 +37,25 @@ const char *slot_name(int slot, char *buf, size_t len)
 
 /* Kernel-internal codes a syscall can return at sys_exit (include/linux/errno.h). */
 static const char *const kernel_errnos[] = {
-	[512 - 512] = "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD", "ERESTART_RESTARTBLOCK",
-	"EPROBE_DEFER", "EOPENSTALE", "ENOPARAM", NULL, "EBADHANDLE", "ENOTSYNC", "EBADCOOKIE", "ENOTSUPP",
-	"ETOOSMALL", "ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED", "ERECALLCONFLICT",
+	[512 - 512] = "ERESTARTSYS",
+	"ERESTARTNOINTR",
+	"ERESTARTNOHAND",
+	"ENOIOCTLCMD",
+	"ERESTART_RESTARTBLOCK",
+	"EPROBE_DEFER",
+	"EOPENSTALE",
+	"ENOPARAM",
+	NULL,
+	"EBADHANDLE",
+	"ENOTSYNC",
+	"EBADCOOKIE",
+	"ENOTSUPP",
+	"ETOOSMALL",
+	"ESERVERFAULT",
+	"EBADTYPE",
+	"EJUKEBOX",
+	"EIOCBQUEUED",
+	"ERECALLCONFLICT",
 };
 #define NR_KERNEL_ERRNOS (sizeof(kernel_errnos) / sizeof(kernel_errnos[0]))
 
@@ -210,11 +226,13 @@ static void print_compat(FILE *f, enum output_format fmt, const struct report *r
 
 		if (fmt == OUT_TABLE) {
 			if (!i)
-				fprintf(f, "32-bit (i386) syscalls:\n%8s | %-24s | %s\n", "SYSCALL#", "NAME", "COUNT");
+				fprintf(f, "32-bit (i386) syscalls:\n%8s | %-24s | %s\n",
+					"SYSCALL#", "NAME", "COUNT");
 			if (rows[i].slot == SLOT_OTHER)
 				fprintf(f, "%8s | %-24s | %llu\n", "-", name, rows[i].count);
 			else
-				fprintf(f, "%8d | %-24s | %llu\n", slot_nr(rows[i].slot), name, rows[i].count);
+				fprintf(f, "%8d | %-24s | %llu\n", slot_nr(rows[i].slot), name,
+					rows[i].count);
 		} else if (fmt == OUT_CSV) {
 			char prefixed[48];
 
@@ -239,7 +257,8 @@ static void print_compat_json(FILE *f, const struct report *r)
 	fprintf(f, ",\"compat\":{\"arch\":\"i386\",\"total\":%llu,\"syscalls\":[", total);
 	for (int i = 0; i < n; i++) {
 		fprintf(f, "%s{", i ? "," : "");
-		print_slot_fields(f, OUT_JSON, rows[i].slot, compat_name(rows[i].slot, buf, sizeof(buf)));
+		print_slot_fields(f, OUT_JSON, rows[i].slot,
+				  compat_name(rows[i].slot, buf, sizeof(buf)));
 		fprintf(f, ",\"count\":%llu}", rows[i].count);
 	}
 	fprintf(f, "]}");
@@ -255,7 +274,8 @@ static int by_errno_count(const void *a, const void *b)
 }
 
 /* The errno values of @slot, most frequent first: "ENOENT 12, EAGAIN 3" (at most @max). */
-static void print_errnos(FILE *f, const struct report *r, int slot, int max, const char *sep, const char *between)
+static void print_errnos(FILE *f, const struct report *r, int slot, int max, const char *sep,
+			 const char *between)
 {
 	char buf[32];
 	int shown = 0, more = 0;
@@ -267,7 +287,8 @@ static void print_errnos(FILE *f, const struct report *r, int slot, int max, con
 			more++;
 			continue;
 		}
-		fprintf(f, "%s%s%s%llu", shown ? sep : "", errno_name(r->errnos[i].err, buf, sizeof(buf)), between,
+		fprintf(f, "%s%s%s%llu", shown ? sep : "",
+			errno_name(r->errnos[i].err, buf, sizeof(buf)), between,
 			r->errnos[i].count);
 		shown++;
 	}
@@ -283,12 +304,14 @@ static void print_table(FILE *f, const struct report *r, const struct row *rows,
 
 	if (r->time)
 		fprintf(f, "[%s] ", r->time);
-	fprintf(f, "Syscall counts for %s over %.2f s (map %s):\n", r->scope, r->seconds, r->map_mode);
+	fprintf(f, "Syscall counts for %s over %.2f s (map %s):\n", r->scope, r->seconds,
+		r->map_mode);
 	if (r->lat)
-		fprintf(f, "%8s | %-24s | %12s | %10s | %10s | %10s\n", "SYSCALL#", "NAME", "COUNT", "AVG us", "P50 us",
-			"P99 us");
+		fprintf(f, "%8s | %-24s | %12s | %10s | %10s | %10s\n", "SYSCALL#", "NAME", "COUNT",
+			"AVG us", "P50 us", "P99 us");
 	else if (r->failed)
-		fprintf(f, "%8s | %-24s | %12s | %10s | %s\n", "SYSCALL#", "NAME", "COUNT", "FAILED", "ERRNOS");
+		fprintf(f, "%8s | %-24s | %12s | %10s | %s\n", "SYSCALL#", "NAME", "COUNT",
+			"FAILED", "ERRNOS");
 	else
 		fprintf(f, "%8s | %-24s | %s\n", "SYSCALL#", "NAME", "COUNT");
 	for (int i = 0; i < shown; i++) {
@@ -301,21 +324,25 @@ static void print_table(FILE *f, const struct report *r, const struct row *rows,
 		if (r->lat) {
 			struct lat_summary l = summarise_latency(r->lat, rows[i].slot);
 
-			fprintf(f, "%8s | %-24s | %12llu | ", nr, slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
+			fprintf(f, "%8s | %-24s | %12llu | ", nr,
+				slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
 			if (l.timed)
-				fprintf(f, "%10.2f | %10.2f | %10.2f\n", l.avg_ns / 1e3, l.p50_ns / 1e3, l.p99_ns / 1e3);
+				fprintf(f, "%10.2f | %10.2f | %10.2f\n", l.avg_ns / 1e3,
+					l.p50_ns / 1e3, l.p99_ns / 1e3);
 			else
 				fprintf(f, "%10s | %10s | %10s\n", "-", "-", "-");
 		} else if (r->failed) {
-			fprintf(f, "%8s | %-24s | %12llu | %10llu | ", nr, slot_name(rows[i].slot, buf, sizeof(buf)),
-				rows[i].count, r->failed[rows[i].slot]);
+			fprintf(f, "%8s | %-24s | %12llu | %10llu | ", nr,
+				slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count,
+				r->failed[rows[i].slot]);
 			if (r->failed[rows[i].slot])
 				print_errnos(f, r, rows[i].slot, 3, ", ", " ");
 			else
 				fputc('-', f);
 			fputc('\n', f);
 		} else {
-			fprintf(f, "%8s | %-24s | %llu\n", nr, slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
+			fprintf(f, "%8s | %-24s | %llu\n", nr,
+				slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
 		}
 		top_total += rows[i].count;
 	}
@@ -328,12 +355,14 @@ static void print_csv(FILE *f, const struct report *r, const struct row *rows, i
 	char buf[32];
 
 	if (first)
-		fprintf(f, "%ssyscall_nr,name,count%s%s\n", r->time ? "time," : "", r->failed ? ",failed,errnos" : "",
+		fprintf(f, "%ssyscall_nr,name,count%s%s\n", r->time ? "time," : "",
+			r->failed ? ",failed,errnos" : "",
 			r->lat ? ",timed,avg_ns,p50_ns,p99_ns,unreturned" : "");
 	for (int i = 0; i < n; i++) {
 		if (r->time)
 			fprintf(f, "%s,", r->time);
-		print_slot_fields(f, OUT_CSV, rows[i].slot, slot_name(rows[i].slot, buf, sizeof(buf)));
+		print_slot_fields(f, OUT_CSV, rows[i].slot,
+				  slot_name(rows[i].slot, buf, sizeof(buf)));
 		fprintf(f, ",%llu", rows[i].count);
 		if (r->failed) {
 			/* errnos as "ENOENT:12 EAGAIN:3": no commas inside the field. */
@@ -343,8 +372,8 @@ static void print_csv(FILE *f, const struct report *r, const struct row *rows, i
 		if (r->lat) {
 			struct lat_summary l = summarise_latency(r->lat, rows[i].slot);
 
-			fprintf(f, ",%llu,%.0f,%.0f,%.0f,%llu", l.timed, l.avg_ns, l.p50_ns, l.p99_ns,
-				r->lat->unreturned[rows[i].slot]);
+			fprintf(f, ",%llu,%.0f,%.0f,%.0f,%llu", l.timed, l.avg_ns, l.p50_ns,
+				l.p99_ns, r->lat->unreturned[rows[i].slot]);
 		}
 		fputc('\n', f);
 	}
@@ -363,7 +392,8 @@ static void print_json(FILE *f, const struct report *r, const struct row *rows, 
 	fprintf(f, "\"total\":%llu,\"syscalls\":[", total);
 	for (int i = 0; i < n; i++) {
 		fprintf(f, "%s{", i ? "," : "");
-		print_slot_fields(f, OUT_JSON, rows[i].slot, slot_name(rows[i].slot, buf, sizeof(buf)));
+		print_slot_fields(f, OUT_JSON, rows[i].slot,
+				  slot_name(rows[i].slot, buf, sizeof(buf)));
 		fprintf(f, ",\"count\":%llu", rows[i].count);
 		if (r->failed) {
 			int first = 1;
@@ -372,8 +402,10 @@ static void print_json(FILE *f, const struct report *r, const struct row *rows, 
 			for (size_t j = 0; j < r->nerrnos; j++) {
 				if ((int)r->errnos[j].slot != rows[i].slot)
 					continue;
-				fprintf(f, "%s{\"errno\":%u,\"name\":\"%s\",\"count\":%llu}", first ? "" : ",",
-					r->errnos[j].err, errno_name(r->errnos[j].err, buf, sizeof(buf)), r->errnos[j].count);
+				fprintf(f, "%s{\"errno\":%u,\"name\":\"%s\",\"count\":%llu}",
+					first ? "" : ",", r->errnos[j].err,
+					errno_name(r->errnos[j].err, buf, sizeof(buf)),
+					r->errnos[j].count);
 				first = 0;
 			}
 			fputc(']', f);
@@ -382,14 +414,17 @@ static void print_json(FILE *f, const struct report *r, const struct row *rows, 
 			struct lat_summary l = summarise_latency(r->lat, rows[i].slot);
 			int first = 1;
 
-			fprintf(f, ",\"latency\":{\"timed\":%llu,\"total_ns\":%llu,\"avg_ns\":%.1f,\"p50_ns\":%.0f,"
-				"\"p99_ns\":%.0f,\"unreturned\":%llu,\"hist\":[", l.timed, r->lat->total_ns[rows[i].slot],
-				l.avg_ns, l.p50_ns, l.p99_ns, r->lat->unreturned[rows[i].slot]);
+			fprintf(f,
+				",\"latency\":{\"timed\":%llu,\"total_ns\":%llu,\"avg_ns\":%.1f,\"p50_ns\":%.0f,"
+				"\"p99_ns\":%.0f,\"unreturned\":%llu,\"hist\":[",
+				l.timed, r->lat->total_ns[rows[i].slot], l.avg_ns, l.p50_ns,
+				l.p99_ns, r->lat->unreturned[rows[i].slot]);
 			for (int b = 0; b < LAT_BUCKETS; b++) {
 				if (!r->lat->hist[rows[i].slot][b])
 					continue;
-				fprintf(f, "%s{\"from_ns\":%llu,\"to_ns\":%llu,\"count\":%llu}", first ? "" : ",",
-					b ? 1ULL << b : 0ULL, 1ULL << (b + 1), r->lat->hist[rows[i].slot][b]);
+				fprintf(f, "%s{\"from_ns\":%llu,\"to_ns\":%llu,\"count\":%llu}",
+					first ? "" : ",", b ? 1ULL << b : 0ULL, 1ULL << (b + 1),
+					r->lat->hist[rows[i].slot][b]);
 				first = 0;
 			}
 			fprintf(f, "]}");

@@ -11,12 +11,12 @@ struct latency;
 enum output_format { OUT_TABLE, OUT_CSV, OUT_JSON };
 
 struct report {
-	const char *scope;	/* "all processes", "pid 42", "command: ls -l" */
+	const char *scope; /* "all processes", "pid 42", "command: ls -l" */
 	const char *map_mode;
 	double seconds;
-	const char *time;	/* end of the interval, for interval output; may be NULL */
+	const char *time; /* end of the interval, for interval output; may be NULL */
 	int top;
-	const __u64 *slots;	/* NR_SLOTS counts */
+	const __u64 *slots; /* NR_SLOTS counts */
 	/* --errors: failed calls per slot, and their errno values (any order); NULL without. */
 	const __u64 *failed;
 	const struct errno_count *errnos;

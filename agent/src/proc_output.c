@@ -64,8 +64,8 @@ static size_t summarise(struct proc_row *rows, size_t n, struct proc_sum *out)
 	return m;
 }
 
-static void print_table(FILE *f, const struct report *r, const struct proc_sum *procs, size_t m, __u64 unattributed,
-			size_t map_entries, size_t capacity)
+static void print_table(FILE *f, const struct report *r, const struct proc_sum *procs, size_t m,
+			__u64 unattributed, size_t map_entries, size_t capacity)
 {
 	char buf[32], comm[COMM_LEN + 10];
 	__u64 top_total = 0, total = unattributed;
@@ -75,27 +75,33 @@ static void print_table(FILE *f, const struct report *r, const struct proc_sum *
 		total += procs[i].total;
 	if (r->time)
 		fprintf(f, "[%s] ", r->time);
-	fprintf(f, "Syscall counts by process for %s over %.2f s (%zu of %zu map entries in use):\n", r->scope,
-		r->seconds, map_entries, capacity);
+	fprintf(f,
+		"Syscall counts by process for %s over %.2f s (%zu of %zu map entries in use):\n",
+		r->scope, r->seconds, map_entries, capacity);
 	fprintf(f, "%8s | %-24s | %12s | %s\n", "PID", "COMM", "COUNT", "BUSIEST SYSCALL");
 	for (size_t i = 0; i < shown; i++) {
-		snprintf(comm, sizeof(comm), "%s%s", procs[i].comm, procs[i].exited ? " (exited)" : "");
+		snprintf(comm, sizeof(comm), "%s%s", procs[i].comm,
+			 procs[i].exited ? " (exited)" : "");
 		fprintf(f, "%8u | %-24s | %12llu | %s\n", procs[i].tgid, comm, procs[i].total,
 			slot_name(procs[i].busiest_slot, buf, sizeof(buf)));
 		top_total += procs[i].total;
 	}
 	if (unattributed)
-		fprintf(f, "Unattributed (the per-process map was full; raise --proc-entries): %llu\n", unattributed);
+		fprintf(f,
+			"Unattributed (the per-process map was full; raise --proc-entries): %llu\n",
+			unattributed);
 	if (r->compat) {
 		__u64 compat = 0;
 
 		for (int s = 0; s < NR_SLOTS; s++)
 			compat += r->compat[s];
 		if (compat)
-			fprintf(f, "32-bit (i386) calls, counted apart and not per process: %llu\n", compat);
+			fprintf(f, "32-bit (i386) calls, counted apart and not per process: %llu\n",
+				compat);
 	}
 	fprintf(f, "Total syscalls (top %d processes): %llu\n", r->top, top_total);
-	fprintf(f, "Total syscalls (all %zu processes%s): %llu\n", m, unattributed ? " and unattributed" : "", total);
+	fprintf(f, "Total syscalls (all %zu processes%s): %llu\n", m,
+		unattributed ? " and unattributed" : "", total);
 }
 
 static void csv_row(FILE *f, const char *pid, const char *comm, __u32 slot, __u64 count)
@@ -120,8 +126,8 @@ static size_t first_of(const struct proc_row *rows, size_t n, __u32 tgid)
 	return lo;
 }
 
-void print_proc_report(FILE *f, enum output_format fmt, const struct report *r, const struct proc_counts *pc,
-		       size_t capacity)
+void print_proc_report(FILE *f, enum output_format fmt, const struct report *r,
+		       const struct proc_counts *pc, size_t capacity)
 {
 	struct proc_row *rows = calloc(pc->n ? pc->n : 1, sizeof(*rows));
 	struct proc_sum *procs = calloc(pc->n ? pc->n : 1, sizeof(*procs));
@@ -130,7 +136,8 @@ void print_proc_report(FILE *f, enum output_format fmt, const struct report *r, 
 	size_t m;
 
 	if (!rows || !procs) {
-		fprintf(stderr, "syscall-counter-agent: out of memory for the per-process report\n");
+		fprintf(stderr,
+			"syscall-counter-agent: out of memory for the per-process report\n");
 		goto cleanup;
 	}
 	memcpy(rows, pc->rows, pc->n * sizeof(*rows));
@@ -158,7 +165,8 @@ void print_proc_report(FILE *f, enum output_format fmt, const struct report *r, 
 		qsort(rows, pc->n, sizeof(*rows), by_tgid);
 		fprintf(f, "{\"arch\":\"%s\",\"scope\":", SYSCALL_TABLE_ARCH);
 		json_string(f, r->scope);
-		fprintf(f, ",\"seconds\":%.3f,\"unattributed\":{\"total\":%llu,\"syscalls\":[", r->seconds, unattributed);
+		fprintf(f, ",\"seconds\":%.3f,\"unattributed\":{\"total\":%llu,\"syscalls\":[",
+			r->seconds, unattributed);
 		for (int s = 0, first = 1; s < NR_SLOTS; s++)
 			if (pc->unattributed[s]) {
 				print_syscall_entry(f, OUT_JSON, first, s, pc->unattributed[s]);
@@ -170,10 +178,12 @@ void print_proc_report(FILE *f, enum output_format fmt, const struct report *r, 
 
 			fprintf(f, "%s{\"pid\":%u,\"comm\":", i ? "," : "", procs[i].tgid);
 			json_string(f, procs[i].comm);
-			fprintf(f, ",\"exited\":%s,\"total\":%llu,\"syscalls\":[", procs[i].exited ? "true" : "false",
-				procs[i].total);
-			for (size_t j = first_of(rows, pc->n, procs[i].tgid); j < pc->n && rows[j].tgid == procs[i].tgid; j++) {
-				print_syscall_entry(f, OUT_JSON, first, rows[j].slot, rows[j].count);
+			fprintf(f, ",\"exited\":%s,\"total\":%llu,\"syscalls\":[",
+				procs[i].exited ? "true" : "false", procs[i].total);
+			for (size_t j = first_of(rows, pc->n, procs[i].tgid);
+			     j < pc->n && rows[j].tgid == procs[i].tgid; j++) {
+				print_syscall_entry(f, OUT_JSON, first, rows[j].slot,
+						    rows[j].count);
 				first = 0;
 			}
 			fprintf(f, "]}");

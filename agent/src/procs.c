@@ -7,7 +7,8 @@
 #include "procs.h"
 #include "topk.h"
 
-int procs_init(struct procs *p, int counts_fd, int comms_fd, int unattributed_fd, int ncpus, size_t max_entries)
+int procs_init(struct procs *p, int counts_fd, int comms_fd, int unattributed_fd, int ncpus,
+	       size_t max_entries)
 {
 	memset(p, 0, sizeof(*p));
 	p->counts_fd = counts_fd;
@@ -84,11 +85,14 @@ static int read_map(struct procs *p, struct proc_counts *out)
 	out->map_entries = 0;
 	do {
 		count = p->batch;
-		err = bpf_map_lookup_batch(p->counts_fd, in, &out_batch, p->keys, p->values, &count, NULL);
+		err = bpf_map_lookup_batch(p->counts_fd, in, &out_batch, p->keys, p->values, &count,
+					   NULL);
 		if (err && err != -ENOENT)
 			return err;
 		for (__u32 i = 0; i < count; i++) {
-			struct proc_row row = { .tgid = p->keys[i].tgid, .slot = p->keys[i].slot, .count = p->values[i] };
+			struct proc_row row = { .tgid = p->keys[i].tgid,
+						.slot = p->keys[i].slot,
+						.count = p->values[i] };
 			int e = push(out, &row);
 
 			if (e)
@@ -193,7 +197,8 @@ static int by_key(const void *a, const void *b)
 	return cmp_key(x, y) ? cmp_key(x, y) : x->exited - y->exited;
 }
 
-int procs_interval(struct procs *p, const struct proc_counts *cur, size_t k, struct proc_row **out, size_t *nout)
+int procs_interval(struct procs *p, const struct proc_counts *cur, size_t k, struct proc_row **out,
+		   size_t *nout)
 {
 	struct proc_row *rows = calloc(cur->n ? cur->n : 1, sizeof(*rows));
 	struct key_total *totals = calloc(cur->n ? cur->n : 1, sizeof(*totals));
@@ -226,7 +231,9 @@ int procs_interval(struct procs *p, const struct proc_counts *cur, size_t k, str
 		while (j < p->last.n && cmp_key(&p->last.rows[j], &rows[i]) < 0)
 			j++;
 		if (j < p->last.n && !cmp_key(&p->last.rows[j], &rows[i]))
-			rows[i].count = rows[i].count >= p->last.rows[j].count ? rows[i].count - p->last.rows[j].count : 0;
+			rows[i].count = rows[i].count >= p->last.rows[j].count ?
+						rows[i].count - p->last.rows[j].count :
+						0;
 		if (!m || totals[m - 1].key != rows[i].tgid)
 			totals[m++] = (struct key_total){ .key = rows[i].tgid };
 		totals[m - 1].total += rows[i].count;

@@ -20,7 +20,7 @@ struct proc_counts {
 	struct proc_row *rows;
 	size_t n, cap;
 	__u64 unattributed[NR_SLOTS];
-	size_t map_entries;	/* entries in use in the BPF map at the last read */
+	size_t map_entries; /* entries in use in the BPF map at the last read */
 };
 
 struct procs {
@@ -37,7 +37,8 @@ struct procs {
 	size_t batch;
 };
 
-int procs_init(struct procs *p, int counts_fd, int comms_fd, int unattributed_fd, int ncpus, size_t max_entries);
+int procs_init(struct procs *p, int counts_fd, int comms_fd, int unattributed_fd, int ncpus,
+	       size_t max_entries);
 /*
  * Reads every count into @out (live processes from the map, exited ones from the
  * ledger) and fills @slots with their per-syscall sums plus the unattributed
@@ -51,7 +52,8 @@ void procs_counts_free(struct proc_counts *c);
  * (rows with count = the interval's delta, malloc'ed into @out), from @cur as procs_read()
  * returned it. Exited processes are reported one last time and then forgotten.
  */
-int procs_interval(struct procs *p, const struct proc_counts *cur, size_t k, struct proc_row **out, size_t *nout);
+int procs_interval(struct procs *p, const struct proc_counts *cur, size_t k, struct proc_row **out,
+		   size_t *nout);
 void procs_free(struct procs *p);
 
 #endif /* __PROCS_H */

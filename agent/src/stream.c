@@ -53,7 +53,7 @@ struct call {
 
 struct pending {
 	uint64_t seq;
-	uint8_t *data;	/* a packed CollectRequest */
+	uint8_t *data; /* a packed CollectRequest */
 	size_t len;
 };
 
@@ -62,8 +62,8 @@ struct stream {
 	grpc_completion_queue *cq;
 	grpc_channel *channel;
 	struct call *cur;
-	struct pending *q;	/* ring of unacked snapshots, oldest first */
-	size_t head, count, next_send;	/* next_send: offset from head */
+	struct pending *q;	       /* ring of unacked snapshots, oldest first */
+	size_t head, count, next_send; /* next_send: offset from head */
 	bool send_busy;
 	uint64_t next_seq, last_acked;
 	uint64_t dropped;
@@ -149,7 +149,8 @@ static void *attach_detail(SyscallCounter__V1__Snapshot *msg, const struct strea
 
 	if (!np && !nc)
 		return NULL;
-	block = calloc(1, np * (sizeof(*prow) + sizeof(*pptr)) + nc * (sizeof(*crow) + sizeof(*cptr)));
+	block = calloc(1,
+		       np * (sizeof(*prow) + sizeof(*pptr)) + nc * (sizeof(*crow) + sizeof(*cptr)));
 	if (!block)
 		return NULL;
 	prow = (void *)block;
@@ -182,7 +183,8 @@ static void *attach_detail(SyscallCounter__V1__Snapshot *msg, const struct strea
 }
 
 /* --errors: the failed-call rows (errno 0: all failures of a syscall), allocated in one block. */
-static void *attach_failures(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d, int *err)
+static void *attach_failures(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d,
+			     int *err)
 {
 	SyscallCounter__V1__FailureCount *rows, **ptrs;
 	size_t n = 0, cap = 0;
@@ -229,7 +231,8 @@ static void *attach_failures(SyscallCounter__V1__Snapshot *msg, const struct str
 }
 
 /* --latency: a row per syscall with timed or unreturned calls, its non-zero buckets; one block. */
-static void *attach_latency(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d, int *err)
+static void *attach_latency(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d,
+			    int *err)
 {
 	SyscallCounter__V1__LatencyCount *rows, **ptrs;
 	SyscallCounter__V1__LatencyBucket *buckets, **bptrs;
@@ -250,7 +253,8 @@ static void *attach_latency(SyscallCounter__V1__Snapshot *msg, const struct stre
 	}
 	if (!nrows)
 		return NULL;
-	block = calloc(1, nrows * (sizeof(*rows) + sizeof(*ptrs)) + nbuckets * (sizeof(*buckets) + sizeof(*bptrs)));
+	block = calloc(1, nrows * (sizeof(*rows) + sizeof(*ptrs)) +
+				  nbuckets * (sizeof(*buckets) + sizeof(*bptrs)));
 	if (!block) {
 		*err = -ENOMEM;
 		return NULL;
@@ -337,7 +341,8 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	if (s->count == s->opts.max_pending) {
 		drop_oldest(s);
 		if (!s->dropped++)
-			fprintf(stderr, "syscall-counter-agent: snapshot buffer full (%zu): dropping the oldest "
+			fprintf(stderr,
+				"syscall-counter-agent: snapshot buffer full (%zu): dropping the oldest "
 				"unacked snapshots; totals stay exact, only time resolution is lost\n",
 				s->opts.max_pending);
 	}
@@ -360,10 +365,17 @@ struct stream *stream_new(const struct stream_opts *opts)
 {
 	grpc_arg args[] = {
 		/* Reconnect quickly once the control plane is back (the default grows to 120 s). */
-		{ .type = GRPC_ARG_INTEGER, .key = GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, .value.integer = 100 },
-		{ .type = GRPC_ARG_INTEGER, .key = GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, .value.integer = 100 },
-		{ .type = GRPC_ARG_INTEGER, .key = GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, .value.integer = BACKOFF_MAX_MS },
-		{ .type = GRPC_ARG_STRING, .key = GRPC_ARG_PRIMARY_USER_AGENT_STRING,
+		{ .type = GRPC_ARG_INTEGER,
+		  .key = GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+		  .value.integer = 100 },
+		{ .type = GRPC_ARG_INTEGER,
+		  .key = GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,
+		  .value.integer = 100 },
+		{ .type = GRPC_ARG_INTEGER,
+		  .key = GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+		  .value.integer = BACKOFF_MAX_MS },
+		{ .type = GRPC_ARG_STRING,
+		  .key = GRPC_ARG_PRIMARY_USER_AGENT_STRING,
 		  .value.string = "syscall-counter-agent" },
 	};
 	grpc_channel_args chargs = { .num_args = sizeof(args) / sizeof(args[0]), .args = args };
@@ -387,8 +399,8 @@ struct stream *stream_new(const struct stream_opts *opts)
 
 	grpc_init();
 	s->cq = grpc_completion_queue_create_for_next(NULL);
-	creds = opts->tls_ca_pem ? grpc_ssl_credentials_create(opts->tls_ca_pem, NULL, NULL, NULL)
-				 : grpc_insecure_credentials_create();
+	creds = opts->tls_ca_pem ? grpc_ssl_credentials_create(opts->tls_ca_pem, NULL, NULL, NULL) :
+				   grpc_insecure_credentials_create();
 	s->channel = grpc_channel_create(opts->server, creds, &chargs);
 	grpc_channel_credentials_release(creds);
 	return s;
@@ -432,12 +444,14 @@ static void disconnect(struct stream *s, const char *why)
 	if (!c->outstanding)
 		call_free(c);
 	s->send_busy = false;
-	s->next_send = 0;	/* everything unacked is resent on the next call */
+	s->next_send = 0; /* everything unacked is resent on the next call */
 	jitter = s->backoff_ms * (0.8 + 0.4 * (rand() / (double)RAND_MAX));
 	s->next_attempt = now_ms() + jitter;
 	if (s->failures++ < 3 || s->failures % 20 == 0)
-		fprintf(stderr, "syscall-counter-agent: stream to %s ended: %s; %zu unacked snapshot(s) kept, "
-			"retrying in %.1f s\n", s->opts.server, why, s->count, jitter / 1000);
+		fprintf(stderr,
+			"syscall-counter-agent: stream to %s ended: %s; %zu unacked snapshot(s) kept, "
+			"retrying in %.1f s\n",
+			s->opts.server, why, s->count, jitter / 1000);
 	s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2;
 }
 
@@ -534,7 +548,7 @@ static void on_message(struct stream *s, struct call *c)
 	grpc_byte_buffer_destroy(c->recv_buf);
 	c->recv_buf = NULL;
 	resp = syscall_counter__v1__collect_response__unpack(NULL, GRPC_SLICE_LENGTH(slice),
-							      GRPC_SLICE_START_PTR(slice));
+							     GRPC_SLICE_START_PTR(slice));
 	grpc_slice_unref(slice);
 	if (!resp) {
 		disconnect(s, "undecodable response");
@@ -545,11 +559,13 @@ static void on_message(struct stream *s, struct call *c)
 		acked(s, resp->welcome->last_acked_seq);
 		s->next_send = 0;
 		if (s->failures)
-			fprintf(stderr, "syscall-counter-agent: reconnected to %s; resending %zu unacked snapshot(s)\n",
+			fprintf(stderr,
+				"syscall-counter-agent: reconnected to %s; resending %zu unacked snapshot(s)\n",
 				s->opts.server, s->count);
 		s->failures = 0;
 		s->backoff_ms = BACKOFF_MIN_MS;
-	} else if (resp->msg_case == SYSCALL_COUNTER__V1__COLLECT_RESPONSE__MSG_ACK && c->welcomed) {
+	} else if (resp->msg_case == SYSCALL_COUNTER__V1__COLLECT_RESPONSE__MSG_ACK &&
+		   c->welcomed) {
 		acked(s, resp->ack->seq);
 	}
 	syscall_counter__v1__collect_response__free_unpacked(resp, NULL);
@@ -583,7 +599,8 @@ static void on_event(struct stream *s, grpc_event ev)
 	case OP_STATUS: {
 		char *details = grpc_slice_to_c_string(c->details);
 
-		snprintf(why, sizeof(why), "%s (status %d)%s%s", details[0] ? details : "closed", c->status,
+		snprintf(why, sizeof(why), "%s (status %d)%s%s", details[0] ? details : "closed",
+			 c->status,
 			 c->status == GRPC_STATUS_UNAUTHENTICATED ? ": check --token-file" : "",
 			 c->status == GRPC_STATUS_UNAVAILABLE ? ": control plane unreachable" : "");
 		gpr_free(details);
@@ -609,9 +626,12 @@ void stream_poll(struct stream *s, int timeout_ms)
 		send_next(s);
 		if (now >= deadline)
 			break;
-		ev = grpc_completion_queue_next(s->cq, gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
-						gpr_time_from_micros((int64_t)((deadline - now) * 1000), GPR_TIMESPAN)),
-						NULL);
+		ev = grpc_completion_queue_next(
+			s->cq,
+			gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+				     gpr_time_from_micros((int64_t)((deadline - now) * 1000),
+							  GPR_TIMESPAN)),
+			NULL);
 		if (ev.type == GRPC_OP_COMPLETE)
 			on_event(s, ev);
 		else if (ev.type == GRPC_QUEUE_TIMEOUT)
@@ -636,7 +656,7 @@ void stream_free(struct stream *s)
 	if (!s)
 		return;
 	if (s->cur) {
-		s->failures = 4;	/* quiet: this is the end, not a failure */
+		s->failures = 4; /* quiet: this is the end, not a failure */
 		disconnect(s, "agent stopping");
 	}
 	grpc_channel_destroy(s->channel);

@@ -20,7 +20,7 @@ struct stream_hello {
 	const char *run_id;
 	uint32_t interval_ms;
 	uint64_t started_ms;
-	uint32_t process_top_k;	/* per-process mode: busiest processes per snapshot; 0 off */
+	uint32_t process_top_k; /* per-process mode: busiest processes per snapshot; 0 off */
 	uint32_t cgroup_top_k;	/* per-cgroup mode: busiest cgroups per snapshot; 0 off */
 	bool errors;		/* snapshots carry failed calls per syscall and errno */
 	bool latency;		/* snapshots carry per-syscall latency histograms */
@@ -29,7 +29,7 @@ struct stream_hello {
 struct stream_opts {
 	const char *server;	/* HOST:PORT */
 	const char *token;	/* bearer token; may be NULL */
-	const char *tls_ca_pem;	/* NULL: plaintext */
+	const char *tls_ca_pem; /* NULL: plaintext */
 	size_t max_pending;	/* snapshots kept until acked */
 	struct stream_hello hello;
 };
@@ -43,11 +43,11 @@ struct stream_detail {
 	size_t nprocs;
 	const struct cgroup_delta *cgroups;
 	size_t ncgroups;
-	__u64 unattributed;	/* cumulative: calls the bounded map could not attribute */
-	const __u64 *failed;	/* --errors: cumulative failed calls per slot (NULL: none) */
-	const struct errno_count *errnos;	/* and per (slot, errno) */
+	__u64 unattributed;  /* cumulative: calls the bounded map could not attribute */
+	const __u64 *failed; /* --errors: cumulative failed calls per slot (NULL: none) */
+	const struct errno_count *errnos; /* and per (slot, errno) */
 	size_t nerrnos;
-	const struct latency *lat;	/* --latency: cumulative histograms (NULL: none) */
+	const struct latency *lat; /* --latency: cumulative histograms (NULL: none) */
 };
 
 /* Queues the next cumulative snapshot; it is sent, and resent until acked. @detail may be NULL. */

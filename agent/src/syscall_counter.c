@@ -101,74 +101,97 @@ static struct env {
 const char *argp_program_version = "syscall-counter-agent " AGENT_VERSION;
 const char *argp_program_bug_address = "https://github.com/syscall-counter/syscall-counter/issues";
 static const char argp_program_doc[] =
-"Count system calls in the kernel, exactly, with eBPF.\n"
-"\n"
-"USAGE: syscall-counter-agent [OPTION...] [-- CMD [ARG...]]\n"
-"\n"
-"EXAMPLES:\n"
-"    syscall-counter-agent               # count all syscalls until Ctrl-C\n"
-"    syscall-counter-agent -d 5 -T 20    # 5 seconds, show the 20 busiest\n"
-"    syscall-counter-agent -i 1          # print the last second's counts every second\n"
-"    syscall-counter-agent -p 181        # only process 181\n"
-"    syscall-counter-agent --comm nginx --syscall read,write,sendfile\n"
-"                                        # only these calls of tasks named nginx\n"
-"    syscall-counter-agent --uid 1000 -d 10\n"
-"                                        # only what user 1000 runs\n"
-"    syscall-counter-agent -- ls -l      # run 'ls -l', count it and its children\n"
-"    syscall-counter-agent -o csv -d 2   # every non-zero syscall as CSV\n"
-"    syscall-counter-agent --map hash    # use the shared-hash map strategy\n"
-"    syscall-counter-agent -P -d 5       # 5 seconds, by process (pid, comm, count)\n"
-"    syscall-counter-agent --errors -- make\n"
-"                                        # calls, failures and their errnos of a build\n"
-"    syscall-counter-agent --latency -- sh -c 'sleep 0.2'\n"
-"                                        # per syscall: average, p50, p99 time in the call\n"
-"    syscall-counter-agent -x -e ENOENT -d 5\n"
-"                                        # only calls failing with ENOENT\n"
-"    syscall-counter-agent -C -d 10      # by cgroup: containers and systemd units\n"
-"    syscall-counter-agent --cgroup /sys/fs/cgroup/system.slice/nginx.service\n"
-"                                        # only what runs in that cgroup\n"
-"    syscall-counter-agent -P -o csv -- make -j2\n"
-"                                        # every (process, syscall) count of a build\n"
-"    syscall-counter-agent -l            # list the syscalls known for this arch\n"
-"    syscall-counter-agent --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
-"                                        # stream to a control plane, a snapshot every 10 s\n"
-"    syscall-counter-agent -C --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
-"                                        # the same, with each snapshot's 20 busiest containers\n";
+	"Count system calls in the kernel, exactly, with eBPF.\n"
+	"\n"
+	"USAGE: syscall-counter-agent [OPTION...] [-- CMD [ARG...]]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    syscall-counter-agent               # count all syscalls until Ctrl-C\n"
+	"    syscall-counter-agent -d 5 -T 20    # 5 seconds, show the 20 busiest\n"
+	"    syscall-counter-agent -i 1          # print the last second's counts every second\n"
+	"    syscall-counter-agent -p 181        # only process 181\n"
+	"    syscall-counter-agent --comm nginx --syscall read,write,sendfile\n"
+	"                                        # only these calls of tasks named nginx\n"
+	"    syscall-counter-agent --uid 1000 -d 10\n"
+	"                                        # only what user 1000 runs\n"
+	"    syscall-counter-agent -- ls -l      # run 'ls -l', count it and its children\n"
+	"    syscall-counter-agent -o csv -d 2   # every non-zero syscall as CSV\n"
+	"    syscall-counter-agent --map hash    # use the shared-hash map strategy\n"
+	"    syscall-counter-agent -P -d 5       # 5 seconds, by process (pid, comm, count)\n"
+	"    syscall-counter-agent --errors -- make\n"
+	"                                        # calls, failures and their errnos of a build\n"
+	"    syscall-counter-agent --latency -- sh -c 'sleep 0.2'\n"
+	"                                        # per syscall: average, p50, p99 time in the call\n"
+	"    syscall-counter-agent -x -e ENOENT -d 5\n"
+	"                                        # only calls failing with ENOENT\n"
+	"    syscall-counter-agent -C -d 10      # by cgroup: containers and systemd units\n"
+	"    syscall-counter-agent --cgroup /sys/fs/cgroup/system.slice/nginx.service\n"
+	"                                        # only what runs in that cgroup\n"
+	"    syscall-counter-agent -P -o csv -- make -j2\n"
+	"                                        # every (process, syscall) count of a build\n"
+	"    syscall-counter-agent -l            # list the syscalls known for this arch\n"
+	"    syscall-counter-agent --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
+	"                                        # stream to a control plane, a snapshot every 10 s\n"
+	"    syscall-counter-agent -C --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
+	"                                        # the same, with each snapshot's 20 busiest containers\n";
 
 static const struct argp_option opts[] = {
-	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until Ctrl-C, or until CMD exits)", 0 },
+	{ "duration", 'd', "SEC", 0,
+	  "Stop after SEC seconds (default: until Ctrl-C, or until CMD exits)", 0 },
 	{ "interval", 'i', "SEC", 0, "Print the counts of each interval of SEC seconds", 0 },
 	{ "top", 'T', "N", 0, "Show the N busiest syscalls in the table (default 15)", 0 },
 	{ "pid", 'p', "PID", 0, "Count only process PID", 0 },
 	{ "tid", 't', "TID", 0, "Count only thread TID", 0 },
-	{ "comm", OPT_COMM, "NAME", 0, "Count only tasks named NAME (as in /proc/PID/comm, at most 15 characters)", 0 },
+	{ "comm", OPT_COMM, "NAME", 0,
+	  "Count only tasks named NAME (as in /proc/PID/comm, at most 15 characters)", 0 },
 	{ "uid", OPT_UID, "UID", 0, "Count only tasks running as user id UID", 0 },
-	{ "syscall", OPT_SYSCALL, "NAME[,NAME...]", 0, "Count only these syscalls (names or numbers; see -l)", 0 },
+	{ "syscall", OPT_SYSCALL, "NAME[,NAME...]", 0,
+	  "Count only these syscalls (names or numbers; see -l)", 0 },
 	{ "failed", 'x', NULL, 0, "Count only calls that fail (return -1..-4095), at sys_exit", 0 },
-	{ "errno", 'e', "NAME", 0, "Count only calls failing with this errno (ENOENT, or a number); implies -x", 0 },
-	{ "errors", OPT_ERRORS, NULL, 0, "Also show, per syscall, how many calls failed and with which errno", 0 },
-	{ "latency", OPT_LATENCY, NULL, 0, "Also time each call from enter to exit of its thread: average, p50, p99 (log2 histogram in JSON)", 0 },
-	{ "map", OPT_MAP, "MODE", 0, "Map strategy: percpu (default), hash, percpu-hash, empty (counts nothing: benchmark floor)", 0 },
-	{ "per-process", 'P', NULL, 0, "Count per process: PID | COMM | COUNT; CSV/JSON list every (process, syscall) count. With -i, cumulative", 0 },
-	{ "per-cgroup", 'C', NULL, 0, "Count per cgroup v2: path, container id or systemd unit, count", 0 },
-	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0, "With -P/-C: bound of the per-process/cgroup map (default 65536); counts beyond it are reported as unattributed", 0 },
-	{ "cgroup", OPT_CGROUP, "PATH", 0, "Count only tasks in this cgroup v2 directory or below it", 0 },
-	{ "process-top", OPT_PROCESS_TOP, "K", 0, "With -P and --server: name the K busiest processes of each snapshot (default 20)", 1 },
-	{ "cgroup-top", OPT_CGROUP_TOP, "K", 0, "With -C and --server: name the K busiest cgroups of each snapshot (default 20)", 1 },
+	{ "errno", 'e', "NAME", 0,
+	  "Count only calls failing with this errno (ENOENT, or a number); implies -x", 0 },
+	{ "errors", OPT_ERRORS, NULL, 0,
+	  "Also show, per syscall, how many calls failed and with which errno", 0 },
+	{ "latency", OPT_LATENCY, NULL, 0,
+	  "Also time each call from enter to exit of its thread: average, p50, p99 (log2 histogram in JSON)",
+	  0 },
+	{ "map", OPT_MAP, "MODE", 0,
+	  "Map strategy: percpu (default), hash, percpu-hash, empty (counts nothing: benchmark floor)",
+	  0 },
+	{ "per-process", 'P', NULL, 0,
+	  "Count per process: PID | COMM | COUNT; CSV/JSON list every (process, syscall) count. With -i, cumulative",
+	  0 },
+	{ "per-cgroup", 'C', NULL, 0,
+	  "Count per cgroup v2: path, container id or systemd unit, count", 0 },
+	{ "proc-entries", OPT_PROC_ENTRIES, "N", 0,
+	  "With -P/-C: bound of the per-process/cgroup map (default 65536); counts beyond it are reported as unattributed",
+	  0 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0,
+	  "Count only tasks in this cgroup v2 directory or below it", 0 },
+	{ "process-top", OPT_PROCESS_TOP, "K", 0,
+	  "With -P and --server: name the K busiest processes of each snapshot (default 20)", 1 },
+	{ "cgroup-top", OPT_CGROUP_TOP, "K", 0,
+	  "With -C and --server: name the K busiest cgroups of each snapshot (default 20)", 1 },
 	{ "output", 'o', "FMT", 0, "Output format: table (default), csv, json", 0 },
-	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit", 0 },
+	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit",
+	  0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
-	{ "server", OPT_SERVER, "HOST:PORT", 0, "Stream cumulative snapshots to this control plane (every -i SEC, default 10)", 1 },
-	{ "token-file", OPT_TOKEN_FILE, "FILE", 0, "File holding the bearer token the control plane expects", 1 },
-	{ "tls-ca", OPT_TLS_CA, "FILE", 0, "Use TLS, trusting the CA certificates in FILE (PEM)", 1 },
+	{ "server", OPT_SERVER, "HOST:PORT", 0,
+	  "Stream cumulative snapshots to this control plane (every -i SEC, default 10)", 1 },
+	{ "token-file", OPT_TOKEN_FILE, "FILE", 0,
+	  "File holding the bearer token the control plane expects", 1 },
+	{ "tls-ca", OPT_TLS_CA, "FILE", 0, "Use TLS, trusting the CA certificates in FILE (PEM)",
+	  1 },
 	{ "host-id", OPT_HOST_ID, "ID", 0, "Host id to report (default: /etc/machine-id)", 1 },
 	{ "run-id", OPT_RUN_ID, "ID", 0, "Run id to report (default: a fresh UUID)", 1 },
-	{ "buffer", OPT_BUFFER, "N", 0, "Unacked snapshots kept while the control plane is away (default 3600)", 1 },
+	{ "buffer", OPT_BUFFER, "N", 0,
+	  "Unacked snapshots kept while the control plane is away (default 3600)", 1 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
 
-static long parse_long(const char *arg, long min, long max, struct argp_state *state, const char *what)
+static long parse_long(const char *arg, long min, long max, struct argp_state *state,
+		       const char *what)
 {
 	char *end;
 	long v;
@@ -176,7 +199,8 @@ static long parse_long(const char *arg, long min, long max, struct argp_state *s
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno || end == arg || *end || v < min || v > max)
-		argp_error(state, "invalid %s '%s': expected a whole number from %ld to %ld", what, arg, min, max);
+		argp_error(state, "invalid %s '%s': expected a whole number from %ld to %ld", what,
+			   arg, min, max);
 	return v;
 }
 
@@ -204,8 +228,10 @@ static void parse_syscalls(const char *arg, struct argp_state *state)
 		}
 		if (slot < 0) {
 			/* argp_error exits: @list stays allocated for the message. */
-			argp_error(state, "unknown syscall '%s' for %s (-l lists them; numbers -1 to %d work too)", tok,
-				   SYSCALL_TABLE_ARCH, MAX_SYSCALL_ID);
+			argp_error(
+				state,
+				"unknown syscall '%s' for %s (-l lists them; numbers -1 to %d work too)",
+				tok, SYSCALL_TABLE_ARCH, MAX_SYSCALL_ID);
 		}
 		env.syscall_bits[slot / 8] |= 1 << (slot % 8);
 	}
@@ -238,8 +264,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_COMM:
 		if (!*arg || strlen(arg) >= COMM_LEN)
-			argp_error(state, "invalid comm '%s': expected 1 to %d characters, as in /proc/PID/comm", arg,
-				   COMM_LEN - 1);
+			argp_error(
+				state,
+				"invalid comm '%s': expected 1 to %d characters, as in /proc/PID/comm",
+				arg, COMM_LEN - 1);
 		env.comm = arg;
 		break;
 	case OPT_UID:
@@ -255,8 +283,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'e':
 		env.targ_errno = errno_parse(arg);
 		if (!env.targ_errno)
-			argp_error(state, "unknown errno '%s': expected a name like ENOENT or a number from 1 to %d", arg,
-				   MAX_ERRNO);
+			argp_error(
+				state,
+				"unknown errno '%s': expected a name like ENOENT or a number from 1 to %d",
+				arg, MAX_ERRNO);
 		env.failed_only = true;
 		break;
 	case OPT_ERRORS:
@@ -292,7 +322,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_MAP:
 		env.map_given = true;
 		if (map_mode_parse(arg, &env.mode))
-			argp_error(state, "invalid map mode '%s': expected percpu, hash, percpu-hash or empty", arg);
+			argp_error(
+				state,
+				"invalid map mode '%s': expected percpu, hash, percpu-hash or empty",
+				arg);
 		break;
 	case 'o':
 		if (output_parse(arg, &env.format))
@@ -339,9 +372,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if ((env.failed_only || env.errors) && env.per_process)
 			argp_error(state, "-x/-e/--errors do not combine with -P yet");
 		if (env.errors && env.interval && !env.server)
-			argp_error(state, "--errors reports once, at the end: drop -i (or stream it with --server)");
-		if (env.latency && ((env.interval && !env.server) || env.per_process || env.failed_only || env.errors))
-			argp_error(state, "--latency reports once, at the end (or streams with --server), on its own: drop -i, -P, -x/-e and --errors");
+			argp_error(
+				state,
+				"--errors reports once, at the end: drop -i (or stream it with --server)");
+		if (env.latency && ((env.interval && !env.server) || env.per_process ||
+				    env.failed_only || env.errors))
+			argp_error(
+				state,
+				"--latency reports once, at the end (or streams with --server), on its own: drop -i, -P, -x/-e and --errors");
 		if (env.per_process && env.map_given)
 			argp_error(state, "-P counts in maps of its own: drop --map");
 		if (env.process_top_given && !(env.per_process && env.server))
@@ -350,10 +388,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--cgroup-top goes with -C and --server");
 		if (env.proc_entries && !env.per_process && !env.per_cgroup)
 			argp_error(state, "--proc-entries goes with -P or -C");
-		if (env.per_cgroup && (env.per_process || env.map_given || env.failed_only || env.errors || env.latency))
-			argp_error(state, "-C counts in maps of its own, on its own: drop -P, --map, -x/-e, --errors and --latency");
+		if (env.per_cgroup && (env.per_process || env.map_given || env.failed_only ||
+				       env.errors || env.latency))
+			argp_error(
+				state,
+				"-C counts in maps of its own, on its own: drop -P, --map, -x/-e, --errors and --latency");
 		if ((env.token_file || env.tls_ca || env.host_id || env.run_id) && !env.server)
-			argp_error(state, "--token-file, --tls-ca, --host-id and --run-id go with --server");
+			argp_error(
+				state,
+				"--token-file, --tls-ca, --host-id and --run-id go with --server");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -395,15 +438,17 @@ static char *slurp(const char *path, const char *what)
 	long size;
 
 	if (!f) {
-		fprintf(stderr, "syscall-counter-agent: cannot read %s '%s': %s\n", what, path, strerror(errno));
+		fprintf(stderr, "syscall-counter-agent: cannot read %s '%s': %s\n", what, path,
+			strerror(errno));
 		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && size < (1 << 20) && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = calloc(1, size + 1)))
+	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && size < (1 << 20) &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = calloc(1, size + 1)))
 		len = fread(buf, 1, size, f);
 	fclose(f);
 	if (!buf) {
-		fprintf(stderr, "syscall-counter-agent: %s '%s' is unreadable or too large\n", what, path);
+		fprintf(stderr, "syscall-counter-agent: %s '%s' is unreadable or too large\n", what,
+			path);
 		return NULL;
 	}
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
@@ -423,11 +468,15 @@ static void format_clock(char *buf, size_t len)
 static void explain_load_error(int err)
 {
 	if (err == -EPERM || err == -EACCES)
-		fprintf(stderr, "syscall-counter-agent: not allowed to load BPF programs (%s): run as root, "
-			"or grant CAP_BPF and CAP_PERFMON (setcap cap_bpf,cap_perfmon+ep)\n", strerror(-err));
+		fprintf(stderr,
+			"syscall-counter-agent: not allowed to load BPF programs (%s): run as root, "
+			"or grant CAP_BPF and CAP_PERFMON (setcap cap_bpf,cap_perfmon+ep)\n",
+			strerror(-err));
 	else
-		fprintf(stderr, "syscall-counter-agent: cannot load the BPF program: %s (rerun with -v for the "
-			"verifier log)\n", strerror(-err));
+		fprintf(stderr,
+			"syscall-counter-agent: cannot load the BPF program: %s (rerun with -v for the "
+			"verifier log)\n",
+			strerror(-err));
 }
 
 /* The per-process report of what is counted so far; non-zero on a read error. */
@@ -438,7 +487,8 @@ static int report_procs(struct collector *coll, struct report *rep, int first)
 	int err = collector_read_procs(coll, &pc, &totals);
 
 	if (err) {
-		fprintf(stderr, "syscall-counter-agent: cannot read the per-process counts: %s\n", strerror(-err));
+		fprintf(stderr, "syscall-counter-agent: cannot read the per-process counts: %s\n",
+			strerror(-err));
 		return err;
 	}
 	rep->slots = totals.slots;
@@ -456,12 +506,14 @@ static int report_cgroups(struct collector *coll, struct report *rep)
 	int err = collector_read_cgroups(coll, &cc, totals);
 
 	if (err) {
-		fprintf(stderr, "syscall-counter-agent: cannot read the per-cgroup counts: %s\n", strerror(-err));
+		fprintf(stderr, "syscall-counter-agent: cannot read the per-cgroup counts: %s\n",
+			strerror(-err));
 		free(cc.rows);
 		return err;
 	}
 	if (cgroup_names_load(&names))
-		fprintf(stderr, "syscall-counter-agent: warning: no cgroup v2 mount found: cgroups are shown by id\n");
+		fprintf(stderr,
+			"syscall-counter-agent: warning: no cgroup v2 mount found: cgroups are shown by id\n");
 	rep->slots = totals;
 	print_cgroup_report(stdout, env.format, rep, &cc, &names);
 	cgroup_names_free(&names);
@@ -470,7 +522,8 @@ static int report_cgroups(struct collector *coll, struct report *rep)
 }
 
 /* Reads the counters and queues a snapshot; -P and -C add the interval's busiest processes or cgroups. */
-static int push_snapshot(struct stream *stream, struct collector *coll, struct snapshot *snap, bool final)
+static int push_snapshot(struct stream *stream, struct collector *coll, struct snapshot *snap,
+			 bool final)
 {
 	static struct cgroup_interval cgi;
 	struct stream_detail detail = {};
@@ -495,14 +548,16 @@ static int push_snapshot(struct stream *stream, struct collector *coll, struct s
 	if (env.per_process) {
 		err = collector_read_procs(coll, &pc, snap);
 		if (!err)
-			err = procs_interval(&coll->procs, &pc, env.process_top, &prows, &detail.nprocs);
+			err = procs_interval(&coll->procs, &pc, env.process_top, &prows,
+					     &detail.nprocs);
 		detail.procs = prows;
 		for (int s = 0; s < NR_SLOTS; s++)
 			detail.unattributed += pc.unattributed[s];
 	} else if (env.per_cgroup) {
 		err = collector_read_cgroup_snapshot(coll, &cc, snap);
 		if (!err)
-			err = cgroup_interval_next(&cgi, &cc, env.cgroup_top, &crows, &detail.ncgroups);
+			err = cgroup_interval_next(&cgi, &cc, env.cgroup_top, &crows,
+						   &detail.ncgroups);
 		detail.cgroups = crows;
 		for (int s = 0; s < NR_SLOTS; s++)
 			detail.unattributed += cc.unattributed[s];
@@ -555,7 +610,8 @@ static void build_scope(char *buf, size_t len)
 	if (env.targ_errno && off < len) {
 		char name[32];
 
-		snprintf(buf + off, len - off, ", failed calls with %s", errno_name(env.targ_errno, name, sizeof(name)));
+		snprintf(buf + off, len - off, ", failed calls with %s",
+			 errno_name(env.targ_errno, name, sizeof(name)));
 	} else if (env.failed_only && off < len) {
 		snprintf(buf + off, len - off, ", failed calls");
 	}
@@ -590,8 +646,8 @@ static struct stream *open_stream(const char *scope, char **token, char **ca)
 	o.hello.cgroup_top_k = env.per_cgroup ? env.cgroup_top : 0;
 	o.hello.errors = env.errors;
 	o.hello.latency = env.latency;
-	fprintf(stderr, "syscall-counter-agent: streaming to %s as host %s, run %s, every %d s\n", env.server,
-		o.hello.host_id, o.hello.run_id, env.interval);
+	fprintf(stderr, "syscall-counter-agent: streaming to %s as host %s, run %s, every %d s\n",
+		env.server, o.hello.host_id, o.hello.run_id, env.interval);
 	return stream_new(&o);
 }
 
@@ -627,7 +683,8 @@ int main(int argc, char **argv)
 
 	libbpf_set_print(libbpf_print_fn);
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		fprintf(stderr, "syscall-counter-agent: this kernel exposes no BTF (/sys/kernel/btf/vmlinux): "
+		fprintf(stderr,
+			"syscall-counter-agent: this kernel exposes no BTF (/sys/kernel/btf/vmlinux): "
 			"a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed\n");
 		return 1;
 	}
@@ -645,7 +702,8 @@ int main(int argc, char **argv)
 	if (env.cmd) {
 		err = child_start(&child, env.cmd, &oldmask);
 		if (err) {
-			fprintf(stderr, "syscall-counter-agent: cannot run '%s': %s\n", env.cmd[0], strerror(-err));
+			fprintf(stderr, "syscall-counter-agent: cannot run '%s': %s\n", env.cmd[0],
+				strerror(-err));
 			return 127;
 		}
 	}
@@ -686,21 +744,23 @@ int main(int argc, char **argv)
 	if (env.cmd) {
 		err = collector_track(&coll, child.pid);
 		if (err) {
-			fprintf(stderr, "syscall-counter-agent: cannot track the command: %s\n", strerror(-err));
+			fprintf(stderr, "syscall-counter-agent: cannot track the command: %s\n",
+				strerror(-err));
 			exit_code = 1;
 			goto cleanup;
 		}
 		err = child_release(&child);
 		if (err) {
-			fprintf(stderr, "syscall-counter-agent: cannot run '%s': %s\n", env.cmd[0], strerror(-err));
+			fprintf(stderr, "syscall-counter-agent: cannot run '%s': %s\n", env.cmd[0],
+				strerror(-err));
 			exit_code = 127;
 			goto cleanup;
 		}
 	}
 
 	if (!env.cmd)
-		fprintf(stderr, "Tracing syscalls of %s (map %s)... %s\n", scope, map_mode_name(env.mode),
-			env.duration ? "" : "Ctrl-C to end.");
+		fprintf(stderr, "Tracing syscalls of %s (map %s)... %s\n", scope,
+			map_mode_name(env.mode), env.duration ? "" : "Ctrl-C to end.");
 
 	start = now_mono();
 	deadline = env.duration ? start + env.duration : 0;
@@ -733,7 +793,8 @@ int main(int argc, char **argv)
 			format_clock(clock_buf, sizeof(clock_buf));
 			rep.time = clock_buf;
 			/* Per-process and per-cgroup reports are cumulative; the others show the interval. */
-			rep.seconds = env.per_cgroup || env.per_process ? now - start : env.interval;
+			rep.seconds = env.per_cgroup || env.per_process ? now - start :
+									  env.interval;
 			if (env.per_cgroup) {
 				if (report_cgroups(&coll, &rep))
 					break;
@@ -771,7 +832,8 @@ int main(int argc, char **argv)
 			ts.tv_nsec = (long)((wake - now - ts.tv_sec) * 1e9);
 		}
 		sig = sigtimedwait(&mask, &si, &ts);
-		if (sig == SIGCHLD && env.cmd && !child_done && waitpid(child.pid, &wstatus, WNOHANG) == child.pid) {
+		if (sig == SIGCHLD && env.cmd && !child_done &&
+		    waitpid(child.pid, &wstatus, WNOHANG) == child.pid) {
 			child.pid = -1;
 			child_done = true;
 		} else if (sig != SIGINT && sig != SIGTERM) {
@@ -790,7 +852,8 @@ stop:
 
 	err = collector_read(&coll, &snap);
 	if (err) {
-		fprintf(stderr, "syscall-counter-agent: cannot read the counts: %s\n", strerror(-err));
+		fprintf(stderr, "syscall-counter-agent: cannot read the counts: %s\n",
+			strerror(-err));
 		exit_code = 1;
 		goto cleanup;
 	}
@@ -814,7 +877,9 @@ stop:
 
 			err = collector_read_latency(&coll, snap.slots, &lat);
 			if (err) {
-				fprintf(stderr, "syscall-counter-agent: cannot read the latencies: %s\n", strerror(-err));
+				fprintf(stderr,
+					"syscall-counter-agent: cannot read the latencies: %s\n",
+					strerror(-err));
 				exit_code = 1;
 			} else {
 				rep.lat = &lat;
@@ -826,7 +891,9 @@ stop:
 
 			err = collector_read_errors(&coll, failed_slots, &errnos, &rep.nerrnos);
 			if (err) {
-				fprintf(stderr, "syscall-counter-agent: cannot read the failed calls: %s\n", strerror(-err));
+				fprintf(stderr,
+					"syscall-counter-agent: cannot read the failed calls: %s\n",
+					strerror(-err));
 				exit_code = 1;
 			} else {
 				rep.failed = failed_slots;
@@ -839,25 +906,34 @@ stop:
 		}
 	}
 	{
-		__u64 insert_failed = 0, track_full = 0, comm_full = 0, errno_full = 0, inflight_full = 0, misses = 0;
+		__u64 insert_failed = 0, track_full = 0, comm_full = 0, errno_full = 0,
+		      inflight_full = 0, misses = 0;
 
-		if (!collector_health(&coll, &insert_failed, &track_full, &comm_full, &errno_full, &inflight_full,
-				      &misses) &&
+		if (!collector_health(&coll, &insert_failed, &track_full, &comm_full, &errno_full,
+				      &inflight_full, &misses) &&
 		    (insert_failed || track_full || misses))
-			fprintf(stderr, "syscall-counter-agent: warning: counts may be short: %llu failed inserts, "
-				"%llu untracked forks, %llu skipped program runs\n", insert_failed, track_full, misses);
+			fprintf(stderr,
+				"syscall-counter-agent: warning: counts may be short: %llu failed inserts, "
+				"%llu untracked forks, %llu skipped program runs\n",
+				insert_failed, track_full, misses);
 		if (inflight_full)
-			fprintf(stderr, "syscall-counter-agent: warning: %llu calls were not timed (more than %d threads in "
-				"syscalls at once); their counts are exact\n", inflight_full, MAX_INFLIGHT);
+			fprintf(stderr,
+				"syscall-counter-agent: warning: %llu calls were not timed (more than %d threads in "
+				"syscalls at once); their counts are exact\n",
+				inflight_full, MAX_INFLIGHT);
 		if (errno_full)
-			fprintf(stderr, "syscall-counter-agent: warning: %llu failed calls have no errno breakdown (the errno "
-				"map was full); the FAILED counts are exact\n", errno_full);
+			fprintf(stderr,
+				"syscall-counter-agent: warning: %llu failed calls have no errno breakdown (the errno "
+				"map was full); the FAILED counts are exact\n",
+				errno_full);
 		if (comm_full)
-			fprintf(stderr, "syscall-counter-agent: warning: %llu process names were not recorded (shown as ?)\n",
+			fprintf(stderr,
+				"syscall-counter-agent: warning: %llu process names were not recorded (shown as ?)\n",
 				comm_full);
 	}
 	if (stream && stream_unacked(stream)) {
-		fprintf(stderr, "syscall-counter-agent: %zu snapshot(s) were not acked by %s before exit\n",
+		fprintf(stderr,
+			"syscall-counter-agent: %zu snapshot(s) were not acked by %s before exit\n",
 			stream_unacked(stream), env.server);
 		exit_code = 1;
 	}

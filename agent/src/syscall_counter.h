@@ -10,25 +10,25 @@
  * reports for syscall(-1) and for calls skipped by seccomp/ptrace; every
  * other id lands in the "other" slot. Nothing is ever dropped.
  */
-#define MAX_SYSCALL_ID	1023
-#define SLOT_NEG1	(MAX_SYSCALL_ID + 1)
-#define SLOT_OTHER	(MAX_SYSCALL_ID + 2)
-#define NR_SLOTS	(MAX_SYSCALL_ID + 3)
-#define SLOT_BITMAP_BYTES	((NR_SLOTS + 7) / 8)
+#define MAX_SYSCALL_ID 1023
+#define SLOT_NEG1 (MAX_SYSCALL_ID + 1)
+#define SLOT_OTHER (MAX_SYSCALL_ID + 2)
+#define NR_SLOTS (MAX_SYSCALL_ID + 3)
+#define SLOT_BITMAP_BYTES ((NR_SLOTS + 7) / 8)
 
 /*
  * x86: 32-bit tasks (int 0x80, sysenter) number syscalls by the i386 table and are
  * counted apart; x32 calls carry this bit on x86_64 numbers and are counted as those.
  */
-#define TS_COMPAT		0x0002
-#define X32_SYSCALL_BIT		0x40000000
+#define TS_COMPAT 0x0002
+#define X32_SYSCALL_BIT 0x40000000
 
 /* Upper bound of processes followed in "-- CMD" mode. */
-#define MAX_TRACKED	32768
+#define MAX_TRACKED 32768
 
 /* Per-process mode (-P): counts keyed by (thread group, slot). */
-#define PROC_ENTRIES_DEFAULT	65536
-#define COMM_LEN		16
+#define PROC_ENTRIES_DEFAULT 65536
+#define COMM_LEN 16
 
 struct proc_key {
 	__u32 tgid;
@@ -43,17 +43,17 @@ struct cgroup_key {
 };
 
 /* --errors: failed calls per (slot, errno). */
-#define ERRNO_ENTRIES	4096
-#define MAX_ERRNO	4095
+#define ERRNO_ENTRIES 4096
+#define MAX_ERRNO 4095
 
 struct errno_key {
 	__u32 slot;
-	__u32 err;	/* positive errno */
+	__u32 err; /* positive errno */
 };
 
 /* --latency: log2 histograms of enter->exit time per slot. */
-#define LAT_BUCKETS	64
-#define MAX_INFLIGHT	65536
+#define LAT_BUCKETS 64
+#define MAX_INFLIGHT 65536
 
 struct enter_info {
 	__u64 ts;
@@ -69,19 +69,19 @@ struct errno_count {
 };
 
 enum map_mode {
-	MAP_PERCPU = 0,		/* per-CPU array indexed by slot */
-	MAP_HASH,		/* shared hash, BPF_NOEXIST insert + atomic add */
-	MAP_PERCPU_HASH,	/* per-CPU hash, BPF_NOEXIST insert */
-	MAP_EMPTY,		/* benchmark floor: attached, counts nothing */
+	MAP_PERCPU = 0,	 /* per-CPU array indexed by slot */
+	MAP_HASH,	 /* shared hash, BPF_NOEXIST insert + atomic add */
+	MAP_PERCPU_HASH, /* per-CPU hash, BPF_NOEXIST insert */
+	MAP_EMPTY,	 /* benchmark floor: attached, counts nothing */
 };
 
 /* Indexes of the per-CPU "health" counters; all must stay 0 for exact counts. */
 enum health {
-	HEALTH_INSERT_FAILED = 0,	/* hash insert failed with other than -EEXIST */
-	HEALTH_TRACK_FULL,		/* a followed fork could not be recorded */
-	HEALTH_COMM_FULL,		/* a process name could not be recorded (the count was) */
-	HEALTH_ERRNO_FULL,		/* a failed call's errno could not be recorded (the failure was) */
-	HEALTH_INFLIGHT_FULL,		/* a call could not be timed (too many threads in syscalls) */
+	HEALTH_INSERT_FAILED = 0, /* hash insert failed with other than -EEXIST */
+	HEALTH_TRACK_FULL,	  /* a followed fork could not be recorded */
+	HEALTH_COMM_FULL,	  /* a process name could not be recorded (the count was) */
+	HEALTH_ERRNO_FULL,    /* a failed call's errno could not be recorded (the failure was) */
+	HEALTH_INFLIGHT_FULL, /* a call could not be timed (too many threads in syscalls) */
 	NR_HEALTH,
 };
 

@@ -8,8 +8,8 @@
 #include <linux/types.h>
 
 struct key_total {
-	__u64 key;	/* a tgid or a cgroup id */
-	__u64 total;	/* its calls in the interval */
+	__u64 key;   /* a tgid or a cgroup id */
+	__u64 total; /* its calls in the interval */
 };
 
 /* Sorts @totals busiest first (ties by key) and returns how many of the first @k made calls. */

@@ -13,14 +13,16 @@ int main(void)
 	} cases[] = {
 		{ "/system.slice/docker-" ID ".scope", "docker:0123456789ab" },
 		{ "/docker/" ID, "docker:0123456789ab" },
-		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234.slice/cri-containerd-" ID ".scope",
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234.slice/cri-containerd-" ID
+		  ".scope",
 		  "containerd:0123456789ab" },
 		{ "/kubepods.slice/kubepods-pod1.slice/crio-" ID ".scope", "cri-o:0123456789ab" },
 		{ "/machine.slice/libpod-" ID ".scope", "podman:0123456789ab" },
 		{ "/system.slice/nginx.service", "nginx.service" },
 		{ "/user.slice/user-1000.slice/session-3.scope", "session-3.scope" },
 		{ "/user.slice", "user.slice" },
-		{ "/system.slice/docker-0123.scope", "docker-0123.scope" },	/* not a 64-digit id: just a unit */
+		{ "/system.slice/docker-0123.scope",
+		  "docker-0123.scope" }, /* not a 64-digit id: just a unit */
 		{ "/", "" },
 		{ "/my-group", "" },
 	};
@@ -30,7 +32,8 @@ int main(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cgroup_label(cases[i].path, buf, sizeof(buf));
 		if (strcmp(buf, cases[i].want)) {
-			printf("not ok - %s: got '%s', want '%s'\n", cases[i].path, buf, cases[i].want);
+			printf("not ok - %s: got '%s', want '%s'\n", cases[i].path, buf,
+			       cases[i].want);
 			failed++;
 		} else {
 			printf("ok - %s -> '%s'\n", cases[i].path, buf);

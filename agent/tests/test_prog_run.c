@@ -15,27 +15,22 @@
 
 static int passed, failed;
 
-#define CHECK(cond, fmt, ...)							\
-	do {									\
-		if (cond) {							\
-			passed++;						\
-			printf("ok - " fmt "\n", ##__VA_ARGS__);		\
-		} else {							\
-			failed++;						\
-			printf("FAIL - " fmt " (%s:%d)\n", ##__VA_ARGS__,	\
-			       __FILE__, __LINE__);				\
-		}								\
+#define CHECK(cond, fmt, ...)                                                                  \
+	do {                                                                                   \
+		if (cond) {                                                                    \
+			passed++;                                                              \
+			printf("ok - " fmt "\n", ##__VA_ARGS__);                               \
+		} else {                                                                       \
+			failed++;                                                              \
+			printf("FAIL - " fmt " (%s:%d)\n", ##__VA_ARGS__, __FILE__, __LINE__); \
+		}                                                                              \
 	} while (0)
 
 static int run_id(int prog_fd, long id, int cpu)
 {
 	__u64 args[2] = { 0, (__u64)id };
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.ctx_in = args,
-		.ctx_size_in = sizeof(args),
-		.flags = cpu >= 0 ? BPF_F_TEST_RUN_ON_CPU : 0,
-		.cpu = cpu >= 0 ? cpu : 0,
-	);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args),
+		    .flags = cpu >= 0 ? BPF_F_TEST_RUN_ON_CPU : 0, .cpu = cpu >= 0 ? cpu : 0, );
 
 	return bpf_prog_test_run_opts(prog_fd, &opts);
 }
@@ -54,14 +49,14 @@ static void test_ids(enum map_mode mode)
 		int slot;
 	} cases[] = {
 		{ 0, 0 },
-		{ 470, 470 },		/* the last id the table knows: listns */
-		{ 999, 999 },		/* unknown to the table, still its own slot */
+		{ 470, 470 }, /* the last id the table knows: listns */
+		{ 999, 999 }, /* unknown to the table, still its own slot */
 		{ 1023, 1023 },
 		{ -1, SLOT_NEG1 },
 		{ 1024, SLOT_OTHER },
 		{ -2, SLOT_OTHER },
 		{ 1L << 40, SLOT_OTHER },
-		{ 0x40000000L | 1, 1 },	/* x32 write: the x32 bit set, counted as write */
+		{ 0x40000000L | 1, 1 }, /* x32 write: the x32 bit set, counted as write */
 	};
 	struct collector c;
 	static struct snapshot snap;
@@ -90,7 +85,8 @@ static void test_ids(enum map_mode mode)
 			goto out;
 		}
 	}
-	CHECK(1, "%s: ids 0, 470, 999, 1023, -1, 1024, -2, 2^40, x32 land in the right slots exactly",
+	CHECK(1,
+	      "%s: ids 0, 470, 999, 1023, -1, 1024, -2, 2^40, x32 land in the right slots exactly",
 	      map_mode_name(mode));
 out:
 	collector_close(&c);
@@ -107,7 +103,8 @@ static void test_pid_filter(enum map_mode mode)
 		run_id(c.prog_fd, 39, -1);
 		err = collector_read(&c, &snap);
 	}
-	CHECK(!err && snap.slots[39] == 0, "%s: -p filter drops another process's call", map_mode_name(mode));
+	CHECK(!err && snap.slots[39] == 0, "%s: -p filter drops another process's call",
+	      map_mode_name(mode));
 	collector_close(&c);
 
 	err = open_loaded(&c, mode, getpid());
@@ -115,7 +112,8 @@ static void test_pid_filter(enum map_mode mode)
 		run_id(c.prog_fd, 39, -1);
 		err = collector_read(&c, &snap);
 	}
-	CHECK(!err && snap.slots[39] == 1, "%s: -p filter keeps its own process's call", map_mode_name(mode));
+	CHECK(!err && snap.slots[39] == 1, "%s: -p filter keeps its own process's call",
+	      map_mode_name(mode));
 	collector_close(&c);
 }
 

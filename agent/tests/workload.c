@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "int80")) {
 #if defined(__x86_64__)
 		for (long i = 0, n = atol(argv[2]); i < n; i++) {
-			long ret = 20;	/* i386 getpid */
+			long ret = 20; /* i386 getpid */
 
 			asm volatile("int $0x80" : "+a"(ret) : : "memory");
 		}

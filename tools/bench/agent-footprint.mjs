@@ -13,7 +13,11 @@ import { updateSection } from './benchmarks-md.mjs';
 import { procStat, ROOT, startControlPlane } from './sim-agent.mjs';
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '60' }, procs: { type: 'string', default: '1000,10000' }, write: { type: 'boolean', default: false } },
+  options: {
+    seconds: { type: 'string', default: '60' },
+    procs: { type: 'string', default: '1000,10000' },
+    write: { type: 'boolean', default: false },
+  },
 });
 const SECONDS = Number(args.seconds);
 const AGENT = join(ROOT, 'agent/syscall-counter-agent');
@@ -51,14 +55,22 @@ async function measure(label, argv, extraProcs) {
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const b = procStat(agent.pid);
   const wall = (Date.now() - t0) / 1000;
-  const row = { label, procs: extraProcs, cpuPct: ((b.cpu - a.cpu) / wall) * 100, rssMiB: b.rss / 2 ** 20, privMiB: privateKiB(agent.pid) / 1024 };
+  const row = {
+    label,
+    procs: extraProcs,
+    cpuPct: ((b.cpu - a.cpu) / wall) * 100,
+    rssMiB: b.rss / 2 ** 20,
+    privMiB: privateKiB(agent.pid) / 1024,
+  };
   agent.kill('SIGTERM');
   await new Promise((r) => agent.on('close', r));
   if (many) {
     many.kill('SIGKILL');
     await new Promise((r) => many.on('close', r));
   }
-  console.log(`${label.padEnd(44)} +${String(extraProcs).padStart(5)} procs: CPU ${row.cpuPct.toFixed(3)}% of one core, RSS ${row.rssMiB.toFixed(1)} MiB, private ${row.privMiB.toFixed(1)} MiB`);
+  console.log(
+    `${label.padEnd(44)} +${String(extraProcs).padStart(5)} procs: CPU ${row.cpuPct.toFixed(3)}% of one core, RSS ${row.rssMiB.toFixed(1)} MiB, private ${row.privMiB.toFixed(1)} MiB`,
+  );
   return row;
 }
 
@@ -69,10 +81,12 @@ try {
   const stream = ['--server', cp.listen, '--token-file', join(dir, 'token')];
   rows.push(await measure('standalone (counts, prints at exit)', [], 0));
   rows.push(await measure('streaming to a control plane, -i 10 (default)', stream, 0));
-  for (const n of args.procs.split(',').filter(Boolean).map(Number)) rows.push(await measure('streaming to a control plane, -i 10 (default)', stream, n));
+  for (const n of args.procs.split(',').filter(Boolean).map(Number))
+    rows.push(await measure('streaming to a control plane, -i 10 (default)', stream, n));
   rows.push(await measure('streaming to a control plane, -i 1', [...stream, '-i', '1'], 0));
   // Per-process mode: each snapshot reads (and drains) the per-process map and names the top 20.
-  for (const n of [0, ...args.procs.split(',').filter(Boolean).map(Number)]) rows.push(await measure('-P per process, streaming, -i 10', ['-P', ...stream], n));
+  for (const n of [0, ...args.procs.split(',').filter(Boolean).map(Number)])
+    rows.push(await measure('-P per process, streaming, -i 10', ['-P', ...stream], n));
   rows.push(await measure('-C per cgroup, streaming, -i 10', ['-C', ...stream], 0));
   rows.push(await measure('--errors, streaming, -i 10', ['--errors', ...stream], 0));
   rows.push(await measure('--latency, streaming, -i 10', ['--latency', ...stream], 0));

@@ -36,7 +36,14 @@ try {
     const acked = (
       await Promise.all(
         Array.from({ length: n }, (_, i) =>
-          simAgent({ listen: cp.listen, hostId: `bench-host-${n}-${i}`, runId: `bench-${n}-${i}`, nsys: NSYS, more: () => Date.now() < deadline, onAck: (ms) => lat.push(ms) }),
+          simAgent({
+            listen: cp.listen,
+            hostId: `bench-host-${n}-${i}`,
+            runId: `bench-${n}-${i}`,
+            nsys: NSYS,
+            more: () => Date.now() < deadline,
+            onAck: (ms) => lat.push(ms),
+          }),
         ),
       )
     ).reduce((a, b) => a + b, 0);
@@ -77,7 +84,10 @@ and competes for its CPUs. CPU is the control plane's user+system time over wall
 | agents | snapshots/s | rows/s | ack p50 ms | ack p99 ms | CP CPU % | CP RSS MiB | DB bytes/snapshot |
 |---:|---:|---:|---:|---:|---:|---:|---:|
 ${results
-  .map((r) => `| ${r.agents} | ${r.snapsPerSec.toFixed(0)} | ${r.rowsPerSec.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpu.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.bytesPerSnap.toFixed(0)} |`)
+  .map(
+    (r) =>
+      `| ${r.agents} | ${r.snapsPerSec.toFixed(0)} | ${r.rowsPerSec.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpu.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.bytesPerSnap.toFixed(0)} |`,
+  )
   .join('\n')}
 
 Capacity: about **${best.snapsPerSec.toFixed(0)} snapshots/s** (at ${best.agents} agents), i.e. about

@@ -33,7 +33,10 @@ const NCPU = cpus().length;
 execFileSync('cc', ['-O2', '-pthread', join(here, 'getppid_storm.c'), '-o', STORM]);
 
 // A cgroup with nothing in it, for the --cgroup filter's filtered-out cost.
-const CGROUP2 = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => / - cgroup2 /.test(l))?.split(' ')[4];
+const CGROUP2 = readFileSync('/proc/self/mountinfo', 'utf8')
+  .split('\n')
+  .find((l) => / - cgroup2 /.test(l))
+  ?.split(' ')[4];
 const EMPTY_CGROUP = join(CGROUP2 ?? '/sys/fs/cgroup', 'syscall-counter-bench-empty');
 mkdirSync(EMPTY_CGROUP, { recursive: true });
 process.on('exit', () => rmdirSync(EMPTY_CGROUP));
@@ -51,35 +54,94 @@ const CONFIGS = [
   { name: 'agent --map hash', tracer: agent('hash') },
   { name: 'agent --map percpu-hash', tracer: agent('percpu-hash') },
   { name: 'agent --errors (adds a sys_exit program)', tracer: { ...agent('percpu'), args: ['--errors', '-o', 'csv'] } },
-  { name: 'agent --latency (sys_enter + sys_exit, per-thread timestamps)', tracer: { ...agent('percpu'), args: ['--latency', '-o', 'csv'] } },
-  { name: 'agent --comm nomatch (storm filtered out)', tracer: { ...agent('percpu'), args: ['--comm', 'nomatch', '-o', 'csv'] }, expectZero: true },
-  { name: 'agent --syscall read (getppid filtered out)', tracer: { ...agent('percpu'), args: ['--syscall', 'read', '-o', 'csv'] }, expectZero: true },
-  { name: 'agent -p 1 (storm filtered out)', tracer: { ...agent('percpu'), args: ['-p', '1', '-o', 'csv'] }, expectZero: true },
-  { name: 'agent --uid 65534 (storm filtered out)', tracer: { ...agent('percpu'), args: ['--uid', '65534', '-o', 'csv'] }, expectZero: true },
-  { name: 'agent --cgroup (an empty cgroup: storm filtered out)', tracer: { ...agent('percpu'), args: ['--cgroup', EMPTY_CGROUP, '-o', 'csv'] }, expectZero: true },
-  { name: 'agent --comm getppid_storm (storm counted)', tracer: { ...agent('percpu'), args: ['--comm', 'getppid_storm', '-o', 'csv'] } },
+  {
+    name: 'agent --latency (sys_enter + sys_exit, per-thread timestamps)',
+    tracer: { ...agent('percpu'), args: ['--latency', '-o', 'csv'] },
+  },
+  {
+    name: 'agent --comm nomatch (storm filtered out)',
+    tracer: { ...agent('percpu'), args: ['--comm', 'nomatch', '-o', 'csv'] },
+    expectZero: true,
+  },
+  {
+    name: 'agent --syscall read (getppid filtered out)',
+    tracer: { ...agent('percpu'), args: ['--syscall', 'read', '-o', 'csv'] },
+    expectZero: true,
+  },
+  {
+    name: 'agent -p 1 (storm filtered out)',
+    tracer: { ...agent('percpu'), args: ['-p', '1', '-o', 'csv'] },
+    expectZero: true,
+  },
+  {
+    name: 'agent --uid 65534 (storm filtered out)',
+    tracer: { ...agent('percpu'), args: ['--uid', '65534', '-o', 'csv'] },
+    expectZero: true,
+  },
+  {
+    name: 'agent --cgroup (an empty cgroup: storm filtered out)',
+    tracer: { ...agent('percpu'), args: ['--cgroup', EMPTY_CGROUP, '-o', 'csv'] },
+    expectZero: true,
+  },
+  {
+    name: 'agent --comm getppid_storm (storm counted)',
+    tracer: { ...agent('percpu'), args: ['--comm', 'getppid_storm', '-o', 'csv'] },
+  },
   {
     name: 'agent -C (per cgroup)',
-    tracer: { cmd: AGENT, args: ['-C', '-o', 'csv'], ready: /Tracing syscalls/, count: (out) => [...out.matchAll(/^\d+,[^,]*,[^,]*,110,getppid,(\d+)$/gm)].reduce((s, m) => s + Number(m[1]), 0) },
+    tracer: {
+      cmd: AGENT,
+      args: ['-C', '-o', 'csv'],
+      ready: /Tracing syscalls/,
+      count: (out) => [...out.matchAll(/^\d+,[^,]*,[^,]*,110,getppid,(\d+)$/gm)].reduce((s, m) => s + Number(m[1]), 0),
+    },
   },
   {
     name: 'agent -P (per process)',
-    tracer: { cmd: AGENT, args: ['-P', '-o', 'csv'], ready: /Tracing syscalls/, count: (out, pid) => Number(new RegExp(`^${pid},[^,]*,110,getppid,(\\d+)$`, 'm').exec(out)?.[1] ?? 0) },
+    tracer: {
+      cmd: AGENT,
+      args: ['-P', '-o', 'csv'],
+      ready: /Tracing syscalls/,
+      count: (out, pid) => Number(new RegExp(`^${pid},[^,]*,110,getppid,(\\d+)$`, 'm').exec(out)?.[1] ?? 0),
+    },
   },
 ];
 if (PEERS) {
-  const bccSource = execFileSync('bash', [join(here, 'peers-setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const bccSource = execFileSync('bash', [join(here, 'peers-setup.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
   const bcc = { ...process.env, BCC_KERNEL_SOURCE: bccSource, PYTHONUNBUFFERED: '1' };
   CONFIGS.push(
     {
-      name: "bpftrace tracepoint:raw_syscalls:sys_enter { @[args->id] = count(); }",
-      tracer: { cmd: 'bpftrace', args: ['-e', 'tracepoint:raw_syscalls:sys_enter { @[args->id] = count(); }'], ready: /Attaching/, count: (out) => Number(/@\[110\]: (\d+)/.exec(out)?.[1] ?? 0) },
+      name: 'bpftrace tracepoint:raw_syscalls:sys_enter { @[args->id] = count(); }',
+      tracer: {
+        cmd: 'bpftrace',
+        args: ['-e', 'tracepoint:raw_syscalls:sys_enter { @[args->id] = count(); }'],
+        ready: /Attaching/,
+        count: (out) => Number(/@\[110\]: (\d+)/.exec(out)?.[1] ?? 0),
+      },
     },
-    { name: 'syscount-bpfcc', tracer: { cmd: 'syscount-bpfcc', args: [], env: bcc, ready: /Tracing syscalls/, count: (out) => Number(/^getppid\s+(\d+)/m.exec(out)?.[1] ?? 0) } },
+    {
+      name: 'syscount-bpfcc',
+      tracer: {
+        cmd: 'syscount-bpfcc',
+        args: [],
+        env: bcc,
+        ready: /Tracing syscalls/,
+        count: (out) => Number(/^getppid\s+(\d+)/m.exec(out)?.[1] ?? 0),
+      },
+    },
     {
       name: 'syscount-bpfcc -P (per process; all its syscalls)',
       // By pid: syscount resolves names when it prints, after the storm has exited ("[unknown]").
-      tracer: { cmd: 'syscount-bpfcc', args: ['-P'], env: bcc, ready: /Tracing syscalls/, count: (out, pid) => Number(new RegExp(`^${pid}\\s+\\S+\\s+(\\d+)$`, 'm').exec(out)?.[1] ?? 0) },
+      tracer: {
+        cmd: 'syscount-bpfcc',
+        args: ['-P'],
+        env: bcc,
+        ready: /Tracing syscalls/,
+        count: (out, pid) => Number(new RegExp(`^${pid}\\s+\\S+\\s+(\\d+)$`, 'm').exec(out)?.[1] ?? 0),
+      },
     },
     { name: `strace -c -f (${STRACE_CALLS.toLocaleString('en')} calls per thread)`, strace: true },
   );
@@ -109,11 +171,18 @@ function startTracer(t) {
 function underStrace(threads) {
   const dir = mkdtempSync(join(tmpdir(), 'sc-strace-'));
   try {
-    const r = spawnSync('strace', ['-f', '-c', '-o', join(dir, 'summary'), STORM, String(STRACE_CALLS), String(threads)], { encoding: 'utf8' });
+    const r = spawnSync(
+      'strace',
+      ['-f', '-c', '-o', join(dir, 'summary'), STORM, String(STRACE_CALLS), String(threads)],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(r.stderr);
     const summary = readFileSync(join(dir, 'summary'), 'utf8');
     // % time, seconds, usecs/call, calls, [errors,] syscall
-    const cols = summary.split('\n').map((l) => l.trim().split(/\s+/)).find((c) => c.at(-1) === 'getppid');
+    const cols = summary
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .find((c) => c.at(-1) === 'getppid');
     return { ns: Number(r.stdout.trim()), counted: Number(cols?.[3] ?? 0) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -165,8 +234,13 @@ const lines = [];
 for (const threads of threadSets) {
   const base = median(results[`${threads}|${CONFIGS[0].name}`].ns);
   const floor = median(results[`${threads}|${CONFIGS[1].name}`].ns) - base;
-  lines.push(`**${threads} thread${threads > 1 ? 's' : ''}** (${CALLS.toLocaleString('en')} getppid calls per thread, median of ${REPS}):`, '');
-  lines.push('| configuration | ns/call (min–max) | added ns/call | added / floor | getppid counted (expected ≥ calls; 0 when filtered out) |');
+  lines.push(
+    `**${threads} thread${threads > 1 ? 's' : ''}** (${CALLS.toLocaleString('en')} getppid calls per thread, median of ${REPS}):`,
+    '',
+  );
+  lines.push(
+    '| configuration | ns/call (min–max) | added ns/call | added / floor | getppid counted (expected ≥ calls; 0 when filtered out) |',
+  );
   lines.push('|---|---|---|---|---|');
   for (const c of CONFIGS) {
     const r = results[`${threads}|${c.name}`];
@@ -174,7 +248,9 @@ for (const threads of threadSets) {
     const added = med - base;
     const expected = (c.strace ? STRACE_CALLS : CALLS) * threads;
     const ok = c.expectZero ? r.counted.every((x) => x === 0) : r.counted.every((x) => x >= expected);
-    const counted = r.counted.length ? `${ok ? 'yes' : 'NO'} (${c.expectZero ? 'none, as filtered: ' : ''}${Math.min(...r.counted).toLocaleString('en')} min)` : '–';
+    const counted = r.counted.length
+      ? `${ok ? 'yes' : 'NO'} (${c.expectZero ? 'none, as filtered: ' : ''}${Math.min(...r.counted).toLocaleString('en')} min)`
+      : '–';
     const traced = c.tracer || c.strace;
     const countCol = c.tracer && !c.tracer.count ? '– (counts nothing)' : counted;
     lines.push(

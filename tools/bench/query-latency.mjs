@@ -58,41 +58,136 @@ for (const hours of LEVELS) {
     const t0 = Date.now();
     await Promise.all(
       Array.from({ length: HOSTS }, (_, h) =>
-        simAgent({ listen: cp.listen, hostId: `host-${String(h).padStart(2, '0')}`, runId: `run-${h}`, processes: PROCS, cgroups: CGROUPS, startedMs: start, clock: (seq) => start + seq * INTERVAL, more: (seq) => seq < perHost }),
+        simAgent({
+          listen: cp.listen,
+          hostId: `host-${String(h).padStart(2, '0')}`,
+          runId: `run-${h}`,
+          processes: PROCS,
+          cgroups: CGROUPS,
+          startedMs: start,
+          clock: (seq) => start + seq * INTERVAL,
+          more: (seq) => seq < perHost,
+        }),
       ),
     );
     const genSeconds = (Date.now() - t0) / 1000;
     const client = new proto.QueryServiceClient(cp.listen, grpc.credentials.createInsecure());
-    const scope = (extra = {}) => ({ hostId: '', runId: '', sinceUnixMs: String(start), untilUnixMs: String(end + 1), pid: 0, comm: '', container: '', ...extra });
+    const scope = (extra = {}) => ({
+      hostId: '',
+      runId: '',
+      sinceUnixMs: String(start),
+      untilUnixMs: String(end + 1),
+      pid: 0,
+      comm: '',
+      container: '',
+      ...extra,
+    });
     const mid = start + Math.floor(hours / 2) * HOUR;
     const lastHour = { sinceUnixMs: String(end - HOUR), untilUnixMs: String(end + 1) };
-    const cases = CGROUPS ? [
-      ['top --by container, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 }],
-      ['top --container ID, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', container: 'docker:0001abababab', ...lastHour }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
-      ['top --by container, fleet-wide, last hour', 'top', { scope: scope(lastHour), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 }],
-      ['diff --by container, one host, two half hours', 'diff', { a: scope({ hostId: 'host-03', sinceUnixMs: String(end - HOUR), untilUnixMs: String(end - HOUR / 2) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(end - HOUR / 2) }), by: proto.GroupBy.GROUP_BY_CONTAINER }],
-    ] : PROCS ? [
-      ['top --by process, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 }],
-      ['top --by process --syscall, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15, syscallNr: 4 }],
-      ['top --by process, fleet-wide, last hour', 'top', { scope: scope(lastHour), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 }],
-    ] : [
-      ['top, fleet-wide, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
-      ['top, one host, whole history', 'top', { scope: scope({ hostId: 'host-03' }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
-      ['top --by host, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_HOST, limit: 0 }],
-      ['top, one host, last hour', 'top', { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 }],
-      hours >= 2
-        ? ['diff of two hours, one host', 'diff', { a: scope({ hostId: 'host-03', sinceUnixMs: String(mid - HOUR), untilUnixMs: String(mid) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(mid), untilUnixMs: String(mid + HOUR) }), by: 0 }]
-        : ['diff of two half hours, one host', 'diff', { a: scope({ hostId: 'host-03', untilUnixMs: String(start + HOUR / 2) }), b: scope({ hostId: 'host-03', sinceUnixMs: String(start + HOUR / 2) }), by: 0 }],
-    ];
+    const cases = CGROUPS
+      ? [
+          [
+            'top --by container, one host, last hour',
+            'top',
+            { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 },
+          ],
+          [
+            'top --container ID, one host, last hour',
+            'top',
+            {
+              scope: scope({ hostId: 'host-03', container: 'docker:0001abababab', ...lastHour }),
+              by: proto.GroupBy.GROUP_BY_SYSCALL,
+              limit: 15,
+            },
+          ],
+          [
+            'top --by container, fleet-wide, last hour',
+            'top',
+            { scope: scope(lastHour), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 },
+          ],
+          [
+            'diff --by container, one host, two half hours',
+            'diff',
+            {
+              a: scope({ hostId: 'host-03', sinceUnixMs: String(end - HOUR), untilUnixMs: String(end - HOUR / 2) }),
+              b: scope({ hostId: 'host-03', sinceUnixMs: String(end - HOUR / 2) }),
+              by: proto.GroupBy.GROUP_BY_CONTAINER,
+            },
+          ],
+        ]
+      : PROCS
+        ? [
+            [
+              'top --by process, one host, last hour',
+              'top',
+              { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 },
+            ],
+            [
+              'top --by process --syscall, one host, last hour',
+              'top',
+              {
+                scope: scope({ hostId: 'host-03', ...lastHour }),
+                by: proto.GroupBy.GROUP_BY_PROCESS,
+                limit: 15,
+                syscallNr: 4,
+              },
+            ],
+            [
+              'top --by process, fleet-wide, last hour',
+              'top',
+              { scope: scope(lastHour), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 },
+            ],
+          ]
+        : [
+            [
+              'top, fleet-wide, whole history',
+              'top',
+              { scope: scope(), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
+            ],
+            [
+              'top, one host, whole history',
+              'top',
+              { scope: scope({ hostId: 'host-03' }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
+            ],
+            ['top --by host, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_HOST, limit: 0 }],
+            [
+              'top, one host, last hour',
+              'top',
+              { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
+            ],
+            hours >= 2
+              ? [
+                  'diff of two hours, one host',
+                  'diff',
+                  {
+                    a: scope({ hostId: 'host-03', sinceUnixMs: String(mid - HOUR), untilUnixMs: String(mid) }),
+                    b: scope({ hostId: 'host-03', sinceUnixMs: String(mid), untilUnixMs: String(mid + HOUR) }),
+                    by: 0,
+                  },
+                ]
+              : [
+                  'diff of two half hours, one host',
+                  'diff',
+                  {
+                    a: scope({ hostId: 'host-03', untilUnixMs: String(start + HOUR / 2) }),
+                    b: scope({ hostId: 'host-03', sinceUnixMs: String(start + HOUR / 2) }),
+                    by: 0,
+                  },
+                ],
+          ];
     for (const [name, method, req] of cases) {
       const r = await time(client, method, req);
       results.push({ hours, name, p50: r.p50, p99: r.p99 });
-      console.log(`${String(hours).padStart(4)} h  ${name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`);
+      console.log(
+        `${String(hours).padStart(4)} h  ${name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`,
+      );
     }
     client.close();
     const snaps = HOSTS * perHost;
     results.push({ hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes: dbBytes(cp.db) });
-    console.log(`${String(hours).padStart(4)} h  history: ${snaps} snapshots, ${snaps * 60} delta rows, written in ${genSeconds.toFixed(0)} s, DB ${(dbBytes(cp.db) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `${String(hours).padStart(4)} h  history: ${snaps} snapshots, ${snaps * 60} delta rows, written in ${genSeconds.toFixed(0)} s, DB ${(dbBytes(cp.db) / 2 ** 20).toFixed(0)} MiB`,
+    );
   } finally {
     await cp.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -106,9 +201,17 @@ const cell = (h, n) => {
 };
 const body = `
 ${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 delta rows per
-snapshot), written through the real ingest path${PROCS ? `, each snapshot also naming ${PROCS} processes (5 syscalls
-each; the rest of the interval is stored under pid 0)` : ''}${CGROUPS ? `, each snapshot also naming ${CGROUPS} containers (5 syscalls
-each, the same container ids on every host; the rest of the interval is stored under "other")` : ''}; each query ${REPS} times through the
+snapshot), written through the real ingest path${
+  PROCS
+    ? `, each snapshot also naming ${PROCS} processes (5 syscalls
+each; the rest of the interval is stored under pid 0)`
+    : ''
+}${
+  CGROUPS
+    ? `, each snapshot also naming ${CGROUPS} containers (5 syscalls
+each, the same container ids on every host; the rest of the interval is stored under "other")`
+    : ''
+}; each query ${REPS} times through the
 real gRPC QueryService on loopback. Cells are p50 / p99 in ms. (For 1 h of history the
 "two hours" diff compares two half hours.)
 
@@ -122,7 +225,11 @@ ${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(h, n)).join(' | ')} |`).jo
 `;
 if (args.write) {
   updateSection(PROCS ? 'query-process' : CGROUPS ? 'query-cgroup' : 'query', {
-    title: PROCS ? `4b. Query latency, per process (${PROCS} processes named per snapshot)` : CGROUPS ? `4c. Query latency, per container (${CGROUPS} containers named per snapshot)` : '4. Query latency',
+    title: PROCS
+      ? `4b. Query latency, per process (${PROCS} processes named per snapshot)`
+      : CGROUPS
+        ? `4c. Query latency, per container (${CGROUPS} containers named per snapshot)`
+        : '4. Query latency',
     command: `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,

@@ -59,7 +59,8 @@ export function procStat(pid) {
   return { cpu: (Number(f[11]) + Number(f[12])) / 100, rss };
 }
 
-export const dbBytes = (path) => ['', '-wal'].reduce((s, ext) => s + (existsSync(path + ext) ? statSync(path + ext).size : 0), 0);
+export const dbBytes = (path) =>
+  ['', '-wal'].reduce((s, ext) => s + (existsSync(path + ext) ? statSync(path + ext).size : 0), 0);
 
 export function percentile(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,9 +72,22 @@ export function percentile(xs, p) {
  * each sent when the previous is acked (closed loop), until @more(seq) says stop.
  * @clock(seq) gives each snapshot's time (real time, or synthetic history).
  */
-export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, cgroups = 0, startedMs = Date.now(), clock = () => Date.now(), more, onAck = () => {} }) {
+export function simAgent({
+  listen,
+  hostId,
+  runId,
+  nsys = 60,
+  processes = 0,
+  cgroups = 0,
+  startedMs = Date.now(),
+  clock = () => Date.now(),
+  more,
+  onAck = () => {},
+}) {
   return new Promise((resolvePromise, reject) => {
-    const client = new proto.CollectorServiceClient(listen, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+    const client = new proto.CollectorServiceClient(listen, grpc.credentials.createInsecure(), {
+      'grpc.use_local_subchannel_pool': 1,
+    });
     const call = client.collect(metadata());
     const counts = Array.from({ length: nsys }, () => 0);
     let seq = 0;
@@ -96,12 +110,31 @@ export function simAgent({ listen, hostId, runId, nsys = 60, processes = 0, cgro
         for (let g = 0; i < 5 && g < cgroups; g++) {
           const c = Math.floor((inc * (g + 1)) / cgWeight);
           const id = `${String(g).padStart(4, '0')}${'ab'.repeat(30)}`;
-          if (c > 0) cgRows.push({ path: `/system.slice/docker-${id}.scope`, container: `docker:${id.slice(0, 12)}`, nr: i * 4, hasNr: true, count: String(c) });
+          if (c > 0)
+            cgRows.push({
+              path: `/system.slice/docker-${id}.scope`,
+              container: `docker:${id.slice(0, 12)}`,
+              nr: i * 4,
+              hasNr: true,
+              count: String(c),
+            });
         }
       }
       sentAt = process.hrtime.bigint();
       call.write({
-        snapshot: { runId, seq: String(seq), timeUnixMs: String(clock(seq)), counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })), otherCount: '0', final: false, processes: rows, cgroups: cgRows, unattributed: '0', failures: [], latency: [] },
+        snapshot: {
+          runId,
+          seq: String(seq),
+          timeUnixMs: String(clock(seq)),
+          counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })),
+          otherCount: '0',
+          final: false,
+          processes: rows,
+          cgroups: cgRows,
+          unattributed: '0',
+          failures: [],
+          latency: [],
+        },
       });
     };
     call.on('data', (msg) => {

@@ -41,10 +41,24 @@ export function parseTable(text, abis, source = 'table') {
 // kernel uses internally (include/linux/errno.h, not exported) that a tracer can still see at sys_exit.
 const ERRNO_FILES = ['errno-base.h', 'errno.h'];
 const KERNEL_ERRNOS = [
-  [512, 'ERESTARTSYS'], [513, 'ERESTARTNOINTR'], [514, 'ERESTARTNOHAND'], [515, 'ENOIOCTLCMD'],
-  [516, 'ERESTART_RESTARTBLOCK'], [517, 'EPROBE_DEFER'], [518, 'EOPENSTALE'], [519, 'ENOPARAM'],
-  [521, 'EBADHANDLE'], [522, 'ENOTSYNC'], [523, 'EBADCOOKIE'], [524, 'ENOTSUPP'], [525, 'ETOOSMALL'],
-  [526, 'ESERVERFAULT'], [527, 'EBADTYPE'], [528, 'EJUKEBOX'], [529, 'EIOCBQUEUED'], [530, 'ERECALLCONFLICT'],
+  [512, 'ERESTARTSYS'],
+  [513, 'ERESTARTNOINTR'],
+  [514, 'ERESTARTNOHAND'],
+  [515, 'ENOIOCTLCMD'],
+  [516, 'ERESTART_RESTARTBLOCK'],
+  [517, 'EPROBE_DEFER'],
+  [518, 'EOPENSTALE'],
+  [519, 'ENOPARAM'],
+  [521, 'EBADHANDLE'],
+  [522, 'ENOTSYNC'],
+  [523, 'EBADCOOKIE'],
+  [524, 'ENOTSUPP'],
+  [525, 'ETOOSMALL'],
+  [526, 'ESERVERFAULT'],
+  [527, 'EBADTYPE'],
+  [528, 'EJUKEBOX'],
+  [529, 'EIOCBQUEUED'],
+  [530, 'ERECALLCONFLICT'],
 ];
 
 /** "#define EAGAIN 11": numbered names only (aliases such as EWOULDBLOCK name an earlier one). */
@@ -57,7 +71,8 @@ export function parseErrnos(text) {
 export function loadErrnos() {
   const byNr = new Map();
   for (const file of ERRNO_FILES) {
-    for (const [nr, name] of parseErrnos(readFileSync(resolve(dataDir, file), 'utf8'))) if (!byNr.has(nr)) byNr.set(nr, name);
+    for (const [nr, name] of parseErrnos(readFileSync(resolve(dataDir, file), 'utf8')))
+      if (!byNr.has(nr)) byNr.set(nr, name);
   }
   for (const [nr, name] of KERNEL_ERRNOS) byNr.set(nr, name);
   return [...byNr.entries()].sort((a, b) => a[0] - b[0]);

@@ -14,7 +14,9 @@ const header = process.argv[2] ?? '/usr/include/x86_64-linux-gnu/asm/unistd_32.h
 const rows = new Map();
 for (const m of readFileSync(header, 'utf8').matchAll(/^#define __NR_(\w+)\s+(\d+)$/gm)) rows.set(Number(m[2]), m[1]);
 const last = Math.max(...rows.keys());
-const shared = parseTable(readFileSync(resolve(dataDir, 'syscall_64.tbl'), 'utf8'), ['common']).filter(([nr]) => nr > last && nr >= 451);
+const shared = parseTable(readFileSync(resolve(dataDir, 'syscall_64.tbl'), 'utf8'), ['common']).filter(
+  ([nr]) => nr > last && nr >= 451,
+);
 for (const [nr, name] of shared) rows.set(nr, name);
 const lines = [
   `# i386 (32-bit x86) system call numbers, in the format of the kernel's`,

@@ -116,7 +116,10 @@ describe('syscall-counter-agent collection and errors', () => {
   it('prints one report per interval with -i', () => {
     const r = runAgent(['-i', '1', '-d', '2', '-o', 'json']);
     expect(r.status).toBe(0);
-    const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const docs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(docs).toHaveLength(2);
     for (const d of docs) expect(d.time).toMatch(/^\d\d:\d\d:\d\d$/);
   });
@@ -159,8 +162,12 @@ function spawnAsNobody(args: string[]) {
   // setpriv drops to an unprivileged user with no capabilities.
   const { spawnSync } = require('node:child_process');
   const { AGENT } = require('./run-agent');
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', AGENT, ...args], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'setpriv',
+    ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', AGENT, ...args],
+    {
+      encoding: 'utf8',
+    },
+  );
   return { status: r.status, stderr: r.stderr as string };
 }

@@ -61,9 +61,14 @@ describe('syscall-counter-agent per cgroup (real BPF, a real cgroup v2)', () => 
   });
 
   it('keeps exact totals when the per-cgroup map is too small', () => {
-    const doc = JSON.parse(runAgent(['-C', '--proc-entries', '3', '-o', 'json', '--', WORKLOAD, 'getppid', '5000']).stdout);
+    const doc = JSON.parse(
+      runAgent(['-C', '--proc-entries', '3', '-o', 'json', '--', WORKLOAD, 'getppid', '5000']).stdout,
+    );
     const count = (list: Array<{ name: string; count: number }>) => list.find((s) => s.name === 'getppid')?.count ?? 0;
-    const attributed = doc.cgroups.reduce((s: number, c: { syscalls: Array<{ name: string; count: number }> }) => s + count(c.syscalls), 0);
+    const attributed = doc.cgroups.reduce(
+      (s: number, c: { syscalls: Array<{ name: string; count: number }> }) => s + count(c.syscalls),
+      0,
+    );
     expect(doc.unattributed.total).toBeGreaterThan(0);
     expect(attributed + count(doc.unattributed.syscalls)).toBe(5000);
   });

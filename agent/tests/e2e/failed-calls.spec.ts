@@ -5,7 +5,13 @@ const N = 1000;
 const K = 300;
 
 interface JsonDoc {
-  syscalls: Array<{ nr: number | null; name: string; count: number; failed: number; errnos: Array<{ errno: number; name: string; count: number }> }>;
+  syscalls: Array<{
+    nr: number | null;
+    name: string;
+    count: number;
+    failed: number;
+    errnos: Array<{ errno: number; name: string; count: number }>;
+  }>;
 }
 
 describe('syscall-counter-agent failed calls (real BPF at sys_exit)', () => {
@@ -26,7 +32,10 @@ describe('syscall-counter-agent failed calls (real BPF at sys_exit)', () => {
     expect(doc.syscalls.find((s) => s.name === 'bpf')?.failed).toBeGreaterThan(0);
     for (const s of doc.syscalls) {
       const errnos = (s.errnos ?? []).reduce((sum, e) => sum + e.count, 0);
-      expect({ name: s.name, ok: errnos <= (s.failed ?? 0) && (s.failed ?? 0) <= s.count }).toEqual({ name: s.name, ok: true });
+      expect({ name: s.name, ok: errnos <= (s.failed ?? 0) && (s.failed ?? 0) <= s.count }).toEqual({
+        name: s.name,
+        ok: true,
+      });
     }
   });
 
@@ -34,7 +43,9 @@ describe('syscall-counter-agent failed calls (real BPF at sys_exit)', () => {
     const table = runAgent(['--errors', '-T', '1', '--', WORKLOAD, 'close', String(N), String(K)]).stdout.split('\n');
     expect(table[1]).toMatch(/^SYSCALL# \| NAME +\| +COUNT \| +FAILED \| ERRNOS$/);
     expect(table[2]).toMatch(/^ +3 \| close +\| +\d+ \| +300 \| EBADF 300$/);
-    const csv = runAgent(['--errors', '-o', 'csv', '--', WORKLOAD, 'close', String(N), String(K)]).stdout.trim().split('\n');
+    const csv = runAgent(['--errors', '-o', 'csv', '--', WORKLOAD, 'close', String(N), String(K)])
+      .stdout.trim()
+      .split('\n');
     expect(csv[0]).toBe('syscall_nr,name,count,failed,errnos');
     expect(csv.find((l) => l.startsWith('3,close,'))).toMatch(/^3,close,\d+,300,EBADF:300$/);
   });
@@ -46,7 +57,9 @@ describe('syscall-counter-agent failed calls (real BPF at sys_exit)', () => {
   });
 
   it('-e picks one errno: EBADF gives the K closes only, ENOENT none of them', () => {
-    const ebadf = parseCsv(runAgent(['-e', 'EBADF', '-o', 'csv', '--', WORKLOAD, 'close', String(N), String(K)]).stdout);
+    const ebadf = parseCsv(
+      runAgent(['-e', 'EBADF', '-o', 'csv', '--', WORKLOAD, 'close', String(N), String(K)]).stdout,
+    );
     expect(ebadf).toEqual([{ nr: '3', name: 'close', count: K }]);
     const enoent = parseCsv(runAgent(['-e', '2', '-o', 'csv', '--', WORKLOAD, 'close', String(N), String(K)]).stdout);
     expect(enoent.find((x) => x.name === 'close')).toBeUndefined();

@@ -5,7 +5,16 @@ import { countOf, parseCsv, runAgent, startAgent, WORKLOAD } from './run-agent';
 // nothing of the processes it is meant to leave out.
 describe('syscall-counter-agent in-kernel filters (real BPF, real processes)', () => {
   it('--comm counts only tasks of that name', () => {
-    const r = runAgent(['--comm', 'workload', '-o', 'csv', '--', 'sh', '-c', `${WORKLOAD} getppid 3000; ${WORKLOAD} raw 39 20`]);
+    const r = runAgent([
+      '--comm',
+      'workload',
+      '-o',
+      'csv',
+      '--',
+      'sh',
+      '-c',
+      `${WORKLOAD} getppid 3000; ${WORKLOAD} raw 39 20`,
+    ]);
     expect(r.status).toBe(0);
     const rows = parseCsv(r.stdout);
     expect(countOf(rows, 'getppid')).toBe(3000); // the shell's own getppid is not counted
@@ -15,7 +24,16 @@ describe('syscall-counter-agent in-kernel filters (real BPF, real processes)', (
 
   it('--syscall counts only the listed syscalls, by name or number', () => {
     const shell = parseCsv(runAgent(['-o', 'csv', '--syscall', 'getppid,getpid', '--', 'sh', '-c', 'true']).stdout);
-    const r = runAgent(['--syscall', 'getppid,39', '-o', 'csv', '--', 'sh', '-c', `${WORKLOAD} getppid 500; ${WORKLOAD} raw 39 70`]);
+    const r = runAgent([
+      '--syscall',
+      'getppid,39',
+      '-o',
+      'csv',
+      '--',
+      'sh',
+      '-c',
+      `${WORKLOAD} getppid 500; ${WORKLOAD} raw 39 70`,
+    ]);
     expect(r.status).toBe(0);
     const rows = parseCsv(r.stdout);
     expect(rows.map((x) => x.name).sort()).toEqual(['getpid', 'getppid']);

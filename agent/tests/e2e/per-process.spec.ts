@@ -3,15 +3,30 @@ import { runAgent, WORKLOAD } from './run-agent';
 interface ProcDoc {
   seconds: number;
   unattributed: { total: number; syscalls: Array<{ nr: number | null; name: string; count: number }> };
-  processes: Array<{ pid: number; comm: string; exited: boolean; total: number; syscalls: Array<{ nr: number | null; name: string; count: number }> }>;
+  processes: Array<{
+    pid: number;
+    comm: string;
+    exited: boolean;
+    total: number;
+    syscalls: Array<{ nr: number | null; name: string; count: number }>;
+  }>;
 }
 
-const countIn = (syscalls: ProcDoc['processes'][0]['syscalls'], name: string) => syscalls.find((s) => s.name === name)?.count ?? 0;
+const countIn = (syscalls: ProcDoc['processes'][0]['syscalls'], name: string) =>
+  syscalls.find((s) => s.name === name)?.count ?? 0;
 const lastDoc = (stdout: string): ProcDoc => JSON.parse(stdout.trim().split('\n').pop()!);
 
 describe('syscall-counter-agent -P: per-process counts (real BPF, real processes)', () => {
   it('reports two processes with known call counts exactly, each under its own pid', () => {
-    const r = runAgent(['-P', '-o', 'csv', '--', 'sh', '-c', `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`]);
+    const r = runAgent([
+      '-P',
+      '-o',
+      'csv',
+      '--',
+      'sh',
+      '-c',
+      `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const [header, ...lines] = r.stdout.trim().split('\n');
@@ -33,7 +48,9 @@ describe('syscall-counter-agent -P: per-process counts (real BPF, real processes
 
   it('keeps exact totals when the per-process map is too small: the rest is unattributed, per syscall', () => {
     const N = 50000;
-    const doc = lastDoc(runAgent(['-P', '--proc-entries', '4', '-o', 'json', '--', WORKLOAD, 'getppid', String(N)]).stdout);
+    const doc = lastDoc(
+      runAgent(['-P', '--proc-entries', '4', '-o', 'json', '--', WORKLOAD, 'getppid', String(N)]).stdout,
+    );
     expect(doc.unattributed.total).toBeGreaterThan(0);
     const attributed = doc.processes.reduce((s, p) => s + countIn(p.syscalls, 'getppid'), 0);
     expect(attributed + countIn(doc.unattributed.syscalls, 'getppid')).toBe(N);
@@ -56,7 +73,9 @@ describe('syscall-counter-agent -P: per-process counts (real BPF, real processes
   it('prints PID | COMM | COUNT | BUSIEST SYSCALL, exited processes marked', () => {
     const r = runAgent(['-P', '-T', '3', '--', WORKLOAD, 'getppid', '7000']);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^Syscall counts by process for command: .*workload getppid 7000 over \d+\.\d\d s \(\d+ of 65536 map entries in use\):$/);
+    expect(lines[0]).toMatch(
+      /^Syscall counts by process for command: .*workload getppid 7000 over \d+\.\d\d s \(\d+ of 65536 map entries in use\):$/,
+    );
     expect(lines[1]).toMatch(/^ +PID \| COMM +\| +COUNT \| BUSIEST SYSCALL$/);
     expect(lines[2]).toMatch(/^ +\d+ \| workload \(exited\) +\| +70\d\d \| getppid$/);
     expect(lines[lines.length - 1]).toMatch(/^Total syscalls \(all 1 processes\): 70\d\d$/);

@@ -40,9 +40,7 @@ export function startAgent(args: string[]): Promise<{ proc: ChildProcess; done: 
   let stdout = '';
   let stderr = '';
   proc.stdout!.on('data', (d) => (stdout += d));
-  const done = new Promise<AgentResult>((resolve) =>
-    proc.on('close', (status) => resolve({ status, stdout, stderr })),
-  );
+  const done = new Promise<AgentResult>((resolve) => proc.on('close', (status) => resolve({ status, stdout, stderr })));
   return new Promise((resolve, reject) => {
     proc.stderr!.on('data', (d) => {
       stderr += d;

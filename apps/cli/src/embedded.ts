@@ -49,7 +49,10 @@ export async function startEmbedded(dbPath = DEFAULT_DB_PATH): Promise<EmbeddedC
   const exited = new Promise<void>((r) => proc.on('close', () => r()));
   let log = '';
   await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new CliError(`the embedded control plane did not start within 30 s:\n${log}`)), 30000);
+    const timer = setTimeout(
+      () => rej(new CliError(`the embedded control plane did not start within 30 s:\n${log}`)),
+      30000,
+    );
     const onData = (d: Buffer) => {
       log += d;
       if (log.includes('"msg":"listening"')) {

@@ -20,8 +20,26 @@ export interface StreamingAgent {
 }
 
 /** Starts the agent streaming to a control plane every second, for @seconds or until stop(). */
-export function startStreaming(args: { server: string; tokenFile: string; runId: string; seconds?: number; breakdown?: 'process' | 'container'; errors?: boolean }): StreamingAgent {
-  const argv = ['--server', args.server, '--token-file', args.tokenFile, '--run-id', args.runId, '-i', '1', '-o', 'csv'];
+export function startStreaming(args: {
+  server: string;
+  tokenFile: string;
+  runId: string;
+  seconds?: number;
+  breakdown?: 'process' | 'container';
+  errors?: boolean;
+}): StreamingAgent {
+  const argv = [
+    '--server',
+    args.server,
+    '--token-file',
+    args.tokenFile,
+    '--run-id',
+    args.runId,
+    '-i',
+    '1',
+    '-o',
+    'csv',
+  ];
   if (args.breakdown === 'process') argv.push('-P');
   if (args.breakdown === 'container') argv.push('-C');
   if (args.errors) argv.push('--errors');
@@ -41,7 +59,12 @@ export function startStreaming(args: { server: string; tokenFile: string; runId:
 }
 
 /** Runs the agent streaming to a control plane for @seconds; resolves once its final snapshot is acked. */
-export function streamLocally(args: { server: string; tokenFile: string; runId: string; seconds: number }): Promise<void> {
+export function streamLocally(args: {
+  server: string;
+  tokenFile: string;
+  runId: string;
+  seconds: number;
+}): Promise<void> {
   return startStreaming(args).done;
 }
 

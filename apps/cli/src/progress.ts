@@ -4,7 +4,12 @@ import { SingleBar, Presets } from 'cli-progress';
 export function progressBar(label: string, total: number, unit = ''): { update(n: number): void; stop(): void } {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {value}/{total}${unit}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    {
+      format: `${label} [{bar}] {value}/{total}${unit}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0);

@@ -24,7 +24,10 @@ export class QueryClient {
     token: string,
     caPem?: Buffer,
   ) {
-    this.client = new QueryServiceClient(address, caPem ? ChannelCredentials.createSsl(caPem) : ChannelCredentials.createInsecure());
+    this.client = new QueryServiceClient(
+      address,
+      caPem ? ChannelCredentials.createSsl(caPem) : ChannelCredentials.createInsecure(),
+    );
     this.metadata.set('authorization', `Bearer ${token}`);
   }
 

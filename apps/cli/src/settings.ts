@@ -11,9 +11,16 @@ export interface Settings {
   tlsCa?: string;
 }
 
-export const CONFIG_FILE = join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'syscall-counter', 'config.json');
+export const CONFIG_FILE = join(
+  process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
+  'syscall-counter',
+  'config.json',
+);
 
-export function resolveSettings(flags: { server?: string; tokenFile?: string; tlsCa?: string }, env = process.env): Settings {
+export function resolveSettings(
+  flags: { server?: string; tokenFile?: string; tlsCa?: string },
+  env = process.env,
+): Settings {
   let file: Settings = {};
   const path = env.SYSCALL_COUNTER_CONFIG ?? CONFIG_FILE;
   if (existsSync(path)) {
@@ -32,12 +39,16 @@ export function resolveSettings(flags: { server?: string; tokenFile?: string; tl
 
 export function readToken(tokenFile: string | undefined): string {
   if (!tokenFile) {
-    throw new CliError('no token: pass --token-file FILE (or set SYSCALL_COUNTER_TOKEN_FILE) with the control plane’s token');
+    throw new CliError(
+      'no token: pass --token-file FILE (or set SYSCALL_COUNTER_TOKEN_FILE) with the control plane’s token',
+    );
   }
   try {
     return readFileSync(tokenFile, 'utf8').trim();
   } catch (e) {
-    throw new CliError(`cannot read the token file ${tokenFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliError(
+      `cannot read the token file ${tokenFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 
@@ -46,6 +57,8 @@ export function readCa(tlsCa: string | undefined): Buffer | undefined {
   try {
     return readFileSync(tlsCa);
   } catch (e) {
-    throw new CliError(`cannot read the CA file ${tlsCa}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliError(
+      `cannot read the CA file ${tlsCa}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }

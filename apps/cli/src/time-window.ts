@@ -10,7 +10,10 @@ export function parseTimePoint(value: string, now = Date.now()): number {
   if (typeof back === 'number' && Number.isFinite(back) && back > 0) return now - back;
   const at = Date.parse(value);
   if (!Number.isNaN(at)) return at;
-  throw new CliError(`cannot read '${value}' as a time: use a duration back from now (10m, 24h, 7d) or a timestamp (2026-11-24T10:00:00Z)`, 2);
+  throw new CliError(
+    `cannot read '${value}' as a time: use a duration back from now (10m, 24h, 7d) or a timestamp (2026-11-24T10:00:00Z)`,
+    2,
+  );
 }
 
 export function formatTime(unixMs: number | string): string {
@@ -22,7 +25,10 @@ export function formatTime(unixMs: number | string): string {
 export function parseDuration(value: string, flag: string, minMs = 1000): number {
   const n = /^\d+(\.\d+)?\s*[a-z]+$/i.test(value) ? ms(value as ms.StringValue) : undefined;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < minMs) {
-    throw new CliError(`cannot read '${value}' as ${flag}: use a duration of at least ${minMs / 1000}s, like 10s, 5m or 1h`, 2);
+    throw new CliError(
+      `cannot read '${value}' as ${flag}: use a duration of at least ${minMs / 1000}s, like 10s, 5m or 1h`,
+      2,
+    );
   }
   return n;
 }

@@ -2,7 +2,12 @@ import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, startControlPlane, TestControlPlane, WORKLOAD } from './control-plane';
 
-const csvRows = (text: string) => text.trim().split('\n').slice(1).map((l) => l.split(','));
+const csvRows = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 
 /** Where cgroup v2 is mounted here (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts). */
 function cgroup2Root(): string {
@@ -22,7 +27,8 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
   const q = (args: string[]) => cli([...args, ...cp.conn]);
   const root = cgroup2Root();
   // A shell moves itself into a cgroup, then becomes a workload of n getppid calls.
-  const inCgroup = (cgroup: string, n: number) => `sh -c 'echo $$ > ${join(root, cgroup)}/cgroup.procs && exec ${WORKLOAD} getppid ${n}'`;
+  const inCgroup = (cgroup: string, n: number) =>
+    `sh -c 'echo $$ > ${join(root, cgroup)}/cgroup.procs && exec ${WORKLOAD} getppid ${n}'`;
 
   beforeAll(async () => {
     for (const dir of [DOCKER, UNIT]) mkdirSync(join(root, dir), { recursive: true });
@@ -50,7 +56,9 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
   it('--comm and --pid scope a top to one program or one process, exactly', () => {
     const byComm = csvRows(q(['top', '--run', 'procs-a', '--comm', 'workload', '--format', 'csv']).stdout);
     expect(byComm.find((r) => r[1] === 'getppid')).toEqual(['110', 'getppid', '4000']);
-    const procs = csvRows(q(['top', '--run', 'procs-a', '--by', 'process', '--syscall', 'getppid', '--format', 'csv']).stdout).filter((r) => r[1] === 'workload');
+    const procs = csvRows(
+      q(['top', '--run', 'procs-a', '--by', 'process', '--syscall', 'getppid', '--format', 'csv']).stdout,
+    ).filter((r) => r[1] === 'workload');
     for (const [pid, , count] of procs) {
       const one = q(['top', '--run', 'procs-a', '--pid', pid, '--format', 'csv']);
       expect(csvRows(one.stdout).find((r) => r[1] === 'getppid')?.[2]).toBe(count);
@@ -68,7 +76,11 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
     expect(table.stdout).toMatch(/\n docker:aaaabbbbcccc +\| \/system\.slice\/docker-aaaabbbb\S+\.scope +\| +1000 \|/);
     const csv = q(['export', 'top', '--run', 'cg-b', '--by', 'container', '--syscall', 'getppid']).stdout;
     expect(csv.split('\n')[0]).toBe('container,cgroup,count');
-    expect(csvRows(csv).find((r) => r[0] === 'docker:aaaabbbbcccc')).toEqual(['docker:aaaabbbbcccc', `/${DOCKER}`, '1000']);
+    expect(csvRows(csv).find((r) => r[0] === 'docker:aaaabbbbcccc')).toEqual([
+      'docker:aaaabbbbcccc',
+      `/${DOCKER}`,
+      '1000',
+    ]);
   });
 
   it('--container scopes by label, bare id, unit or path, exactly', () => {
@@ -79,20 +91,28 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
     const unit = csvRows(q(['top', '--run', 'cg-b', '--container', 'sc-test-batch.service', '--format', 'csv']).stdout);
     expect(unit.find((r) => r[1] === 'getppid')?.[2]).toBe('2000');
     // The same scope over time: the series' buckets add up to the container's calls.
-    const series = csvRows(q(['export', 'series', '--run', 'cg-b', '--container', 'aaaabbbbcccc', '--bucket', '1s']).stdout);
+    const series = csvRows(
+      q(['export', 'series', '--run', 'cg-b', '--container', 'aaaabbbbcccc', '--bucket', '1s']).stdout,
+    );
     expect(series.filter((r) => r[3] === 'getppid').reduce((sum, r) => sum + Number(r[4]), 0)).toBe(1000);
   });
 
   it('diff --by process compares programs by name across runs', () => {
     const csv = q(['diff', 'procs-a', 'procs-b', '--by', 'process', '--syscall', 'getppid', '--format', 'csv']).stdout;
     expect(csv.split('\n')[0]).toBe('comm,count_a,count_b,delta_count,rate_a,rate_b,delta_rate,relative_change,status');
-    expect(csvRows(csv).find((r) => r[0] === 'workload')?.slice(0, 4)).toEqual(['workload', '4000', '6000', '2000']);
+    expect(
+      csvRows(csv)
+        .find((r) => r[0] === 'workload')
+        ?.slice(0, 4),
+    ).toEqual(['workload', '4000', '6000', '2000']);
     const table = q(['diff', 'procs-a', 'procs-b', '--by', 'process']).stdout;
     expect(table).toMatch(/\n COMM +\| A COUNT \| B COUNT \| Δ COUNT \|/);
   });
 
   it('diff --by container shows a container that calls less and a unit that is new', () => {
-    const doc = JSON.parse(q(['diff', 'cg-a', 'cg-b', '--by', 'container', '--syscall', 'getppid', '--format', 'json']).stdout);
+    const doc = JSON.parse(
+      q(['diff', 'cg-a', 'cg-b', '--by', 'container', '--syscall', 'getppid', '--format', 'json']).stdout,
+    );
     expect(doc.by).toBe('container');
     const row = (name: string) => doc.containers.find((c: { name: string }) => c.name === name);
     expect(row('docker:aaaabbbbcccc')).toMatchObject({ countA: '3000', countB: '1000', deltaCount: '-2000' });
@@ -103,7 +123,9 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
 
   it('a per-process map that was too small shows as unattributed calls, still inside the totals', () => {
     const table = q(['top', '--run', 'tiny-map', '--by', 'process']).stdout;
-    expect(table).toMatch(/\nUnattributed: [1-9]\d* calls \(all syscalls\) found the agents' per-process map full \(agent --proc-entries\); they are in "other"\.\n$/);
+    expect(table).toMatch(
+      /\nUnattributed: [1-9]\d* calls \(all syscalls\) found the agents' per-process map full \(agent --proc-entries\); they are in "other"\.\n$/,
+    );
     const doc = JSON.parse(q(['top', '--run', 'tiny-map', '--by', 'process', '--format', 'json']).stdout);
     const other = doc.rows.find((r: { pid: number }) => r.pid === 0);
     expect(BigInt(other.count)).toBeGreaterThanOrEqual(BigInt(doc.unattributed));
@@ -143,14 +165,30 @@ describe('per-process and per-container history: top --by, scopes, diff --by, ex
     [['latency', '--run', 'lat', '--syscall', 'read,write'], 2, /--syscall takes one syscall/],
     [['top', '--by', 'errno'], 2, /--by errno goes with --failed/],
     [['top', '--failed', '--by', 'process'], 2, /failed calls are counted per host/],
-    [['top', '--run', 'procs-a', '--failed'], 1, /no run of run 'procs-a' was streamed with failed-call data \(agent --errors\)/],
-    [['top', '--run', 'procs-a', '--by', 'container'], 1, /no run of run 'procs-a' was streamed with per-cgroup data \(agent -C\)/],
-    [['top', '--run', 'cg-a', '--comm', 'workload'], 1, /no run of run 'cg-a' was streamed with per-process data \(agent -P\)/],
+    [
+      ['top', '--run', 'procs-a', '--failed'],
+      1,
+      /no run of run 'procs-a' was streamed with failed-call data \(agent --errors\)/,
+    ],
+    [
+      ['top', '--run', 'procs-a', '--by', 'container'],
+      1,
+      /no run of run 'procs-a' was streamed with per-cgroup data \(agent -C\)/,
+    ],
+    [
+      ['top', '--run', 'cg-a', '--comm', 'workload'],
+      1,
+      /no run of run 'cg-a' was streamed with per-process data \(agent -P\)/,
+    ],
     [['top', '--pid', '1', '--container', 'x'], 2, /per-process and per-container counts are kept apart/],
     [['top', '--by', 'process', '--container', 'x'], 2, /kept apart/],
     [['top', '--comm', 'a-name-of-16-byt'], 2, /a process name \(comm\) is 1 to 15 bytes/],
     [['top', '--pid', '5000000'], 2, /a pid is at most 4194304/],
-    [['diff', 'cg-a', 'cg-b', '--syscall', 'getppid'], 2, /--syscall drills down a diff --by process or --by container/],
+    [
+      ['diff', 'cg-a', 'cg-b', '--syscall', 'getppid'],
+      2,
+      /--syscall drills down a diff --by process or --by container/,
+    ],
     [['diff', 'cg-a', 'cg-b', '--by', 'host'], 2, /argument 'host' is invalid/],
   ])('%j fails with a clear message', (args, status, message) => {
     const r = q(args as string[]);

@@ -20,7 +20,10 @@ export function freePort(): Promise<number> {
 }
 
 /** The CLI with no config file, so only flags and the given environment count. */
-export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+export function cli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): SpawnSyncReturns<string> {
   return spawnSync('node', [CLI, ...args], {
     encoding: 'utf8',
     timeout: 60000,
@@ -40,13 +43,21 @@ export interface TestControlPlane {
 }
 
 /** A real control plane (built dist) on a free loopback port with its own SQLite file. */
-export async function startControlPlane(extraEnv: (dir: string) => Record<string, string> = () => ({})): Promise<TestControlPlane> {
+export async function startControlPlane(
+  extraEnv: (dir: string) => Record<string, string> = () => ({}),
+): Promise<TestControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'sc-cli-'));
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, 'cli-test-token-0123456789');
   const address = `127.0.0.1:${await freePort()}`;
   const cp = spawn('node', [join(ROOT, 'apps/control-plane/dist/main.js')], {
-    env: { ...process.env, SC_LISTEN: address, SC_DB_PATH: join(dir, 'db.sqlite'), SC_TOKEN_FILE: tokenFile, ...extraEnv(dir) },
+    env: {
+      ...process.env,
+      SC_LISTEN: address,
+      SC_DB_PATH: join(dir, 'db.sqlite'),
+      SC_TOKEN_FILE: tokenFile,
+      ...extraEnv(dir),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((res, rej) => {
@@ -63,7 +74,25 @@ export async function startControlPlane(extraEnv: (dir: string) => Record<string
     tokenFile,
     conn: ['--server', address, '--token-file', tokenFile],
     runAgent: (hostId, runId, workload, agentArgs = []) =>
-      spawnSync(AGENT, ['--server', address, '--token-file', tokenFile, '--host-id', hostId, '--run-id', runId, '-i', '1', ...agentArgs, '--', ...(workload[0] === 'sh' ? workload : [WORKLOAD, ...workload])], { encoding: 'utf8' }),
+      spawnSync(
+        AGENT,
+        [
+          '--server',
+          address,
+          '--token-file',
+          tokenFile,
+          '--host-id',
+          hostId,
+          '--run-id',
+          runId,
+          '-i',
+          '1',
+          ...agentArgs,
+          '--',
+          ...(workload[0] === 'sh' ? workload : [WORKLOAD, ...workload]),
+        ],
+        { encoding: 'utf8' },
+      ),
     stop: () => {
       cp.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

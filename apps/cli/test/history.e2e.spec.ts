@@ -10,7 +10,12 @@ function pngSize(file: string): { width: number; height: number } {
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
-const csvRows = (text: string) => text.trim().split('\n').slice(1).map((l) => l.split(','));
+const csvRows = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 
 describe('diff, export, plot and watch against a real control plane with real agent runs', () => {
   let cp: TestControlPlane;
@@ -33,10 +38,14 @@ describe('diff, export, plot and watch against a real control plane with real ag
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^A: run run-base \(\d+\.\d s, \d+ calls\)$/);
     expect(lines[1]).toMatch(/^B: run run-deploy \(\d+\.\d s, \d+ calls\)$/);
-    expect(lines[2]).toMatch(/SYSCALL# \| NAME +\| A COUNT \| B COUNT \| Δ COUNT \| A RATE\/s \| B RATE\/s \| Δ RATE\/s \| +Δ%/);
+    expect(lines[2]).toMatch(
+      /SYSCALL# \| NAME +\| A COUNT \| B COUNT \| Δ COUNT \| A RATE\/s \| B RATE\/s \| Δ RATE\/s \| +Δ%/,
+    );
     expect(lines[3]).toMatch(/^ +110 \| getppid +\| +5000 \| +8000 \| +\+3000 \|/);
     // New/vanished counts depend on the rare calls each run happened to make (a cold first exec): not asserted here.
-    expect(lines[lines.length - 1]).toMatch(/^B vs A: total .*; \d+ new, \d+ vanished; biggest change: getppid \+[\d.]+\/s \([+-][\d.]+%, \+3000 calls\)$/);
+    expect(lines[lines.length - 1]).toMatch(
+      /^B vs A: total .*; \d+ new, \d+ vanished; biggest change: getppid \+[\d.]+\/s \([+-][\d.]+%, \+3000 calls\)$/,
+    );
 
     const csv = csvRows(q(['diff', 'run-base', 'run-deploy', '--format', 'csv']).stdout);
     const getppid = csv.find((r) => r[0] === '110')!;
@@ -46,9 +55,23 @@ describe('diff, export, plot and watch against a real control plane with real ag
   it('diff marks new and vanished syscalls', () => {
     const doc = JSON.parse(q(['diff', 'run-base', 'run-getpid', '--format', 'json']).stdout);
     const by = (nr: number) => doc.syscalls.find((s: { nr: number }) => s.nr === nr);
-    expect(by(39)).toMatchObject({ name: 'getpid', countA: '0', countB: '2500', deltaCount: '2500', status: 'new', relative: null });
-    expect(by(110)).toMatchObject({ name: 'getppid', countA: '5000', countB: '0', deltaCount: '-5000', status: 'gone' });
-    const counted = (status: string) => doc.syscalls.filter((x: { status: string | null }) => x.status === status).length;
+    expect(by(39)).toMatchObject({
+      name: 'getpid',
+      countA: '0',
+      countB: '2500',
+      deltaCount: '2500',
+      status: 'new',
+      relative: null,
+    });
+    expect(by(110)).toMatchObject({
+      name: 'getppid',
+      countA: '5000',
+      countB: '0',
+      deltaCount: '-5000',
+      status: 'gone',
+    });
+    const counted = (status: string) =>
+      doc.syscalls.filter((x: { status: string | null }) => x.status === status).length;
     expect(doc.summary).toMatch(new RegExp(`${counted('new')} new, ${counted('gone')} vanished`));
     expect(counted('new')).toBeGreaterThanOrEqual(1);
     expect(counted('gone')).toBeGreaterThanOrEqual(1);
@@ -97,7 +120,9 @@ describe('diff, export, plot and watch against a real control plane with real ag
     expect(pngSize(`${base}.png`)).toEqual({ width: 900, height: 500 });
 
     const series = join(cp.dir, 'series.png');
-    expect(q(['plot', 'series', '--host', 'h-after', '--width', '640', '--height', '360', '--out', series]).status).toBe(0);
+    expect(
+      q(['plot', 'series', '--host', 'h-after', '--width', '640', '--height', '360', '--out', series]).status,
+    ).toBe(0);
     expect(pngSize(series)).toEqual({ width: 640, height: 360 });
   });
 
@@ -116,7 +141,11 @@ describe('diff, export, plot and watch against a real control plane with real ag
     [['diff', 'run-base', 'nope'], 1, /^syscall-counter: unknown run 'nope'\n$/],
     [['diff', 'h-before@soon', 'run-base'], 2, /cannot read 'soon' as a time/],
     [['diff', 'h-before@1h..2h', 'run-base'], 2, /the window 'h-before@1h\.\.2h' ends before it starts/],
-    [['diff', '@2001-01-01..2001-01-02', 'run-base'], 1, /no data for fleet 2001-01-01T00:00:00Z\.\.2001-01-02T00:00:00Z/],
+    [
+      ['diff', '@2001-01-01..2001-01-02', 'run-base'],
+      1,
+      /no data for fleet 2001-01-01T00:00:00Z\.\.2001-01-02T00:00:00Z/,
+    ],
     [['diff', 'run-base'], 2, /missing required argument 'B'/],
     [['plot', 'bar', '--out', 'x.jpg'], 2, /cannot write a plot as '\.jpg'/],
     [['plot', 'bar'], 2, /required option '-o, --out <file>' not specified/],
@@ -156,7 +185,8 @@ describe('top --by process against a run streamed in per-process mode', () => {
     expect(rows.map((r) => r[2]).sort()).toEqual(['1500', '2500']);
     const table = q(['top', '--run', 'run-procs', '--by', 'process', '-n', '2']).stdout;
     expect(table).toMatch(/\n +PID \| COMM +\| COUNT \| +RATE\/s \| +%\n +\d+ \| workload \| +25\d\d \|/);
-    expect(q(['top', '--by', 'process', '--syscall', 'nosuchcall']).stderr).toMatch(/unknown syscall 'nosuchcall' for x86_64/);
+    expect(q(['top', '--by', 'process', '--syscall', 'nosuchcall']).stderr).toMatch(
+      /unknown syscall 'nosuchcall' for x86_64/,
+    );
   });
-
 });

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, WORKLOAD } from './control-plane';
 
-const csvRows = (text: string) => text.trim().split('\n').slice(1).map((l) => l.split(','));
+const csvRows = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 
 describe('latency and errors: the agent run once on this host (real BPF at sys_enter and sys_exit)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sc-views-'));
@@ -20,16 +25,33 @@ describe('latency and errors: the agent run once on this host (real BPF at sys_e
     const getppid = doc.syscalls.find((s: { name: string }) => s.name === 'getppid');
     expect(getppid.latency.hist.reduce((s: number, b: { count: number }) => s + b.count, 0)).toBe(500);
     // exit_group never returns: counted, not timed.
-    expect(doc.syscalls.find((s: { name: string }) => s.name === 'exit_group').latency).toMatchObject({ timed: 0, unreturned: 1 });
+    expect(doc.syscalls.find((s: { name: string }) => s.name === 'exit_group').latency).toMatchObject({
+      timed: 0,
+      unreturned: 1,
+    });
   });
 
   it('latency --plot draws the histogram of one syscall', () => {
     const base = join(dir, 'lat');
-    const r = cli(['latency', '--plot', base, '--plot-syscall', 'getppid', '-n', '3', '--', WORKLOAD, 'getppid', '1000']);
+    const r = cli([
+      'latency',
+      '--plot',
+      base,
+      '--plot-syscall',
+      'getppid',
+      '-n',
+      '3',
+      '--',
+      WORKLOAD,
+      'getppid',
+      '1000',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\n +110 \| getppid +\| +1000 \| +1000 \|/);
     expect(r.stdout).toContain(`wrote ${base}.svg (900x500)\nwrote ${base}.png (900x500)\n`);
-    expect(readFileSync(`${base}.svg`, 'utf8')).toMatch(/getppid: 1000 calls, avg [\d.]+ µs, p50 ≈ [\d.]+ µs, p99 ≈ [\d.]+ µs/);
+    expect(readFileSync(`${base}.svg`, 'utf8')).toMatch(
+      /getppid: 1000 calls, avg [\d.]+ µs, p50 ≈ [\d.]+ µs, p99 ≈ [\d.]+ µs/,
+    );
     expect(readFileSync(`${base}.png`).subarray(1, 4).toString('ascii')).toBe('PNG');
   });
 

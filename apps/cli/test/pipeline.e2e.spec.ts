@@ -44,7 +44,9 @@ describe('syscall-counter against a real control plane', () => {
   });
 
   it('top fleet-wide sums every host; --by host splits it', () => {
-    const csv = cli(['top', ...conn(), '--format', 'csv']).stdout.trim().split('\n');
+    const csv = cli(['top', ...conn(), '--format', 'csv'])
+      .stdout.trim()
+      .split('\n');
     expect(csv[1]).toBe('110,getppid,11000');
     const byHost = cli(['top', ...conn(), '--by', 'host', '--format', 'json']);
     const doc = JSON.parse(byHost.stdout);
@@ -53,7 +55,9 @@ describe('syscall-counter against a real control plane', () => {
   });
 
   it('hosts and runs list what was collected', () => {
-    const hosts = cli(['hosts', ...conn(), '--format', 'csv']).stdout.trim().split('\n');
+    const hosts = cli(['hosts', ...conn(), '--format', 'csv'])
+      .stdout.trim()
+      .split('\n');
     expect(hosts[0]).toBe('host,hostname,kernel,arch,runs,first_seen,last_seen,total');
     expect(hosts.slice(1).map((l) => l.split(',')[0])).toEqual(['db-1', 'web-1']);
     const runs = JSON.parse(cli(['runs', ...conn(), '--host', 'web-1', '--format', 'json']).stdout);
@@ -65,7 +69,11 @@ describe('syscall-counter against a real control plane', () => {
     [['top', '--host', 'nope'], 1, /^syscall-counter: unknown host 'nope'\n$/],
     [['top', '--run', 'nope'], 1, /^syscall-counter: unknown run 'nope'\n$/],
     [['top', '--since', 'yesterdayish'], 2, /cannot read 'yesterdayish' as a time/],
-    [['top', '--since', '2001-01-01', '--until', '2001-01-02'], 1, /no data for fleet-wide between 2001-01-01T00:00:00Z and 2001-01-02T00:00:00Z/],
+    [
+      ['top', '--since', '2001-01-01', '--until', '2001-01-02'],
+      1,
+      /no data for fleet-wide between 2001-01-01T00:00:00Z and 2001-01-02T00:00:00Z/,
+    ],
     [['top', '--by', 'planet'], 2, /argument 'planet' is invalid/],
   ])('%j fails with a clear message', (args, status, message) => {
     const r = cli([...(args as string[]), ...conn()]);

@@ -6,10 +6,40 @@ import { AGENT, cli, startControlPlane, TestControlPlane, WORKLOAD } from './con
 /** A throw-away CA and a server certificate for 127.0.0.1 signed by it. */
 function makeCerts(dir: string): void {
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=syscall-counter test CA');
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=syscall-counter test CA',
+  );
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'san.ext');
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '1',
+    '-extfile',
+    'san.ext',
+  );
 }
 
 describe('TLS between agent, control plane and CLI (real certificates)', () => {
@@ -26,7 +56,26 @@ describe('TLS between agent, control plane and CLI (real certificates)', () => {
   afterAll(() => cp.stop());
 
   it('an agent with --tls-ca streams over TLS, and the CLI with --tls-ca reads the exact count back', () => {
-    const r = spawnSync(AGENT, ['--server', cp.address, '--token-file', cp.tokenFile, '--tls-ca', ca, '--run-id', 'over-tls', '-i', '1', '--', WORKLOAD, 'getppid', '3000'], { encoding: 'utf8' });
+    const r = spawnSync(
+      AGENT,
+      [
+        '--server',
+        cp.address,
+        '--token-file',
+        cp.tokenFile,
+        '--tls-ca',
+        ca,
+        '--run-id',
+        'over-tls',
+        '-i',
+        '1',
+        '--',
+        WORKLOAD,
+        'getppid',
+        '3000',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(0);
     const top = cli(['top', ...cp.conn, '--tls-ca', ca, '--run', 'over-tls', '--format', 'csv']);
     expect(top.stderr).toBe('');

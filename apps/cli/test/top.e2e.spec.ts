@@ -41,7 +41,11 @@ describe('syscall-counter top (embedded control plane + real agent)', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     const host = hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    expect(lines[0]).toMatch(new RegExp(`^Busiest syscalls on ${host} over 2\\.\\d s \\(run [0-9a-f]{8}, stored in data/syscall-counter\\.db\\)$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^Busiest syscalls on ${host} over 2\\.\\d s \\(run [0-9a-f]{8}, stored in data/syscall-counter\\.db\\)$`,
+      ),
+    );
     expect(existsSync(join(cwd, 'data/syscall-counter.db'))).toBe(true);
     expect(lines[1]).toMatch(/SYSCALL# \| NAME +\| +COUNT \| +RATE\/s \| +%/);
     const first = lines[2].split('|').map((c) => c.trim());

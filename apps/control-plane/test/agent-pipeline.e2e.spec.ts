@@ -1,7 +1,17 @@
 import { GroupBy, LatencyResponse, ListHostsResponse, TopResponse } from '@syscall-counter/proto';
 import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentGetppid, ControlPlane, freePort, queries, runAgentSync, sleep, startAgent, unary, WORKLOAD } from './harness';
+import {
+  agentGetppid,
+  ControlPlane,
+  freePort,
+  queries,
+  runAgentSync,
+  sleep,
+  startAgent,
+  unary,
+  WORKLOAD,
+} from './harness';
 
 const N = 250000;
 
@@ -12,10 +22,23 @@ function agentArgs(cp: ControlPlane, extra: string[]): string[] {
 type ScopeFields = { hostId?: string; runId?: string; pid?: number; comm?: string; container?: string };
 
 function scopeOf(scope: ScopeFields) {
-  return { hostId: scope.hostId ?? '', runId: scope.runId ?? '', sinceUnixMs: '0', untilUnixMs: '0', pid: scope.pid ?? 0, comm: scope.comm ?? '', container: scope.container ?? '' };
+  return {
+    hostId: scope.hostId ?? '',
+    runId: scope.runId ?? '',
+    sinceUnixMs: '0',
+    untilUnixMs: '0',
+    pid: scope.pid ?? 0,
+    comm: scope.comm ?? '',
+    container: scope.container ?? '',
+  };
 }
 
-async function topOf(cp: ControlPlane, scope: ScopeFields, by = GroupBy.GROUP_BY_SYSCALL, syscallNr?: number): Promise<TopResponse> {
+async function topOf(
+  cp: ControlPlane,
+  scope: ScopeFields,
+  by = GroupBy.GROUP_BY_SYSCALL,
+  syscallNr?: number,
+): Promise<TopResponse> {
   return unary(queries(cp), 'top', { scope: scopeOf(scope), by, limit: 0, syscallNr });
 }
 
@@ -35,9 +58,13 @@ function countOf(resp: TopResponse, nr: number): bigint {
 /** Every stored (run, seq) is distinct and the run's snapshots are exactly those acked. */
 function assertNoDuplicates(cp: ControlPlane, runId: string): void {
   const db = cp.db();
-  const rows = db.prepare('SELECT seq FROM snapshots WHERE run_id = ? ORDER BY seq').all(runId) as Array<{ seq: number }>;
+  const rows = db.prepare('SELECT seq FROM snapshots WHERE run_id = ? ORDER BY seq').all(runId) as Array<{
+    seq: number;
+  }>;
   const deltas = db
-    .prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT s.seq || ':' || d.nr) AS d FROM deltas d JOIN snapshots s ON s.snap_key = d.snap_key WHERE s.run_id = ?")
+    .prepare(
+      "SELECT COUNT(*) AS n, COUNT(DISTINCT s.seq || ':' || d.nr) AS d FROM deltas d JOIN snapshots s ON s.snap_key = d.snap_key WHERE s.run_id = ?",
+    )
     .get(runId) as { n: number; d: number };
   db.close();
   expect(new Set(rows.map((r) => r.seq)).size).toBe(rows.length);
@@ -76,7 +103,14 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     const port = await freePort();
     await cp.start(port);
     const { proc, done } = startAgent(
-      agentArgs(cp, ['--run-id', 'killed', '--', 'sh', '-c', `${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}`]),
+      agentArgs(cp, [
+        '--run-id',
+        'killed',
+        '--',
+        'sh',
+        '-c',
+        `${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}`,
+      ]),
     );
     await sleep(1800);
     await cp.stop('SIGKILL');
@@ -91,10 +125,14 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     expect(countOf(top, 110)).toBe(agentTotal);
     // Every other syscall too: the stored run equals the agent's final report row by row.
     const agentRows = Object.fromEntries(
-      r.stdout.trim().split('\n').slice(1).map((l) => {
-        const [nr, name, count] = l.split(',');
-        return [nr === '' ? name : nr, count];
-      }),
+      r.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => {
+          const [nr, name, count] = l.split(',');
+          return [nr === '' ? name : nr, count];
+        }),
     );
     const stored = Object.fromEntries(top.rows.map((row) => [row.hasNr ? String(row.nr) : 'other', row.count]));
     expect(stored).toEqual(agentRows);
@@ -105,7 +143,9 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     const cp = newCp();
     const port = await freePort();
     cp.address = `127.0.0.1:${port}`;
-    const { done } = startAgent(agentArgs(cp, ['--run-id', 'late', '--', 'sh', '-c', `${WORKLOAD} getppid ${N}; sleep 3`]));
+    const { done } = startAgent(
+      agentArgs(cp, ['--run-id', 'late', '--', 'sh', '-c', `${WORKLOAD} getppid ${N}; sleep 3`]),
+    );
     await sleep(1500);
     await cp.start(port);
     const r = await done;
@@ -132,7 +172,9 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     const top = await topOf(cp, { runId: 'overflow' });
     expect(countOf(top, 110)).toBe(agentGetppid(r.stdout));
     const db = cp.db();
-    const seqs = db.prepare("SELECT seq FROM snapshots WHERE run_id = 'overflow' ORDER BY seq").all() as Array<{ seq: number }>;
+    const seqs = db.prepare("SELECT seq FROM snapshots WHERE run_id = 'overflow' ORDER BY seq").all() as Array<{
+      seq: number;
+    }>;
     db.close();
     // Gaps where snapshots were dropped: fewer stored than taken, the last one always there.
     expect(seqs.length).toBeLessThan(seqs[seqs.length - 1].seq);
@@ -143,7 +185,9 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     const cp = newCp();
     await cp.start();
     const script = `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`;
-    const r = runAgentSync(agentArgs(cp, ['-P', '--process-top', '2', '--run-id', 'per-proc', '--', 'sh', '-c', script]));
+    const r = runAgentSync(
+      agentArgs(cp, ['-P', '--process-top', '2', '--run-id', 'per-proc', '--', 'sh', '-c', script]),
+    );
     expect(r.status).toBe(0);
     const byProcess = await topOf(cp, { runId: 'per-proc' }, GroupBy.GROUP_BY_PROCESS, 110);
     const workers = byProcess.rows.filter((row) => row.label === 'workload').map((row) => BigInt(row.count));
@@ -169,15 +213,21 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     const cp = newCp();
     await cp.start();
     const script = `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`;
-    const r = runAgentSync(agentArgs(cp, ['-P', '--proc-entries', '4', '--run-id', 'tiny-map', '--', 'sh', '-c', script]));
+    const r = runAgentSync(
+      agentArgs(cp, ['-P', '--proc-entries', '4', '--run-id', 'tiny-map', '--', 'sh', '-c', script]),
+    );
     expect(r.status).toBe(0);
     const top = await topOf(cp, { runId: 'tiny-map' }, GroupBy.GROUP_BY_PROCESS);
     expect(BigInt(top.unattributed)).toBeGreaterThan(0n);
-    expect(BigInt(top.rows.find((row) => row.key === '0')?.count ?? '0')).toBeGreaterThanOrEqual(BigInt(top.unattributed));
+    expect(BigInt(top.rows.find((row) => row.key === '0')?.count ?? '0')).toBeGreaterThanOrEqual(
+      BigInt(top.unattributed),
+    );
     expect(top.rows.reduce((s, row) => s + BigInt(row.count), 0n)).toBe(BigInt(top.total));
     expect(top.total).toBe((await topOf(cp, { runId: 'tiny-map' })).total);
     const db = cp.db();
-    const stored = db.prepare("SELECT SUM(unattributed) AS s FROM snapshots WHERE run_id = 'tiny-map'").get() as { s: number };
+    const stored = db.prepare("SELECT SUM(unattributed) AS s FROM snapshots WHERE run_id = 'tiny-map'").get() as {
+      s: number;
+    };
     const run = db.prepare("SELECT unattributed FROM runs WHERE run_id = 'tiny-map'").get() as { unattributed: number };
     db.close();
     expect(String(stored.s)).toBe(top.unattributed);
@@ -189,25 +239,50 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     await cp.start();
     const r = runAgentSync(agentArgs(cp, ['--errors', '--run-id', 'errors', '--', WORKLOAD, 'close', '1000', '300']));
     expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
-    const failed = (by: GroupBy, syscallNr?: number) => unary<unknown, TopResponse>(queries(cp), 'top', { scope: scopeOf({ runId: 'errors' }), by, limit: 0, syscallNr, failed: true });
+    const failed = (by: GroupBy, syscallNr?: number) =>
+      unary<unknown, TopResponse>(queries(cp), 'top', {
+        scope: scopeOf({ runId: 'errors' }),
+        by,
+        limit: 0,
+        syscallNr,
+        failed: true,
+      });
     expect(countOf(await failed(GroupBy.GROUP_BY_SYSCALL), 3)).toBe(300n);
-    expect((await failed(GroupBy.GROUP_BY_ERRNO, 3)).rows).toEqual([{ nr: 0, hasNr: false, key: '9', count: '300', label: '' }]);
+    expect((await failed(GroupBy.GROUP_BY_ERRNO, 3)).rows).toEqual([
+      { nr: 0, hasNr: false, key: '9', count: '300', label: '' },
+    ]);
     // Failed calls are a subset of the calls: every syscall's failures are at most its count.
     const all = await topOf(cp, { runId: 'errors' });
     for (const row of (await failed(GroupBy.GROUP_BY_SYSCALL)).rows) {
-      expect(BigInt(row.count)).toBeLessThanOrEqual(BigInt(all.rows.find((a) => a.nr === row.nr && a.hasNr === row.hasNr)?.count ?? '0'));
+      expect(BigInt(row.count)).toBeLessThanOrEqual(
+        BigInt(all.rows.find((a) => a.nr === row.nr && a.hasNr === row.hasNr)?.count ?? '0'),
+      );
     }
     await expect(failed(GroupBy.GROUP_BY_PROCESS)).rejects.toThrow(/failed calls are counted per host/);
-    await expect(unary(queries(cp), 'top', { scope: scopeOf({ runId: 'errors' }), by: GroupBy.GROUP_BY_ERRNO, limit: 0, failed: false })).rejects.toThrow(/grouping by errno goes with failed calls/);
+    await expect(
+      unary(queries(cp), 'top', {
+        scope: scopeOf({ runId: 'errors' }),
+        by: GroupBy.GROUP_BY_ERRNO,
+        limit: 0,
+        failed: false,
+      }),
+    ).rejects.toThrow(/grouping by errno goes with failed calls/);
     // -x streams only the failing calls as the counts themselves.
-    const onlyFailed = runAgentSync(agentArgs(cp, ['-x', '--run-id', 'failed-only', '--', WORKLOAD, 'close', '1000', '300']));
+    const onlyFailed = runAgentSync(
+      agentArgs(cp, ['-x', '--run-id', 'failed-only', '--', WORKLOAD, 'close', '1000', '300']),
+    );
     expect(onlyFailed.status).toBe(0);
     expect(countOf(await topOf(cp, { runId: 'failed-only' }), 3)).toBe(300n);
     const other = runAgentSync(agentArgs(cp, ['--run-id', 'no-errors', '--', WORKLOAD, 'getppid', '10']));
     expect(other.status).toBe(0);
-    await expect(unary(queries(cp), 'top', { scope: scopeOf({ runId: 'no-errors' }), by: GroupBy.GROUP_BY_SYSCALL, limit: 0, failed: true })).rejects.toThrow(
-      /no run of run 'no-errors' was streamed with failed-call data \(agent --errors\)/,
-    );
+    await expect(
+      unary(queries(cp), 'top', {
+        scope: scopeOf({ runId: 'no-errors' }),
+        by: GroupBy.GROUP_BY_SYSCALL,
+        limit: 0,
+        failed: true,
+      }),
+    ).rejects.toThrow(/no run of run 'no-errors' was streamed with failed-call data \(agent --errors\)/);
   });
 
   it('--latency: the histogram of every syscall holds exactly its timed calls, kept in the history', async () => {
@@ -223,12 +298,19 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     expect(BigInt(row(110).totalNs)).toBeGreaterThan(0n);
     // exit_group never returns: counted as unreturned, never timed.
     expect({ timed: timed(231), unreturned: row(231).unreturned }).toEqual({ timed: 0n, unreturned: '1' });
-    const only = await unary<unknown, LatencyResponse>(queries(cp), 'latency', { scope: scopeOf({ runId: 'latency' }), syscallNr: 110 });
+    const only = await unary<unknown, LatencyResponse>(queries(cp), 'latency', {
+      scope: scopeOf({ runId: 'latency' }),
+      syscallNr: 110,
+    });
     expect(only.rows.map((x) => x.nr)).toEqual([110]);
-    await expect(unary(queries(cp), 'latency', { scope: scopeOf({ runId: 'nope' }) })).rejects.toThrow(/unknown run 'nope'/);
+    await expect(unary(queries(cp), 'latency', { scope: scopeOf({ runId: 'nope' }) })).rejects.toThrow(
+      /unknown run 'nope'/,
+    );
     const plain = runAgentSync(agentArgs(cp, ['--run-id', 'no-latency', '--', WORKLOAD, 'getppid', '10']));
     expect(plain.status).toBe(0);
-    await expect(unary(queries(cp), 'latency', { scope: scopeOf({ runId: 'no-latency' }) })).rejects.toThrow(/was streamed with latency data \(agent --latency\)/);
+    await expect(unary(queries(cp), 'latency', { scope: scopeOf({ runId: 'no-latency' }) })).rejects.toThrow(
+      /was streamed with latency data \(agent --latency\)/,
+    );
   });
 
   describe('per-cgroup mode', () => {
@@ -243,17 +325,34 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
       mkdirSync(dir, { recursive: true });
       cp = newCp();
       await cp.start();
-      const r = runAgentSync(agentArgs(cp, ['-C', '--cgroup-top', '1', '--run-id', 'per-cgroup', '--', 'sh', '-c', `${inContainer(4000)}; ${WORKLOAD} getppid 700`]));
+      const r = runAgentSync(
+        agentArgs(cp, [
+          '-C',
+          '--cgroup-top',
+          '1',
+          '--run-id',
+          'per-cgroup',
+          '--',
+          'sh',
+          '-c',
+          `${inContainer(4000)}; ${WORKLOAD} getppid 700`,
+        ]),
+      );
       expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
     });
     afterAll(() => rmdirSync(dir));
 
     it('a process in a docker-named cgroup is reported under its container id, exactly', async () => {
       const top = await topOf(cp, { runId: 'per-cgroup' }, GroupBy.GROUP_BY_CONTAINER, 110);
-      expect(top.rows.find((row) => row.key === 'docker:fedcba987654')).toMatchObject({ count: '4000', label: `/${unit}` });
+      expect(top.rows.find((row) => row.key === 'docker:fedcba987654')).toMatchObject({
+        count: '4000',
+        label: `/${unit}`,
+      });
       // The 700 calls made outside it (and the shells' own) are under their cgroup or, in an
       // interval the container led (--cgroup-top 1), under "other": the rows add up either way.
-      expect(top.rows.reduce((s, row) => s + BigInt(row.count), 0n)).toBe(countOf(await topOf(cp, { runId: 'per-cgroup' }), 110));
+      expect(top.rows.reduce((s, row) => s + BigInt(row.count), 0n)).toBe(
+        countOf(await topOf(cp, { runId: 'per-cgroup' }), 110),
+      );
       expect(BigInt(top.total)).toBeGreaterThanOrEqual(4700n);
     });
 
@@ -279,16 +378,24 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     });
 
     it('mixing process and container scopes, or asking a run without breakdowns for one, is a clear error', async () => {
-      await expect(topOf(cp, { runId: 'per-cgroup', pid: 1 }, GroupBy.GROUP_BY_CONTAINER)).rejects.toThrow(/stored apart/);
-      await expect(topOf(cp, { runId: 'per-cgroup' }, GroupBy.GROUP_BY_PROCESS)).rejects.toThrow(/no run of run 'per-cgroup' was streamed with per-process data \(agent -P\)/);
+      await expect(topOf(cp, { runId: 'per-cgroup', pid: 1 }, GroupBy.GROUP_BY_CONTAINER)).rejects.toThrow(
+        /stored apart/,
+      );
+      await expect(topOf(cp, { runId: 'per-cgroup' }, GroupBy.GROUP_BY_PROCESS)).rejects.toThrow(
+        /no run of run 'per-cgroup' was streamed with per-process data \(agent -P\)/,
+      );
     });
   });
 
   it('two agents with different host ids at once: both hosts listed, per-host and fleet totals right', async () => {
     const cp = newCp();
     await cp.start();
-    const a = startAgent(agentArgs(cp, ['--host-id', 'host-a', '--run-id', 'run-a', '--', WORKLOAD, 'getppid', '111111']));
-    const b = startAgent(agentArgs(cp, ['--host-id', 'host-b', '--run-id', 'run-b', '--', WORKLOAD, 'threads', '2', '111111']));
+    const a = startAgent(
+      agentArgs(cp, ['--host-id', 'host-a', '--run-id', 'run-a', '--', WORKLOAD, 'getppid', '111111']),
+    );
+    const b = startAgent(
+      agentArgs(cp, ['--host-id', 'host-b', '--run-id', 'run-b', '--', WORKLOAD, 'threads', '2', '111111']),
+    );
     const [ra, rb] = await Promise.all([a.done, b.done]);
     expect([ra.status, rb.status]).toEqual([0, 0]);
     const hosts = await unary<unknown, ListHostsResponse>(queries(cp), 'listHosts', {});
@@ -312,7 +419,22 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     const { writeFileSync } = await import('node:fs');
     const bad = `${cp.dir}/bad-token`;
     writeFileSync(bad, 'definitely-not-the-token');
-    const r = runAgentSync(['--server', cp.address, '--token-file', bad, '-i', '1', '-o', 'csv', '--run-id', 'bad', '--', WORKLOAD, 'getppid', '10']);
+    const r = runAgentSync([
+      '--server',
+      cp.address,
+      '--token-file',
+      bad,
+      '-i',
+      '1',
+      '-o',
+      'csv',
+      '--run-id',
+      'bad',
+      '--',
+      WORKLOAD,
+      'getppid',
+      '10',
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/wrong token.*status 16.*check --token-file/);
     expect(r.stderr).toMatch(/snapshot\(s\) were not acked/);

@@ -54,7 +54,10 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
       { seq: 2, total: 13 },
       { seq: 3, total: 9007199254740981 },
     ]);
-    expect(db.prepare("SELECT last_seq, finished FROM runs WHERE run_id = 'run-1'").get()).toEqual({ last_seq: 3, finished: 1 });
+    expect(db.prepare("SELECT last_seq, finished FROM runs WHERE run_id = 'run-1'").get()).toEqual({
+      last_seq: 3,
+      finished: 1,
+    });
     db.close();
   });
 
@@ -73,11 +76,36 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
   });
 
   it.each([
-    ['a counter that goes backwards', [snapshot('run-b', 1, { 110: 10 }), snapshot('run-b', 2, { 110: 9 })], status.FAILED_PRECONDITION, /counter of nr 110 went backwards .* 10 -> 9/],
-    ['a counter that disappears', [snapshot('run-b', 1, { 110: 10 }), snapshot('run-b', 2, { 0: 1 })], status.FAILED_PRECONDITION, /went backwards/],
-    ['an id outside the table', [snapshot('run-b', 1, { 1024: 1 })], status.INVALID_ARGUMENT, /nr 1024 is outside the table's range \[-1, 1023\]/],
-    ['a count past 2^63-1', [snapshot('run-b', 1, { 1: '9223372036854775808' })], status.INVALID_ARGUMENT, /exceeds 2\^63-1/],
-    ['a snapshot of another run', [snapshot('run-other', 1, { 1: 1 })], status.FAILED_PRECONDITION, /names run 'run-other'/],
+    [
+      'a counter that goes backwards',
+      [snapshot('run-b', 1, { 110: 10 }), snapshot('run-b', 2, { 110: 9 })],
+      status.FAILED_PRECONDITION,
+      /counter of nr 110 went backwards .* 10 -> 9/,
+    ],
+    [
+      'a counter that disappears',
+      [snapshot('run-b', 1, { 110: 10 }), snapshot('run-b', 2, { 0: 1 })],
+      status.FAILED_PRECONDITION,
+      /went backwards/,
+    ],
+    [
+      'an id outside the table',
+      [snapshot('run-b', 1, { 1024: 1 })],
+      status.INVALID_ARGUMENT,
+      /nr 1024 is outside the table's range \[-1, 1023\]/,
+    ],
+    [
+      'a count past 2^63-1',
+      [snapshot('run-b', 1, { 1: '9223372036854775808' })],
+      status.INVALID_ARGUMENT,
+      /exceeds 2\^63-1/,
+    ],
+    [
+      'a snapshot of another run',
+      [snapshot('run-other', 1, { 1: 1 })],
+      status.FAILED_PRECONDITION,
+      /names run 'run-other'/,
+    ],
     [
       'failures that go backwards',
       [withFailures(snapshot('run-b', 1, { 3: 10 }), '4'), withFailures(snapshot('run-b', 2, { 3: 20 }), '3')],
@@ -167,9 +195,15 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
 
   it('answers queries for unknown hosts and runs with NOT_FOUND', async () => {
     await expect(
-      unary(queries(cp), 'top', { scope: Scope.fromPartial({ hostId: 'nope' }), by: GroupBy.GROUP_BY_SYSCALL, limit: 0 }),
+      unary(queries(cp), 'top', {
+        scope: Scope.fromPartial({ hostId: 'nope' }),
+        by: GroupBy.GROUP_BY_SYSCALL,
+        limit: 0,
+      }),
     ).rejects.toMatchObject({ code: status.NOT_FOUND, details: "unknown host 'nope'" });
     await expect(unary(queries(cp), 'listRuns', { hostId: 'nope' })).rejects.toMatchObject({ code: status.NOT_FOUND });
-    await expect(unary(queries(cp), 'listHosts', {}, auth('wrong-token-wrong-token'))).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+    await expect(unary(queries(cp), 'listHosts', {}, auth('wrong-token-wrong-token'))).rejects.toMatchObject({
+      code: status.UNAUTHENTICATED,
+    });
   });
 });

@@ -1,11 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { Client, ClientDuplexStream, credentials, Metadata, ServiceError } from '@grpc/grpc-js';
-import {
-  CollectRequest,
-  CollectResponse,
-  CollectorServiceClient,
-  QueryServiceClient,
-} from '@syscall-counter/proto';
+import { CollectRequest, CollectResponse, CollectorServiceClient, QueryServiceClient } from '@syscall-counter/proto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,7 +40,13 @@ export class ControlPlane {
     port ??= await freePort();
     this.address = `127.0.0.1:${port}`;
     const proc = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, SC_LISTEN: this.address, SC_DB_PATH: this.dbPath, SC_TOKEN_FILE: this.tokenFile, ...this.env },
+      env: {
+        ...process.env,
+        SC_LISTEN: this.address,
+        SC_DB_PATH: this.dbPath,
+        SC_TOKEN_FILE: this.tokenFile,
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
@@ -109,8 +110,12 @@ export class CollectSession {
 
   async next(n: number): Promise<CollectResponse[]> {
     while (this.responses.length < n) {
-      const settled = await Promise.race([this.ended.then(() => true), new Promise<boolean>((r) => this.waiters.push(() => r(false)))]);
-      if (settled && this.responses.length < n) throw new Error(`stream ended after ${this.responses.length} responses`);
+      const settled = await Promise.race([
+        this.ended.then(() => true),
+        new Promise<boolean>((r) => this.waiters.push(() => r(false))),
+      ]);
+      if (settled && this.responses.length < n)
+        throw new Error(`stream ended after ${this.responses.length} responses`);
     }
     return this.responses.slice(0, n);
   }
@@ -173,7 +178,13 @@ export function hello(runId: string, hostId = 'host-test') {
   };
 }
 
-export function snapshot(runId: string, seq: number, counts: Record<number, number | string>, other = 0, final = false) {
+export function snapshot(
+  runId: string,
+  seq: number,
+  counts: Record<number, number | string>,
+  other = 0,
+  final = false,
+) {
   return {
     snapshot: {
       runId,
@@ -193,8 +204,10 @@ export function snapshot(runId: string, seq: number, counts: Record<number, numb
 
 export function unary<Req, Res>(client: unknown, method: string, req: Req, md = auth()): Promise<Res> {
   return new Promise((res, rej) =>
-    (client as Record<string, (r: Req, m: Metadata, cb: (e: ServiceError | null, v: Res) => void) => void>)[method](req, md, (e, v) =>
-      e ? rej(e) : res(v),
+    (client as Record<string, (r: Req, m: Metadata, cb: (e: ServiceError | null, v: Res) => void) => void>)[method](
+      req,
+      md,
+      (e, v) => (e ? rej(e) : res(v)),
     ),
   );
 }

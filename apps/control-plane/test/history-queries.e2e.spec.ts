@@ -38,7 +38,24 @@ describe('history queries over rollups and deltas', () => {
       let c110 = 0;
       for (let seq = 1; seq <= SNAPS; seq++) {
         c110 += seq;
-        s.send({ snapshot: { runId: `run-${host}`, seq: String(seq), timeUnixMs: String(at(seq)), counts: [{ nr: 110, count: String(c110) }, { nr: 0, count: String(w * seq) }], otherCount: '0', final: false, processes: [], cgroups: [], unattributed: '0', failures: [], latency: [] } });
+        s.send({
+          snapshot: {
+            runId: `run-${host}`,
+            seq: String(seq),
+            timeUnixMs: String(at(seq)),
+            counts: [
+              { nr: 110, count: String(c110) },
+              { nr: 0, count: String(w * seq) },
+            ],
+            otherCount: '0',
+            final: false,
+            processes: [],
+            cgroups: [],
+            unattributed: '0',
+            failures: [],
+            latency: [],
+          },
+        });
       }
       await s.next(SNAPS + 1);
       s.close();
@@ -50,8 +67,15 @@ describe('history queries over rollups and deltas', () => {
   });
 
   const top = async (hostId: string, since: number, until: number, by = GroupBy.GROUP_BY_SYSCALL) => {
-    const r = await unary<unknown, TopResponse>(queries(cp), 'top', { scope: Scope.fromPartial({ hostId, sinceUnixMs: String(since), untilUnixMs: String(until) }), by, limit: 0 });
-    return { counts: Object.fromEntries(r.rows.map((row) => [row.hasNr ? String(row.nr) : row.key, BigInt(row.count)])), resp: r };
+    const r = await unary<unknown, TopResponse>(queries(cp), 'top', {
+      scope: Scope.fromPartial({ hostId, sinceUnixMs: String(since), untilUnixMs: String(until) }),
+      by,
+      limit: 0,
+    });
+    return {
+      counts: Object.fromEntries(r.rows.map((row) => [row.hasNr ? String(row.nr) : row.key, BigInt(row.count)])),
+      resp: r,
+    };
   };
 
   const hour0 = Math.ceil(START / HOUR) * HOUR;
@@ -87,7 +111,13 @@ describe('history queries over rollups and deltas', () => {
     const d = await unary<unknown, DiffResponse>(queries(cp), 'diff', DiffRequest.fromPartial({ a, b }));
     const ea = expected('host-a', hour0, hour0 + HOUR);
     const eb = expected('host-a', hour0 + HOUR, hour0 + 2 * HOUR);
-    expect(d.rows.find((r) => r.nr === 110)).toEqual({ nr: 110, hasNr: true, key: '', countA: String(ea['110']), countB: String(eb['110']) });
+    expect(d.rows.find((r) => r.nr === 110)).toEqual({
+      nr: 110,
+      hasNr: true,
+      key: '',
+      countA: String(ea['110']),
+      countB: String(eb['110']),
+    });
   });
 
   it('keeps the hourly rollups equal to the deltas they summarise', () => {

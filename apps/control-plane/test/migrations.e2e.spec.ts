@@ -14,13 +14,21 @@ describe('migrations carry stored history forward', () => {
 
   it('a database written by the first schema answers the same queries after the control plane migrates it', async () => {
     // A history file as the first release wrote it: deltas keyed by (run, seq, nr).
-    const old = new DataSource({ type: 'better-sqlite3', database: cp.dbPath, migrations: [InitialSchema1764000000000, SnapshotTimeIndex1764100000000] });
+    const old = new DataSource({
+      type: 'better-sqlite3',
+      database: cp.dbPath,
+      migrations: [InitialSchema1764000000000, SnapshotTimeIndex1764100000000],
+    });
     await old.initialize();
     await old.runMigrations();
     await old.query(`INSERT INTO hosts VALUES ('h1', 'h1', '6.1', 'x86_64', 'b', 1000, 9000)`);
-    await old.query(`INSERT INTO runs VALUES ('r1', 'h1', 'h1', 'x86_64', '6.1', 'b', 'v', 'percpu', 1000, 'all processes', 1000, 9000, 2, 1)`);
+    await old.query(
+      `INSERT INTO runs VALUES ('r1', 'h1', 'h1', 'x86_64', '6.1', 'b', 'v', 'percpu', 1000, 'all processes', 1000, 9000, 2, 1)`,
+    );
     await old.query(`INSERT INTO snapshots VALUES ('r1', 1, 2000, 15), ('r1', 2, 3600002000, 7)`);
-    await old.query(`INSERT INTO interval_counts VALUES ('r1', 1, 110, 'h1', 2000, 10), ('r1', 1, 0, 'h1', 2000, 5), ('r1', 2, 110, 'h1', 3600002000, 7)`);
+    await old.query(
+      `INSERT INTO interval_counts VALUES ('r1', 1, 110, 'h1', 2000, 10), ('r1', 1, 0, 'h1', 2000, 5), ('r1', 2, 110, 'h1', 3600002000, 7)`,
+    );
     await old.query(`INSERT INTO run_totals VALUES ('r1', 110, 17), ('r1', 0, 5)`);
     await old.destroy();
 

@@ -78,7 +78,10 @@ describe('syscall table', () => {
     const agent = join(__dirname, '../../../agent/syscall-counter-agent');
     // Built by the bootstrap before any test runs.
     const listed = execFileSync(agent, ['-l'], { encoding: 'utf8' });
-    const fromAgent = listed.trim().split('\n').map((l) => l.split('\t'));
+    const fromAgent = listed
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(fromAgent).toEqual(listSyscalls('x86_64').map((r) => [String(r.nr), r.name]));
   });
 });

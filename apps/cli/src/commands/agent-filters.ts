@@ -32,8 +32,16 @@ export function agentFilterArgs(opts: AgentFilterOpts, command: string[]): strin
 }
 
 /** Runs the agent once with @mode (--errors, --latency) and the filters; its JSON report and what it covered. */
-export async function reportOnce<T>(mode: string, opts: AgentFilterOpts, command: string[], progress: string): Promise<{ doc: T; where: string }> {
+export async function reportOnce<T>(
+  mode: string,
+  opts: AgentFilterOpts,
+  command: string[],
+  progress: string,
+): Promise<{ doc: T; where: string }> {
   const run = runReport([mode, '-o', 'json', ...agentFilterArgs(opts, command)]);
   const out = command.length ? await run : await withTimedProgress(progress, opts.duration, run);
-  return { doc: JSON.parse(out) as T, where: command.length ? `'${command.join(' ')}'` : `this host, ${opts.duration} s` };
+  return {
+    doc: JSON.parse(out) as T,
+    where: command.length ? `'${command.join(' ')}'` : `this host, ${opts.duration} s`,
+  };
 }

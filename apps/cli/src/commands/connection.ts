@@ -17,7 +17,10 @@ export function clientFor(settings: Settings & { server: string }): QueryClient 
 export function connect(opts: ConnOpts): QueryClient {
   const settings = resolveSettings(opts);
   if (!settings.server) {
-    throw new CliError('no control plane: pass --server HOST:PORT (or set SYSCALL_COUNTER_SERVER); `syscall-counter top` alone collects on this host', 2);
+    throw new CliError(
+      'no control plane: pass --server HOST:PORT (or set SYSCALL_COUNTER_SERVER); `syscall-counter top` alone collects on this host',
+      2,
+    );
   }
   return clientFor({ ...settings, server: settings.server });
 }

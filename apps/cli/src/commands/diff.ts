@@ -28,7 +28,11 @@ const DIFF_GROUP: Record<DiffBy, GroupBy> = {
 /** --by, --syscall, --pid, --comm, --container: what a diff compares (both sides alike). */
 export function withDiffDetail(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--by <what>', 'compare per syscall, per process name (agent -P) or per container (agent -C)').choices(['syscall', 'process', 'container']).default('syscall'))
+    .addOption(
+      new Option('--by <what>', 'compare per syscall, per process name (agent -P) or per container (agent -C)')
+        .choices(['syscall', 'process', 'container'])
+        .default('syscall'),
+    )
     .option('--syscall <name|nr>', 'with --by process|container: only this syscall')
     .option('--pid <pid>', 'both sides: only this process (agent -P)', positiveInt)
     .option('--comm <name>', 'both sides: only processes with this name (agent -P)')
@@ -43,19 +47,25 @@ export interface DiffResult {
 export async function fetchDiff(a: string, b: string, opts: DiffOpts): Promise<DiffResult> {
   const by = opts.by ?? 'syscall';
   breakdownOf(by, opts);
-  if (opts.syscall !== undefined && by === 'syscall') throw new CliError('--syscall drills down a diff --by process or --by container', 2);
-  const syscallNr = opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, opts.arch ? parseArch(opts.arch) : undefined);
+  if (opts.syscall !== undefined && by === 'syscall')
+    throw new CliError('--syscall drills down a diff --by process or --by container', 2);
+  const syscallNr =
+    opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, opts.arch ? parseArch(opts.arch) : undefined);
   const detail = detailFrom(opts);
   const sideA = parseSide(a);
   const sideB = parseSide(b);
-  const resp = await withClient(opts, (c) => c.diff({ a: { ...sideA.scope, ...detail }, b: { ...sideB.scope, ...detail }, by: DIFF_GROUP[by], syscallNr }));
+  const resp = await withClient(opts, (c) =>
+    c.diff({ a: { ...sideA.scope, ...detail }, b: { ...sideB.scope, ...detail }, by: DIFF_GROUP[by], syscallNr }),
+  );
   for (const [side, label, scope] of [
     [resp.a, sideA.label, sideA.scope],
     [resp.b, sideB.label, sideB.scope],
   ] as const) {
     if (!side || side.total === '0') {
       const what = detailText(opts);
-      throw new CliError(`no data for ${label}${what ? `, ${what}` : ''}${scope.runId ? '' : ` (between ${formatTime(scope.sinceUnixMs)} and ${formatTime(scope.untilUnixMs)})`}`);
+      throw new CliError(
+        `no data for ${label}${what ? `, ${what}` : ''}${scope.runId ? '' : ` (between ${formatTime(scope.sinceUnixMs)} and ${formatTime(scope.untilUnixMs)})`}`,
+      );
     }
   }
   return { comparison: compare(resp, namer(resp, opts.arch), by), labels: { a: sideA.label, b: sideB.label } };
@@ -76,7 +86,9 @@ export function renderDiff(r: DiffResult, format: Format, top: number, color: bo
 export function diffCommand(): Command {
   return withConnection(
     withDiffDetail(new Command('diff'))
-      .description('compare two runs or two windows: per-syscall rates, absolute and relative change, new and vanished syscalls')
+      .description(
+        'compare two runs or two windows: per-syscall rates, absolute and relative change, new and vanished syscalls',
+      )
       .argument('<A>', 'the baseline: RUN_ID, HOST@SINCE..UNTIL or @SINCE..UNTIL (fleet)')
       .argument('<B>', 'what to compare with it (same forms)')
       .option('-n, --top <n>', 'how many rows to show', positiveInt, 15)

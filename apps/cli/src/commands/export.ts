@@ -20,7 +20,10 @@ interface ExportOpts extends ConnOpts {
 
 function withExportOpts(cmd: Command): Command {
   return cmd
-    .option('--server <host:port>', 'control plane to query (env SYSCALL_COUNTER_SERVER, or "server" in the config file)')
+    .option(
+      '--server <host:port>',
+      'control plane to query (env SYSCALL_COUNTER_SERVER, or "server" in the config file)',
+    )
     .option('--token-file <file>', 'file holding the control plane token (env SYSCALL_COUNTER_TOKEN_FILE)')
     .option('--tls-ca <file>', 'use TLS, trusting the CA certificates in this PEM file (env SYSCALL_COUNTER_TLS_CA)')
     .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
@@ -76,7 +79,11 @@ Examples:
 
   exp.addCommand(
     withExportOpts(withScope(new Command('top').description('per-syscall (or per-host/run/process) totals of a scope')))
-      .addOption(new Option('--by <what>', 'group rows by').choices(['syscall', 'host', 'run', 'process', 'container', 'errno']).default('syscall'))
+      .addOption(
+        new Option('--by <what>', 'group rows by')
+          .choices(['syscall', 'host', 'run', 'process', 'container', 'errno'])
+          .default('syscall'),
+      )
       .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run|errno)')
       .option('--failed', 'count only the calls that failed (runs streamed with agent --errors)')
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64)')
@@ -85,7 +92,13 @@ Examples:
           breakdownOf(opts.by, opts);
           const scope = scopeFrom(opts);
           const arch = opts.arch ? parseArch(opts.arch) : undefined;
-          const resp = await queryTop(connect(opts), scope, opts.by, opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch), opts.failed);
+          const resp = await queryTop(
+            connect(opts),
+            scope,
+            opts.by,
+            opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch),
+            opts.failed,
+          );
           describeScope(scope, resp); // throws "no data ..." for an empty scope
           return renderTopResponse(resp, { by: opts.by, format: opts.format, top: Infinity }, '', arch, false);
         });
@@ -104,24 +117,32 @@ Examples:
       }),
   );
   exp.addCommand(
-    withDiffDetail(withExportOpts(new Command('diff').description('two runs or windows side by side (see `diff --help`)')))
+    withDiffDetail(
+      withExportOpts(new Command('diff').description('two runs or windows side by side (see `diff --help`)')),
+    )
       .argument('<A>', 'RUN_ID, HOST@SINCE..UNTIL or @SINCE..UNTIL')
       .argument('<B>', 'same forms')
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64)')
       .action(async (a: string, b: string, opts: ExportOpts & Omit<DiffOpts, 'top' | 'format'>) => {
-        await emit(opts, async () => renderDiff(await fetchDiff(a, b, { ...opts, top: Infinity }), opts.format, Infinity, false));
+        await emit(opts, async () =>
+          renderDiff(await fetchDiff(a, b, { ...opts, top: Infinity }), opts.format, Infinity, false),
+        );
       }),
   );
   exp.addCommand(
     withExportOpts(new Command('hosts').description('every host')).action(async (opts: ExportOpts) => {
-      await emit(opts, async () => renderListing(hostsListing(await withClient(opts, (c) => c.hosts())), opts.format, false));
+      await emit(opts, async () =>
+        renderListing(hostsListing(await withClient(opts, (c) => c.hosts())), opts.format, false),
+      );
     }),
   );
   exp.addCommand(
     withExportOpts(new Command('runs').description('every run'))
       .option('--host <id>', 'only the runs of this host')
       .action(async (opts: ExportOpts & { host?: string }) => {
-        await emit(opts, async () => renderListing(runsListing(await withClient(opts, (c) => c.runs(opts.host ?? ''))), opts.format, false));
+        await emit(opts, async () =>
+          renderListing(runsListing(await withClient(opts, (c) => c.runs(opts.host ?? ''))), opts.format, false),
+        );
       }),
   );
   return exp;

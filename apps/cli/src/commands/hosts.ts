@@ -16,7 +16,16 @@ export function hostsListing(hosts: Host[]): Listing {
   return {
     head: ['HOST', 'HOSTNAME', 'KERNEL', 'ARCH', 'RUNS', 'FIRST SEEN', 'LAST SEEN', 'TOTAL'],
     aligns: ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right'],
-    rows: hosts.map((h) => [h.hostId, h.hostname, h.kernelRelease, h.arch, String(h.runs), formatTime(h.firstSeenUnixMs), formatTime(h.lastSeenUnixMs), h.total]),
+    rows: hosts.map((h) => [
+      h.hostId,
+      h.hostname,
+      h.kernelRelease,
+      h.arch,
+      String(h.runs),
+      formatTime(h.firstSeenUnixMs),
+      formatTime(h.lastSeenUnixMs),
+      h.total,
+    ]),
     json: hosts,
   };
 }
@@ -25,7 +34,18 @@ export function runsListing(runs: Run[]): Listing {
   return {
     head: ['RUN', 'HOST', 'SCOPE', 'MAP', 'INTERVAL', 'STARTED', 'LAST SEEN', 'SNAPSHOTS', 'TOTAL', 'DONE'],
     aligns: ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right', 'right', 'left'],
-    rows: runs.map((r) => [r.runId, r.hostId, r.scope, r.mapMode, `${r.intervalMs / 1000} s`, formatTime(r.startedUnixMs), formatTime(r.lastSeenUnixMs), r.lastSeq, r.total, r.finished ? 'yes' : 'no']),
+    rows: runs.map((r) => [
+      r.runId,
+      r.hostId,
+      r.scope,
+      r.mapMode,
+      `${r.intervalMs / 1000} s`,
+      formatTime(r.startedUnixMs),
+      formatTime(r.lastSeenUnixMs),
+      r.lastSeq,
+      r.total,
+      r.finished ? 'yes' : 'no',
+    ]),
     json: runs,
   };
 }
@@ -33,13 +53,22 @@ export function runsListing(runs: Run[]): Listing {
 /** CSV headers are the table's, lower-case with underscores (first_seen, last_seen, ...). */
 export function renderListing(l: Listing, format: Format, color: boolean): string {
   if (format === 'json') return JSON.stringify(l.json, null, 2) + '\n';
-  if (format === 'csv') return renderCsv(l.head.map((h) => h.toLowerCase().replace(' ', '_')), l.rows);
+  if (format === 'csv')
+    return renderCsv(
+      l.head.map((h) => h.toLowerCase().replace(' ', '_')),
+      l.rows,
+    );
   return renderGrid(l.head, l.rows, l.aligns, color) + '\n';
 }
 
 export function hostsCommand(): Command {
-  return withConnection(new Command('hosts').description('hosts that have sent data: kernel, arch, runs, first/last seen, totals'))
-    .addHelpText('after', '\nExample:\n  $ syscall-counter hosts --server cp:50051 --token-file /etc/syscall-counter/token')
+  return withConnection(
+    new Command('hosts').description('hosts that have sent data: kernel, arch, runs, first/last seen, totals'),
+  )
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ syscall-counter hosts --server cp:50051 --token-file /etc/syscall-counter/token',
+    )
     .action(async (opts: ConnOpts & { format: Format }, cmd: Command) => {
       const hosts = await withClient(opts, (c) => c.hosts());
       process.stdout.write(renderListing(hostsListing(hosts), opts.format, useColor(cmd)));
@@ -47,7 +76,9 @@ export function hostsCommand(): Command {
 }
 
 export function runsCommand(): Command {
-  return withConnection(new Command('runs').description('agent runs: host, scope, interval, started/last seen, snapshots, totals'))
+  return withConnection(
+    new Command('runs').description('agent runs: host, scope, interval, started/last seen, snapshots, totals'),
+  )
     .option('--host <id>', 'only the runs of this host')
     .addHelpText('after', '\nExample:\n  $ syscall-counter runs --server cp:50051 --token-file t --host web-1')
     .action(async (opts: ConnOpts & { format: Format; host?: string }, cmd: Command) => {

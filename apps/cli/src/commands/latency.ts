@@ -23,7 +23,15 @@ export interface LatencyRow {
   nr: number | null;
   name: string;
   count: number;
-  latency: { timed: number; total_ns: number; avg_ns: number; p50_ns: number; p99_ns: number; unreturned: number; hist: Bucket[] };
+  latency: {
+    timed: number;
+    total_ns: number;
+    avg_ns: number;
+    p50_ns: number;
+    p99_ns: number;
+    unreturned: number;
+    hist: Bucket[];
+  };
 }
 
 interface LatencyOpts extends AgentFilterOpts, ConnOpts, Omit<ScopeOpts, 'pid' | 'comm' | 'container'> {
@@ -53,7 +61,9 @@ export function summarise(buckets: number[], totalNs: number, unreturned: number
       break;
     }
   }
-  const hist = buckets.flatMap((count, b) => (count ? [{ from_ns: b === 0 ? 0 : 2 ** b, to_ns: 2 ** (b + 1), count }] : []));
+  const hist = buckets.flatMap((count, b) =>
+    count ? [{ from_ns: b === 0 ? 0 : 2 ** b, to_ns: 2 ** (b + 1), count }] : [],
+  );
   return { timed, total_ns: totalNs, avg_ns: timed ? totalNs / timed : 0, p50_ns: p50, p99_ns: p99, unreturned, hist };
 }
 
@@ -61,7 +71,12 @@ function fromHistory(resp: LatencyResponse): LatencyRow[] {
   const arch = resp.arch ? parseArch(resp.arch) : undefined;
   return resp.rows.map((r) => {
     const latency = summarise(r.buckets.map(Number), Number(r.totalNs), Number(r.unreturned));
-    return { nr: r.hasNr ? r.nr : null, name: !r.hasNr ? 'other' : arch ? syscallName(arch, r.nr) : `syscall_${r.nr}`, count: latency.timed + latency.unreturned, latency };
+    return {
+      nr: r.hasNr ? r.nr : null,
+      name: !r.hasNr ? 'other' : arch ? syscallName(arch, r.nr) : `syscall_${r.nr}`,
+      count: latency.timed + latency.unreturned,
+      latency,
+    };
   });
 }
 
@@ -82,8 +97,22 @@ const SORT: Record<LatencyOpts['sort'], (r: LatencyRow) => number> = {
 
 export function renderLatency(rows: LatencyRow[], opts: Pick<LatencyOpts, 'format' | 'top'>, title: string): string {
   if (opts.format === 'json') return JSON.stringify({ syscalls: rows }, null, 2) + '\n';
-  const cells = (r: LatencyRow) => [r.nr === null ? '' : String(r.nr), r.name, String(r.count), String(r.latency.timed), us(r.latency.avg_ns), us(r.latency.p50_ns), us(r.latency.p99_ns), (r.latency.total_ns / 1e6).toFixed(3), String(r.latency.unreturned)];
-  if (opts.format === 'csv') return renderCsv(['syscall_nr', 'name', 'count', 'timed', 'avg_us', 'p50_us', 'p99_us', 'total_ms', 'unreturned'], rows.map(cells));
+  const cells = (r: LatencyRow) => [
+    r.nr === null ? '' : String(r.nr),
+    r.name,
+    String(r.count),
+    String(r.latency.timed),
+    us(r.latency.avg_ns),
+    us(r.latency.p50_ns),
+    us(r.latency.p99_ns),
+    (r.latency.total_ns / 1e6).toFixed(3),
+    String(r.latency.unreturned),
+  ];
+  if (opts.format === 'csv')
+    return renderCsv(
+      ['syscall_nr', 'name', 'count', 'timed', 'avg_us', 'p50_us', 'p99_us', 'total_ms', 'unreturned'],
+      rows.map(cells),
+    );
   const shown = rows.slice(0, opts.top);
   const grid = renderGrid(
     ['SYSCALL#', 'NAME', 'COUNT', 'TIMED', 'AVG µs', 'P50 µs', 'P99 µs', 'TOTAL ms', 'UNRETURNED'],
@@ -91,24 +120,31 @@ export function renderLatency(rows: LatencyRow[], opts: Pick<LatencyOpts, 'forma
     ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     false,
   );
-  return [
-    title,
-    grid,
-    'P50/P99 are estimates: the midpoint of the log2 bucket holding them. TIMED counts calls seen to enter and return;',
-    'UNRETURNED ones had not returned when counting stopped (exit, exit_group, or still blocked).',
-  ].join('\n') + '\n';
+  return (
+    [
+      title,
+      grid,
+      'P50/P99 are estimates: the midpoint of the log2 bucket holding them. TIMED counts calls seen to enter and return;',
+      'UNRETURNED ones had not returned when counting stopped (exit, exit_group, or still blocked).',
+    ].join('\n') + '\n'
+  );
 }
 
 export function latencyCommand(): Command {
   return withAgentFilters(
     new Command('latency')
-      .description('time spent in each system call on this host: AVG, P50, P99 and a log2 histogram (runs the agent with --latency)')
+      .description(
+        'time spent in each system call on this host: AVG, P50, P99 and a log2 histogram (runs the agent with --latency)',
+      )
       .option('-n, --top <n>', 'how many rows to show', positiveInt, 15)
       .addOption(new Option('--sort <key>', 'order rows by').choices(['total', 'count', 'avg', 'p99']).default('total'))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
       .option('--plot <file>', "draw a syscall's latency histogram: FILE.svg, FILE.png, or FILE for both")
       .option('--plot-syscall <name>', 'with --plot: which syscall (default: the first row)')
-      .option('--server <host:port>', 'read the history of runs streamed with agent --latency from this control plane (env SYSCALL_COUNTER_SERVER)')
+      .option(
+        '--server <host:port>',
+        'read the history of runs streamed with agent --latency from this control plane (env SYSCALL_COUNTER_SERVER)',
+      )
       .option('--token-file <file>', 'file holding the control plane token (env SYSCALL_COUNTER_TOKEN_FILE)')
       .option('--tls-ca <file>', 'use TLS, trusting the CA certificates in this PEM file (env SYSCALL_COUNTER_TLS_CA)')
       .option('--host <id>', 'with a control plane: only this host')
@@ -141,12 +177,22 @@ With a control plane, the histograms come from the history of runs streamed with
       if (!rows.length) throw new CliError('no system calls were counted');
       process.stdout.write(renderLatency(rows, opts, `Syscall latency, ${where}, by ${opts.sort}`));
       if (!opts.plot) return;
-      const pick = opts.plotSyscall ? rows.find((r) => r.name === opts.plotSyscall || String(r.nr) === opts.plotSyscall) : rows[0];
+      const pick = opts.plotSyscall
+        ? rows.find((r) => r.name === opts.plotSyscall || String(r.nr) === opts.plotSyscall)
+        : rows[0];
       if (!pick) throw new CliError(`'${opts.plotSyscall}' made no calls here: nothing to plot`);
       const l = pick.latency;
       const size = { width: 900, height: 500 };
       const title = `${pick.name}: ${l.timed} calls, avg ${us(l.avg_ns)} µs, p50 ≈ ${us(l.p50_ns)} µs, p99 ≈ ${us(l.p99_ns)} µs`;
-      writePlot(opts.plot, histogramSvg(title, l.hist.map((b) => ({ label: `${durationLabel(b.from_ns)}–${durationLabel(b.to_ns)}`, value: b.count })), size), size);
+      writePlot(
+        opts.plot,
+        histogramSvg(
+          title,
+          l.hist.map((b) => ({ label: `${durationLabel(b.from_ns)}–${durationLabel(b.to_ns)}`, value: b.count })),
+          size,
+        ),
+        size,
+      );
     });
 }
 
@@ -154,15 +200,31 @@ With a control plane, the histograms come from the history of runs streamed with
 async function collect(command: string[], opts: LatencyOpts): Promise<{ rows: LatencyRow[]; where: string }> {
   const settings = resolveSettings(opts);
   if (!settings.server) {
-    if (hasScope(opts)) throw new CliError('--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)', 2);
-    const { doc, where } = await reportOnce<{ syscalls: LatencyRow[] }>('--latency', opts, command, 'Timing syscalls on this host');
+    if (hasScope(opts))
+      throw new CliError(
+        '--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)',
+        2,
+      );
+    const { doc, where } = await reportOnce<{ syscalls: LatencyRow[] }>(
+      '--latency',
+      opts,
+      command,
+      'Timing syscalls on this host',
+    );
     return { rows: doc.syscalls, where };
   }
-  if (command.length || opts.pid || opts.comm) throw new CliError('a command, -p and --comm apply on this host: against a control plane, use --host, --run, --since, --until', 2);
+  if (command.length || opts.pid || opts.comm)
+    throw new CliError(
+      'a command, -p and --comm apply on this host: against a control plane, use --host, --run, --since, --until',
+      2,
+    );
   if (opts.syscall?.includes(',')) throw new CliError('against a control plane, --syscall takes one syscall', 2);
   const scope = scopeFrom(opts);
   const syscallNr = opts.syscall ? resolveSyscall(opts.syscall, undefined) : undefined;
   const resp = await withClient(opts, (c) => c.latency({ scope, syscallNr }));
   const what = opts.run ? `run ${opts.run}` : opts.host ? `host ${opts.host}` : 'fleet-wide';
-  return { rows: fromHistory(resp), where: `${what}, ${formatTime(resp.firstUnixMs)} – ${formatTime(resp.lastUnixMs)} (${spanSeconds(resp.firstUnixMs, resp.lastUnixMs).toFixed(1)} s)` };
+  return {
+    rows: fromHistory(resp),
+    where: `${what}, ${formatTime(resp.firstUnixMs)} – ${formatTime(resp.lastUnixMs)} (${spanSeconds(resp.firstUnixMs, resp.lastUnixMs).toFixed(1)} s)`,
+  };
 }

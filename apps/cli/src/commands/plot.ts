@@ -45,7 +45,10 @@ function withPlotOpts(cmd: Command, defaultTop: number): Command {
     .option('--width <px>', 'image width', positiveInt, 900)
     .option('--height <px>', 'image height', positiveInt, 500)
     .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64)')
-    .option('--server <host:port>', 'control plane to query (env SYSCALL_COUNTER_SERVER, or "server" in the config file)')
+    .option(
+      '--server <host:port>',
+      'control plane to query (env SYSCALL_COUNTER_SERVER, or "server" in the config file)',
+    )
     .option('--token-file <file>', 'file holding the control plane token (env SYSCALL_COUNTER_TOKEN_FILE)')
     .option('--tls-ca <file>', 'use TLS, trusting the CA certificates in this PEM file (env SYSCALL_COUNTER_TLS_CA)');
 }
@@ -62,14 +65,23 @@ Examples:
     withPlotOpts(new Command('bar').description('bar chart of the syscall distribution (busiest first)'), 15)
       .option('--log', 'logarithmic count axis (when one syscall dwarfs the rest)')
       .action(async (opts: PlotOpts & { log?: boolean }) => {
-      outputs(opts.out);
-      const scope = scopeFrom(opts);
-      const resp = await queryTop(connect(opts), scope, 'syscall');
-      const title = describeScope(scope, resp);
-      const { rows } = namedRows(resp, opts.arch ? parseArch(opts.arch) : undefined);
-      const size = { width: opts.width, height: opts.height };
-      writePlot(opts.out, barChartSvg(title, rows.slice(0, opts.top).map((r) => ({ label: r.name, value: Number(r.count) })), size, opts.log), size);
-    }),
+        outputs(opts.out);
+        const scope = scopeFrom(opts);
+        const resp = await queryTop(connect(opts), scope, 'syscall');
+        const title = describeScope(scope, resp);
+        const { rows } = namedRows(resp, opts.arch ? parseArch(opts.arch) : undefined);
+        const size = { width: opts.width, height: opts.height };
+        writePlot(
+          opts.out,
+          barChartSvg(
+            title,
+            rows.slice(0, opts.top).map((r) => ({ label: r.name, value: Number(r.count) })),
+            size,
+            opts.log,
+          ),
+          size,
+        );
+      }),
   );
   plot.addCommand(
     withPlotOpts(new Command('series').description('calls per second over time of the busiest syscalls'), 5)
@@ -79,7 +91,10 @@ Examples:
         const v = await fetchSeries(opts);
         const secs = v.bucketMs / 1000;
         // A point at the end of each bucket: the rate over the bucket just finished.
-        const lines = v.lines.map((l) => ({ label: l.name, points: l.counts.map((c, i): [number, number] => [v.start + (i + 1) * v.bucketMs, Number(c) / secs]) }));
+        const lines = v.lines.map((l) => ({
+          label: l.name,
+          points: l.counts.map((c, i): [number, number] => [v.start + (i + 1) * v.bucketMs, Number(c) / secs]),
+        }));
         const where = opts.run ? `run ${opts.run}` : opts.host ? `host ${opts.host}` : 'fleet-wide';
         const size = { width: opts.width, height: opts.height };
         writePlot(opts.out, seriesChartSvg(`Syscalls per second, ${where} (${secs} s buckets)`, lines, size), size);

@@ -26,7 +26,10 @@ export function withScope(cmd: Command): Command {
     .option('--until <when>', 'up to this time (same forms as --since)')
     .option('--pid <pid>', 'only this process (runs streamed with agent -P)', pidNumber)
     .option('--comm <name>', 'only processes with this name (runs streamed with agent -P)', commName)
-    .option('--container <id>', 'only this container: docker:ID, ID, a systemd unit or a cgroup path (runs streamed with agent -C)');
+    .option(
+      '--container <id>',
+      'only this container: docker:ID, ID, a systemd unit or a cgroup path (runs streamed with agent -C)',
+    );
 }
 
 function pidNumber(value: string): number {
@@ -51,14 +54,23 @@ export function breakdownOf(by: string, opts: DetailOpts): 'process' | 'containe
   const process = by === 'process' || opts.pid !== undefined || opts.comm !== undefined;
   const container = by === 'container' || opts.container !== undefined;
   if (process && container) {
-    throw new CliError('per-process and per-container counts are kept apart: --pid/--comm/--by process do not combine with --container/--by container', 2);
+    throw new CliError(
+      'per-process and per-container counts are kept apart: --pid/--comm/--by process do not combine with --container/--by container',
+      2,
+    );
   }
   return process ? 'process' : container ? 'container' : undefined;
 }
 
 /** "pid 42", "comm nginx", "container docker:3f2a…" or "". */
 export function detailText(opts: DetailOpts): string {
-  return [opts.pid ? `pid ${opts.pid}` : '', opts.comm ? `comm ${opts.comm}` : '', opts.container ? `container ${opts.container}` : ''].filter(Boolean).join(', ');
+  return [
+    opts.pid ? `pid ${opts.pid}` : '',
+    opts.comm ? `comm ${opts.comm}` : '',
+    opts.container ? `container ${opts.container}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 export function scopeFrom(opts: ScopeOpts, now = Date.now()): Scope {

@@ -29,7 +29,9 @@ export interface SeriesView {
 export async function fetchSeries(opts: SeriesOpts): Promise<SeriesView> {
   const scope = scopeFrom(opts);
   const bucketMs = opts.bucket ? parseDuration(opts.bucket, '--bucket') : 0;
-  const resp: SeriesResponse = await withClient(opts, (c) => c.series({ scope, bucketMs: String(bucketMs), top: opts.top }));
+  const resp: SeriesResponse = await withClient(opts, (c) =>
+    c.series({ scope, bucketMs: String(bucketMs), top: opts.top }),
+  );
   if (resp.buckets === 0) throw new CliError(`no data ${windowText(scope.sinceUnixMs, scope.untilUnixMs)}`);
   const arch = opts.arch ? parseArch(opts.arch) : resp.arch ? parseArch(resp.arch) : undefined;
   return {
@@ -52,7 +54,15 @@ export function seriesRows(v: SeriesView): string[][] {
   const rows: string[][] = [];
   v.totals.forEach((total, i) => {
     const at = formatTime(v.start + (i + 1) * v.bucketMs);
-    for (const l of v.lines) rows.push([at, String(secs), l.nr === null ? '' : String(l.nr), l.name, l.counts[i].toString(), (Number(l.counts[i]) / secs).toFixed(3)]);
+    for (const l of v.lines)
+      rows.push([
+        at,
+        String(secs),
+        l.nr === null ? '' : String(l.nr),
+        l.name,
+        l.counts[i].toString(),
+        (Number(l.counts[i]) / secs).toFixed(3),
+      ]);
     rows.push([at, String(secs), '', 'all', total.toString(), (Number(total) / secs).toFixed(3)]);
   });
   return rows;

@@ -13,7 +13,9 @@ const resp = (over: Partial<TopResponse>): TopResponse => ({
 
 describe('renderTopResponse: calls the agents could not attribute', () => {
   it('says nothing when every call was attributed', () => {
-    expect(renderTopResponse(resp({}), { by: 'syscall', format: 'table', top: 5 }, 't', undefined, false)).not.toMatch(/Unattributed/);
+    expect(renderTopResponse(resp({}), { by: 'syscall', format: 'table', top: 5 }, 't', undefined, false)).not.toMatch(
+      /Unattributed/,
+    );
   });
 
   it('under a breakdown, names them as part of "other"', () => {
@@ -24,12 +26,18 @@ describe('renderTopResponse: calls the agents could not attribute', () => {
   });
 
   it('under a --pid/--comm/--container scope, warns that the counts are a lower bound', () => {
-    expect(renderTopResponse(resp({ unattributed: '7' }), { by: 'syscall', format: 'table', top: 5 }, 't', undefined, false)).toMatch(/\nUnattributed: 7 calls in this window .* the counts above are a lower bound\.\n$/);
+    expect(
+      renderTopResponse(resp({ unattributed: '7' }), { by: 'syscall', format: 'table', top: 5 }, 't', undefined, false),
+    ).toMatch(/\nUnattributed: 7 calls in this window .* the counts above are a lower bound\.\n$/);
   });
 
   it('carries the count in JSON, not in CSV', () => {
     const r = resp({ rows: [{ nr: 0, hasNr: false, key: '', count: '900', label: 'other' }], unattributed: '40' });
-    expect(JSON.parse(renderTopResponse(r, { by: 'container', format: 'json', top: 5 }, 't', undefined, false)).unattributed).toBe('40');
-    expect(renderTopResponse(r, { by: 'container', format: 'csv', top: 5 }, 't', undefined, false)).toBe('container,cgroup,count\nother,,900\n');
+    expect(
+      JSON.parse(renderTopResponse(r, { by: 'container', format: 'json', top: 5 }, 't', undefined, false)).unattributed,
+    ).toBe('40');
+    expect(renderTopResponse(r, { by: 'container', format: 'csv', top: 5 }, 't', undefined, false)).toBe(
+      'container,cgroup,count\nother,,900\n',
+    );
   });
 });

@@ -43,7 +43,14 @@ const GROUP: Record<By, GroupBy> = {
   errno: GroupBy.GROUP_BY_ERRNO,
 };
 
-const PLURAL: Record<By, string> = { syscall: 'syscalls', host: 'hosts', run: 'runs', process: 'processes', container: 'containers', errno: 'errnos' };
+const PLURAL: Record<By, string> = {
+  syscall: 'syscalls',
+  host: 'hosts',
+  run: 'runs',
+  process: 'processes',
+  container: 'containers',
+  errno: 'errnos',
+};
 
 export function topCommand(): Command {
   return withConnection(
@@ -54,7 +61,10 @@ export function topCommand(): Command {
         .option('-d, --duration <sec>', 'without a control plane: seconds to collect on this host', positiveInt, 3),
     )
       .addOption(
-        new Option('--by <what>', 'group rows by (process: runs streamed with agent -P; container: with agent -C; errno: with --failed)')
+        new Option(
+          '--by <what>',
+          'group rows by (process: runs streamed with agent -P; container: with agent -C; errno: with --failed)',
+        )
           .choices(['syscall', 'host', 'run', 'process', 'container', 'errno'])
           .default('syscall'),
       )
@@ -63,7 +73,10 @@ export function topCommand(): Command {
       .option('--arch <arch>', 'name syscalls with this table (x86_64, arm64); default: the hosts’ own')
       .option('-w, --watch', 'refresh in place like top(1) until Ctrl-C')
       .option('--refresh <sec>', 'with --watch: seconds between refreshes', positiveInt, 2)
-      .option('--window <duration>', 'with --watch: what each refresh covers (default 5s on this host, 1m with a control plane)')
+      .option(
+        '--window <duration>',
+        'with --watch: what each refresh covers (default 5s on this host, 1m with a control plane)',
+      )
       .option('--frames <n>', 'with --watch: stop after this many refreshes', positiveInt),
   )
     .addHelpText(
@@ -95,9 +108,13 @@ Examples:
       const color = useColor(cmd);
       const breakdown = breakdownOf(opts.by, opts);
       if (opts.by === 'errno' && !opts.failed) throw new CliError('--by errno goes with --failed', 2);
-      if (opts.failed && breakdown) throw new CliError('failed calls are counted per host (agent --errors), not per process or container', 2);
+      if (opts.failed && breakdown)
+        throw new CliError('failed calls are counted per host (agent --errors), not per process or container', 2);
       if (!settings.server && hasScope(opts)) {
-        throw new CliError('--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)', 2);
+        throw new CliError(
+          '--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)',
+          2,
+        );
       }
       const server = settings.server;
       const remote = server ? () => clientFor({ ...settings, server }) : undefined;
@@ -111,13 +128,27 @@ Examples:
       const runId = randomUUID();
       let resp: TopResponse;
       try {
-        const agent = startStreaming({ server: cp.address, tokenFile: cp.tokenFile, runId, seconds: opts.duration, breakdown, errors: opts.failed });
+        const agent = startStreaming({
+          server: cp.address,
+          tokenFile: cp.tokenFile,
+          runId,
+          seconds: opts.duration,
+          breakdown,
+          errors: opts.failed,
+        });
         await withTimedProgress('Collecting syscalls on this host', opts.duration, agent.done);
-        resp = await queryTop(new QueryClient(cp.address, cp.token), { ...scope, runId }, opts.by, syscallNr, opts.failed);
+        resp = await queryTop(
+          new QueryClient(cp.address, cp.token),
+          { ...scope, runId },
+          opts.by,
+          syscallNr,
+          opts.failed,
+        );
       } finally {
         await cp.stop();
       }
-      const what = opts.by === 'errno' ? 'Failed calls by errno' : `Busiest ${opts.failed ? 'failing ' : ''}${PLURAL[opts.by]}`;
+      const what =
+        opts.by === 'errno' ? 'Failed calls by errno' : `Busiest ${opts.failed ? 'failing ' : ''}${PLURAL[opts.by]}`;
       const title = `${what}${detailText(opts) ? ` (${detailText(opts)})` : ''} on ${hostname()} over ${seconds(resp).toFixed(1)} s (run ${runId.slice(0, 8)}, stored in ${relative(process.cwd(), cp.dbPath) || cp.dbPath})`;
       process.stdout.write(renderTopResponse(resp, opts, title, arch, color));
     });
@@ -127,12 +158,19 @@ Examples:
 export function resolveSyscall(value: string, arch: Arch | undefined): number {
   if (/^-?\d+$/.test(value)) return Number(value);
   const nr = syscallNumber(arch ?? 'x86_64', value);
-  if (nr === undefined) throw new CliError(`unknown syscall '${value}' for ${arch ?? 'x86_64'} (pass --arch, or a number)`, 2);
+  if (nr === undefined)
+    throw new CliError(`unknown syscall '${value}' for ${arch ?? 'x86_64'} (pass --arch, or a number)`, 2);
   return nr;
 }
 
 /** One Top query; closes the client. */
-export async function queryTop(client: QueryClient, scope: Scope, by: By, syscallNr?: number, failed = false): Promise<TopResponse> {
+export async function queryTop(
+  client: QueryClient,
+  scope: Scope,
+  by: By,
+  syscallNr?: number,
+  failed = false,
+): Promise<TopResponse> {
   try {
     return await client.top({ scope, by: GROUP[by], limit: 0, syscallNr, failed });
   } finally {
@@ -141,7 +179,13 @@ export async function queryTop(client: QueryClient, scope: Scope, by: By, syscal
 }
 
 /** Refreshes in place until Ctrl-C (or --frames): against a control plane, or an embedded one fed by a local agent. */
-async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arch: Arch | undefined, color: boolean, breakdown: 'process' | 'container' | undefined): Promise<void> {
+async function watch(
+  opts: TopOpts,
+  remote: (() => QueryClient) | undefined,
+  arch: Arch | undefined,
+  color: boolean,
+  breakdown: 'process' | 'container' | undefined,
+): Promise<void> {
   let stopped = false;
   let wake: () => void = () => undefined;
   const stop = () => {
@@ -173,16 +217,29 @@ async function watch(opts: TopOpts, remote: (() => QueryClient) | undefined, arc
     const where = remote ? (opts.run ? `run ${opts.run}` : opts.host ? `host ${opts.host}` : 'fleet-wide') : hostname();
     for (let frame = 1; !stopped; frame++) {
       const now = Date.now();
-      const scope: Scope = { ...scopeFrom(opts, now), sinceUnixMs: String(now - windowMs), untilUnixMs: '0', ...(remote ? {} : { runId }) };
+      const scope: Scope = {
+        ...scopeFrom(opts, now),
+        sinceUnixMs: String(now - windowMs),
+        untilUnixMs: '0',
+        ...(remote ? {} : { runId }),
+      };
       let resp: TopResponse | undefined;
       try {
-        resp = await queryTop(client(), scope, opts.by, opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch), opts.failed);
+        resp = await queryTop(
+          client(),
+          scope,
+          opts.by,
+          opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, arch),
+          opts.failed,
+        );
       } catch (e) {
         // The local agent's run exists once its hello arrived: until then there is nothing to show.
         if (remote || !(e instanceof CliError && e.message.startsWith('unknown run'))) throw e;
       }
       const title = `${where}, last ${windowMs / 1000} s, at ${formatTime(now)} (every ${opts.refresh} s; Ctrl-C quits)`;
-      const text = resp?.rows.length ? renderTopResponse(resp, { ...opts, format: 'table' }, title, arch, color) : `${title}\nwaiting for data...\n`;
+      const text = resp?.rows.length
+        ? renderTopResponse(resp, { ...opts, format: 'table' }, title, arch, color)
+        : `${title}\nwaiting for data...\n`;
       if (tty) logUpdate(text.trimEnd());
       else process.stdout.write(text + '\n');
       if (opts.frames && frame >= opts.frames) break;
@@ -210,9 +267,14 @@ function seconds(resp: TopResponse): number {
 
 export function describeScope(scope: Scope, resp: TopResponse, failed = false): string {
   const where = scope.runId ? `run ${scope.runId}` : scope.hostId ? `host ${scope.hostId}` : 'fleet-wide';
-  const detail = detailText({ pid: scope.pid || undefined, comm: scope.comm || undefined, container: scope.container || undefined });
+  const detail = detailText({
+    pid: scope.pid || undefined,
+    comm: scope.comm || undefined,
+    container: scope.container || undefined,
+  });
   const what = detail ? `${where}, ${detail}` : where;
-  if (resp.rows.length === 0) throw new CliError(`no data for ${what} ${windowText(scope.sinceUnixMs, scope.untilUnixMs)}`);
+  if (resp.rows.length === 0)
+    throw new CliError(`no data for ${what} ${windowText(scope.sinceUnixMs, scope.untilUnixMs)}`);
   return `Busiest ${failed ? 'failing ' : ''}syscalls, ${what}, ${formatTime(resp.firstUnixMs)} – ${formatTime(resp.lastUnixMs)} (${seconds(resp).toFixed(1)} s)`;
 }
 
@@ -220,10 +282,25 @@ export function describeScope(scope: Scope, resp: TopResponse, failed = false): 
 export function namedRows(resp: TopResponse, arch: Arch | undefined): { rows: TopRow[]; table: Arch | undefined } {
   const table = arch ?? (resp.arch ? parseArch(resp.arch) : undefined);
   const name = (nr: number) => (table ? syscallName(table, nr) : `syscall_${nr}`);
-  return { rows: sortRows(resp.rows.map((r) => ({ nr: r.hasNr ? r.nr : null, name: r.hasNr ? name(r.nr) : 'other', count: BigInt(r.count) }))), table };
+  return {
+    rows: sortRows(
+      resp.rows.map((r) => ({
+        nr: r.hasNr ? r.nr : null,
+        name: r.hasNr ? name(r.nr) : 'other',
+        count: BigInt(r.count),
+      })),
+    ),
+    table,
+  };
 }
 
-export function renderTopResponse(resp: TopResponse, opts: Pick<TopOpts, 'by' | 'format' | 'top'>, title: string, arch: Arch | undefined, color: boolean): string {
+export function renderTopResponse(
+  resp: TopResponse,
+  opts: Pick<TopOpts, 'by' | 'format' | 'top'>,
+  title: string,
+  arch: Arch | undefined,
+  color: boolean,
+): string {
   const text = renderTopBody(resp, opts, title, arch, color);
   const lost = BigInt(resp.unattributed || '0');
   if (opts.format !== 'table' || lost === 0n) return text;
@@ -236,40 +313,117 @@ export function renderTopResponse(resp: TopResponse, opts: Pick<TopOpts, 'by' | 
 }
 
 /** Groupings whose rows carry a label: key and label columns (CSV/JSON names; upper case in tables). */
-const LABELLED: Partial<Record<By, { columns: [string, string]; numericKey: boolean; unattributed: boolean; row: (r: TopResponse['rows'][number]) => { key: string; label: string } }>> = {
-  process: { columns: ['pid', 'comm'], numericKey: true, unattributed: true, row: (r) => ({ key: r.key, label: r.label }) },
-  errno: { columns: ['errno', 'name'], numericKey: true, unattributed: false, row: (r) => ({ key: r.key, label: errnoName(Number(r.key)) }) },
+const LABELLED: Partial<
+  Record<
+    By,
+    {
+      columns: [string, string];
+      numericKey: boolean;
+      unattributed: boolean;
+      row: (r: TopResponse['rows'][number]) => { key: string; label: string };
+    }
+  >
+> = {
+  process: {
+    columns: ['pid', 'comm'],
+    numericKey: true,
+    unattributed: true,
+    row: (r) => ({ key: r.key, label: r.label }),
+  },
+  errno: {
+    columns: ['errno', 'name'],
+    numericKey: true,
+    unattributed: false,
+    row: (r) => ({ key: r.key, label: errnoName(Number(r.key)) }),
+  },
   // The calls of cgroups outside each interval's top K come back with an empty key.
-  container: { columns: ['container', 'cgroup'], numericKey: false, unattributed: true, row: (r) => ({ key: r.key || 'other', label: r.key ? r.label : '' }) },
+  container: {
+    columns: ['container', 'cgroup'],
+    numericKey: false,
+    unattributed: true,
+    row: (r) => ({ key: r.key || 'other', label: r.key ? r.label : '' }),
+  },
 };
 
-function renderTopBody(resp: TopResponse, opts: Pick<TopOpts, 'by' | 'format' | 'top'>, title: string, arch: Arch | undefined, color: boolean): string {
+function renderTopBody(
+  resp: TopResponse,
+  opts: Pick<TopOpts, 'by' | 'format' | 'top'>,
+  title: string,
+  arch: Arch | undefined,
+  color: boolean,
+): string {
   const secs = seconds(resp);
   const labelled = LABELLED[opts.by];
   if (labelled) {
     const rows = resp.rows.map((r) => ({ ...labelled.row(r), count: BigInt(r.count) }));
     const [keyCol, labelCol] = labelled.columns;
-    if (opts.format === 'csv') return renderCsv([keyCol, labelCol, 'count'], rows.map((r) => [r.key, r.label, r.count.toString()]));
+    if (opts.format === 'csv')
+      return renderCsv(
+        [keyCol, labelCol, 'count'],
+        rows.map((r) => [r.key, r.label, r.count.toString()]),
+      );
     if (opts.format === 'json') {
-      const json = rows.map((r) => ({ [keyCol]: labelled.numericKey ? Number(r.key) : r.key, [labelCol]: r.label, count: r.count.toString() }));
-      return JSON.stringify({ by: opts.by, seconds: secs, total: resp.total, ...(labelled.unattributed ? { unattributed: resp.unattributed } : {}), rows: json }, null, 2) + '\n';
+      const json = rows.map((r) => ({
+        [keyCol]: labelled.numericKey ? Number(r.key) : r.key,
+        [labelCol]: r.label,
+        count: r.count.toString(),
+      }));
+      return (
+        JSON.stringify(
+          {
+            by: opts.by,
+            seconds: secs,
+            total: resp.total,
+            ...(labelled.unattributed ? { unattributed: resp.unattributed } : {}),
+            rows: json,
+          },
+          null,
+          2,
+        ) + '\n'
+      );
     }
     return renderGrouped(title, keyCol.toUpperCase(), rows, secs, opts.top, color, labelCol.toUpperCase());
   }
   if (opts.by !== 'syscall') {
     const rows = resp.rows.map((r) => ({ key: r.key, count: BigInt(r.count) }));
-    if (opts.format === 'csv') return renderCsv([opts.by, 'count'], rows.map((r) => [r.key, r.count.toString()]));
-    if (opts.format === 'json') return JSON.stringify({ by: opts.by, seconds: secs, total: resp.total, rows: rows.map((r) => ({ key: r.key, count: r.count.toString() })) }, null, 2) + '\n';
+    if (opts.format === 'csv')
+      return renderCsv(
+        [opts.by, 'count'],
+        rows.map((r) => [r.key, r.count.toString()]),
+      );
+    if (opts.format === 'json')
+      return (
+        JSON.stringify(
+          {
+            by: opts.by,
+            seconds: secs,
+            total: resp.total,
+            rows: rows.map((r) => ({ key: r.key, count: r.count.toString() })),
+          },
+          null,
+          2,
+        ) + '\n'
+      );
     return renderGrouped(title, opts.by.toUpperCase(), rows, secs, opts.top, color);
   }
   const { rows, table } = namedRows(resp, arch);
   if (opts.format === 'csv') {
-    return renderCsv(['syscall_nr', 'name', 'count'], rows.map((r) => [r.nr === null ? '' : String(r.nr), r.name, r.count.toString()]));
+    return renderCsv(
+      ['syscall_nr', 'name', 'count'],
+      rows.map((r) => [r.nr === null ? '' : String(r.nr), r.name, r.count.toString()]),
+    );
   }
   if (opts.format === 'json') {
     return (
       JSON.stringify(
-        { arch: table ?? null, seconds: secs, first: formatTime(resp.firstUnixMs), last: formatTime(resp.lastUnixMs), total: resp.total, syscalls: rows.map((r) => ({ nr: r.nr, name: r.name, count: r.count.toString() })) },
+        {
+          arch: table ?? null,
+          seconds: secs,
+          first: formatTime(resp.firstUnixMs),
+          last: formatTime(resp.lastUnixMs),
+          total: resp.total,
+          syscalls: rows.map((r) => ({ nr: r.nr, name: r.name, count: r.count.toString() })),
+        },
         null,
         2,
       ) + '\n'

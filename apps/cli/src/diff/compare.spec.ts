@@ -1,7 +1,12 @@
 import { DiffResponse } from '@syscall-counter/proto';
 import { compare, summary } from './compare';
 
-const side = (seconds: number, total: number) => ({ firstUnixMs: '1000', lastUnixMs: String(1000 + seconds * 1000), total: String(total), arch: 'x86_64' });
+const side = (seconds: number, total: number) => ({
+  firstUnixMs: '1000',
+  lastUnixMs: String(1000 + seconds * 1000),
+  total: String(total),
+  arch: 'x86_64',
+});
 const names: Record<number, string> = { 0: 'read', 1: 'write', 39: 'getpid', 110: 'getppid' };
 const name = (nr: number) => names[nr] ?? `syscall_${nr}`;
 
@@ -37,11 +42,20 @@ describe('compare', () => {
   });
 
   it('summarises the change in one line', () => {
-    expect(summary(c)).toBe('B vs A: total 111.0/s → 120.0/s (+8.1%); 1 new, 1 vanished; biggest change: getpid +20.0/s (new, +400 calls)');
+    expect(summary(c)).toBe(
+      'B vs A: total 111.0/s → 120.0/s (+8.1%); 1 new, 1 vanished; biggest change: getpid +20.0/s (new, +400 calls)',
+    );
   });
 
   it('names ids outside the table "other" and keeps 64-bit counts exact', () => {
-    const big = compare({ a: side(1, 0), b: side(1, 0), rows: [{ nr: 0, hasNr: false, countA: '18446744073709551615', countB: '18446744073709551614' }] }, name);
+    const big = compare(
+      {
+        a: side(1, 0),
+        b: side(1, 0),
+        rows: [{ nr: 0, hasNr: false, countA: '18446744073709551615', countB: '18446744073709551614' }],
+      },
+      name,
+    );
     expect(big.lines[0]).toMatchObject({ nr: null, name: 'other', deltaCount: -1n, countA: 18446744073709551615n });
   });
 });

@@ -64,7 +64,16 @@ export function compare(resp: DiffResponse, name: (nr: number) => string, by: Di
   });
   const totalA = BigInt(resp.a?.total || '0');
   const totalB = BigInt(resp.b?.total || '0');
-  return { by, secondsA, secondsB, totalA, totalB, rateA: perSecond(totalA, secondsA), rateB: perSecond(totalB, secondsB), lines };
+  return {
+    by,
+    secondsA,
+    secondsB,
+    totalA,
+    totalB,
+    rateA: perSecond(totalA, secondsA),
+    rateB: perSecond(totalB, secondsB),
+    lines,
+  };
 }
 
 export function signed(n: number, digits = 1): string {
@@ -82,11 +91,16 @@ export function relativeText(l: Pick<DiffLine, 'relative' | 'status'>): string {
 
 /** One line that answers "what changed": total rate change, new/vanished syscalls, the biggest mover. */
 export function summary(c: Comparison): string {
-  const parts = [`total ${c.rateA.toFixed(1)}/s → ${c.rateB.toFixed(1)}/s (${c.rateA > 0 ? `${signed(((c.rateB - c.rateA) / c.rateA) * 100)}%` : 'new'})`];
+  const parts = [
+    `total ${c.rateA.toFixed(1)}/s → ${c.rateB.toFixed(1)}/s (${c.rateA > 0 ? `${signed(((c.rateB - c.rateA) / c.rateA) * 100)}%` : 'new'})`,
+  ];
   const added = c.lines.filter((l) => l.status === 'new').length;
   const gone = c.lines.filter((l) => l.status === 'gone').length;
   parts.push(`${added} new, ${gone} vanished`);
   const top = c.lines[0];
-  if (top && top.deltaRate !== 0) parts.push(`biggest change: ${top.name} ${signed(top.deltaRate)}/s (${relativeText(top)}, ${signedCount(top.deltaCount)} calls)`);
+  if (top && top.deltaRate !== 0)
+    parts.push(
+      `biggest change: ${top.name} ${signed(top.deltaRate)}/s (${relativeText(top)}, ${signedCount(top.deltaCount)} calls)`,
+    );
   return `B vs A: ${parts.join('; ')}`;
 }

@@ -4,17 +4,32 @@ const NOW = Date.parse('2026-11-24T12:00:00Z');
 
 describe('parseSide', () => {
   it('reads a bare id as a run', () => {
-    expect(parseSide('3f2a9c1e', NOW)).toEqual({ scope: { hostId: '', runId: '3f2a9c1e', sinceUnixMs: '0', untilUnixMs: '0', pid: 0, comm: '', container: '' }, label: 'run 3f2a9c1e' });
+    expect(parseSide('3f2a9c1e', NOW)).toEqual({
+      scope: { hostId: '', runId: '3f2a9c1e', sinceUnixMs: '0', untilUnixMs: '0', pid: 0, comm: '', container: '' },
+      label: 'run 3f2a9c1e',
+    });
   });
 
   it('reads HOST@SINCE..UNTIL with durations back from now', () => {
     const { scope, label } = parseSide('web-1@48h..24h', NOW);
-    expect(scope).toEqual({ hostId: 'web-1', runId: '', sinceUnixMs: String(NOW - 48 * 3600e3), untilUnixMs: String(NOW - 24 * 3600e3), pid: 0, comm: '', container: '' });
+    expect(scope).toEqual({
+      hostId: 'web-1',
+      runId: '',
+      sinceUnixMs: String(NOW - 48 * 3600e3),
+      untilUnixMs: String(NOW - 24 * 3600e3),
+      pid: 0,
+      comm: '',
+      container: '',
+    });
     expect(label).toBe('web-1 2026-11-22T12:00:00Z..2026-11-23T12:00:00Z');
   });
 
   it('reads @SINCE as the fleet up to now, and timestamps', () => {
-    expect(parseSide('@1h', NOW).scope).toMatchObject({ hostId: '', sinceUnixMs: String(NOW - 3600e3), untilUnixMs: String(NOW) });
+    expect(parseSide('@1h', NOW).scope).toMatchObject({
+      hostId: '',
+      sinceUnixMs: String(NOW - 3600e3),
+      untilUnixMs: String(NOW),
+    });
     expect(parseSide('db@2026-11-24T10:00:00Z..2026-11-24T11:00:00Z', NOW).scope).toMatchObject({
       sinceUnixMs: String(Date.parse('2026-11-24T10:00:00Z')),
       untilUnixMs: String(Date.parse('2026-11-24T11:00:00Z')),

@@ -13,7 +13,10 @@ export function parseSide(spec: string, now = Date.now()): { scope: Scope; label
   const at = spec.indexOf('@');
   if (at < 0) {
     if (!spec) throw new CliError('an empty run id: name a run (see `syscall-counter runs`) or HOST@SINCE..UNTIL', 2);
-    return { scope: { hostId: '', runId: spec, sinceUnixMs: '0', untilUnixMs: '0', pid: 0, comm: '', container: '' }, label: `run ${spec}` };
+    return {
+      scope: { hostId: '', runId: spec, sinceUnixMs: '0', untilUnixMs: '0', pid: 0, comm: '', container: '' },
+      label: `run ${spec}`,
+    };
   }
   const host = spec.slice(0, at);
   const [since, until, extra] = spec.slice(at + 1).split('..');
@@ -24,7 +27,15 @@ export function parseSide(spec: string, now = Date.now()): { scope: Scope; label
   const to = until ? parseTimePoint(until, now) : now;
   if (to <= from) throw new CliError(`the window '${spec}' ends before it starts`, 2);
   return {
-    scope: { hostId: host, runId: '', sinceUnixMs: String(from), untilUnixMs: String(to), pid: 0, comm: '', container: '' },
+    scope: {
+      hostId: host,
+      runId: '',
+      sinceUnixMs: String(from),
+      untilUnixMs: String(to),
+      pid: 0,
+      comm: '',
+      container: '',
+    },
     label: `${host || 'fleet'} ${new Date(from).toISOString()}..${new Date(to).toISOString()}`.replace(/\.000Z/g, 'Z'),
   };
 }

@@ -22,7 +22,13 @@ const FONT = 'DejaVu Sans, sans-serif';
 function renderSvg(option: echarts.EChartsCoreOption, size: Size): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
-    chart.setOption({ animation: false, useUTC: true, backgroundColor: '#ffffff', textStyle: { fontFamily: FONT }, ...option });
+    chart.setOption({
+      animation: false,
+      useUTC: true,
+      backgroundColor: '#ffffff',
+      textStyle: { fontFamily: FONT },
+      ...option,
+    });
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -35,9 +41,21 @@ export function barChartSvg(title: string, bars: Bar[], size: Size, log = false)
     {
       title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
       grid: { left: 30, right: 70, top: 40, bottom: 40, containLabel: true },
-      xAxis: { type: log ? 'log' : 'value', name: log ? 'calls (log scale)' : 'calls', nameLocation: 'middle', nameGap: 28, axisLabel: { formatter: (v: number) => compact(v) } },
+      xAxis: {
+        type: log ? 'log' : 'value',
+        name: log ? 'calls (log scale)' : 'calls',
+        nameLocation: 'middle',
+        nameGap: 28,
+        axisLabel: { formatter: (v: number) => compact(v) },
+      },
       yAxis: { type: 'category', data: rows.map((b) => b.label) },
-      series: [{ type: 'bar', data: rows.map((b) => b.value), label: { show: true, position: 'right', formatter: (p: { value: number }) => compact(p.value) } }],
+      series: [
+        {
+          type: 'bar',
+          data: rows.map((b) => b.value),
+          label: { show: true, position: 'right', formatter: (p: { value: number }) => compact(p.value) },
+        },
+      ],
     },
     size,
   );
@@ -49,9 +67,22 @@ export function histogramSvg(title: string, buckets: Bar[], size: Size): string 
     {
       title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
       grid: { left: 30, right: 30, top: 40, bottom: 40, containLabel: true },
-      xAxis: { type: 'category', name: 'time in the call', nameLocation: 'middle', nameGap: 40, data: buckets.map((b) => b.label), axisLabel: { rotate: 30 } },
+      xAxis: {
+        type: 'category',
+        name: 'time in the call',
+        nameLocation: 'middle',
+        nameGap: 40,
+        data: buckets.map((b) => b.label),
+        axisLabel: { rotate: 30 },
+      },
       yAxis: { type: 'value', name: 'calls', axisLabel: { formatter: (v: number) => compact(v) } },
-      series: [{ type: 'bar', data: buckets.map((b) => b.value), label: { show: true, position: 'top', formatter: (p: { value: number }) => compact(p.value) } }],
+      series: [
+        {
+          type: 'bar',
+          data: buckets.map((b) => b.value),
+          label: { show: true, position: 'top', formatter: (p: { value: number }) => compact(p.value) },
+        },
+      ],
     },
     size,
   );

@@ -2,7 +2,16 @@ import pc from 'picocolors';
 import { Comparison, DiffLine, relativeText, signed, signedCount, summary } from '../diff/compare';
 import { renderCsv, renderGrid } from './grid';
 
-const DIFF_CSV_VALUES = ['count_a', 'count_b', 'delta_count', 'rate_a', 'rate_b', 'delta_rate', 'relative_change', 'status'];
+const DIFF_CSV_VALUES = [
+  'count_a',
+  'count_b',
+  'delta_count',
+  'rate_a',
+  'rate_b',
+  'delta_rate',
+  'relative_change',
+  'status',
+];
 
 /** The columns that name a row: a syscall's number and name, or a process name or container. */
 function nameHead(c: Comparison, csv: boolean): string[] {
@@ -30,7 +39,10 @@ function csvRow(c: Comparison, l: DiffLine): string[] {
 }
 
 export function diffCsv(c: Comparison): string {
-  return renderCsv([...nameHead(c, true), ...DIFF_CSV_VALUES], c.lines.map((l) => csvRow(c, l)));
+  return renderCsv(
+    [...nameHead(c, true), ...DIFF_CSV_VALUES],
+    c.lines.map((l) => csvRow(c, l)),
+  );
 }
 
 export function diffJson(c: Comparison, labels: { a: string; b: string }): string {
@@ -57,7 +69,8 @@ export function diffJson(c: Comparison, labels: { a: string; b: string }): strin
 
 /** Biggest movers first; increases red, decreases green (more syscalls cost more), new/vanished marked. */
 export function diffTable(c: Comparison, labels: { a: string; b: string }, top: number, color: boolean): string {
-  const paint = (l: DiffLine, s: string) => (!color || l.deltaRate === 0 ? s : l.deltaRate > 0 ? pc.red(s) : pc.green(s));
+  const paint = (l: DiffLine, s: string) =>
+    !color || l.deltaRate === 0 ? s : l.deltaRate > 0 ? pc.red(s) : pc.green(s);
   const shown = c.lines.slice(0, top);
   const grid = renderGrid(
     [...nameHead(c, false), 'A COUNT', 'B COUNT', 'Δ COUNT', 'A RATE/s', 'B RATE/s', 'Δ RATE/s', 'Δ%'],
@@ -71,10 +84,22 @@ export function diffTable(c: Comparison, labels: { a: string; b: string }, top: 
       paint(l, signed(l.deltaRate)),
       paint(l, relativeText(l)),
     ]),
-    [...(c.by === 'syscall' ? (['right', 'left'] as const) : (['left'] as const)), 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    [
+      ...(c.by === 'syscall' ? (['right', 'left'] as const) : (['left'] as const)),
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+    ],
     color,
   );
-  const head = [`A: ${labels.a} (${c.secondsA.toFixed(1)} s, ${c.totalA} calls)`, `B: ${labels.b} (${c.secondsB.toFixed(1)} s, ${c.totalB} calls)`];
+  const head = [
+    `A: ${labels.a} (${c.secondsA.toFixed(1)} s, ${c.totalA} calls)`,
+    `B: ${labels.b} (${c.secondsB.toFixed(1)} s, ${c.totalB} calls)`,
+  ];
   const kind = c.by === 'syscall' ? 'syscalls' : c.by === 'process' ? 'process names' : 'containers';
   const more = c.lines.length > top ? [`(${c.lines.length - top} more ${kind}; -n ${c.lines.length} shows all)`] : [];
   return [...head, grid, ...more, color ? pc.bold(summary(c)) : summary(c)].join('\n') + '\n';

@@ -25,7 +25,13 @@ describe('top table', () => {
   });
 
   it('shows rates per second and the other bucket as "-"', () => {
-    const text = renderTop({ title: 'T', seconds: 2, rows: [{ nr: null, name: 'other', count: 3n }], top: 15, color: false });
+    const text = renderTop({
+      title: 'T',
+      seconds: 2,
+      rows: [{ nr: null, name: 'other', count: 3n }],
+      top: 15,
+      color: false,
+    });
     expect(text).toMatch(/ +- \| other \| +3 \| +1\.5 \| 100\.0\n/);
   });
 });

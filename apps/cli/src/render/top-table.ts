@@ -42,16 +42,24 @@ export function renderTop(view: TopView): string {
   const all = total(sorted);
   const grid = renderGrid(
     ['SYSCALL#', 'NAME', 'COUNT', 'RATE/s', '%'],
-    shown.map((r) => [r.nr === null ? '-' : String(r.nr), r.name, r.count.toString(), rate(r.count, view.seconds), percent(r.count, all)]),
+    shown.map((r) => [
+      r.nr === null ? '-' : String(r.nr),
+      r.name,
+      r.count.toString(),
+      rate(r.count, view.seconds),
+      percent(r.count, all),
+    ]),
     ['right', 'left', 'right', 'right', 'right'],
     view.color,
   );
-  return [
-    view.color ? pc.bold(view.title) : view.title,
-    grid,
-    `Total syscalls (top ${view.top}): ${total(shown)}`,
-    `Total syscalls (all ${sorted.length} kinds): ${all}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      view.color ? pc.bold(view.title) : view.title,
+      grid,
+      `Total syscalls (top ${view.top}): ${total(shown)}`,
+      `Total syscalls (all ${sorted.length} kinds): ${all}`,
+    ].join('\n') + '\n'
+  );
 }
 
 export interface GroupRow {
@@ -62,15 +70,38 @@ export interface GroupRow {
 }
 
 /** HOST, RUN, PID | COMM or CONTAINER | CGROUP, then COUNT | RATE/s | % for top --by host|run|process|container. */
-export function renderGrouped(title: string, label: string, rows: GroupRow[], seconds: number, top: number, color: boolean, labelHeader = 'COMM'): string {
+export function renderGrouped(
+  title: string,
+  label: string,
+  rows: GroupRow[],
+  seconds: number,
+  top: number,
+  color: boolean,
+  labelHeader = 'COMM',
+): string {
   const all = rows.reduce((s, r) => s + r.count, 0n);
   const shown = rows.slice(0, top);
   const named = rows.some((r) => r.label !== undefined);
   const grid = renderGrid(
     named ? [label, labelHeader, 'COUNT', 'RATE/s', '%'] : [label, 'COUNT', 'RATE/s', '%'],
-    shown.map((r) => [r.key, ...(named ? [r.label ?? ''] : []), r.count.toString(), rate(r.count, seconds), percent(r.count, all)]),
-    named ? [label === 'PID' || label === 'ERRNO' ? 'right' : 'left', 'left', 'right', 'right', 'right'] : ['left', 'right', 'right', 'right'],
+    shown.map((r) => [
+      r.key,
+      ...(named ? [r.label ?? ''] : []),
+      r.count.toString(),
+      rate(r.count, seconds),
+      percent(r.count, all),
+    ]),
+    named
+      ? [label === 'PID' || label === 'ERRNO' ? 'right' : 'left', 'left', 'right', 'right', 'right']
+      : ['left', 'right', 'right', 'right'],
     color,
   );
-  return [color ? pc.bold(title) : title, grid, `Total syscalls (top ${top}): ${shown.reduce((s, r) => s + r.count, 0n)}`, `Total syscalls (all ${rows.length} ${label === 'PID' ? 'processes' : `${label.toLowerCase()}s`}): ${all}`].join('\n') + '\n';
+  return (
+    [
+      color ? pc.bold(title) : title,
+      grid,
+      `Total syscalls (top ${top}): ${shown.reduce((s, r) => s + r.count, 0n)}`,
+      `Total syscalls (all ${rows.length} ${label === 'PID' ? 'processes' : `${label.toLowerCase()}s`}): ${all}`,
+    ].join('\n') + '\n'
+  );
 }

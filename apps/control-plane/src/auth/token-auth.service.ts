@@ -21,6 +21,9 @@ export class TokenAuthService {
     if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return;
     const why = value === undefined ? 'missing token' : 'wrong token';
     this.logger.warn({ msg: 'rejected call', why, peer, method });
-    throw new RpcException({ code: status.UNAUTHENTICATED, message: `${why}: present "authorization: Bearer <token>"` });
+    throw new RpcException({
+      code: status.UNAUTHENTICATED,
+      message: `${why}: present "authorization: Bearer <token>"`,
+    });
   }
 }

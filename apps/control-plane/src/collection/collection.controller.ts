@@ -33,7 +33,8 @@ export class CollectionController {
       if (ended) return;
       ended = true;
       const { code, message } = toStatus(e);
-      if (code === status.INTERNAL) this.logger.error({ msg: 'stream failed', peer, runId: run?.runId, error: message });
+      if (code === status.INTERNAL)
+        this.logger.error({ msg: 'stream failed', peer, runId: run?.runId, error: message });
       else this.logger.warn({ msg: 'stream rejected', peer, runId: run?.runId, code: status[code], error: message });
       call.emit('error', { code, details: message });
     };
@@ -54,7 +55,8 @@ export class CollectionController {
       } else if (req.snapshot) {
         if (!run) throw new IngestError(status.FAILED_PRECONDITION, 'unknown run: send a hello before snapshots');
         const outcome = await this.collection.ingestBatched(run, req.snapshot);
-        if (outcome === 'duplicate') this.logger.log({ msg: 'duplicate snapshot acked', runId: run.runId, seq: req.snapshot.seq });
+        if (outcome === 'duplicate')
+          this.logger.log({ msg: 'duplicate snapshot acked', runId: run.runId, seq: req.snapshot.seq });
         call.write({ ack: { runId: run.runId, seq: req.snapshot.seq } });
       } else {
         throw new IngestError(status.INVALID_ARGUMENT, 'empty message: expected a hello or a snapshot');

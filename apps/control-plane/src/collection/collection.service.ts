@@ -6,7 +6,16 @@ import { HostsService } from '../hosts/hosts.service';
 import { RunsService } from '../runs/runs.service';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { IngestError } from './ingest-error';
-import { HOUR_MS, validateCgroups, validateFailures, validateHello, validateLatency, validateProcesses, validateSnapshot, validateUnattributed } from './snapshot-validation';
+import {
+  HOUR_MS,
+  validateCgroups,
+  validateFailures,
+  validateHello,
+  validateLatency,
+  validateProcesses,
+  validateSnapshot,
+  validateUnattributed,
+} from './snapshot-validation';
 
 export interface OpenedRun {
   runId: string;
@@ -32,7 +41,6 @@ interface PendingSnapshot {
   reject: (err: unknown) => void;
 }
 
-
 @Injectable()
 export class CollectionService {
   private readonly logger = new Logger(CollectionService.name);
@@ -54,7 +62,9 @@ export class CollectionService {
       putTotal: prepare(
         'INSERT INTO run_totals (run_id, nr, count) VALUES (?, ?, ?) ON CONFLICT (run_id, nr) DO UPDATE SET count = excluded.count',
       ),
-      putSnapshot: prepare('INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?)'),
+      putSnapshot: prepare(
+        'INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       putDelta: prepare('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
       putProcess: prepare('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       failureTotals: prepare('SELECT nr, errno_code AS sub, count FROM failure_totals WHERE run_id = ?'),
@@ -73,7 +83,9 @@ export class CollectionService {
       addHourly: prepare(
         'INSERT INTO hourly_counts (hour_ms, host_id, nr, count) VALUES (?, ?, ?, ?) ON CONFLICT (hour_ms, host_id, nr) DO UPDATE SET count = count + excluded.count',
       ),
-      advanceRun: prepare('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?'),
+      advanceRun: prepare(
+        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?',
+      ),
       touchHost: prepare('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
     };
     // better-sqlite3 transactions are synchronous: when this returns, the snapshot is committed.
@@ -96,7 +108,10 @@ export class CollectionService {
     validateHello(h);
     const existing = await this.runs.find(h.runId);
     if (existing && existing.hostId !== h.hostId) {
-      throw new IngestError(status.FAILED_PRECONDITION, `run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`);
+      throw new IngestError(
+        status.FAILED_PRECONDITION,
+        `run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`,
+      );
     }
     await this.hosts.seen(
       { hostId: h.hostId, hostname: h.hostname, kernelRelease: h.kernelRelease, arch: h.arch, bootId: h.bootId },
@@ -123,7 +138,15 @@ export class CollectionService {
       nowMs,
     );
     this.logger.log({ msg: 'run opened', runId: run.runId, hostId: run.hostId, lastSeq: run.lastSeq });
-    return { runId: run.runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK: run.processTopK, cgroupTopK: run.cgroupTopK, errors: run.errors, latency: run.latency };
+    return {
+      runId: run.runId,
+      hostId: run.hostId,
+      lastAckedSeq: BigInt(run.lastSeq),
+      processTopK: run.processTopK,
+      cgroupTopK: run.cgroupTopK,
+      errors: run.errors,
+      latency: run.latency,
+    };
   }
 
   /**
@@ -154,7 +177,12 @@ export class CollectionService {
   }
 
   /** The interval's [nr, subkey, delta, cumulative] of a kind of cumulative rows, checked to never go backwards. */
-  private cumulativeDeltas(kind: Cumulative, run: OpenedRun, now: Map<string, bigint>, seq: bigint): Array<[number, number, bigint, bigint]> {
+  private cumulativeDeltas(
+    kind: Cumulative,
+    run: OpenedRun,
+    now: Map<string, bigint>,
+    seq: bigint,
+  ): Array<[number, number, bigint, bigint]> {
     const before = new Map<string, bigint>();
     for (const t of this.stmt[`${kind}Totals`].all(run.runId) as Array<{ nr: bigint; sub: bigint; count: bigint }>) {
       before.set(`${t.nr}:${t.sub}`, t.count);
@@ -177,7 +205,12 @@ export class CollectionService {
     return out;
   }
 
-  private putCumulative(kind: Cumulative, run: OpenedRun, snapKey: number | bigint, rows: Array<[number, number, bigint, bigint]>): void {
+  private putCumulative(
+    kind: Cumulative,
+    run: OpenedRun,
+    snapKey: number | bigint,
+    rows: Array<[number, number, bigint, bigint]>,
+  ): void {
     for (const [nr, sub, delta, now] of rows) {
       this.stmt[`${kind}PutDelta`].run(snapKey, nr, sub, delta);
       this.stmt[`${kind}PutTotal`].run(run.runId, nr, sub, now);
@@ -224,7 +257,14 @@ export class CollectionService {
     const cgroups = validateCgroups(snap, deltas);
     const failures = run.errors ? this.cumulativeDeltas('failure', run, validateFailures(snap), seq) : [];
     const latency = run.latency ? this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
-    const snapKey = this.stmt.putSnapshot.run(run.runId, seq, run.hostId, timeMs, total, unattributed - row.unattributed).lastInsertRowid;
+    const snapKey = this.stmt.putSnapshot.run(
+      run.runId,
+      seq,
+      run.hostId,
+      timeMs,
+      total,
+      unattributed - row.unattributed,
+    ).lastInsertRowid;
     for (const [nr, delta, now] of deltas) {
       this.stmt.putDelta.run(snapKey, nr, delta);
       this.stmt.addHourly.run(hourMs, run.hostId, nr, delta);
@@ -232,10 +272,12 @@ export class CollectionService {
     }
     if (run.processTopK > 0) {
       for (const p of processes.rows) this.stmt.putProcess.run(snapKey, p.pid, p.nr, p.comm, p.count);
-      for (const [nr, rest] of processes.unexplained) if (rest > 0n) this.stmt.putProcess.run(snapKey, 0, nr, 'other', rest);
+      for (const [nr, rest] of processes.unexplained)
+        if (rest > 0n) this.stmt.putProcess.run(snapKey, 0, nr, 'other', rest);
     }
     if (run.cgroupTopK > 0) {
-      for (const g of cgroups.rows) this.stmt.putCgroup.run(snapKey, this.cgroupNameKey(g.path, g.container), g.nr, g.count);
+      for (const g of cgroups.rows)
+        this.stmt.putCgroup.run(snapKey, this.cgroupNameKey(g.path, g.container), g.nr, g.count);
       for (const [nr, rest] of cgroups.unexplained) if (rest > 0n) this.stmt.putCgroup.run(snapKey, 0n, nr, rest);
     }
     this.putCumulative('failure', run, snapKey, failures);

@@ -35,7 +35,10 @@ export function validateHello(h: Hello): void {
 /** Cumulative counts by nr (OTHER_NR for the other bucket); throws on any malformed row. */
 export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint> {
   if (s.runId !== runId) {
-    throw new IngestError(status.FAILED_PRECONDITION, `snapshot names run '${s.runId}' but this stream's hello opened run '${runId}'`);
+    throw new IngestError(
+      status.FAILED_PRECONDITION,
+      `snapshot names run '${s.runId}' but this stream's hello opened run '${runId}'`,
+    );
   }
   const seq = count(s.seq, 'seq');
   if (seq < 1n) bad('seq must start at 1');
@@ -59,8 +62,10 @@ export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint
  */
 export function validateUnattributed(s: Snapshot, before: bigint, intervalTotal: bigint): bigint {
   const now = count(s.unattributed ?? '0', 'unattributed');
-  if (now < before) throw new IngestError(status.FAILED_PRECONDITION, `unattributed went backwards: ${before} -> ${now}`);
-  if (now - before > intervalTotal) bad(`unattributed grew by ${now - before}, more than the interval's ${intervalTotal} calls`);
+  if (now < before)
+    throw new IngestError(status.FAILED_PRECONDITION, `unattributed went backwards: ${before} -> ${now}`);
+  if (now - before > intervalTotal)
+    bad(`unattributed grew by ${now - before}, more than the interval's ${intervalTotal} calls`);
   return now;
 }
 
@@ -72,8 +77,10 @@ export function validateFailures(s: Snapshot): Map<string, bigint> {
   const out = new Map<string, bigint>();
   for (const f of s.failures ?? []) {
     const nr = f.hasNr ? f.nr : OTHER_NR;
-    if (f.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR)) bad(`failure row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
-    if (!Number.isInteger(f.errnoCode) || f.errnoCode < 0 || f.errnoCode > MAX_ERRNO) bad(`failure row of nr ${nr}: errno ${f.errnoCode} is outside [0, ${MAX_ERRNO}]`);
+    if (f.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR))
+      bad(`failure row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    if (!Number.isInteger(f.errnoCode) || f.errnoCode < 0 || f.errnoCode > MAX_ERRNO)
+      bad(`failure row of nr ${nr}: errno ${f.errnoCode} is outside [0, ${MAX_ERRNO}]`);
     const key = `${nr}:${f.errnoCode}`;
     if (out.has(key)) bad(`failure row of nr ${nr}, errno ${f.errnoCode} appears twice`);
     const c = count(f.count, `failures of nr ${nr}, errno ${f.errnoCode}`);
@@ -92,14 +99,16 @@ export function validateLatency(s: Snapshot): Map<string, bigint> {
   const nrs = new Set<number>();
   for (const l of s.latency ?? []) {
     const nr = l.hasNr ? l.nr : OTHER_NR;
-    if (l.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR)) bad(`latency row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    if (l.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR))
+      bad(`latency row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
     if (nrs.has(nr)) bad(`latency row of nr ${nr} appears twice`);
     nrs.add(nr);
     put(nr, -1, l.totalNs, `latency of nr ${nr}: total_ns`);
     put(nr, -2, l.unreturned, `latency of nr ${nr}: unreturned`);
     const seen = new Set<number>();
     for (const b of l.buckets) {
-      if (!Number.isInteger(b.bucket) || b.bucket < 0 || b.bucket > 63) bad(`latency of nr ${nr}: bucket ${b.bucket} is outside [0, 63]`);
+      if (!Number.isInteger(b.bucket) || b.bucket < 0 || b.bucket > 63)
+        bad(`latency of nr ${nr}: bucket ${b.bucket} is outside [0, 63]`);
       if (seen.has(b.bucket)) bad(`latency of nr ${nr}: bucket ${b.bucket} appears twice`);
       seen.add(b.bucket);
       put(nr, b.bucket, b.count, `latency of nr ${nr}: bucket ${b.bucket}`);
@@ -145,7 +154,8 @@ function breakdown<T extends { nr: number; hasNr: boolean; count: string }, R>(
   for (const item of items) {
     const what = describe(item);
     const nr = item.hasNr ? item.nr : OTHER_NR;
-    if (item.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR)) bad(`${what}: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    if (item.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR))
+      bad(`${what}: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
     if (seen.has(`${what}\u0000${nr}`)) bad(`${what}: syscall nr ${nr} appears twice`);
     seen.add(`${what}\u0000${nr}`);
     const c = count(item.count, `${what} count of nr ${nr}`);
@@ -158,7 +168,10 @@ function breakdown<T extends { nr: number; hasNr: boolean; count: string }, R>(
 }
 
 /** A snapshot's per-process rows; what they leave unexplained goes to pid 0. */
-export function validateProcesses(s: Snapshot, deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>): Breakdown<ProcessRow> {
+export function validateProcesses(
+  s: Snapshot,
+  deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>,
+): Breakdown<ProcessRow> {
   return breakdown(
     s.processes ?? [],
     deltas,
@@ -172,13 +185,18 @@ export function validateProcesses(s: Snapshot, deltas: ReadonlyArray<readonly [n
 }
 
 /** A snapshot's per-cgroup rows; what they leave unexplained goes to the "other" cgroup. */
-export function validateCgroups(s: Snapshot, deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>): Breakdown<CgroupRow> {
+export function validateCgroups(
+  s: Snapshot,
+  deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>,
+): Breakdown<CgroupRow> {
   return breakdown(
     s.cgroups ?? [],
     deltas,
     (g) => {
-      if (!/^(\/|cgroup_\d+$)/.test(g.path) || Buffer.byteLength(g.path) > 4096) bad(`cgroup path '${g.path.slice(0, 80)}' must start with '/' (or be cgroup_<id>) and fit in 4096 bytes`);
-      if (Buffer.byteLength(g.container) > 128) bad(`cgroup ${g.path}: container '${g.container.slice(0, 80)}' is longer than 128 bytes`);
+      if (!/^(\/|cgroup_\d+$)/.test(g.path) || Buffer.byteLength(g.path) > 4096)
+        bad(`cgroup path '${g.path.slice(0, 80)}' must start with '/' (or be cgroup_<id>) and fit in 4096 bytes`);
+      if (Buffer.byteLength(g.container) > 128)
+        bad(`cgroup ${g.path}: container '${g.container.slice(0, 80)}' is longer than 128 bytes`);
       return `cgroup ${g.path}`;
     },
     (g, nr, c) => ({ path: g.path, container: g.container, nr, count: c }),

@@ -27,8 +27,31 @@ import { Failures1764600000000 } from './migrations/1764600000000-failures';
 import { Latency1764700000000 } from './migrations/1764700000000-latency';
 import { SQLITE, SqliteHandle } from './sqlite.token';
 
-export const ENTITIES = [Host, Run, SnapshotRecord, Delta, HourlyCount, ProcessCountRecord, RunTotal, CgroupCountRecord, CgroupName, FailureDelta, FailureTotal, LatencyDelta, LatencyTotal];
-export const MIGRATIONS = [InitialSchema1764000000000, SnapshotTimeIndex1764100000000, CompactDeltasHourlyRollups1764200000000, ProcessCounts1764300000000, CgroupCounts1764400000000, Unattributed1764500000000, Failures1764600000000, Latency1764700000000];
+export const ENTITIES = [
+  Host,
+  Run,
+  SnapshotRecord,
+  Delta,
+  HourlyCount,
+  ProcessCountRecord,
+  RunTotal,
+  CgroupCountRecord,
+  CgroupName,
+  FailureDelta,
+  FailureTotal,
+  LatencyDelta,
+  LatencyTotal,
+];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  SnapshotTimeIndex1764100000000,
+  CompactDeltasHourlyRollups1764200000000,
+  ProcessCounts1764300000000,
+  CgroupCounts1764400000000,
+  Unattributed1764500000000,
+  Failures1764600000000,
+  Latency1764700000000,
+];
 
 @Global()
 @Module({

@@ -23,7 +23,15 @@ function invalid(message: string): never {
 export function sourceOf(key: Key, f: DetailFilter, failed = false): Source {
   if (key === 'errno' && !failed) invalid('grouping by errno goes with failed calls');
   if (failed) {
-    if (key === 'process' || key === 'container' || key === 'comm' || key === 'containerKey' || f.pid > 0 || f.comm !== '' || f.container !== '') {
+    if (
+      key === 'process' ||
+      key === 'container' ||
+      key === 'comm' ||
+      key === 'containerKey' ||
+      f.pid > 0 ||
+      f.comm !== '' ||
+      f.container !== ''
+    ) {
       invalid('failed calls are counted per host (agent --errors), not per process or container');
     }
     return 'failures';
@@ -31,7 +39,9 @@ export function sourceOf(key: Key, f: DetailFilter, failed = false): Source {
   const processes = key === 'process' || key === 'comm' || f.pid > 0 || f.comm !== '';
   const cgroups = key === 'container' || key === 'containerKey' || f.container !== '';
   if (processes && cgroups) {
-    invalid('per-process and per-container rows are stored apart: a query cannot mix --pid/--comm/--by process with --container/--by container');
+    invalid(
+      'per-process and per-container rows are stored apart: a query cannot mix --pid/--comm/--by process with --container/--by container',
+    );
   }
   return processes ? 'processes' : cgroups ? 'cgroups' : 'deltas';
 }
@@ -47,7 +57,8 @@ export function keyColumns(source: Source, key: Key): { inner: string; groupBy: 
   if (key === 'host') return one('s.host_id');
   if (key === 'run') return one('s.run_id');
   if (key === 'syscall') return one(source === 'deltas' ? 'd.nr' : 'x.nr');
-  if (key === 'process') return { inner: 'x.pid AS a, x.comm AS b', groupBy: 'a, b', outer: `g.a || char(0) || g.b`, join: '' };
+  if (key === 'process')
+    return { inner: 'x.pid AS a, x.comm AS b', groupBy: 'a, b', outer: `g.a || char(0) || g.b`, join: '' };
   if (key === 'comm') return one(`CASE WHEN x.pid = 0 THEN '' ELSE x.comm END`);
   if (key === 'errno') return one('x.errno_code');
   if (key === 'container') return { ...one('x.name_key'), outer: `${CONTAINER_KEY} || char(0) || n.path`, join: names };
@@ -58,7 +69,12 @@ export function keyColumns(source: Source, key: Key): { inner: string; groupBy: 
  * The join from snapshots (alias s) to the rows of a source, and the conditions of the
  * detail filters and the drill-down syscall. The "other" rows never match a filter.
  */
-export function sourceJoin(source: Source, f: DetailFilter, nr?: number, key?: Key): { join: string; where: string[]; params: Array<string | number> } {
+export function sourceJoin(
+  source: Source,
+  f: DetailFilter,
+  nr?: number,
+  key?: Key,
+): { join: string; where: string[]; params: Array<string | number> } {
   const where: string[] = [];
   const params: Array<string | number> = [];
   const col = source === 'deltas' ? 'd' : 'x';
@@ -95,7 +111,13 @@ export function sourceJoin(source: Source, f: DetailFilter, nr?: number, key?: K
 
 /** Runs that carry a source's rows: the condition on runs (alias r). */
 export function runsWith(source: Source): string {
-  const column: Record<Source, string> = { deltas: '1', processes: 'r.process_top_k > 0', cgroups: 'r.cgroup_top_k > 0', failures: 'r.errors > 0', latency: 'r.latency > 0' };
+  const column: Record<Source, string> = {
+    deltas: '1',
+    processes: 'r.process_top_k > 0',
+    cgroups: 'r.cgroup_top_k > 0',
+    failures: 'r.errors > 0',
+    latency: 'r.latency > 0',
+  };
   return column[source];
 }
 

@@ -77,7 +77,10 @@ export class QueriesService {
   constructor(@Inject(SQLITE) private readonly db: SqliteHandle) {}
 
   private all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.db.prepare(sql).safeIntegers(true).all(...params) as T[];
+    return this.db
+      .prepare(sql)
+      .safeIntegers(true)
+      .all(...params) as T[];
   }
 
   private checkScope(scope: Scope | undefined): void {
@@ -88,7 +91,10 @@ export class QueriesService {
       throw new RpcException({ code: status.NOT_FOUND, message: `unknown run '${scope.runId}'` });
     }
     if (scope && (scope.comm.length > 15 || scope.container.length > 4096)) {
-      throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'comm is at most 15 bytes and container at most 4096' });
+      throw new RpcException({
+        code: status.INVALID_ARGUMENT,
+        message: 'comm is at most 15 bytes and container at most 4096',
+      });
     }
   }
 
@@ -97,9 +103,18 @@ export class QueriesService {
     if (source === 'deltas') return;
     const w = windowOf(scope);
     const filter = [runsWith(source), w.hostId ? 'r.host_id = ?' : '', w.runId ? 'r.run_id = ?' : ''].filter(Boolean);
-    if (!this.all(`SELECT 1 FROM runs r WHERE ${filter.join(' AND ')} LIMIT 1`, ...(w.hostId ? [w.hostId] : []), ...(w.runId ? [w.runId] : [])).length) {
+    if (
+      !this.all(
+        `SELECT 1 FROM runs r WHERE ${filter.join(' AND ')} LIMIT 1`,
+        ...(w.hostId ? [w.hostId] : []),
+        ...(w.runId ? [w.runId] : []),
+      ).length
+    ) {
       const what = w.runId ? `run '${w.runId}'` : w.hostId ? `host '${w.hostId}'` : 'any host';
-      throw new RpcException({ code: status.FAILED_PRECONDITION, message: `no run of ${what} was streamed with ${agentFlag(source)}` });
+      throw new RpcException({
+        code: status.FAILED_PRECONDITION,
+        message: `no run of ${what} was streamed with ${agentFlag(source)}`,
+      });
     }
   }
 
@@ -123,7 +138,8 @@ export class QueriesService {
   }
 
   listRuns(hostId: string): RunMsg[] {
-    if (hostId) this.checkScope({ hostId, runId: '', sinceUnixMs: '0', untilUnixMs: '0', pid: 0, comm: '', container: '' });
+    if (hostId)
+      this.checkScope({ hostId, runId: '', sinceUnixMs: '0', untilUnixMs: '0', pid: 0, comm: '', container: '' });
     const rows = this.all<Record<string, bigint | string>>(
       `SELECT r.*, (SELECT COALESCE(SUM(t.count), 0) FROM run_totals t WHERE t.run_id = r.run_id) AS total
          FROM runs r ${hostId ? 'WHERE r.host_id = ?' : ''} ORDER BY r.started_ms, r.run_id`,
@@ -159,10 +175,23 @@ export class QueriesService {
     const limited = req.limit > 0 ? rows.slice(0, req.limit) : rows;
     return {
       rows: limited.map(([k, c]) => {
-        if (key === 'syscall') return { nr: Number(k) === OTHER_NR ? 0 : Number(k), hasNr: Number(k) !== OTHER_NR, key: '', count: String(c), label: '' };
+        if (key === 'syscall')
+          return {
+            nr: Number(k) === OTHER_NR ? 0 : Number(k),
+            hasNr: Number(k) !== OTHER_NR,
+            key: '',
+            count: String(c),
+            label: '',
+          };
         if (key === 'process' || key === 'container') {
           const [id, label] = String(k).split('\u0000');
-          return { nr: 0, hasNr: false, key: id, count: String(c), label: key === 'container' && id === '' ? 'other' : label };
+          return {
+            nr: 0,
+            hasNr: false,
+            key: id,
+            count: String(c),
+            label: key === 'container' && id === '' ? 'other' : label,
+          };
         }
         return { nr: 0, hasNr: false, key: String(k), count: String(c), label: '' };
       }),
@@ -201,7 +230,12 @@ export class QueriesService {
     const nrFilter = (col: string) => (w.nr === undefined ? '' : ` AND ${col} = ${Number(w.nr)}`);
     if (w.runId && !w.bounded) {
       const k = key === 'syscall' ? 't.nr' : key === 'host' ? 'r.host_id' : 't.run_id';
-      add(this.all(`SELECT ${k} AS k, SUM(t.count) AS c FROM run_totals t JOIN runs r ON r.run_id = t.run_id WHERE t.run_id = ?${nrFilter('t.nr')} GROUP BY k`, w.runId));
+      add(
+        this.all(
+          `SELECT ${k} AS k, SUM(t.count) AS c FROM run_totals t JOIN runs r ON r.run_id = t.run_id WHERE t.run_id = ?${nrFilter('t.nr')} GROUP BY k`,
+          w.runId,
+        ),
+      );
       return out;
     }
     // Whole hours inside the window come from the rollups, when the rollups can answer.
@@ -226,7 +260,13 @@ export class QueriesService {
   }
 
   /** Sums from the per-snapshot rows of a source: host-wide deltas, or the per-process or per-cgroup breakdown. */
-  private fromRows(w: Window, key: Key, source: Source, since: bigint, until: bigint): Array<{ k: bigint | string; c: bigint }> {
+  private fromRows(
+    w: Window,
+    key: Key,
+    source: Source,
+    since: bigint,
+    until: bigint,
+  ): Array<{ k: bigint | string; c: bigint }> {
     const { sql, params } = this.snapshotFilter(w, since, until);
     const j = sourceJoin(source, w.filter, w.nr, key);
     // Name the index: grouping by host would otherwise tempt SQLite into walking the whole
@@ -265,7 +305,11 @@ export class QueriesService {
    */
   private span(scope: Scope | undefined, source: Source = 'deltas'): { first: bigint; last: bigint; arch: string } {
     const w = windowOf(scope);
-    const filter = [w.hostId ? 'r.host_id = ?' : '', w.runId ? 'r.run_id = ?' : '', source === 'deltas' ? '' : runsWith(source)].filter(Boolean);
+    const filter = [
+      w.hostId ? 'r.host_id = ?' : '',
+      w.runId ? 'r.run_id = ?' : '',
+      source === 'deltas' ? '' : runsWith(source),
+    ].filter(Boolean);
     const [span] = this.all<{ first: bigint | null; last: bigint | null; arch: string | null; n: bigint }>(
       `SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t), x.started_ms)) AS first,
               MAX(x.last_t) AS last, COUNT(DISTINCT x.arch) AS n, MIN(x.arch) AS arch
@@ -290,15 +334,27 @@ export class QueriesService {
     const source = sourceOf('syscall', w.filter);
     this.checkDetail(req.scope, source);
     const { first, last, arch } = this.span(req.scope, source);
-    const empty: SeriesResponse = { startUnixMs: String(first), bucketMs: '0', buckets: 0, lines: [], totals: [], arch };
+    const empty: SeriesResponse = {
+      startUnixMs: String(first),
+      bucketMs: '0',
+      buckets: 0,
+      lines: [],
+      totals: [],
+      arch,
+    };
     if (last === 0n) return empty;
     const width = last - first;
     let bucket = BigInt(req.bucketMs || '0');
     if (bucket === 0n) bucket = ((width / 60n + 999n) / 1000n) * 1000n || 1000n;
-    if (bucket < 1000n) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'bucket must be at least 1 s' });
+    if (bucket < 1000n)
+      throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'bucket must be at least 1 s' });
     // Bucket i holds the snapshots taken in (start + i*bucket, start + (i+1)*bucket]: the calls of the time before each.
     const buckets = width > 0n ? Number((width - 1n) / bucket) + 1 : 1;
-    if (buckets > 10000) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `${buckets} buckets is too many: use a bucket of at least ${width / 10000n + 1n} ms` });
+    if (buckets > 10000)
+      throw new RpcException({
+        code: status.INVALID_ARGUMENT,
+        message: `${buckets} buckets is too many: use a bucket of at least ${width / 10000n + 1n} ms`,
+      });
     const { sql, params } = this.snapshotFilter(w, w.since, w.until);
     const j = sourceJoin(source, w.filter);
     const col = source === 'deltas' ? 'd' : 'x';
@@ -316,7 +372,10 @@ export class QueriesService {
       perNr.set(Number(r.nr), (perNr.get(Number(r.nr)) ?? 0n) + r.c);
       totals[Number(r.b)] += r.c;
     }
-    const top = [...perNr.entries()].sort((a, b) => (a[1] === b[1] ? a[0] - b[0] : a[1] < b[1] ? 1 : -1)).slice(0, req.top || 5).map(([nr]) => nr);
+    const top = [...perNr.entries()]
+      .sort((a, b) => (a[1] === b[1] ? a[0] - b[0] : a[1] < b[1] ? 1 : -1))
+      .slice(0, req.top || 5)
+      .map(([nr]) => nr);
     const lines = top.map((nr) => {
       const counts = new Array<bigint>(buckets).fill(0n);
       for (const r of rows) if (Number(r.nr) === nr) counts[Number(r.b)] += r.c;
@@ -329,7 +388,10 @@ export class QueriesService {
     const key = DIFF_KEY_OF[req.by];
     if (!key) throw new RpcException({ code: status.INVALID_ARGUMENT, message: `cannot diff by ${req.by}` });
     if (key === 'syscall' && req.syscallNr !== undefined) {
-      throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'a syscall drill-down goes with a diff by process or container' });
+      throw new RpcException({
+        code: status.INVALID_ARGUMENT,
+        message: 'a syscall drill-down goes with a diff by process or container',
+      });
     }
     this.checkScope(req.a);
     this.checkScope(req.b);
@@ -339,14 +401,32 @@ export class QueriesService {
       this.checkDetail(scope, source);
       const counts = this.counts(w, key, source);
       const { first, last, arch } = this.span(scope, source);
-      return { side: { firstUnixMs: String(first), lastUnixMs: String(last), total: String([...counts.values()].reduce((s, c) => s + c, 0n)), arch }, counts };
+      return {
+        side: {
+          firstUnixMs: String(first),
+          lastUnixMs: String(last),
+          total: String([...counts.values()].reduce((s, c) => s + c, 0n)),
+          arch,
+        },
+        counts,
+      };
     };
     const a = side(req.a);
     const b = side(req.b);
     const keys = [...new Set([...a.counts.keys(), ...b.counts.keys()])];
-    const row = (k: number | string) => ({ countA: String(a.counts.get(k) ?? 0n), countB: String(b.counts.get(k) ?? 0n) });
+    const row = (k: number | string) => ({
+      countA: String(a.counts.get(k) ?? 0n),
+      countB: String(b.counts.get(k) ?? 0n),
+    });
     if (key !== 'syscall') {
-      return { a: a.side, b: b.side, rows: keys.map(String).sort().map((k) => ({ nr: 0, hasNr: false, key: k, ...row(k) })) };
+      return {
+        a: a.side,
+        b: b.side,
+        rows: keys
+          .map(String)
+          .sort()
+          .map((k) => ({ nr: 0, hasNr: false, key: k, ...row(k) })),
+      };
     }
     return {
       a: a.side,
@@ -386,7 +466,13 @@ export class QueriesService {
     return {
       rows: [...bySyscall.entries()]
         .sort((a, b) => a[0] - b[0])
-        .map(([nr, r]) => ({ nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, totalNs: String(r.totalNs), unreturned: String(r.unreturned), buckets: r.buckets.map(String) })),
+        .map(([nr, r]) => ({
+          nr: nr === OTHER_NR ? 0 : nr,
+          hasNr: nr !== OTHER_NR,
+          totalNs: String(r.totalNs),
+          unreturned: String(r.unreturned),
+          buckets: r.buckets.map(String),
+        })),
       firstUnixMs: String(first),
       lastUnixMs: String(last),
       arch,

@@ -18,6 +18,8 @@ export class RunsService {
       existing.lastSeenMs = nowMs;
       return this.runs.save(existing);
     }
-    return this.runs.save(this.runs.create({ ...fields, lastSeq: 0, finished: false, lastSeenMs: nowMs, unattributed: '0' }));
+    return this.runs.save(
+      this.runs.create({ ...fields, lastSeq: 0, finished: false, lastSeenMs: nowMs, unattributed: '0' }),
+    );
   }
 }
