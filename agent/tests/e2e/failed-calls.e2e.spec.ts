@@ -1,4 +1,4 @@
-import { parseCsv, runAgent, WORKLOAD } from './run-agent';
+import { parseCsv, runAgent, WORKLOAD } from '@syscall-counter/test-support';
 
 // The workload makes N close calls of which K fail with EBADF (close(-1)); the rest close dup'ed fds.
 const N = 1000;
@@ -26,18 +26,21 @@ describe('syscall-counter-agent failed calls (real BPF at sys_exit)', () => {
     expect(doc.syscalls.find((s) => s.name === 'dup')).toMatchObject({ count: N - K, failed: 0, errnos: [] });
   });
 
-  it('system-wide, the errnos of every syscall add up to at most its failed calls, and those to at most its count', () => {
-    // The agent's own bpf() calls fail (ENOENT ends each map walk) while it reads: read order matters.
-    const doc = JSON.parse(runAgent(['--errors', '-o', 'json', '-d', '1']).stdout) as JsonDoc;
-    expect(doc.syscalls.find((s) => s.name === 'bpf')?.failed).toBeGreaterThan(0);
-    for (const s of doc.syscalls) {
-      const errnos = (s.errnos ?? []).reduce((sum, e) => sum + e.count, 0);
-      expect({ name: s.name, ok: errnos <= (s.failed ?? 0) && (s.failed ?? 0) <= s.count }).toEqual({
-        name: s.name,
-        ok: true,
-      });
-    }
-  });
+  it(
+    'system-wide, the errnos of every syscall add up to at most its failed calls, ' + 'and those to at most its count',
+    () => {
+      // The agent's own bpf() calls fail (ENOENT ends each map walk) while it reads: read order matters.
+      const doc = JSON.parse(runAgent(['--errors', '-o', 'json', '-d', '1']).stdout) as JsonDoc;
+      expect(doc.syscalls.find((s) => s.name === 'bpf')?.failed).toBeGreaterThan(0);
+      for (const s of doc.syscalls) {
+        const errnos = (s.errnos ?? []).reduce((sum, e) => sum + e.count, 0);
+        expect({ name: s.name, ok: errnos <= (s.failed ?? 0) && (s.failed ?? 0) <= s.count }).toEqual({
+          name: s.name,
+          ok: true,
+        });
+      }
+    },
+  );
 
   it('--errors in the table and CSV', () => {
     const table = runAgent(['--errors', '-T', '1', '--', WORKLOAD, 'close', String(N), String(K)]).stdout.split('\n');

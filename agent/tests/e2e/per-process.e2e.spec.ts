@@ -1,4 +1,4 @@
-import { runAgent, WORKLOAD } from './run-agent';
+import { runAgent, WORKLOAD } from '@syscall-counter/test-support';
 
 interface ProcDoc {
   seconds: number;
@@ -74,7 +74,10 @@ describe('syscall-counter-agent -P: per-process counts (real BPF, real processes
     const r = runAgent(['-P', '-T', '3', '--', WORKLOAD, 'getppid', '7000']);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(
-      /^Syscall counts by process for command: .*workload getppid 7000 over \d+\.\d\d s \(\d+ of 65536 map entries in use\):$/,
+      new RegExp(
+        /^Syscall counts by process for command: .*workload getppid 7000 /.source +
+          /over \d+\.\d\d s \(\d+ of 65536 map entries in use\):$/.source,
+      ),
     );
     expect(lines[1]).toMatch(/^ +PID \| COMM +\| +COUNT \| BUSIEST SYSCALL$/);
     expect(lines[2]).toMatch(/^ +\d+ \| workload \(exited\) +\| +70\d\d \| getppid$/);

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { countOf, parseCsv, runAgent, startAgent, WORKLOAD } from './run-agent';
+import { AGENT, countOf, parseCsv, runAgent, startAgent, WORKLOAD } from '@syscall-counter/test-support';
 
 const N = 100000;
 const MODES = ['percpu', 'hash', 'percpu-hash'];
@@ -160,14 +160,7 @@ describe('syscall-counter-agent collection and errors', () => {
 
 function spawnAsNobody(args: string[]) {
   // setpriv drops to an unprivileged user with no capabilities.
-  const { spawnSync } = require('node:child_process');
-  const { AGENT } = require('./run-agent');
-  const r = spawnSync(
-    'setpriv',
-    ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', AGENT, ...args],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return { status: r.status, stderr: r.stderr as string };
+  const nobody = ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all'];
+  const r = spawnSync('setpriv', [...nobody, AGENT, ...args], { encoding: 'utf8' });
+  return { status: r.status, stderr: r.stderr };
 }

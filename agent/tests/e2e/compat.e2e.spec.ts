@@ -1,4 +1,4 @@
-import { parseCsv, runAgent, WORKLOAD } from './run-agent';
+import { parseCsv, runAgent, WORKLOAD } from '@syscall-counter/test-support';
 
 // A 64-bit process making 32-bit calls (int $0x80) is what a 32-bit program looks like to the
 // kernel: TS_COMPAT is set and eax holds an i386 number (20 = getpid; on x86_64, 20 is writev).

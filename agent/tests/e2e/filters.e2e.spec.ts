@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { countOf, parseCsv, runAgent, startAgent, WORKLOAD } from './run-agent';
+import { countOf, parseCsv, runAgent, startAgent, WORKLOAD } from '@syscall-counter/test-support';
 
 // Each filter lets through exactly what it should: the workloads' known counts, and
 // nothing of the processes it is meant to leave out.

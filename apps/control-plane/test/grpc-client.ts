@@ -1,82 +1,8 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+// gRPC clients of a test control plane speaking the real proto: scripted Collect streams,
+// raw bytes for malformed input, and the unary queries.
 import { Client, ClientDuplexStream, credentials, Metadata, ServiceError } from '@grpc/grpc-js';
 import { CollectRequest, CollectResponse, CollectorServiceClient, QueryServiceClient } from '@syscall-counter/proto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-
-export const ROOT = join(__dirname, '../../..');
-export const MAIN = join(ROOT, 'apps/control-plane/dist/main.js');
-export const AGENT = join(ROOT, 'agent/syscall-counter-agent');
-export const WORKLOAD = join(ROOT, 'agent/.output/workload');
-export const TOKEN = 'test-token-0123456789abcdef';
-
-export function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
-/** A real control plane process on loopback with a real SQLite file in a temp dir. */
-export class ControlPlane {
-  proc?: ChildProcess;
-  log = '';
-  readonly dir = mkdtempSync(join(tmpdir(), 'sc-cp-'));
-  readonly dbPath = join(this.dir, 'history.db');
-  readonly tokenFile = join(this.dir, 'token');
-  address = '';
-
-  constructor(private readonly env: Record<string, string> = {}) {
-    writeFileSync(this.tokenFile, TOKEN);
-  }
-
-  async start(port?: number): Promise<void> {
-    port ??= await freePort();
-    this.address = `127.0.0.1:${port}`;
-    const proc = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        SC_LISTEN: this.address,
-        SC_DB_PATH: this.dbPath,
-        SC_TOKEN_FILE: this.tokenFile,
-        ...this.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.proc = proc;
-    await new Promise<void>((res, rej) => {
-      const onData = (d: Buffer) => {
-        this.log += d;
-        if (this.log.includes('"msg":"listening"')) res();
-      };
-      proc.stdout!.on('data', onData);
-      proc.stderr!.on('data', (d) => (this.log += d));
-      proc.on('close', (code) => rej(new Error(`control plane exited ${code}: ${this.log}`)));
-    });
-  }
-
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const p = this.proc;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    const closed = new Promise((r) => p.once('close', r));
-    p.kill(signal);
-    await closed;
-  }
-
-  db(): Database.Database {
-    return new Database(this.dbPath, { readonly: true });
-  }
-
-  cleanup(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
+import { ControlPlane, TOKEN } from '@syscall-counter/test-support';
 
 export function auth(token = TOKEN): Metadata {
   const md = new Metadata();
@@ -211,32 +137,3 @@ export function unary<Req, Res>(client: unknown, method: string, req: Req, md = 
     ),
   );
 }
-
-export interface AgentRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function runAgentSync(args: string[]): AgentRun {
-  const r = spawnSync(AGENT, args, { encoding: 'utf8', timeout: 90000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-export function startAgent(args: string[]): { proc: ChildProcess; done: Promise<AgentRun> } {
-  const proc = spawn(AGENT, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout!.on('data', (d) => (stdout += d));
-  proc.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<AgentRun>((r) => proc.on('close', (status) => r({ status, stdout, stderr })));
-  return { proc, done };
-}
-
-/** getppid count from the agent's own CSV report. */
-export function agentGetppid(csv: string): bigint {
-  const row = csv.split('\n').find((l) => l.startsWith('110,getppid,'));
-  return row ? BigInt(row.split(',')[2]) : 0n;
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

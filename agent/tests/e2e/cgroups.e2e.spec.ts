@@ -1,24 +1,23 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { countOf, parseCsv, runAgent, startAgent, WORKLOAD } from './run-agent';
+import {
+  countOf,
+  enterCgroup,
+  makeCgroup,
+  parseCsv,
+  removeCgroup,
+  runAgent,
+  startAgent,
+  WORKLOAD,
+} from '@syscall-counter/test-support';
 
 const ID = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
-
-/** Where cgroup v2 is mounted here (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts). */
-function cgroup2Root(): string {
-  const line = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .find((l) => / - cgroup2 /.test(l));
-  if (!line) throw new Error('no cgroup2 mount');
-  return line.split(' ')[4];
-}
 
 /** The gated workload, moved into @cgroup before it makes its @n getppid calls. */
 async function gatedIn(cgroup: string | null, n: number) {
   const child = spawn(WORKLOAD, ['gated', String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const pid = await new Promise<string>((res) => child.stdout!.once('data', (d: Buffer) => res(d.toString().trim())));
-  if (cgroup) writeFileSync(join(cgroup, 'cgroup.procs'), pid);
+  if (cgroup) enterCgroup(cgroup, pid);
   return {
     run: () =>
       new Promise<void>((res) => {
@@ -31,10 +30,10 @@ async function gatedIn(cgroup: string | null, n: number) {
 
 describe('syscall-counter-agent per cgroup (real BPF, a real cgroup v2)', () => {
   const unit = join('system.slice', `docker-${ID}.scope`);
-  const dir = join(cgroup2Root(), unit);
+  let dir = '';
 
-  beforeAll(() => mkdirSync(dir, { recursive: true }));
-  afterAll(() => rmdirSync(dir));
+  beforeAll(() => (dir = makeCgroup(unit)));
+  afterAll(() => removeCgroup(dir));
 
   it('-C reports a process in a known cgroup under its path and container id, exactly', async () => {
     const w = await gatedIn(dir, 2500);

@@ -1,4 +1,4 @@
-import { runAgent, WORKLOAD } from './run-agent';
+import { runAgent, WORKLOAD } from '@syscall-counter/test-support';
 
 interface Lat {
   timed: number;
