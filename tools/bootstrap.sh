@@ -12,6 +12,7 @@ APT_PACKAGES=(
   g++ python3        # node-gyp builds better-sqlite3 from source
   openssl util-linux # tests: a throw-away TLS CA, setpriv for the --uid filter
   dpkg-dev           # make deb: dpkg-shlibdeps computes the agent package's dependencies
+  prometheus         # deploy/prometheus: promtool tests the alert rules
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
