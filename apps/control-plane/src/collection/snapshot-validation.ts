@@ -1,12 +1,10 @@
-import { status } from '@grpc/grpc-js';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
-import { IngestError } from './ingest-error';
+import { FailedPreconditionError, InvalidArgumentError } from '../common/domain-errors';
+import { OTHER_NR } from '../common/syscall-nr';
 
 /** Rollup granularity of hourly_counts: ingest fills it, queries read whole hours from it. */
 export const HOUR_MS = 3_600_000n;
 
-/** The "other" bucket (ids outside [-1, 1023]) in the nr column. */
-export const OTHER_NR = -2;
 export const MIN_NR = -1;
 export const MAX_NR = 1023;
 const MAX_INT64 = (1n << 63n) - 1n;
@@ -14,7 +12,7 @@ const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const ARCHES = ['x86_64', 'arm64'];
 
 function bad(message: string): never {
-  throw new IngestError(status.INVALID_ARGUMENT, message);
+  throw new InvalidArgumentError(message);
 }
 
 function count(text: string, what: string): bigint {
@@ -35,10 +33,7 @@ export function validateHello(h: Hello): void {
 /** Cumulative counts by nr (OTHER_NR for the other bucket); throws on any malformed row. */
 export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint> {
   if (s.runId !== runId) {
-    throw new IngestError(
-      status.FAILED_PRECONDITION,
-      `snapshot names run '${s.runId}' but this stream's hello opened run '${runId}'`,
-    );
+    throw new FailedPreconditionError(`snapshot names run '${s.runId}' but this stream's hello opened run '${runId}'`);
   }
   const seq = count(s.seq, 'seq');
   if (seq < 1n) bad('seq must start at 1');
@@ -62,8 +57,7 @@ export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint
  */
 export function validateUnattributed(s: Snapshot, before: bigint, intervalTotal: bigint): bigint {
   const now = count(s.unattributed ?? '0', 'unattributed');
-  if (now < before)
-    throw new IngestError(status.FAILED_PRECONDITION, `unattributed went backwards: ${before} -> ${now}`);
+  if (now < before) throw new FailedPreconditionError(`unattributed went backwards: ${before} -> ${now}`);
   if (now - before > intervalTotal)
     bad(`unattributed grew by ${now - before}, more than the interval's ${intervalTotal} calls`);
   return now;
