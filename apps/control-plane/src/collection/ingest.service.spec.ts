@@ -89,7 +89,7 @@ describe('IngestService over an in-memory SQLite migrated by the real migrations
     expect(good).toEqual({ status: 'fulfilled', value: 'stored' });
     expect(bad.status === 'rejected' && toGrpcStatus(bad.reason)).toEqual({
       code: status.INVALID_ARGUMENT,
-      message: "syscall nr 2000 is outside the table's range [-1, 1023]",
+      message: 'count row: syscall nr 2000 is outside the table\'s range [-1, 1023] (and is not -2, "other")',
     });
     // Resolved means committed: no transaction is open, and the stored rows are there.
     expect(app.get<SqliteHandle>(SQLITE).inTransaction).toBe(false);

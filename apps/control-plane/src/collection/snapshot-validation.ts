@@ -1,12 +1,10 @@
 import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { FailedPreconditionError, InvalidArgumentError } from '../common/domain-errors';
-import { OTHER_NR } from '../common/syscall-nr';
+import { nrFromWire } from '../common/syscall-nr';
 
 /** Rollup granularity of hourly_counts: ingest fills it, queries read whole hours from it. */
 export const HOUR_MS = 3_600_000n;
 
-export const MIN_NR = -1;
-export const MAX_NR = 1023;
 const MAX_INT64 = (1n << 63n) - 1n;
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const ARCHES = ['x86_64', 'arm64'];
@@ -39,15 +37,11 @@ export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint
   if (seq < 1n) bad('seq must start at 1');
   const counts = new Map<number, bigint>();
   for (const row of s.counts) {
-    if (!Number.isInteger(row.nr) || row.nr < MIN_NR || row.nr > MAX_NR) {
-      bad(`syscall nr ${row.nr} is outside the table's range [${MIN_NR}, ${MAX_NR}]`);
-    }
-    if (counts.has(row.nr)) bad(`syscall nr ${row.nr} appears twice`);
-    const c = count(row.count, `count of nr ${row.nr}`);
-    if (c > 0n) counts.set(row.nr, c);
+    const nr = nrFromWire(row.nr, 'count row');
+    if (counts.has(nr)) bad(`syscall nr ${nr} appears twice`);
+    const c = count(row.count, `count of nr ${nr}`);
+    if (c > 0n) counts.set(nr, c);
   }
-  const other = count(s.otherCount, 'other_count');
-  if (other > 0n) counts.set(OTHER_NR, other);
   return counts;
 }
 
@@ -70,9 +64,7 @@ const MAX_ERRNO = 4095;
 export function validateFailures(s: Snapshot): Map<string, bigint> {
   const out = new Map<string, bigint>();
   for (const f of s.failures ?? []) {
-    const nr = f.hasNr ? f.nr : OTHER_NR;
-    if (f.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR))
-      bad(`failure row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    const nr = nrFromWire(f.nr, 'failure row');
     if (!Number.isInteger(f.errnoCode) || f.errnoCode < 0 || f.errnoCode > MAX_ERRNO)
       bad(`failure row of nr ${nr}: errno ${f.errnoCode} is outside [0, ${MAX_ERRNO}]`);
     const key = `${nr}:${f.errnoCode}`;
@@ -92,9 +84,7 @@ export function validateLatency(s: Snapshot): Map<string, bigint> {
   };
   const nrs = new Set<number>();
   for (const l of s.latency ?? []) {
-    const nr = l.hasNr ? l.nr : OTHER_NR;
-    if (l.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR))
-      bad(`latency row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    const nr = nrFromWire(l.nr, 'latency row');
     if (nrs.has(nr)) bad(`latency row of nr ${nr} appears twice`);
     nrs.add(nr);
     put(nr, -1, l.totalNs, `latency of nr ${nr}: total_ns`);
@@ -136,7 +126,7 @@ export interface Breakdown<R> {
  * one row per (entity, syscall), and together they may not claim more calls of a syscall than the
  * interval has.
  */
-function breakdown<T extends { nr: number; hasNr: boolean; count: string }, R>(
+function breakdown<T extends { nr: number; count: string }, R>(
   items: T[],
   deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>,
   describe: (item: T) => string,
@@ -147,9 +137,7 @@ function breakdown<T extends { nr: number; hasNr: boolean; count: string }, R>(
   const rows: R[] = [];
   for (const item of items) {
     const what = describe(item);
-    const nr = item.hasNr ? item.nr : OTHER_NR;
-    if (item.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR))
-      bad(`${what}: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    const nr = nrFromWire(item.nr, what);
     if (seen.has(`${what}\u0000${nr}`)) bad(`${what}: syscall nr ${nr} appears twice`);
     seen.add(`${what}\u0000${nr}`);
     const c = count(item.count, `${what} count of nr ${nr}`);

@@ -38,11 +38,11 @@ export class DiffService {
         ? keys
             .map(Number)
             .sort((x, y) => x - y)
-            .map((nr) => ({ ...nrToWire(nr), key: '', ...row(nr) }))
+            .map((nr) => ({ nr: nrToWire(nr), key: '', ...row(nr) }))
         : keys
             .map(String)
             .sort()
-            .map((k) => ({ nr: 0, hasNr: false, key: k, ...row(k) }));
+            .map((k) => ({ nr: 0, key: k, ...row(k) }));
     return { a: a.side, b: b.side, rows };
   }
 

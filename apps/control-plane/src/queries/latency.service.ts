@@ -39,7 +39,7 @@ export class LatencyService {
       rows: [...bySyscall.entries()]
         .sort((a, b) => a[0] - b[0])
         .map(([nr, h]) => ({
-          ...nrToWire(nr),
+          nr: nrToWire(nr),
           totalNs: String(h.totalNs),
           unreturned: String(h.unreturned),
           buckets: h.buckets.map(String),

@@ -15,14 +15,12 @@ const proc = (pid: number, comm: string, nr: number, count: number) => ({
   pid,
   comm,
   nr,
-  hasNr: true,
   count: String(count),
 });
-const fail = (nr: number, errnoCode: number, count: number) => ({ nr, hasNr: true, errnoCode, count: String(count) });
+const fail = (nr: number, errnoCode: number, count: number) => ({ nr, errnoCode, count: String(count) });
 const lat = (totalNs: number, buckets: Array<[number, number]>) => [
   {
     nr: 39,
-    hasNr: true,
     totalNs: String(totalNs),
     unreturned: '0',
     buckets: buckets.map(([b, c]) => ({ bucket: b, count: String(c) })),

@@ -49,7 +49,7 @@ export class SeriesService {
     const lines = top.map((nr) => {
       const counts = new Array<bigint>(buckets).fill(0n);
       for (const r of rows) if (Number(r.nr) === nr) counts[Number(r.b)] += r.c;
-      return { ...nrToWire(nr), counts: counts.map(String) };
+      return { nr: nrToWire(nr), counts: counts.map(String) };
     });
     return { startUnixMs: String(first), bucketMs: String(bucket), buckets, lines, totals: totals.map(String), arch };
   }

@@ -41,8 +41,8 @@ export class TopService {
 }
 
 function topRow(key: Key, k: number | string, count: bigint): TopRow {
-  if (key === 'syscall') return { ...nrToWire(Number(k)), key: '', count: String(count), label: '' };
-  const none = { nr: 0, hasNr: false, count: String(count) };
+  if (key === 'syscall') return { nr: nrToWire(Number(k)), key: '', count: String(count), label: '' };
+  const none = { nr: 0, count: String(count) };
   if (key === 'process' || key === 'container') {
     const [id, label] = String(k).split(LABEL_SEP);
     return { ...none, key: id, label: key === 'container' && id === '' ? 'other' : label };
