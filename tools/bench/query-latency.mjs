@@ -188,14 +188,16 @@ for (const hours of LEVELS) {
       const r = await time(client, method, req);
       results.push({ hours, name, p50: r.p50, p99: r.p99 });
       console.log(
-        `${String(hours).padStart(4)} h  ${name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`,
+        `${String(hours).padStart(4)} h  ${name.padEnd(36)} ` +
+          `p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`,
       );
     }
     client.close();
     const snaps = HOSTS * perHost;
     results.push({ hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes: dbBytes(cp.db) });
     console.log(
-      `${String(hours).padStart(4)} h  history: ${snaps} snapshots, ${snaps * 60} delta rows, written in ${genSeconds.toFixed(0)} s, DB ${(dbBytes(cp.db) / 2 ** 20).toFixed(0)} MiB`,
+      `${String(hours).padStart(4)} h  history: ${snaps} snapshots, ${snaps * 60} delta rows, ` +
+        `written in ${genSeconds.toFixed(0)} s, DB ${(dbBytes(cp.db) / 2 ** 20).toFixed(0)} MiB`,
     );
   } finally {
     await cp.stop();
@@ -239,7 +241,9 @@ if (args.write) {
       : CGROUPS
         ? `4c. Query latency, per container (${CGROUPS} containers named per snapshot)`
         : '4. Query latency',
-    command: `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} --write`,
+    command:
+      `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}` +
+      `${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,
   });

@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { INestApplicationContext } from '@nestjs/common';
 import { GroupBy, TopRequest } from '@syscall-counter/proto';
 import { toGrpcStatus } from '../common/grpc-status';
+import { OTHER_NR } from '../common/syscall-nr';
 import { SqlRunner } from '../database/sql-runner';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
 import { TopService } from '../queries/top.service';
@@ -38,19 +39,21 @@ describe('IngestService over an in-memory SQLite migrated by the real migrations
   });
   afterEach(() => app.close());
 
-  it('stores each interval as its deltas: a run adds up to its last cumulative counts, exactly', async () => {
+  it('stores each interval as its deltas (the "other" bucket as nr -2 both ways): a run adds up exactly', async () => {
     await streamRun(ingest, hello(), [
       snapshot('r1', 1, 10_000, [
         [39, 5],
         [110, 3],
       ]),
       snapshot('r1', 2, 20_000, [
+        [OTHER_NR, 4],
         [0, 7],
         [39, 12],
         [110, 3],
       ]),
     ]);
     expect(deltasOf('r1', 2)).toEqual([
+      { nr: -2n, count: 4n },
       { nr: 0n, count: 7n },
       { nr: 39n, count: 7n },
     ]);
@@ -58,9 +61,10 @@ describe('IngestService over an in-memory SQLite migrated by the real migrations
     expect(top.rows.map((r) => [r.nr, r.count])).toEqual([
       [39, '12'],
       [0, '7'],
+      [OTHER_NR, '4'],
       [110, '3'],
     ]);
-    expect(top.total).toBe('22');
+    expect(top.total).toBe('26');
   });
 
   it('a repeated seq is acked as a duplicate and stores nothing more', async () => {

@@ -28,7 +28,8 @@ export class SeriesService {
     if (last === 0n) return { startUnixMs: String(first), bucketMs: '0', buckets: 0, lines: [], totals: [], arch };
     const width = last - first;
     const bucket = bucketOf(BigInt(req.bucketMs || '0'), width);
-    // Bucket i holds the snapshots taken in (start + i*bucket, start + (i+1)*bucket]: the calls of the time before each.
+    // Bucket i holds the snapshots taken in (start + i*bucket, start + (i+1)*bucket]: the calls of
+    // the time before each.
     const buckets = width > 0n ? Number((width - 1n) / bucket) + 1 : 1;
     if (buckets > MAX_BUCKETS) {
       throw new InvalidArgumentError(
