@@ -8,6 +8,9 @@ export type Key = 'syscall' | 'host' | 'run' | 'process' | 'container' | 'comm' 
 /** Which rows answer: the host-wide deltas, or the rows of one kind of run data. */
 export type Source = 'deltas' | RunData;
 
+/** The sources that count calls (latency rows hold histograms: only LatencyService reads them). */
+export type CountSource = Exclude<Source, 'latency'>;
+
 export interface DetailFilter {
   pid: number;
   comm: string;
@@ -48,7 +51,7 @@ function invalid(message: string): never {
 }
 
 /** The rows that answer a grouping under a scope's detail filters; mixes the store cannot answer are rejected. */
-export function sourceOf(key: Key, f: DetailFilter, failed = false): Source {
+export function sourceOf(key: Key, f: DetailFilter, failed = false): CountSource {
   if (key === 'errno' && !failed) invalid('grouping by errno goes with failed calls');
   const processes = key === 'process' || key === 'comm' || f.pid > 0 || f.comm !== '';
   const cgroups = key === 'container' || key === 'containerKey' || f.container !== '';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Scope } from '@syscall-counter/proto';
 import { HOUR_MS } from '../collection/snapshot-validation';
 import { CountsRepository, KeyedCount } from './data/counts.repository';
-import { Key, NEVER, Source, Window, windowOf } from './scope-window';
+import { CountSource, Key, NEVER, Source, Window, windowOf } from './scope-window';
 
 /** Separates a key from its label in the keys of labelled groupings (process, container). */
 export const LABEL_SEP = '\u0000';
@@ -24,7 +24,7 @@ export class TallyService {
   constructor(private readonly counts: CountsRepository) {}
 
   /** Sums per key over a window: numbers for syscalls and errnos, strings for the others. */
-  sum(w: Window, key: Key, source: Exclude<Source, 'latency'>): Map<number | string, bigint> {
+  sum(w: Window, key: Key, source: CountSource): Map<number | string, bigint> {
     const out = new Map<number | string, bigint>();
     const add = (rows: KeyedCount[]) => {
       for (const r of rows) {

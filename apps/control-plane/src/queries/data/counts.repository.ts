@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../../database/sql-runner';
 import { runCarries } from '../../hosts-runs/hosts-runs.repository';
-import type { Key, Source, Window } from '../scope-window';
+import type { CountSource, Key, Source, Window } from '../scope-window';
 import { BreakdownsRepository } from './breakdowns.repository';
 import { FailuresRepository } from './failures.repository';
 import { KeyColumns, plainKey, RowSource, snapshotFilter, snapshotIndex } from './snapshot-sql';
@@ -64,7 +64,7 @@ export class CountsRepository {
   }
 
   /** Sums per key from the per-snapshot rows of a source over [since, until) of a scope. */
-  fromRows(w: Window, key: Key, source: Exclude<Source, 'latency'>, since: bigint, until: bigint): KeyedCount[] {
+  fromRows(w: Window, key: Key, source: CountSource, since: bigint, until: bigint): KeyedCount[] {
     const f = snapshotFilter(w, since, until);
     const rows = this.rowsOf(source, w, key);
     const k = this.keyColumns(source, key);
@@ -80,7 +80,7 @@ export class CountsRepository {
   }
 
   /** Calls per (syscall, bucket) of the snapshots taken in (first + b*bucket, first + (b+1)*bucket]. */
-  seriesRows(w: Window, source: Exclude<Source, 'latency'>, first: bigint, bucket: bigint) {
+  seriesRows(w: Window, source: CountSource, first: bigint, bucket: bigint) {
     const f = snapshotFilter(w, w.since, w.until);
     const rows = this.rowsOf(source, { ...w, nr: undefined }, 'syscall');
     const int = this.sql.dialect.int();
@@ -126,7 +126,7 @@ export class CountsRepository {
     return row;
   }
 
-  private rowsOf(source: Exclude<Source, 'latency'>, w: Window, key: Key): RowSource {
+  private rowsOf(source: CountSource, w: Window, key: Key): RowSource {
     if (source === 'failures') return this.failures.rows(key, w.nr);
     if (source !== 'deltas') return this.breakdowns.rows(source, w.filter, w.nr);
     const nr = w.nr === undefined ? { where: [], params: [] } : { where: ['d.nr = ?'], params: [w.nr] };
