@@ -23,6 +23,12 @@ const { values: args } = parseArgs({
 const LEVELS = args.agents.split(',').map(Number);
 const SECONDS = Number(args.seconds);
 const NSYS = Number(args.syscalls);
+if (!LEVELS.every((n) => Number.isInteger(n) && n >= 1) || !(SECONDS > 0) || !Number.isInteger(NSYS) || NSYS < 1) {
+  process.stderr.write(
+    'ingest-load: each of --agents and --syscalls must be a whole number of at least 1, --seconds > 0\n',
+  );
+  process.exit(2);
+}
 const dir = mkdtempSync(join(tmpdir(), 'sc-ingest-'));
 const cp = await startControlPlane(dir);
 const results = [];
