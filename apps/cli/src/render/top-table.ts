@@ -1,9 +1,9 @@
 import pc from 'picocolors';
+import { nrOrder } from '../syscalls';
 import { renderGrid } from './grid';
+import { SyscallRef, syscallCells } from './syscall-cells';
 
-export interface TopRow {
-  nr: number | null; // null: the "other" bucket of ids outside the table's range
-  name: string;
+export interface TopRow extends SyscallRef {
   count: bigint;
 }
 
@@ -17,9 +17,7 @@ export interface TopView {
 
 /** Busiest first; ties by number so the output is stable. */
 export function sortRows(rows: TopRow[]): TopRow[] {
-  return [...rows].sort((a, b) =>
-    a.count === b.count ? (a.nr ?? Infinity) - (b.nr ?? Infinity) : a.count < b.count ? 1 : -1,
-  );
+  return [...rows].sort((a, b) => (a.count === b.count ? nrOrder(a.nr) - nrOrder(b.nr) : a.count < b.count ? 1 : -1));
 }
 
 export function total(rows: TopRow[]): bigint {
@@ -42,13 +40,7 @@ export function renderTop(view: TopView): string {
   const all = total(sorted);
   const grid = renderGrid(
     ['SYSCALL#', 'NAME', 'COUNT', 'RATE/s', '%'],
-    shown.map((r) => [
-      r.nr === null ? '-' : String(r.nr),
-      r.name,
-      r.count.toString(),
-      rate(r.count, view.seconds),
-      percent(r.count, all),
-    ]),
+    shown.map((r) => [...syscallCells(r, '-'), r.count.toString(), rate(r.count, view.seconds), percent(r.count, all)]),
     ['right', 'left', 'right', 'right', 'right'],
     view.color,
   );

@@ -1,10 +1,10 @@
-import { Command } from 'commander';
 import { Host, Run } from '@syscall-counter/proto';
-import { renderCsv, renderGrid, Align } from '../render/grid';
+import { Format } from '../options/format';
 import { formatTime } from '../time-window';
-import { ConnOpts, withClient } from './connection';
-import { Format, useColor, withConnection } from './options';
+import { Align, renderCsv, renderGrid } from './grid';
+import { renderJson } from './json';
 
+/** A list of things the control plane knows: a grid, CSV with the same columns, or its records as JSON. */
 interface Listing {
   head: string[];
   aligns: Align[];
@@ -52,37 +52,11 @@ export function runsListing(runs: Run[]): Listing {
 
 /** CSV headers are the table's, lower-case with underscores (first_seen, last_seen, ...). */
 export function renderListing(l: Listing, format: Format, color: boolean): string {
-  if (format === 'json') return JSON.stringify(l.json, null, 2) + '\n';
+  if (format === 'json') return renderJson(l.json);
   if (format === 'csv')
     return renderCsv(
       l.head.map((h) => h.toLowerCase().replace(' ', '_')),
       l.rows,
     );
   return renderGrid(l.head, l.rows, l.aligns, color) + '\n';
-}
-
-export function hostsCommand(): Command {
-  return withConnection(
-    new Command('hosts').description('hosts that have sent data: kernel, arch, runs, first/last seen, totals'),
-  )
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ syscall-counter hosts --server cp:50051 --token-file /etc/syscall-counter/token',
-    )
-    .action(async (opts: ConnOpts & { format: Format }, cmd: Command) => {
-      const hosts = await withClient(opts, (c) => c.hosts());
-      process.stdout.write(renderListing(hostsListing(hosts), opts.format, useColor(cmd)));
-    });
-}
-
-export function runsCommand(): Command {
-  return withConnection(
-    new Command('runs').description('agent runs: host, scope, interval, started/last seen, snapshots, totals'),
-  )
-    .option('--host <id>', 'only the runs of this host')
-    .addHelpText('after', '\nExample:\n  $ syscall-counter runs --server cp:50051 --token-file t --host web-1')
-    .action(async (opts: ConnOpts & { format: Format; host?: string }, cmd: Command) => {
-      const runs = await withClient(opts, (c) => c.runs(opts.host ?? ''));
-      process.stdout.write(renderListing(runsListing(runs), opts.format, useColor(cmd)));
-    });
 }

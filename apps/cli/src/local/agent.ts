@@ -1,15 +1,25 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CliError } from './errors';
+import { CliError, ErrorKind } from '../errors';
+import { Breakdown } from '../options/scope';
+
+/** The agent's exit status for a bad command line (sysexits.h EX_USAGE). */
+const EX_USAGE = 64;
 
 /** The agent binary: $SYSCALL_COUNTER_AGENT, else the one built in this checkout. */
-export function agentPath(): string {
-  const path = process.env.SYSCALL_COUNTER_AGENT ?? resolve(__dirname, '../../../agent/syscall-counter-agent');
+function agentPath(): string {
+  const path = process.env.SYSCALL_COUNTER_AGENT ?? resolve(__dirname, '../../../../agent/syscall-counter-agent');
   if (!existsSync(path)) {
     throw new CliError(`the agent binary is missing at ${path}: build it with 'npm run bootstrap'`);
   }
   return path;
+}
+
+/** The last of the agent's own error lines ("syscall-counter-agent: ..."), which says what went wrong. */
+function agentError(stderr: string, code: number | null, kind: ErrorKind = 'failure'): CliError {
+  const lines = stderr.split('\n').filter((l) => l.startsWith('syscall-counter-agent:'));
+  return new CliError(lines.pop() ?? `the agent exited with status ${code}`, kind);
 }
 
 export interface StreamingAgent {
@@ -19,15 +29,18 @@ export interface StreamingAgent {
   stop(): void;
 }
 
-/** Starts the agent streaming to a control plane every second, for @seconds or until stop(). */
-export function startStreaming(args: {
+export interface StreamingArgs {
   server: string;
   tokenFile: string;
   runId: string;
+  /** Stop after this long; without it, run until stop(). */
   seconds?: number;
-  breakdown?: 'process' | 'container';
+  breakdown?: Breakdown;
   errors?: boolean;
-}): StreamingAgent {
+}
+
+/** Starts the agent streaming to a control plane every second, for @seconds or until stop(). */
+export function startStreaming(args: StreamingArgs): StreamingAgent {
   const argv = [
     '--server',
     args.server,
@@ -49,23 +62,9 @@ export function startStreaming(args: {
     let err = '';
     proc.stderr.on('data', (d) => (err += d));
     proc.on('error', (e) => reject(new CliError(`cannot start the agent: ${e.message}`)));
-    proc.on('close', (code) => {
-      if (code === 0) return resolvePromise();
-      const lines = err.split('\n').filter((l) => l.startsWith('syscall-counter-agent:'));
-      reject(new CliError(lines.pop() ?? `the agent exited with status ${code}`));
-    });
+    proc.on('close', (code) => (code === 0 ? resolvePromise() : reject(agentError(err, code))));
   });
   return { done, stop: () => proc.kill('SIGTERM') };
-}
-
-/** Runs the agent streaming to a control plane for @seconds; resolves once its final snapshot is acked. */
-export function streamLocally(args: {
-  server: string;
-  tokenFile: string;
-  runId: string;
-  seconds: number;
-}): Promise<void> {
-  return startStreaming(args).done;
 }
 
 /**
@@ -81,12 +80,13 @@ export function runReport(argv: string[]): Promise<string> {
     proc.stderr.on('data', (d) => (err += d));
     proc.on('error', (e) => reject(new CliError(`cannot start the agent: ${e.message}`)));
     proc.on('close', (code) => {
-      const lines = err.split('\n').filter((l) => l.startsWith('syscall-counter-agent:'));
-      if (code === 0 || (out && !lines.length)) {
+      const failed = err.split('\n').some((l) => l.startsWith('syscall-counter-agent:'));
+      if (code === 0 || (out && !failed)) {
         if (code !== 0) process.stderr.write(`syscall-counter: the command exited with status ${code}\n`);
         return resolvePromise(out);
       }
-      reject(new CliError(lines.pop() ?? `the agent exited with status ${code}`, code === 64 ? 2 : 1));
+      // The filters are the user's: the agent refusing them is a usage error of ours.
+      reject(agentError(err, code, code === EX_USAGE ? 'usage' : 'failure'));
     });
   });
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CliError } from './errors';
+import { CliError } from '../errors';
 
 export interface EmbeddedControlPlane {
   address: string;
@@ -17,7 +17,7 @@ export interface EmbeddedControlPlane {
 export const DEFAULT_DB_PATH = join(process.cwd(), 'data', 'syscall-counter.db');
 
 function controlPlaneMain(): string {
-  const path = process.env.SYSCALL_COUNTER_CONTROL_PLANE ?? resolve(__dirname, '../../control-plane/dist/main.js');
+  const path = process.env.SYSCALL_COUNTER_CONTROL_PLANE ?? resolve(__dirname, '../../../control-plane/dist/main.js');
   if (!existsSync(path)) throw new CliError(`the control plane is not built (${path}): run 'npm run bootstrap'`);
   return path;
 }

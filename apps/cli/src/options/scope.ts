@@ -1,29 +1,55 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { Scope } from '@syscall-counter/proto';
-import { CliError } from '../errors';
+import { usageError } from '../errors';
 import { parseTimePoint } from '../time-window';
-import { positiveInt } from './options';
+import { positiveInt } from './numbers';
 
-export interface ScopeOpts extends DetailOpts {
+/** Which history a query covers: a host or run, a time window. */
+export interface WindowOpts {
   host?: string;
   run?: string;
   since?: string;
   until?: string;
 }
 
+/** Which processes or container, in runs streamed with agent -P or -C. */
 export interface DetailOpts {
   pid?: number;
   comm?: string;
   container?: string;
 }
 
-/** --host, --run, --since, --until: which history a query covers. */
-export function withScope(cmd: Command): Command {
+export interface ScopeOpts extends WindowOpts, DetailOpts {}
+
+export type Breakdown = 'process' | 'container';
+
+const WINDOW_HELP: Required<Record<keyof WindowOpts, string>> = {
+  host: 'only this host',
+  run: 'only this run',
+  since: 'from this time: a duration back from now (10m, 24h) or a timestamp',
+  until: 'up to this time (same forms as --since)',
+};
+
+/** Latency runs here unless a control plane is named: its help says which flags need one. */
+export const LOCAL_FIRST_WINDOW_HELP: typeof WINDOW_HELP = {
+  host: 'with a control plane: only this host',
+  run: 'with a control plane: only this run',
+  since: 'with a control plane: from this time (10m, 24h, or a timestamp)',
+  until: 'with a control plane: up to this time',
+};
+
+/** --host, --run, --since, --until. */
+export function withWindow(cmd: Command, help = WINDOW_HELP): Command {
   return cmd
-    .option('--host <id>', 'only this host')
-    .option('--run <id>', 'only this run')
-    .option('--since <when>', 'from this time: a duration back from now (10m, 24h) or a timestamp')
-    .option('--until <when>', 'up to this time (same forms as --since)')
+    .option('--host <id>', help.host)
+    .option('--run <id>', help.run)
+    .option('--since <when>', help.since)
+    .option('--until <when>', help.until);
+}
+
+/** The window and --pid, --comm, --container: the whole scope of a history query. */
+export function withScope(cmd: Command): Command {
+  return withWindow(cmd)
     .option('--pid <pid>', 'only this process (runs streamed with agent -P)', pidNumber)
     .option('--comm <name>', 'only processes with this name (runs streamed with agent -P)', commName)
     .option(
@@ -50,13 +76,13 @@ export function detailFrom(opts: DetailOpts): Pick<Scope, 'pid' | 'comm' | 'cont
 }
 
 /** Which breakdown a query needs, from --by and the detail filters; they cannot mix. */
-export function breakdownOf(by: string, opts: DetailOpts): 'process' | 'container' | undefined {
+export function breakdownOf(by: string, opts: DetailOpts): Breakdown | undefined {
   const process = by === 'process' || opts.pid !== undefined || opts.comm !== undefined;
   const container = by === 'container' || opts.container !== undefined;
   if (process && container) {
-    throw new CliError(
-      'per-process and per-container counts are kept apart: --pid/--comm/--by process do not combine with --container/--by container',
-      2,
+    throw usageError(
+      'per-process and per-container counts are kept apart: ' +
+        '--pid/--comm/--by process do not combine with --container/--by container',
     );
   }
   return process ? 'process' : container ? 'container' : undefined;
@@ -73,6 +99,11 @@ export function detailText(opts: DetailOpts): string {
     .join(', ');
 }
 
+/** "run R", "host H" or "fleet-wide": the widest thing a scope names. */
+export function whereText(opts: Pick<WindowOpts, 'host' | 'run'>): string {
+  return opts.run ? `run ${opts.run}` : opts.host ? `host ${opts.host}` : 'fleet-wide';
+}
+
 export function scopeFrom(opts: ScopeOpts, now = Date.now()): Scope {
   return {
     hostId: opts.host ?? '',
@@ -83,7 +114,10 @@ export function scopeFrom(opts: ScopeOpts, now = Date.now()): Scope {
   };
 }
 
-/** --host, --run, --since, --until: history only a control plane has. */
-export function hasScope(opts: ScopeOpts): boolean {
-  return Boolean(opts.host || opts.run || opts.since || opts.until);
+/** --host, --run, --since, --until name history, which only a control plane has. */
+export function requireServerForWindow(opts: WindowOpts, server: string | undefined): void {
+  if (server || !(opts.host || opts.run || opts.since || opts.until)) return;
+  throw usageError(
+    '--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)',
+  );
 }

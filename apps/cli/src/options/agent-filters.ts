@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { runReport } from '../local-agent';
-import { withTimedProgress } from '../progress';
-import { positiveInt } from './options';
+import { positiveInt } from './numbers';
 
 /** Filters the agent applies in the kernel, for the commands that run it once on this host. */
 export interface AgentFilterOpts {
@@ -29,19 +27,4 @@ export function agentFilterArgs(opts: AgentFilterOpts, command: string[]): strin
   if (command.length) argv.push('--', ...command);
   else argv.push('-d', String(opts.duration));
   return argv;
-}
-
-/** Runs the agent once with @mode (--errors, --latency) and the filters; its JSON report and what it covered. */
-export async function reportOnce<T>(
-  mode: string,
-  opts: AgentFilterOpts,
-  command: string[],
-  progress: string,
-): Promise<{ doc: T; where: string }> {
-  const run = runReport([mode, '-o', 'json', ...agentFilterArgs(opts, command)]);
-  const out = command.length ? await run : await withTimedProgress(progress, opts.duration, run);
-  return {
-    doc: JSON.parse(out) as T,
-    where: command.length ? `'${command.join(' ')}'` : `this host, ${opts.duration} s`,
-  };
 }

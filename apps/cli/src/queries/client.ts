@@ -1,4 +1,4 @@
-import { ChannelCredentials, Metadata, ServiceError, status } from '@grpc/grpc-js';
+import { ChannelCredentials, Metadata, ServiceError } from '@grpc/grpc-js';
 import {
   DiffRequest,
   DiffResponse,
@@ -12,9 +12,9 @@ import {
   TopRequest,
   TopResponse,
 } from '@syscall-counter/proto';
-import { CliError } from './errors';
+import { remoteError } from './remote-errors';
 
-/** The control plane's QueryService, promisified, with its errors turned into one-line CLI errors. */
+/** The control plane's QueryService, promisified; a failed call rejects with a RemoteError (remote-errors.ts). */
 export class QueryClient {
   private readonly client: QueryServiceClient;
   private readonly metadata = new Metadata();
@@ -37,27 +37,10 @@ export class QueryClient {
   ): Promise<Res> {
     return new Promise((resolve, reject) => {
       method.call(this.client, req, this.metadata, { deadline: new Date(Date.now() + 15000) }, (err, res) => {
-        if (err) reject(this.explain(err));
+        if (err) reject(remoteError(err, this.address));
         else resolve(res);
       });
     });
-  }
-
-  private explain(err: ServiceError): CliError {
-    switch (err.code) {
-      case status.UNAVAILABLE:
-      case status.DEADLINE_EXCEEDED:
-        return new CliError(
-          `cannot reach the control plane at ${this.address} (${err.details}): start one with 'npx nx run control-plane:serve', or run 'syscall-counter top' without --server for an embedded one`,
-        );
-      case status.UNAUTHENTICATED:
-        return new CliError(`the control plane at ${this.address} rejected the token: ${err.details}`);
-      case status.NOT_FOUND:
-      case status.INVALID_ARGUMENT:
-        return new CliError(err.details);
-      default:
-        return new CliError(`control plane error (${status[err.code] ?? err.code}): ${err.details}`);
-    }
   }
 
   async hosts(): Promise<Host[]> {
