@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { allCommands } from './commands';
 import { CliError } from './errors';
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('syscall-counter')
     .description('Fleet-wide Linux system-call profiler built on eBPF')
     .version('0.1.0')

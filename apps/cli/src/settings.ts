@@ -11,11 +11,7 @@ export interface Settings {
   tlsCa?: string;
 }
 
-export const CONFIG_FILE = join(
-  process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
-  'syscall-counter',
-  'config.json',
-);
+const CONFIG_FILE = join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'syscall-counter', 'config.json');
 
 export function resolveSettings(
   flags: { server?: string; tokenFile?: string; tlsCa?: string },

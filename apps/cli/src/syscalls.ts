@@ -1,8 +1,5 @@
-import { Arch, parseArch, syscallName, syscallNumber } from '@syscall-counter/syscall-table';
+import { Arch, parseArch, SYSCALL_NR_OTHER, syscallName, syscallNumber } from '@syscall-counter/syscall-table';
 import { usageError } from './errors';
-
-/** The wire's number of the "other" bucket: ids the agent cannot index (and 32-bit calls). */
-export const SYSCALL_NR_OTHER = -2;
 
 /** An architecture's name, from --arch or from a host's report; an unknown one is a usage error. */
 export function archOf(value: string): Arch {
@@ -19,10 +16,10 @@ export function nameTable(flag: Arch | undefined, reported: string | undefined):
   return flag ?? (reported ? archOf(reported) : undefined);
 }
 
-/** A row's NAME: "other", the table's name, or syscall_<nr> without a table. */
+/** A row's NAME: the table's name ("other" for SYSCALL_NR_OTHER), or syscall_<nr> without a table. */
 export function syscallLabel(nr: number, table: Arch | undefined): string {
-  if (nr === SYSCALL_NR_OTHER) return 'other';
-  return table ? syscallName(table, nr) : `syscall_${nr}`;
+  if (table) return syscallName(table, nr);
+  return nr === SYSCALL_NR_OTHER ? 'other' : `syscall_${nr}`;
 }
 
 /** Orders ties by number, the other bucket after every numbered syscall. */

@@ -1,5 +1,5 @@
 import { DiffResponse } from '@syscall-counter/proto';
-import { SYSCALL_NR_OTHER } from '../syscalls';
+import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
 import { compare, summary } from './compare';
 
 const side = (seconds: number, total: number) => ({
@@ -14,10 +14,10 @@ describe('compare', () => {
     a: side(10, 1110),
     b: side(20, 2400),
     rows: [
-      { nr: 0, hasNr: true, countA: '100', countB: '200' }, // same rate: 10/s on both sides
-      { nr: 1, hasNr: true, countA: '10', countB: '0' },
-      { nr: 39, hasNr: true, countA: '0', countB: '400' },
-      { nr: 110, hasNr: true, countA: '1000', countB: '1800' },
+      { nr: 0, countA: '100', countB: '200' }, // same rate: 10/s on both sides
+      { nr: 1, countA: '10', countB: '0' },
+      { nr: 39, countA: '0', countB: '400' },
+      { nr: 110, countA: '1000', countB: '1800' },
     ],
   };
   const c = compare(resp, 'x86_64');
@@ -51,7 +51,7 @@ describe('compare', () => {
       {
         a: side(1, 0),
         b: side(1, 0),
-        rows: [{ nr: 0, hasNr: false, countA: '18446744073709551615', countB: '18446744073709551614' }],
+        rows: [{ nr: SYSCALL_NR_OTHER, countA: '18446744073709551615', countB: '18446744073709551614' }],
       },
       'x86_64',
     );

@@ -1,10 +1,10 @@
 import { DiffResponse } from '@syscall-counter/proto';
 import { Arch } from '@syscall-counter/syscall-table';
-import { nrOrder, SYSCALL_NR_OTHER, syscallLabel } from '../syscalls';
+import { nrOrder, syscallLabel } from '../syscalls';
 import { spanSeconds } from '../time-window';
 
 export interface DiffLine {
-  nr: number; // SYSCALL_NR_OTHER: the "other" bucket (and every row of --by process|container)
+  nr: number; // --by syscall: the wire's number (SYSCALL_NR_OTHER: the "other" bucket)
   name: string;
   countA: bigint;
   countB: bigint;
@@ -44,10 +44,9 @@ export function compare(resp: DiffResponse, table: Arch | undefined, by: DiffBy 
     const countB = BigInt(r.countB);
     const rateA = perSecond(countA, secondsA);
     const rateB = perSecond(countB, secondsB);
-    const nr = by === 'syscall' && r.hasNr ? r.nr : SYSCALL_NR_OTHER;
     return {
-      nr,
-      name: by === 'syscall' ? syscallLabel(nr, table) : r.key || 'other',
+      nr: r.nr,
+      name: by === 'syscall' ? syscallLabel(r.nr, table) : r.key || 'other',
       countA,
       countB,
       deltaCount: countB - countA,

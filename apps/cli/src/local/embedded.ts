@@ -14,7 +14,7 @@ export interface EmbeddedControlPlane {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_DB_PATH = join(process.cwd(), 'data', 'syscall-counter.db');
+const DEFAULT_DB_PATH = join(process.cwd(), 'data', 'syscall-counter.db');
 
 function controlPlaneMain(): string {
   const path = process.env.SYSCALL_COUNTER_CONTROL_PLANE ?? resolve(__dirname, '../../../control-plane/dist/main.js');

@@ -1,6 +1,6 @@
 import { AgentFilterOpts, agentFilterArgs } from '../options/agent-filters';
 import { withTimedProgress } from '../progress';
-import { SYSCALL_NR_OTHER } from '../syscalls';
+import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
 import { runReport } from './agent';
 
 /** Runs the agent once with @mode (--errors, --latency) and the filters; its JSON report and what it covered. */

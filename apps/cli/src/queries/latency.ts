@@ -1,5 +1,5 @@
 import { LatencyResponse } from '@syscall-counter/proto';
-import { nameTable, SYSCALL_NR_OTHER, syscallLabel } from '../syscalls';
+import { nameTable, syscallLabel } from '../syscalls';
 
 interface Bucket {
   from_ns: number;
@@ -53,7 +53,6 @@ export function latencyRows(resp: LatencyResponse): LatencyRow[] {
   const table = nameTable(undefined, resp.arch);
   return resp.rows.map((r) => {
     const latency = summarise(r.buckets.map(Number), Number(r.totalNs), Number(r.unreturned));
-    const nr = r.hasNr ? r.nr : SYSCALL_NR_OTHER;
-    return { nr, name: syscallLabel(nr, table), count: latency.timed + latency.unreturned, latency };
+    return { nr: r.nr, name: syscallLabel(r.nr, table), count: latency.timed + latency.unreturned, latency };
   });
 }

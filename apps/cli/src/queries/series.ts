@@ -2,7 +2,7 @@ import { Arch } from '@syscall-counter/syscall-table';
 import { CliError } from '../errors';
 import { ConnOpts } from '../options/connection';
 import { ScopeOpts, scopeFrom } from '../options/scope';
-import { nameTable, SYSCALL_NR_OTHER, syscallLabel } from '../syscalls';
+import { nameTable, syscallLabel } from '../syscalls';
 import { parseDuration, windowText } from '../time-window';
 import { withClient } from './connect';
 
@@ -38,10 +38,7 @@ export async function fetchSeries(opts: SeriesOpts): Promise<SeriesView> {
   return {
     start: Number(resp.startUnixMs),
     bucketMs: Number(resp.bucketMs),
-    lines: resp.lines.map((l) => {
-      const nr = l.hasNr ? l.nr : SYSCALL_NR_OTHER;
-      return { nr, name: syscallLabel(nr, table), counts: l.counts.map(BigInt) };
-    }),
+    lines: resp.lines.map((l) => ({ nr: l.nr, name: syscallLabel(l.nr, table), counts: l.counts.map(BigInt) })),
     totals: resp.totals.map(BigInt),
   };
 }

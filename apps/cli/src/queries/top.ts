@@ -10,6 +10,16 @@ export type By = 'syscall' | 'host' | 'run' | 'process' | 'container' | 'errno';
 
 export const BY_CHOICES: By[] = ['syscall', 'host', 'run', 'process', 'container', 'errno'];
 
+/** What a table's rows are, in its title and total line. */
+export const BY_PLURAL: Record<By, string> = {
+  syscall: 'syscalls',
+  host: 'hosts',
+  run: 'runs',
+  process: 'processes',
+  container: 'containers',
+  errno: 'errnos',
+};
+
 const GROUP: Record<By, GroupBy> = {
   syscall: GroupBy.GROUP_BY_SYSCALL,
   host: GroupBy.GROUP_BY_HOST,

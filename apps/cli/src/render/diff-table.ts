@@ -41,14 +41,14 @@ function csvRow(c: Comparison, l: DiffLine): string[] {
   ];
 }
 
-export function diffCsv(c: Comparison): string {
+function diffCsv(c: Comparison): string {
   return renderCsv(
     [...nameHead(c, true), ...DIFF_CSV_VALUES],
     c.lines.map((l) => csvRow(c, l)),
   );
 }
 
-export function diffJson(c: Comparison, labels: { a: string; b: string }): string {
+function diffJson(c: Comparison, labels: { a: string; b: string }): string {
   const doc = {
     a: { label: labels.a, seconds: c.secondsA, total: c.totalA.toString(), rate: c.rateA },
     b: { label: labels.b, seconds: c.secondsB, total: c.totalB.toString(), rate: c.rateB },
@@ -71,7 +71,7 @@ export function diffJson(c: Comparison, labels: { a: string; b: string }): strin
 }
 
 /** Biggest movers first; increases red, decreases green (more syscalls cost more), new/vanished marked. */
-export function diffTable(c: Comparison, labels: { a: string; b: string }, top: number, color: boolean): string {
+function diffTable(c: Comparison, labels: { a: string; b: string }, top: number, color: boolean): string {
   const paint = (l: DiffLine, s: string) =>
     !color || l.deltaRate === 0 ? s : l.deltaRate > 0 ? pc.red(s) : pc.green(s);
   const shown = c.lines.slice(0, top);

@@ -1,4 +1,4 @@
-import { SYSCALL_NR_OTHER } from '../syscalls';
+import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
 
 /** A row of a syscall: its number on the wire (SYSCALL_NR_OTHER for the other bucket) and its name. */
 export interface SyscallRef {

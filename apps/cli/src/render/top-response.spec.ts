@@ -1,8 +1,10 @@
 import { TopResponse } from '@syscall-counter/proto';
+import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
+import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
 import { renderTopResponse, TopRendering } from './top-response';
 
 const resp = (over: Partial<TopResponse>): TopResponse => ({
-  rows: [{ nr: 110, hasNr: true, key: '', count: '900', label: '' }],
+  rows: [{ nr: 110, key: '', count: '900', label: '' }],
   total: '900',
   firstUnixMs: '1000',
   lastUnixMs: '11000',
@@ -26,7 +28,7 @@ describe('renderTopResponse: calls the agents could not attribute', () => {
   });
 
   it('under a breakdown, names them as part of "other"', () => {
-    const r = resp({ rows: [{ nr: 0, hasNr: false, key: '0', count: '900', label: 'other' }], unattributed: '40' });
+    const r = resp({ rows: [{ nr: 0, key: '0', count: '900', label: 'other' }], unattributed: '40' });
     expect(renderTopResponse(r, as('process'))).toMatch(
       new RegExp(
         "\\nUnattributed: 40 calls \\(all syscalls\\) found the agents' per-process map full " +
@@ -42,7 +44,7 @@ describe('renderTopResponse: calls the agents could not attribute', () => {
   });
 
   it('carries the count in JSON, not in CSV', () => {
-    const r = resp({ rows: [{ nr: 0, hasNr: false, key: '', count: '900', label: 'other' }], unattributed: '40' });
+    const r = resp({ rows: [{ nr: 0, key: '', count: '900', label: 'other' }], unattributed: '40' });
     expect(JSON.parse(renderTopResponse(r, as('container', 'json'))).unattributed).toBe('40');
     expect(renderTopResponse(r, as('container', 'csv'))).toBe('container,cgroup,count\nother,,900\n');
   });
@@ -50,8 +52,8 @@ describe('renderTopResponse: calls the agents could not attribute', () => {
 
 describe('renderTopResponse: one layout per grouping', () => {
   const rows = [
-    { nr: 0, hasNr: false, key: 'web-1', count: '30', label: '' },
-    { nr: 0, hasNr: false, key: 'web-2', count: '10', label: '' },
+    { nr: 0, key: 'web-1', count: '30', label: '' },
+    { nr: 0, key: 'web-2', count: '10', label: '' },
   ];
 
   it('names host rows by key in JSON and by column in CSV', () => {
@@ -68,7 +70,7 @@ describe('renderTopResponse: one layout per grouping', () => {
   });
 
   it('gives errno rows their name, and numbers as numbers in JSON', () => {
-    const errnos = [{ nr: 0, hasNr: false, key: '2', count: '7', label: '' }];
+    const errnos = [{ nr: 0, key: '2', count: '7', label: '' }];
     expect(JSON.parse(renderTopResponse(resp({ rows: errnos, total: '7' }), as('errno', 'json'))).rows).toEqual([
       { errno: 2, name: 'ENOENT', count: '7' },
     ]);
@@ -76,7 +78,7 @@ describe('renderTopResponse: one layout per grouping', () => {
   });
 
   it('shows the other syscall bucket without a number: "-" in a table, empty in CSV, null in JSON', () => {
-    const r = resp({ rows: [{ nr: 0, hasNr: false, key: '', count: '4', label: '' }], total: '4' });
+    const r = resp({ rows: [{ nr: SYSCALL_NR_OTHER, key: '', count: '4', label: '' }], total: '4' });
     expect(renderTopResponse(r, as('syscall'))).toMatch(/\n +- \| other \| +4 \|/);
     expect(renderTopResponse(r, as('syscall', 'csv'))).toBe('syscall_nr,name,count\n,other,4\n');
     expect(JSON.parse(renderTopResponse(r, as('syscall', 'json'))).syscalls).toEqual([

@@ -1,8 +1,8 @@
 import { TopResponse } from '@syscall-counter/proto';
 import { Arch, errnoName } from '@syscall-counter/syscall-table';
 import { Format } from '../options/format';
-import { By, topSeconds } from '../queries/top';
-import { nameTable, SYSCALL_NR_OTHER, syscallLabel } from '../syscalls';
+import { By, BY_PLURAL, topSeconds } from '../queries/top';
+import { nameTable, syscallLabel } from '../syscalls';
 import { formatTime } from '../time-window';
 import { renderCsv } from './grid';
 import { renderJson } from './json';
@@ -38,10 +38,7 @@ export function renderTopResponse(resp: TopResponse, r: TopRendering): string {
 /** Rows named with the requested table, else the hosts' own (hosts of mixed arches need --arch). */
 export function namedRows(resp: TopResponse, arch: Arch | undefined): { rows: TopRow[]; table: Arch | undefined } {
   const table = nameTable(arch, resp.arch);
-  const rows = resp.rows.map((r) => {
-    const nr = r.hasNr ? r.nr : SYSCALL_NR_OTHER;
-    return { nr, name: syscallLabel(nr, table), count: BigInt(r.count) };
-  });
+  const rows = resp.rows.map((r) => ({ nr: r.nr, name: syscallLabel(r.nr, table), count: BigInt(r.count) }));
   return { rows: sortRows(rows), table };
 }
 
@@ -139,5 +136,15 @@ function renderGroups(resp: TopResponse, r: TopRendering & { by: Exclude<By, 'sy
       })),
     });
   }
-  return renderGrouped(r.title, g.key.toUpperCase(), rows, seconds, r.top, r.color, g.label?.toUpperCase());
+  return renderGrouped({
+    title: r.title,
+    keyHeader: g.key.toUpperCase(),
+    labelHeader: g.label?.toUpperCase(),
+    numericKey: g.numericKey,
+    plural: BY_PLURAL[r.by],
+    rows,
+    seconds,
+    top: r.top,
+    color: r.color,
+  });
 }

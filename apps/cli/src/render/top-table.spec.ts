@@ -1,4 +1,4 @@
-import { SYSCALL_NR_OTHER } from '../syscalls';
+import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
 import { renderTop, sortRows, TopRow } from './top-table';
 
 const rows: TopRow[] = [

@@ -4,18 +4,9 @@ import { relative } from 'node:path';
 import { startPipeline } from '../../local/pipeline';
 import { detailText } from '../../options/scope';
 import { withTimedProgress } from '../../progress';
-import { By, queryTop, topSeconds } from '../../queries/top';
+import { BY_PLURAL, queryTop, topSeconds } from '../../queries/top';
 import { renderTopResponse } from '../../render/top-response';
 import { TopOpts, TopPlan } from './plan';
-
-const PLURAL: Record<By, string> = {
-  syscall: 'syscalls',
-  host: 'hosts',
-  run: 'runs',
-  process: 'processes',
-  container: 'containers',
-  errno: 'errnos',
-};
 
 /** No control plane configured: an embedded one, fed by an agent here for --duration seconds, answers one query. */
 export async function topHere(opts: TopOpts, plan: TopPlan): Promise<void> {
@@ -28,7 +19,7 @@ export async function topHere(opts: TopOpts, plan: TopPlan): Promise<void> {
     await pipeline.stop();
   }
   const what =
-    opts.by === 'errno' ? 'Failed calls by errno' : `Busiest ${opts.failed ? 'failing ' : ''}${PLURAL[opts.by]}`;
+    opts.by === 'errno' ? 'Failed calls by errno' : `Busiest ${opts.failed ? 'failing ' : ''}${BY_PLURAL[opts.by]}`;
   const detail = detailText(opts);
   const stored = relative(process.cwd(), pipeline.dbPath) || pipeline.dbPath;
   const title =
