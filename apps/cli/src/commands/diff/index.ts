@@ -29,13 +29,17 @@ Examples:
 by container id or unit. Both need runs streamed with the agent's -P or -C.`;
 
 export function diffCommand(): Command {
+  // Options in the order --help lists them.
   const cmd = withDiffDetail(new Command('diff'))
     .description(
       'compare two runs or two windows: per-syscall rates, absolute and relative change, new and vanished syscalls',
     )
     .argument('<A>', 'the baseline: RUN_ID, HOST@SINCE..UNTIL or @SINCE..UNTIL (fleet)')
     .argument('<B>', 'what to compare with it (same forms)');
-  return withFormat(withConnection(withArch(withTopN(cmd), ARCH_OR_HOSTS_HELP)))
+  withTopN(cmd);
+  withArch(cmd, ARCH_OR_HOSTS_HELP);
+  withConnection(cmd);
+  return withFormat(cmd)
     .addHelpText('after', HELP)
     .action(async (a: string, b: string, opts: DiffCommandOpts, self: Command) => {
       const { comparison, labels } = await fetchDiff(a, b, opts);

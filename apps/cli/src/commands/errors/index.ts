@@ -28,7 +28,9 @@ export function errorsCommand(): Command {
     'failed system calls on this host: per syscall, how many failed and with which errno ' +
       '(runs the agent with --errors)',
   );
-  return withAgentFilters(withFormat(withTopN(cmd).option('-a, --all', 'also list syscalls that never failed')))
+  withTopN(cmd).option('-a, --all', 'also list syscalls that never failed');
+  withFormat(cmd);
+  return withAgentFilters(cmd)
     .addHelpText('after', HELP)
     .action(async (command: string[], opts: ErrorsOpts) => {
       const { doc, where } = await reportOnce<{ total: number; syscalls: ReportRow[] }>(

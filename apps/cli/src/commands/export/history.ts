@@ -21,13 +21,14 @@ interface ExportTopOpts extends ExportOpts, ScopeOpts {
   failed?: boolean;
 }
 
+// Each builds its options in the order --help lists them.
 export function exportTopCommand(): Command {
   const cmd = withScope(new Command('top').description('per-syscall (or per-host/run/process) totals of a scope'));
-  return withArch(
-    withGroupBy(withExportOpts(cmd), 'group rows by')
-      .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run|errno)')
-      .option('--failed', 'count only the calls that failed (runs streamed with agent --errors)'),
-  ).action(async (opts: ExportTopOpts) => {
+  withExportOpts(cmd);
+  withGroupBy(cmd, 'group rows by')
+    .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run|errno)')
+    .option('--failed', 'count only the calls that failed (runs streamed with agent --errors)');
+  return withArch(cmd).action(async (opts: ExportTopOpts) => {
     await emit(opts, async () => {
       breakdownOf(opts.by, opts);
       const scope = scopeFrom(opts);
@@ -42,12 +43,12 @@ export function exportTopCommand(): Command {
 
 export function exportSeriesCommand(): Command {
   const cmd = withScope(new Command('series').description('counts per time bucket of the busiest syscalls'));
-  return withArch(
-    withTopN(withExportOpts(cmd), 5, 'how many syscalls get their own rows').option(
-      '--bucket <duration>',
-      'bucket width (default: about 60 buckets)',
-    ),
-  ).action(async (opts: ExportOpts & SeriesOpts) => {
+  withExportOpts(cmd);
+  withTopN(cmd, 5, 'how many syscalls get their own rows').option(
+    '--bucket <duration>',
+    'bucket width (default: about 60 buckets)',
+  );
+  return withArch(cmd).action(async (opts: ExportOpts & SeriesOpts) => {
     await emit(opts, async () => {
       const v = await fetchSeries(opts);
       return opts.format === 'json' ? seriesJson(v) : seriesCsv(v);
@@ -57,9 +58,8 @@ export function exportSeriesCommand(): Command {
 
 export function exportDiffCommand(): Command {
   const cmd = withExportOpts(new Command('diff').description('two runs or windows side by side (see `diff --help`)'));
-  return withArch(
-    withDiffDetail(cmd).argument('<A>', 'RUN_ID, HOST@SINCE..UNTIL or @SINCE..UNTIL').argument('<B>', 'same forms'),
-  ).action(async (a: string, b: string, opts: ExportOpts & DiffOpts) => {
+  withDiffDetail(cmd).argument('<A>', 'RUN_ID, HOST@SINCE..UNTIL or @SINCE..UNTIL').argument('<B>', 'same forms');
+  return withArch(cmd).action(async (a: string, b: string, opts: ExportOpts & DiffOpts) => {
     await emit(opts, async () => {
       const { comparison, labels } = await fetchDiff(a, b, opts);
       return renderDiff(comparison, labels, { format: opts.format, top: Infinity, color: false });

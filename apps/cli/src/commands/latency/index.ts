@@ -51,14 +51,16 @@ export function latencyCommand(): Command {
     'time spent in each system call on this host: AVG, P50, P99 and a log2 histogram ' +
       '(runs the agent with --latency)',
   );
-  const output = withFormat(
-    withTopN(cmd).addOption(
-      new Option('--sort <key>', 'order rows by').choices(['total', 'count', 'avg', 'p99']).default('total'),
-    ),
-  )
+  // Options in the order --help lists them; the agent's filters (and [command...]) come last.
+  withTopN(cmd).addOption(
+    new Option('--sort <key>', 'order rows by').choices(['total', 'count', 'avg', 'p99']).default('total'),
+  );
+  withFormat(cmd)
     .option('--plot <file>', "draw a syscall's latency histogram: FILE.svg, FILE.png, or FILE for both")
     .option('--plot-syscall <name>', 'with --plot: which syscall (default: the first row)');
-  return withAgentFilters(withWindow(withConnection(output, SERVER_HELP), LOCAL_FIRST_WINDOW_HELP))
+  withConnection(cmd, SERVER_HELP);
+  withWindow(cmd, LOCAL_FIRST_WINDOW_HELP);
+  return withAgentFilters(cmd)
     .addHelpText('after', HELP)
     .action(async (command: string[], opts: LatencyOpts) => {
       if (opts.plot) plotFiles(opts.plot);

@@ -24,15 +24,14 @@ Examples:
   $ syscall-counter plot bar --host web-1 --since 1h --out web-1-top     # web-1-top.svg and .png
   $ syscall-counter plot series --since 24h --bucket 10m -n 8 --out day.svg`;
 
+/** The options of every chart, in the order --help lists them. */
 function withPlotOpts(cmd: Command, defaultTop: number): Command {
-  const drawing = withTopN(
-    withScope(cmd).requiredOption('-o, --out <file>', 'FILE.svg, FILE.png, or FILE (writes both)'),
-    defaultTop,
-    'how many syscalls to draw',
-  )
+  withScope(cmd).requiredOption('-o, --out <file>', 'FILE.svg, FILE.png, or FILE (writes both)');
+  withTopN(cmd, defaultTop, 'how many syscalls to draw')
     .option('--width <px>', 'image width', positiveInt, 900)
     .option('--height <px>', 'image height', positiveInt, 500);
-  return withConnection(withArch(drawing));
+  withArch(cmd);
+  return withConnection(cmd);
 }
 
 function barCommand(): Command {

@@ -42,23 +42,30 @@ function withWatch(cmd: Command): Command {
 }
 
 export function topCommand(): Command {
-  const cmd = withTopN(
-    new Command('top').description('the busiest system calls: SYSCALL# | NAME | COUNT | RATE/s | %'),
+  // Options in the order --help lists them.
+  const cmd = new Command('top').description('the busiest system calls: SYSCALL# | NAME | COUNT | RATE/s | %');
+  withTopN(cmd).option(
+    '-d, --duration <sec>',
+    'without a control plane: seconds to collect on this host',
+    positiveInt,
+    3,
   );
-  const grouped = withGroupBy(
-    withScope(
-      cmd.option('-d, --duration <sec>', 'without a control plane: seconds to collect on this host', positiveInt, 3),
-    ),
+  withScope(cmd);
+  withGroupBy(
+    cmd,
     'group rows by (process: runs streamed with agent -P; container: with agent -C; errno: with --failed)',
   )
     .option('--failed', 'count only the calls that failed (runs streamed with agent --errors)')
     .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run)');
-  return withFormat(withConnection(withWatch(withArch(grouped, ARCH_OR_HOSTS_HELP))))
+  withArch(cmd, ARCH_OR_HOSTS_HELP);
+  withWatch(cmd);
+  withConnection(cmd);
+  return withFormat(cmd)
     .addHelpText('after', HELP)
     .action(async (opts: TopOpts, self: Command) => {
       const plan = planTop(opts, self);
       if (opts.watch) return watchTop(opts, plan);
-      if (plan.remote) return topOfHistory({ ...plan, remote: plan.remote });
+      if (plan.remote) return topOfHistory(plan, plan.remote);
       return topHere(opts, plan);
     });
 }
