@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cgroup_output.h"
+#include "syscall_helpers.h"
 #include "syscall_table.h"
+#include "warn.h"
 
 struct cgroup_sum {
 	__u64 cgid;
@@ -58,7 +60,7 @@ void print_cgroup_report(FILE *f, enum output_format fmt, const struct report *r
 	size_t m = 0;
 
 	if (!sums) {
-		fprintf(stderr, "syscall-counter-agent: out of memory for the per-cgroup report\n");
+		warn("out of memory for the per-cgroup report\n");
 		return;
 	}
 	for (int s = 0; s < NR_SLOTS; s++)

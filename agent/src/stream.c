@@ -18,6 +18,7 @@
 #include <grpc/support/time.h>
 #include "syscall_counter/v1/collector.pb-c.h"
 #include "stream.h"
+#include "warn.h"
 
 #define METHOD "/syscall_counter.v1.CollectorService/Collect"
 #define BACKOFF_MIN_MS 100
@@ -341,10 +342,9 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	if (s->count == s->opts.max_pending) {
 		drop_oldest(s);
 		if (!s->dropped++)
-			fprintf(stderr,
-				"syscall-counter-agent: snapshot buffer full (%zu): dropping the oldest "
-				"unacked snapshots; totals stay exact, only time resolution is lost\n",
-				s->opts.max_pending);
+			warn("snapshot buffer full (%zu): dropping the oldest "
+			     "unacked snapshots; totals stay exact, only time resolution is lost\n",
+			     s->opts.max_pending);
 	}
 	p = at(s, s->count);
 	p->seq = msg.seq;
@@ -376,7 +376,7 @@ struct stream *stream_new(const struct stream_opts *opts)
 		  .value.integer = BACKOFF_MAX_MS },
 		{ .type = GRPC_ARG_STRING,
 		  .key = GRPC_ARG_PRIMARY_USER_AGENT_STRING,
-		  .value.string = "syscall-counter-agent" },
+		  .value.string = PROG_NAME },
 	};
 	grpc_channel_args chargs = { .num_args = sizeof(args) / sizeof(args[0]), .args = args };
 	grpc_channel_credentials *creds;
@@ -448,10 +448,9 @@ static void disconnect(struct stream *s, const char *why)
 	jitter = s->backoff_ms * (0.8 + 0.4 * (rand() / (double)RAND_MAX));
 	s->next_attempt = now_ms() + jitter;
 	if (s->failures++ < 3 || s->failures % 20 == 0)
-		fprintf(stderr,
-			"syscall-counter-agent: stream to %s ended: %s; %zu unacked snapshot(s) kept, "
-			"retrying in %.1f s\n",
-			s->opts.server, why, s->count, jitter / 1000);
+		warn("stream to %s ended: %s; %zu unacked snapshot(s) kept, "
+		     "retrying in %.1f s\n",
+		     s->opts.server, why, s->count, jitter / 1000);
 	s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2;
 }
 
@@ -559,9 +558,8 @@ static void on_message(struct stream *s, struct call *c)
 		acked(s, resp->welcome->last_acked_seq);
 		s->next_send = 0;
 		if (s->failures)
-			fprintf(stderr,
-				"syscall-counter-agent: reconnected to %s; resending %zu unacked snapshot(s)\n",
-				s->opts.server, s->count);
+			warn("reconnected to %s; resending %zu unacked snapshot(s)\n",
+			     s->opts.server, s->count);
 		s->failures = 0;
 		s->backoff_ms = BACKOFF_MIN_MS;
 	} else if (resp->msg_case == SYSCALL_COUNTER__V1__COLLECT_RESPONSE__MSG_ACK &&
@@ -642,11 +640,6 @@ void stream_poll(struct stream *s, int timeout_ms)
 size_t stream_unacked(const struct stream *s)
 {
 	return s->count;
-}
-
-uint64_t stream_last_acked(const struct stream *s)
-{
-	return s->last_acked;
 }
 
 void stream_free(struct stream *s)
