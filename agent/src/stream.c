@@ -18,6 +18,7 @@
 #include <grpc/support/time.h>
 #include "syscall_counter/v1/collector.pb-c.h"
 #include "stream.h"
+#include "syscall_helpers.h"
 #include "warn.h"
 
 #define METHOD "/syscall_counter.v1.CollectorService/Collect"
@@ -135,14 +136,6 @@ static uint8_t *pack_hello(struct stream *s, size_t *len)
 	return buf;
 }
 
-#define WIRE_NR_OTHER (-2) /* SYSCALL_NR_OTHER in libs/syscall-table */
-
-/* The one mapping from a BPF slot to the wire's syscall number (collector.proto: -2 is "other"). */
-static int32_t wire_nr(__u32 slot)
-{
-	return slot == SLOT_NEG1 ? -1 : slot == SLOT_OTHER ? WIRE_NR_OTHER : (int32_t)slot;
-}
-
 /* Points @msg at per-process and per-cgroup rows allocated in one block (freed by the caller). */
 static void *attach_detail(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d)
 {
@@ -165,7 +158,7 @@ static void *attach_detail(SyscallCounter__V1__Snapshot *msg, const struct strea
 		syscall_counter__v1__process_count__init(&prow[i]);
 		prow[i].pid = d->procs[i].tgid;
 		prow[i].comm = (char *)d->procs[i].comm;
-		prow[i].nr = wire_nr(d->procs[i].slot);
+		prow[i].nr = slot_nr(d->procs[i].slot);
 		prow[i].count = d->procs[i].count;
 		pptr[i] = &prow[i];
 	}
@@ -173,7 +166,7 @@ static void *attach_detail(SyscallCounter__V1__Snapshot *msg, const struct strea
 		syscall_counter__v1__cgroup_count__init(&crow[i]);
 		crow[i].path = (char *)d->cgroups[i].path;
 		crow[i].container = (char *)d->cgroups[i].label;
-		crow[i].nr = wire_nr(d->cgroups[i].slot);
+		crow[i].nr = slot_nr(d->cgroups[i].slot);
 		crow[i].count = d->cgroups[i].count;
 		cptr[i] = &crow[i];
 	}
@@ -210,7 +203,7 @@ static void *attach_failures(SyscallCounter__V1__Snapshot *msg, const struct str
 		if (!d->failed[slot])
 			continue;
 		syscall_counter__v1__failure_count__init(&rows[n]);
-		rows[n].nr = wire_nr(slot);
+		rows[n].nr = slot_nr(slot);
 		rows[n].count = d->failed[slot];
 		ptrs[n] = &rows[n];
 		n++;
@@ -219,7 +212,7 @@ static void *attach_failures(SyscallCounter__V1__Snapshot *msg, const struct str
 		if (!d->errnos[i].count || !d->errnos[i].err)
 			continue;
 		syscall_counter__v1__failure_count__init(&rows[n]);
-		rows[n].nr = wire_nr(d->errnos[i].slot);
+		rows[n].nr = slot_nr(d->errnos[i].slot);
 		rows[n].errno_code = d->errnos[i].err;
 		rows[n].count = d->errnos[i].count;
 		ptrs[n] = &rows[n];
@@ -278,7 +271,7 @@ static void *attach_latency(SyscallCounter__V1__Snapshot *msg, const struct stre
 		if (b == first && !d->lat->unreturned[slot])
 			continue;
 		syscall_counter__v1__latency_count__init(&rows[r]);
-		rows[r].nr = wire_nr(slot);
+		rows[r].nr = slot_nr(slot);
 		rows[r].total_ns = d->lat->total_ns[slot];
 		rows[r].unreturned = d->lat->unreturned[slot];
 		rows[r].n_buckets = b - first;
@@ -313,7 +306,7 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 		if (!count)
 			continue;
 		syscall_counter__v1__syscall_count__init(&rows[n]);
-		rows[n].nr = wire_nr(slot);
+		rows[n].nr = slot_nr(slot);
 		rows[n].count = count;
 		ptrs[n] = &rows[n];
 		n++;

@@ -8,7 +8,9 @@
 
 int slot_nr(int slot)
 {
-	return slot == SLOT_NEG1 ? -1 : slot;
+	if (slot == SLOT_NEG1)
+		return -1;
+	return slot == SLOT_OTHER ? SYSCALL_NR_OTHER : slot;
 }
 
 const char *slot_name(int slot, char *buf, size_t len)

@@ -6,7 +6,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* The syscall number reported for @slot: the id itself, -1 for SLOT_NEG1. */
+/* "other": every id outside [-1, MAX_SYSCALL_ID] (SYSCALL_NR_OTHER in libs/syscall-table). */
+#define SYSCALL_NR_OTHER (-2)
+
+/*
+ * The one mapping from a BPF slot to the syscall number reported, on the wire
+ * (collector.proto) and in the reports: the id itself, -1 for SLOT_NEG1,
+ * SYSCALL_NR_OTHER for SLOT_OTHER.
+ */
 int slot_nr(int slot);
 /* The name of @slot: table name, syscall_<N> when unknown, or "other". */
 const char *slot_name(int slot, char *buf, size_t len);
