@@ -104,7 +104,11 @@ static int report_latency(struct agent *a, struct report *rep)
 	return 0;
 }
 
-/* --errors: the counts with their failed calls and errnos. */
+/*
+ * --errors: the counts with their failed calls and errnos. Failures first, then the
+ * counts again: every call they count entered before, so it is in the counts
+ * (failed <= count), as in the streamed snapshots.
+ */
 static int report_errors(struct agent *a, struct report *rep)
 {
 	static __u64 failed_slots[NR_SLOTS];
@@ -113,7 +117,11 @@ static int report_errors(struct agent *a, struct report *rep)
 
 	if (err) {
 		warn("cannot read the failed calls: %s\n", strerror(-err));
+	} else if ((err = collector_read(&a->coll, &a->snap))) {
+		warn("cannot read the counts: %s\n", strerror(-err));
 	} else {
+		rep->slots = a->snap.slots;
+		rep->compat = a->snap.compat;
 		rep->failed = failed_slots;
 		rep->errnos = errnos;
 		print_report(stdout, a->opts.format, rep, 1);
@@ -122,14 +130,14 @@ static int report_errors(struct agent *a, struct report *rep)
 	return err;
 }
 
-int report_final(struct agent *a, const struct snapshot *snap)
+int report_final(struct agent *a)
 {
 	const struct collector_opts *c = &a->opts.coll;
 	struct report rep = agent_report_base(a);
 
 	rep.seconds = now_mono() - a->start;
-	rep.slots = snap->slots;
-	rep.compat = snap->compat;
+	rep.slots = a->snap.slots;
+	rep.compat = a->snap.compat;
 	/* Per-process reports are cumulative, so the last one (at exit) is the whole run. */
 	if (c->per_process && !a->feed)
 		return report_procs(a, &rep);

@@ -183,7 +183,7 @@ static int agent_finish(struct agent *a)
 	}
 	/* Local interval reports already showed everything, except the cumulative -P and -C. */
 	if (!o->interval || a->feed || o->coll.per_process || o->coll.per_cgroup)
-		exit_code = report_final(a, &a->snap) ? 1 : 0;
+		exit_code = report_final(a) ? 1 : 0;
 	report_health(&a->coll);
 	if (stream_feed_unacked(a->feed)) {
 		warn("%zu snapshot(s) were not acked by %s before exit\n",
