@@ -154,7 +154,7 @@ static void set_filters(struct syscall_counter_bpf *skel, const struct collector
 	skel->rodata->filter_cgroup = o->cgroup != NULL;
 }
 
-/* Turns on (or off) the programs and maps of @spec; sizes its sized maps to @entries if non-zero. */
+/* Turns the programs and maps of @spec on or off; sizes its sized maps to @entries if non-zero. */
 static int apply_spec(struct bpf_object *obj, const struct load_spec *spec, bool on, __u32 entries)
 {
 	for (int i = 0; i < MAX_SPEC_PROGS && spec->progs[i]; i++) {

@@ -7,7 +7,7 @@
 
 /* The report of the interval that just ended (-i); non-zero on a read error. */
 int report_interval(struct agent *a, double now);
-/* The report of the whole run, from the counts read at its end (a->snap); non-zero on a read error. */
+/* The report of the run, from the counts read at its end (a->snap); non-zero on a read error. */
 int report_final(struct agent *a);
 /* Warnings about counts that could not be kept exactly; nothing in a healthy run. */
 void report_health(struct collector *coll);

@@ -9,10 +9,10 @@
 
 struct stream_feed;
 
-/* Reads the credentials, says where it streams, and starts connecting; NULL (with a message) on failure. */
+/* Reads the credentials, says where it streams, connects; NULL (and a message) on failure. */
 struct stream_feed *stream_feed_open(const struct agent_opts *o, struct collector *coll,
 				     const char *scope);
-/* Reads the counters and queues a snapshot; -P and -C add the interval's busiest processes or cgroups. */
+/* Reads the counters and queues a snapshot; -P/-C add the interval's busiest processes/cgroups. */
 int stream_feed_push(struct stream_feed *f, bool final);
 /* Drives gRPC for at most @timeout_ms (see stream_poll). */
 void stream_feed_poll(struct stream_feed *f, int timeout_ms);
