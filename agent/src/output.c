@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The per-syscall report (table, CSV, JSON), with its --errors, --latency and 32-bit parts. */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "output.h"
@@ -9,51 +9,10 @@
 #include "errno_helpers.h"
 #include "syscall_table.h"
 
-int output_parse(const char *s, enum output_format *fmt)
-{
-	if (!strcmp(s, "table"))
-		*fmt = OUT_TABLE;
-	else if (!strcmp(s, "csv"))
-		*fmt = OUT_CSV;
-	else if (!strcmp(s, "json"))
-		*fmt = OUT_JSON;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 struct row {
 	int slot;
 	__u64 count;
 };
-
-void print_slot_fields(FILE *f, enum output_format fmt, int slot, const char *name)
-{
-	if (fmt == OUT_JSON) {
-		if (slot == SLOT_OTHER)
-			fprintf(f, "\"nr\":null,\"name\":\"%s\"", name);
-		else
-			fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(slot), name);
-	} else if (slot == SLOT_OTHER) {
-		fprintf(f, ",%s", name);
-	} else {
-		fprintf(f, "%d,%s", slot_nr(slot), name);
-	}
-}
-
-void print_syscall_entry(FILE *f, enum output_format fmt, int first, int slot, __u64 count)
-{
-	char buf[32];
-
-	if (fmt == OUT_JSON) {
-		fprintf(f, "%s{", first ? "" : ",");
-		print_slot_fields(f, fmt, slot, slot_name(slot, buf, sizeof(buf)));
-		fprintf(f, ",\"count\":%llu}", count);
-	} else {
-		print_slot_fields(f, fmt, slot, slot_name(slot, buf, sizeof(buf)));
-		fprintf(f, ",%llu\n", count);
-	}
-}
 
 struct lat_summary {
 	__u64 timed;
@@ -116,20 +75,6 @@ static int sorted_rows(const __u64 *slots, struct row *rows, __u64 *total)
 	}
 	qsort(rows, n, sizeof(*rows), cmp_rows);
 	return n;
-}
-
-void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 /* The 32-bit calls, busiest first, after the native ones: in their own section, by i386 name. */
