@@ -289,6 +289,8 @@ static int prepare_reads(struct collector *c, const struct collector_opts *o)
 
 int collector_open(struct collector *c, const struct collector_opts *opts)
 {
+	/* Tests override the kernel's configuration (e.g. no ia32 emulation). */
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .kconfig = opts->kconfig);
 	bool features[NR_FEATURES];
 	int err;
 
@@ -303,7 +305,7 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	c->latency = opts->latency;
 	features_of(opts, features);
 
-	c->skel = syscall_counter_bpf__open();
+	c->skel = syscall_counter_bpf__open_opts(&open_opts);
 	if (!c->skel)
 		return -errno;
 	set_filters(c->skel, opts);
