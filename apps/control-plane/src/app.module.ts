@@ -5,6 +5,7 @@ import { GrpcExceptionFilter } from './common/grpc-exception.filter';
 import { CollectionModule } from './collection/collection.module';
 import { configuration } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { QueriesModule } from './queries/queries.module';
 
 @Module({
@@ -13,6 +14,7 @@ import { QueriesModule } from './queries/queries.module';
     DatabaseModule,
     CollectionModule,
     QueriesModule,
+    MetricsModule,
   ],
   // Unary RPCs' errors: domain errors to their status codes, in one place.
   providers: [{ provide: APP_FILTER, useClass: GrpcExceptionFilter }],

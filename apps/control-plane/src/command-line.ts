@@ -8,6 +8,8 @@ Stores agents' syscall counts and answers queries over gRPC. Configured by the e
   SC_TOKEN_FILE    a file holding the token agents and the CLI present (or SC_TOKEN)
   SC_TLS_CERT, SC_TLS_KEY, SC_TLS_CA   TLS, and mTLS with a CA
   SC_MAX_MESSAGE_BYTES, SC_LOG_FORMAT=text|json
+  SC_METRICS_LISTEN  HOST:PORT of /metrics for Prometheus (default 127.0.0.1:9436; off)
+  SC_METRICS_TOKEN   a bearer token scrapers must present; SC_METRICS_CONTAINERS=K per-container series
 `;
 
 /** The version in the package.json beside dist/ (the same file in a checkout and when installed). */

@@ -5,6 +5,7 @@ import type { CollectRequest, CollectResponse } from '@syscall-counter/proto';
 import { TokenAuthService } from '../auth/token-auth.service';
 import { FailedPreconditionError, InvalidArgumentError } from '../common/domain-errors';
 import { toGrpcStatus } from '../common/grpc-status';
+import { MetricsService } from '../metrics/metrics.service';
 import { IngestService, OpenedRun } from './ingest.service';
 
 type CollectCall = ServerDuplexStream<CollectRequest, CollectResponse>;
@@ -16,6 +17,7 @@ export class CollectionController {
   constructor(
     private readonly ingest: IngestService,
     private readonly auth: TokenAuthService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -34,6 +36,7 @@ export class CollectionController {
       if (ended) return;
       ended = true;
       const { code, message } = toGrpcStatus(e);
+      this.metrics.rejected(status[code]);
       if (code === status.INTERNAL)
         this.logger.error({ msg: 'stream failed', peer, runId: run?.runId, error: message });
       else this.logger.warn({ msg: 'stream rejected', peer, runId: run?.runId, code: status[code], error: message });
@@ -55,7 +58,13 @@ export class CollectionController {
         call.write({ welcome: { runId: run.runId, lastAckedSeq: run.lastAckedSeq.toString() } });
       } else if (req.snapshot) {
         if (!run) throw new FailedPreconditionError('unknown run: send a hello before snapshots');
-        const outcome = await this.ingest.ingest(run, req.snapshot);
+        const arrived = process.hrtime.bigint();
+        const outcome = await this.ingest.ingest(run, req.snapshot).catch((e: unknown) => {
+          this.metrics.snapshot('rejected');
+          throw e;
+        });
+        this.metrics.snapshot(outcome);
+        this.metrics.ack(Number(process.hrtime.bigint() - arrived) / 1e9);
         if (outcome === 'duplicate')
           this.logger.log({ msg: 'duplicate snapshot acked', runId: run.runId, seq: req.snapshot.seq });
         call.write({ ack: { runId: run.runId, seq: req.snapshot.seq } });
@@ -64,6 +73,8 @@ export class CollectionController {
       }
     };
 
+    this.metrics.streamOpened();
+    call.once('close', () => this.metrics.streamClosed());
     call.on('data', (req: CollectRequest) => {
       queue = queue.then(() => handle(req)).catch(fail);
     });

@@ -22,6 +22,11 @@ export interface SnapshotHead {
   unattributed: bigint;
 }
 
+export interface CgroupName {
+  path: string;
+  container: string;
+}
+
 const CUMULATIVE: Record<Cumulative, { totals: string; deltas: string; sub: string }> = {
   failure: { totals: 'failure_totals', deltas: 'failure_deltas', sub: 'errno_code' },
   latency: { totals: 'latency_totals', deltas: 'latency_deltas', sub: 'bucket' },
@@ -49,8 +54,10 @@ export class IngestRepository {
       ),
       putDelta: p('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
       addHourly: p(upsert('hourly_counts', ['hour_ms', 'host_id', 'nr'], 'add')),
+      addHostTotal: p(upsert('host_totals', ['host_id', 'nr'], 'add')),
       putProcess: p('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       putCgroup: p('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
+      addHostCgroupTotal: p(upsert('host_cgroup_totals', ['host_id', 'name_key', 'nr'], 'add')),
       cgroupName: p('SELECT name_key FROM cgroup_names WHERE path = ? AND container = ?'),
       putCgroupName: p('INSERT INTO cgroup_names (path, container) VALUES (?, ?) RETURNING name_key'),
       advanceRun: p('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?'),
@@ -97,10 +104,14 @@ export class IngestRepository {
     return row!.snap_key;
   }
 
-  /** One syscall's interval delta, with the run's total and the host's hourly rollup kept in step. */
+  /**
+   * One syscall's interval delta, with the run's total, the host's hourly rollup and its
+   * all-runs total (what /metrics serves) kept in step.
+   */
   putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint, now: bigint): void {
     this.stmt.putDelta.run(snapKey, nr, delta);
     this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
+    this.stmt.addHostTotal.run(s.hostId, nr, delta);
     this.stmt.putTotal.run(s.runId, nr, now);
   }
 
@@ -108,9 +119,14 @@ export class IngestRepository {
     this.stmt.putProcess.run(snapKey, pid, nr, comm, count);
   }
 
-  /** A cgroup's calls of one syscall; path undefined for the "other" cgroup (name_key 0). */
-  putCgroup(snapKey: bigint, name: { path: string; container: string } | undefined, nr: number, count: bigint): void {
-    this.stmt.putCgroup.run(snapKey, name ? this.cgroupNameKey(name.path, name.container) : 0n, nr, count);
+  /**
+   * A cgroup's calls of one syscall; path undefined for the "other" cgroup (name_key 0). The host's
+   * all-runs total per cgroup (what /metrics' per-container series read) is kept in step.
+   */
+  putCgroup(s: SnapshotHead, snapKey: bigint, name: CgroupName | undefined, nr: number, count: bigint): void {
+    const key = name ? this.cgroupNameKey(name.path, name.container) : 0n;
+    this.stmt.putCgroup.run(snapKey, key, nr, count);
+    this.stmt.addHostCgroupTotal.run(s.hostId, key, nr, count);
   }
 
   putCumulative(kind: Cumulative, runId: string, snapKey: bigint, rows: CumulativeRow[]): void {

@@ -151,8 +151,9 @@ export class IngestService {
         if (rest > 0n) this.repo.putProcess(snapKey, 0, nr, 'other', rest);
     }
     if (run.cgroupTopK > 0) {
-      for (const g of cgroups.rows) this.repo.putCgroup(snapKey, g, g.nr, g.count);
-      for (const [nr, rest] of cgroups.unexplained) if (rest > 0n) this.repo.putCgroup(snapKey, undefined, nr, rest);
+      for (const g of cgroups.rows) this.repo.putCgroup(head, snapKey, g, g.nr, g.count);
+      for (const [nr, rest] of cgroups.unexplained)
+        if (rest > 0n) this.repo.putCgroup(head, snapKey, undefined, nr, rest);
     }
     this.repo.putCumulative('failure', run.runId, snapKey, failures);
     this.repo.putCumulative('latency', run.runId, snapKey, latency);

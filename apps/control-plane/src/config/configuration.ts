@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadMetricsConfig, MetricsConfig } from '../metrics/metrics-config';
 
 export interface TlsConfig {
   cert: string;
@@ -16,6 +17,8 @@ export interface AppConfig {
   tls?: TlsConfig;
   maxMessageBytes: number;
   logJson: boolean;
+  /** /metrics for Prometheus (issue 15). */
+  metrics: MetricsConfig;
 }
 
 function readToken(env: NodeJS.ProcessEnv): string {
@@ -52,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tls,
     maxMessageBytes,
     logJson: env.SC_LOG_FORMAT !== 'text',
+    metrics: loadMetricsConfig(env),
   };
 }
 

@@ -13,7 +13,14 @@ import { QueriesModule } from '../queries/queries.module';
     ConfigModule.forRoot({
       isGlobal: true,
       ignoreEnvFile: true,
-      load: [() => ({ dbPath: ':memory:', token: 'in-process-token-0123456789' })],
+      load: [
+        () => ({
+          dbPath: ':memory:',
+          token: 'in-process-token-0123456789',
+          // /metrics: no HTTP listener in process; the service still works for specs.
+          metrics: { containers: 0 },
+        }),
+      ],
     }),
     DatabaseModule,
     CollectionModule,

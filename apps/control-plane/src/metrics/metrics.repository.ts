@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { Prepared, SqlRunner } from '../database/sql-runner';
+
+export interface HostCountRow {
+  host_id: string;
+  arch: string;
+  nr: bigint;
+  count: bigint;
+}
+
+/** A cumulative keyed row summed over a host's runs: sub is the errno code or the latency bucket. */
+export interface HostKeyedRow extends HostCountRow {
+  sub: bigint;
+}
+
+export interface HostCgroupRow extends HostCountRow {
+  /** '' for the "other" cgroup (calls outside each snapshot's busiest cgroups). */
+  path: string;
+  container: string;
+}
+
+export interface HostHealthRow {
+  host_id: string;
+  last_seen_ms: bigint;
+  unattributed: bigint;
+}
+
+/**
+ * What a scrape reads, all cumulative per host over its runs: syscall counts from host_totals
+ * (one row per host and syscall, kept by ingest), failures and latency from the runs' totals
+ * (only runs streaming --errors or --latency have rows), and each host's last contact.
+ */
+@Injectable()
+export class MetricsRepository {
+  private readonly stmt: Record<string, Prepared>;
+
+  constructor(sql: SqlRunner) {
+    const p = (text: string) => sql.prepare(text);
+    const keyed = (table: string, sub: string, where: string) =>
+      p(
+        `SELECT r.host_id, h.arch, x.nr, x.${sub} AS sub, SUM(x.count) AS count
+           FROM ${table} x JOIN runs r ON r.run_id = x.run_id JOIN hosts h ON h.host_id = r.host_id
+          WHERE ${where} GROUP BY r.host_id, h.arch, x.nr, x.${sub}`,
+      );
+    this.stmt = {
+      counts: p(
+        'SELECT t.host_id, h.arch, t.nr, t.count FROM host_totals t JOIN hosts h ON h.host_id = t.host_id ' +
+          'WHERE t.count > 0',
+      ),
+      failures: keyed('failure_totals', 'errno_code', 'x.errno_code <> 0'),
+      latency: keyed('latency_totals', 'bucket', 'x.count > 0'),
+      cgroups: p(
+        `SELECT t.host_id, h.arch, n.path, n.container, t.nr, t.count
+           FROM host_cgroup_totals t JOIN hosts h ON h.host_id = t.host_id
+           JOIN cgroup_names n ON n.name_key = t.name_key
+          WHERE t.count > 0`,
+      ),
+      health: p(
+        `SELECT h.host_id, h.last_seen_ms, COALESCE(SUM(r.unattributed), 0) AS unattributed
+           FROM hosts h LEFT JOIN runs r ON r.host_id = h.host_id GROUP BY h.host_id, h.last_seen_ms`,
+      ),
+    };
+  }
+
+  /** Every host's calls per syscall, over all its runs. */
+  counts(): HostCountRow[] {
+    return this.stmt.counts.all<HostCountRow>();
+  }
+
+  /** Every host's failed calls per syscall and errno. */
+  failures(): HostKeyedRow[] {
+    return this.stmt.failures.all<HostKeyedRow>();
+  }
+
+  /** Every host's latency rows per syscall: buckets 0..63, total ns (-1), calls that never returned (-2). */
+  latency(): HostKeyedRow[] {
+    return this.stmt.latency.all<HostKeyedRow>();
+  }
+
+  /** Every host's calls per cgroup and syscall (runs streaming -C only). */
+  cgroups(): HostCgroupRow[] {
+    return this.stmt.cgroups.all<HostCgroupRow>();
+  }
+
+  /** Every host's last contact and unattributed calls. */
+  health(): HostHealthRow[] {
+    return this.stmt.health.all<HostHealthRow>();
+  }
+}

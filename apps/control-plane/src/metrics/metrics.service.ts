@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, RegistryContentType } from 'prom-client';
+import { version } from '../command-line';
+import { POD_METADATA, PodMetadata, registerContainerMetrics } from './container-metrics';
+import { registerFleetMetrics } from './fleet-metrics';
+import { MetricsConfig } from './metrics-config';
+import { MetricsRepository } from './metrics.repository';
+
+export type SnapshotOutcome = 'stored' | 'duplicate' | 'rejected';
+
+/** The live metrics of one registry: what ingest counts as it goes. */
+interface LiveMetrics {
+  snapshots: Counter<'outcome'>;
+  ackSeconds: Histogram;
+  streams: Gauge;
+  rejected: Counter<'code'>;
+}
+
+export interface Exposition {
+  contentType: string;
+  body: string;
+}
+
+/**
+ * The control plane's metrics, in two prom-client registries: one renders the Prometheus text
+ * format, the other OpenMetrics (prom-client fixes the format per registry, and renames an
+ * OpenMetrics registry's counters in place, so the two cannot share metric objects). Ingest's
+ * live metrics are recorded in both; the per-host ones are read from the store at each scrape.
+ */
+@Injectable()
+export class MetricsService {
+  private readonly text: AnyRegistry = new Registry();
+  private readonly open: AnyRegistry = openMetricsRegistry();
+  private readonly live: LiveMetrics[];
+
+  constructor(repo: MetricsRepository, config: ConfigService, @Inject(POD_METADATA) pods: PodMetadata) {
+    const { containers } = config.getOrThrow<MetricsConfig>('metrics');
+    this.live = [this.text, this.open].map((registry) => {
+      registerFleetMetrics(registry, repo);
+      if (containers > 0) registerContainerMetrics(registry, repo, containers, pods);
+      collectDefaultMetrics({ register: registry });
+      new Gauge({
+        name: 'syscall_counter_build_info',
+        help: 'The control plane version (always 1).',
+        labelNames: ['version'],
+        registers: [registry],
+      }).set({ version: version() }, 1);
+      return liveMetrics(registry);
+    });
+  }
+
+  snapshot(outcome: SnapshotOutcome): void {
+    for (const m of this.live) m.snapshots.inc({ outcome });
+  }
+
+  /** Seconds from a snapshot's arrival to its ack (its transaction committed). */
+  ack(seconds: number): void {
+    for (const m of this.live) m.ackSeconds.observe(seconds);
+  }
+
+  streamOpened(): void {
+    for (const m of this.live) m.streams.inc();
+  }
+
+  streamClosed(): void {
+    for (const m of this.live) m.streams.dec();
+  }
+
+  /** A Collect stream ended with an error status (its gRPC code name). */
+  rejected(code: string): void {
+    for (const m of this.live) m.rejected.inc({ code });
+  }
+
+  /** The exposition the Accept header asks for: OpenMetrics when it names it, else the text format. */
+  async render(accept: string | undefined): Promise<Exposition> {
+    const registry = accept?.includes('application/openmetrics-text') ? this.open : this.text;
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  }
+}
+
+type AnyRegistry = Registry<RegistryContentType>;
+
+function openMetricsRegistry(): AnyRegistry {
+  const r: AnyRegistry = new Registry();
+  r.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  return r;
+}
+
+function liveMetrics(registry: AnyRegistry): LiveMetrics {
+  const registers = [registry];
+  return {
+    snapshots: new Counter({
+      name: 'syscall_counter_ingest_snapshots_total',
+      help: 'Snapshots received from agents, by outcome (stored, duplicate, rejected).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    ackSeconds: new Histogram({
+      name: 'syscall_counter_ingest_ack_seconds',
+      help: 'From a snapshot arriving to its ack, after its transaction committed.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    streams: new Gauge({ name: 'syscall_counter_streams_open', help: 'Open agent Collect streams.', registers }),
+    rejected: new Counter({
+      name: 'syscall_counter_rejected_total',
+      help: 'Agent streams ended with an error status, by gRPC code.',
+      labelNames: ['code'],
+      registers,
+    }),
+  };
+}
