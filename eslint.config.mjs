@@ -17,6 +17,7 @@ function boundaries({ tests }) {
     { sourceTag: 'scope:control-plane', onlyDependOnLibsWithTags: ['scope:shared'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
     { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
+    { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
   ];
   if (!tests) depConstraints.push({ sourceTag: '*', notDependOnLibsWithTags: ['type:test-support'] });
   return ['error', { allow: [], depConstraints }];

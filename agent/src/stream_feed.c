@@ -23,6 +23,7 @@ struct stream_feed {
 	struct snapshot snap;
 	__u64 failed[NR_SLOTS];
 	struct latency lat;
+	struct bpf_prog_stat bpf[MAX_PROG_STATS];
 };
 
 static uint64_t now_wall_ms(void)
@@ -177,6 +178,8 @@ int stream_feed_push(struct stream_feed *f, bool final)
 		err = collector_read_latency(f->coll, f->snap.slots, &f->lat);
 		detail.lat = &f->lat;
 	}
+	detail.bpf = f->bpf;
+	detail.nbpf = bpf_stats_read(f->coll, f->bpf);
 	if (!err)
 		err = stream_push(f->stream, &f->snap, now_wall_ms(), final, &detail);
 	if (final)

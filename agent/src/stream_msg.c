@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The agent's messages of CollectorService.Collect, packed: the Hello, and each
- * snapshot with its optional rows (processes, cgroups, failures, latency). Syscall
+ * snapshot with its optional rows (processes, cgroups, failures, latency, BPF stats). Syscall
  * numbers go through slot_nr(), the one slot-to-wire mapping.
  */
 #include <errno.h>
@@ -195,6 +195,24 @@ static void *attach_latency(SyscallCounter__V1__Snapshot *msg, const struct stre
 	return block;
 }
 
+/* The loaded programs' run-time statistics (few: static rows). */
+static void attach_bpf_stats(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d)
+{
+	static SyscallCounter__V1__BpfProgramStats rows[MAX_PROG_STATS];
+	static SyscallCounter__V1__BpfProgramStats *ptrs[MAX_PROG_STATS];
+	size_t n = d && d->bpf ? d->nbpf : 0;
+
+	for (size_t i = 0; i < n && i < MAX_PROG_STATS; i++) {
+		syscall_counter__v1__bpf_program_stats__init(&rows[i]);
+		rows[i].program = (char *)d->bpf[i].name;
+		rows[i].run_time_ns = d->bpf[i].run_time_ns;
+		rows[i].run_count = d->bpf[i].run_cnt;
+		ptrs[i] = &rows[i];
+	}
+	msg->n_bpf_programs = n < MAX_PROG_STATS ? n : MAX_PROG_STATS;
+	msg->bpf_programs = ptrs;
+}
+
 /* The native counts; 32-bit calls go in "other" (no i386 numbers on the wire yet). */
 static size_t fill_counts(SyscallCounter__V1__SyscallCount *rows,
 			  SyscallCounter__V1__SyscallCount **ptrs, const struct snapshot *snap)
@@ -237,6 +255,7 @@ uint8_t *pack_snapshot(const struct snapshot_head *head, const struct snapshot *
 	msg.final = head->final;
 	block = attach_detail(&msg, detail);
 	msg.unattributed = detail ? detail->unattributed : 0;
+	attach_bpf_stats(&msg, detail);
 	if (!block && detail && (detail->nprocs || detail->ncgroups))
 		*err = -ENOMEM;
 	if (!*err)

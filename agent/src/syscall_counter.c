@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
 #include "agent.h"
+#include "bpf_stats.h"
 #include "local_report.h"
 #include "stream_feed.h"
 #include "syscall_helpers.h"
@@ -134,6 +135,10 @@ static int agent_start(struct agent *a)
 			return 127;
 		}
 	}
+	/* The agent's own cost, measured by the kernel: on before the programs run. */
+	if (!bpf_stats_enable() && o->coll.verbose)
+		warn("BPF run-time statistics are off: BPF_ENABLE_STATS refused and "
+		     "kernel.bpf_stats_enabled is 0\n");
 	err = collector_open(&a->coll, &o->coll);
 	if (err) {
 		explain_load_error(err);
@@ -185,6 +190,8 @@ static int agent_finish(struct agent *a)
 	if (!o->interval || a->feed || o->coll.per_process || o->coll.per_cgroup)
 		exit_code = report_final(a) ? 1 : 0;
 	report_health(&a->coll);
+	if (o->coll.verbose)
+		bpf_stats_report(&a->coll);
 	if (stream_feed_unacked(a->feed)) {
 		warn("%zu snapshot(s) were not acked by %s before exit\n",
 		     stream_feed_unacked(a->feed), o->srv.server);
@@ -198,6 +205,7 @@ static void agent_cleanup(struct agent *a)
 	stream_feed_free(a->feed);
 	child_kill(&a->child);
 	collector_close(&a->coll);
+	bpf_stats_disable();
 }
 
 int main(int argc, char **argv)

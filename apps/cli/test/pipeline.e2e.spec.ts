@@ -58,8 +58,10 @@ describe('syscall-counter against a real control plane', () => {
     const hosts = cli(['hosts', ...conn(), '--format', 'csv'])
       .stdout.trim()
       .split('\n');
-    expect(hosts[0]).toBe('host,hostname,kernel,arch,runs,first_seen,last_seen,total');
+    expect(hosts[0]).toBe('host,hostname,kernel,arch,runs,first_seen,last_seen,total,bpf_ns');
     expect(hosts.slice(1).map((l) => l.split(',')[0])).toEqual(['db-1', 'web-1']);
+    // The agents' own kernel time per syscall (BPF run-time statistics): a whole number of ns.
+    for (const l of hosts.slice(1)) expect(l.split(',')[8]).toMatch(/^[1-9]\d*$/);
     const runs = JSON.parse(cli(['runs', ...conn(), '--host', 'web-1', '--format', 'json']).stdout);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ runId: 'run-web-1', hostId: 'web-1', finished: true, intervalMs: 1000 });

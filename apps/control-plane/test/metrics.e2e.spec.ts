@@ -57,6 +57,14 @@ describe('/metrics: a real agent streams, a real Prometheus scrapes', () => {
     expect(text.body).toMatch(/^syscall_counter_build_info\{version="\d+\.\d+\.\d+"\} 1$/m);
     expect(text.body).toMatch(/^process_cpu_seconds_total \d/m);
     expect(text.body).toMatch(/^syscall_counter_ingest_ack_seconds_bucket\{le="\+Inf"\} [1-9]/m);
+    // The agent's own cost from the kernel's BPF run-time statistics: its counting program ran at
+    // least once per getppid call of both runs, at a plausible cost per run.
+    const bpf = (m: string) => sampleValue(text.body, `${m}{host="metrics-host",program="count_percpu"}`)!;
+    expect(bpf('syscall_counter_agent_bpf_runs_total')).toBeGreaterThanOrEqual(2 * N);
+    const nsPerRun =
+      (1e9 * bpf('syscall_counter_agent_bpf_run_time_seconds_total')) / bpf('syscall_counter_agent_bpf_runs_total');
+    expect(nsPerRun).toBeGreaterThan(1);
+    expect(nsPerRun).toBeLessThan(100000);
 
     const om = await scrape(address, { Accept: 'application/openmetrics-text; version=1.0.0' });
     expect(om.contentType).toContain('application/openmetrics-text');

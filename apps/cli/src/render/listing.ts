@@ -12,10 +12,16 @@ interface Listing {
   json: unknown;
 }
 
+/** The agent's average BPF time per syscall (kernel run-time statistics), '-' when none were reported. */
+function bpfNsPerCall(x: { bpfRunTimeNs: string; bpfRuns: string }): string {
+  const runs = BigInt(x.bpfRuns || '0');
+  return runs > 0n ? String((BigInt(x.bpfRunTimeNs || '0') + runs / 2n) / runs) : '-';
+}
+
 export function hostsListing(hosts: Host[]): Listing {
   return {
-    head: ['HOST', 'HOSTNAME', 'KERNEL', 'ARCH', 'RUNS', 'FIRST SEEN', 'LAST SEEN', 'TOTAL'],
-    aligns: ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right'],
+    head: ['HOST', 'HOSTNAME', 'KERNEL', 'ARCH', 'RUNS', 'FIRST SEEN', 'LAST SEEN', 'TOTAL', 'BPF NS'],
+    aligns: ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right', 'right'],
     rows: hosts.map((h) => [
       h.hostId,
       h.hostname,
@@ -25,6 +31,7 @@ export function hostsListing(hosts: Host[]): Listing {
       formatTime(h.firstSeenUnixMs),
       formatTime(h.lastSeenUnixMs),
       h.total,
+      bpfNsPerCall(h),
     ]),
     json: hosts,
   };
@@ -32,8 +39,8 @@ export function hostsListing(hosts: Host[]): Listing {
 
 export function runsListing(runs: Run[]): Listing {
   return {
-    head: ['RUN', 'HOST', 'SCOPE', 'MAP', 'INTERVAL', 'STARTED', 'LAST SEEN', 'SNAPSHOTS', 'TOTAL', 'DONE'],
-    aligns: ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right', 'right', 'left'],
+    head: ['RUN', 'HOST', 'SCOPE', 'MAP', 'INTERVAL', 'STARTED', 'LAST SEEN', 'SNAPSHOTS', 'TOTAL', 'DONE', 'BPF NS'],
+    aligns: ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right', 'right', 'left', 'right'],
     rows: runs.map((r) => [
       r.runId,
       r.hostId,
@@ -45,6 +52,7 @@ export function runsListing(runs: Run[]): Listing {
       r.lastSeq,
       r.total,
       r.finished ? 'yes' : 'no',
+      bpfNsPerCall(r),
     ]),
     json: runs,
   };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prepared, SqlRunner } from '../database/sql-runner';
+import { BpfProgramRow } from './bpf-programs';
 
 /** Cumulative keyed rows stored as per-interval deltas: failures by (nr, errno), latency by (nr, bucket). */
 export type Cumulative = 'failure' | 'latency';
@@ -62,6 +63,11 @@ export class IngestRepository {
       putCgroupName: p('INSERT INTO cgroup_names (path, container) VALUES (?, ?) RETURNING name_key'),
       advanceRun: p('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?'),
       touchHost: p('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
+      putBpfProgram: p(
+        'INSERT INTO bpf_program_totals (run_id, program, run_time_ns, run_count) VALUES (?, ?, ?, ?) ' +
+          'ON CONFLICT (run_id, program) DO UPDATE ' +
+          'SET run_time_ns = excluded.run_time_ns, run_count = excluded.run_count',
+      ),
     };
     for (const [kind, t] of Object.entries(CUMULATIVE)) {
       this.stmt[`${kind}Totals`] = p(`SELECT nr, ${t.sub} AS sub, count FROM ${t.totals} WHERE run_id = ?`);
@@ -140,6 +146,11 @@ export class IngestRepository {
   advanceRun(runId: string, hostId: string, seq: bigint, nowMs: number, final: boolean, unattributed: bigint): void {
     this.stmt.advanceRun.run(seq, BigInt(nowMs), final ? 1n : 0n, unattributed, runId);
     this.stmt.touchHost.run(BigInt(nowMs), hostId);
+  }
+
+  /** The run's BPF programs' statistics as of this snapshot (cumulative: replaced). */
+  putBpfPrograms(runId: string, rows: BpfProgramRow[]): void {
+    for (const r of rows) this.stmt.putBpfProgram.run(runId, r.program, r.runTimeNs, r.runCount);
   }
 
   private cgroupNameKey(path: string, container: string): bigint {

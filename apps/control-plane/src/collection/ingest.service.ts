@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { FailedPreconditionError, NotFoundError } from '../common/domain-errors';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
+import { validateBpfPrograms } from './bpf-programs';
 import { GroupCommit } from './group-commit';
 import { Cumulative, CumulativeRow, IngestRepository, SnapshotHead } from './ingest.repository';
 import {
@@ -131,6 +132,7 @@ export class IngestService {
     const cgroups = validateCgroups(snap, deltas);
     const failures = run.errors ? this.cumulativeDeltas('failure', run, validateFailures(snap), seq) : [];
     const latency = run.latency ? this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
+    const bpfPrograms = validateBpfPrograms(snap);
 
     const timeMs = BigInt(snap.timeUnixMs) || BigInt(nowMs);
     const unattributedDelta = unattributed - state.unattributed;
@@ -157,6 +159,7 @@ export class IngestService {
     }
     this.repo.putCumulative('failure', run.runId, snapKey, failures);
     this.repo.putCumulative('latency', run.runId, snapKey, latency);
+    this.repo.putBpfPrograms(run.runId, bpfPrograms);
     this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, unattributed);
     return 'stored';
   }

@@ -15,6 +15,7 @@ import { Unattributed1764500000000 } from './migrations/1764500000000-unattribut
 import { Failures1764600000000 } from './migrations/1764600000000-failures';
 import { Latency1764700000000 } from './migrations/1764700000000-latency';
 import { MetricsTotals1765300000000 } from './migrations/1765300000000-metrics-totals';
+import { BpfProgramStats1765300000001 } from './migrations/1765300000001-bpf-program-stats';
 import { SqlRunner } from './sql-runner';
 import { SQLITE, SqliteHandle } from './sqlite.token';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   Failures1764600000000,
   Latency1764700000000,
   MetricsTotals1765300000000,
+  BpfProgramStats1765300000001,
 ];
 
 @Global()

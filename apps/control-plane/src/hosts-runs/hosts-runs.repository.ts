@@ -49,6 +49,17 @@ export interface RunRow {
   arch: string;
 }
 
+/**
+ * A run's BPF programs' cost: the time in all of them, and the runs of its busiest program (the
+ * one on sys_enter: once per syscall the host made), so time / runs is the cost per call.
+ */
+export interface RunBpfRow {
+  run_id: string;
+  host_id: string;
+  run_time_ns: bigint;
+  runs: bigint;
+}
+
 /** Hosts and runs: written through TypeORM's repositories on hello, listed with their totals. */
 @Injectable()
 export class HostsRunsRepository {
@@ -107,6 +118,16 @@ export class HostsRunsRepository {
          FROM hosts h ORDER BY h.host_id`,
       )
       .all<HostRow>();
+  }
+
+  /** Each run's BPF cost (runs whose agent reported BPF statistics only). */
+  bpfByRun(): RunBpfRow[] {
+    return this.sql
+      .prepare(
+        `SELECT b.run_id, r.host_id, SUM(b.run_time_ns) AS run_time_ns, MAX(b.run_count) AS runs
+           FROM bpf_program_totals b JOIN runs r ON r.run_id = b.run_id GROUP BY b.run_id, r.host_id`,
+      )
+      .all<RunBpfRow>();
   }
 
   /** The runs of a host ('' for every host), oldest first. */

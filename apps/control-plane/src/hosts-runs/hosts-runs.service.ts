@@ -9,6 +9,7 @@ export class HostsRunsService {
   constructor(private readonly repo: HostsRunsRepository) {}
 
   listHosts(): HostMsg[] {
+    const bpf = this.bpfBy('host_id');
     return this.repo.listHosts().map((r) => ({
       hostId: r.host_id,
       hostname: r.hostname,
@@ -18,11 +19,13 @@ export class HostsRunsService {
       lastSeenUnixMs: String(r.last_seen_ms),
       runs: Number(r.runs),
       total: String(r.total),
+      ...bpfFields(bpf.get(r.host_id)),
     }));
   }
 
   listRuns(hostId: string): RunMsg[] {
     if (hostId && !this.repo.hostExists(hostId)) throw new NotFoundError(`unknown host '${hostId}'`);
+    const bpf = this.bpfBy('run_id');
     return this.repo.listRuns(hostId).map((r) => ({
       runId: r.run_id,
       hostId: r.host_id,
@@ -36,6 +39,26 @@ export class HostsRunsService {
       total: String(r.total),
       finished: Boolean(Number(r.finished)),
       arch: r.arch,
+      ...bpfFields(bpf.get(r.run_id)),
     }));
   }
+
+  /** The runs' BPF cost summed by run or by host. */
+  private bpfBy(key: 'run_id' | 'host_id'): Map<string, BpfCost> {
+    const out = new Map<string, BpfCost>();
+    for (const r of this.repo.bpfByRun()) {
+      const c = out.get(r[key]) ?? { ns: 0n, runs: 0n };
+      out.set(r[key], { ns: c.ns + r.run_time_ns, runs: c.runs + r.runs });
+    }
+    return out;
+  }
+}
+
+interface BpfCost {
+  ns: bigint;
+  runs: bigint;
+}
+
+function bpfFields(c: BpfCost | undefined): { bpfRunTimeNs: string; bpfRuns: string } {
+  return { bpfRunTimeNs: String(c?.ns ?? 0n), bpfRuns: String(c?.runs ?? 0n) };
 }

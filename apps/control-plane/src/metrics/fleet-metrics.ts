@@ -83,6 +83,21 @@ export function registerFleetMetrics(registry: Registry<RegistryContentType>, re
     'histogram',
     () => latency(repo, latencyName),
   );
+  registerTableMetric(
+    registry,
+    'syscall_counter_agent_bpf_run_time_seconds_total',
+    "Time in the agent's BPF programs (kernel run-time statistics), per host and program.",
+    'counter',
+    () =>
+      repo.bpf().map((b) => ({ labels: { host: b.host_id, program: b.program }, value: Number(b.run_time_ns) / 1e9 })),
+  );
+  registerTableMetric(
+    registry,
+    'syscall_counter_agent_bpf_runs_total',
+    "Runs of the agent's BPF programs (kernel run-time statistics), per host and program.",
+    'counter',
+    () => repo.bpf().map((b) => ({ labels: { host: b.host_id, program: b.program }, value: Number(b.run_count) })),
+  );
   const health = () => repo.health();
   registerTableMetric(
     registry,

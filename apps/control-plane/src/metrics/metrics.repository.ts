@@ -19,6 +19,13 @@ export interface HostCgroupRow extends HostCountRow {
   container: string;
 }
 
+export interface HostBpfRow {
+  host_id: string;
+  program: string;
+  run_time_ns: bigint;
+  run_count: bigint;
+}
+
 export interface HostHealthRow {
   host_id: string;
   last_seen_ms: bigint;
@@ -55,6 +62,10 @@ export class MetricsRepository {
            JOIN cgroup_names n ON n.name_key = t.name_key
           WHERE t.count > 0`,
       ),
+      bpf: p(
+        `SELECT r.host_id, b.program, SUM(b.run_time_ns) AS run_time_ns, SUM(b.run_count) AS run_count
+           FROM bpf_program_totals b JOIN runs r ON r.run_id = b.run_id GROUP BY r.host_id, b.program`,
+      ),
       health: p(
         `SELECT h.host_id, h.last_seen_ms, COALESCE(SUM(r.unattributed), 0) AS unattributed
            FROM hosts h LEFT JOIN runs r ON r.host_id = h.host_id GROUP BY h.host_id, h.last_seen_ms`,
@@ -80,6 +91,11 @@ export class MetricsRepository {
   /** Every host's calls per cgroup and syscall (runs streaming -C only). */
   cgroups(): HostCgroupRow[] {
     return this.stmt.cgroups.all<HostCgroupRow>();
+  }
+
+  /** Every host's agents' BPF programs: time in them and their runs, over the host's runs. */
+  bpf(): HostBpfRow[] {
+    return this.stmt.bpf.all<HostBpfRow>();
   }
 
   /** Every host's last contact and unattributed calls. */

@@ -7,7 +7,7 @@ import { hostsListing, renderListing } from '../../render/listing';
 
 export function hostsCommand(): Command {
   const cmd = new Command('hosts').description(
-    'hosts that have sent data: kernel, arch, runs, first/last seen, totals',
+    'hosts that have sent data: kernel, arch, runs, first/last seen, totals, BPF NS (the agent BPF ns per syscall)',
   );
   return withFormat(withConnection(cmd))
     .addHelpText(

@@ -7,7 +7,7 @@ import { renderListing, runsListing } from '../../render/listing';
 
 export function runsCommand(): Command {
   const cmd = new Command('runs').description(
-    'agent runs: host, scope, interval, started/last seen, snapshots, totals',
+    'agent runs: host, scope, interval, started/last seen, snapshots, totals, BPF NS (the agent BPF ns per syscall)',
   );
   return withFormat(withConnection(cmd))
     .option('--host <id>', 'only the runs of this host')
