@@ -1,7 +1,6 @@
-import type { Registry, RegistryContentType } from 'prom-client';
 import { nameOf } from './fleet-metrics';
 import { HostCgroupRow, MetricsRepository } from './metrics.repository';
-import { Labels, registerTableMetric, Sample } from './table-metric';
+import { Labels, Sample, TableMetric } from './table-metric';
 
 /**
  * The hook for pod names and namespaces: they need the Kubernetes API server, which the control
@@ -84,17 +83,11 @@ function idsOf(r: HostCgroupRow, pods: PodMetadata): Labels {
 }
 
 /** syscall_counter_container_syscalls_total, when SC_METRICS_CONTAINERS=K is set (K > 0). */
-export function registerContainerMetrics(
-  registry: Registry<RegistryContentType>,
-  repo: MetricsRepository,
-  k: number,
-  pods: PodMetadata,
-): void {
-  registerTableMetric(
-    registry,
-    'syscall_counter_container_syscalls_total',
-    "System calls per host, container and syscall: each host's K busiest containers, the rest as other.",
-    'counter',
-    () => containerSamples(repo.cgroups(), k, pods),
-  );
+export function containerMetric(repo: MetricsRepository, k: number, pods: PodMetadata): TableMetric {
+  return {
+    name: 'syscall_counter_container_syscalls_total',
+    help: "System calls per host, container and syscall: each host's K busiest containers, the rest as other.",
+    type: 'counter',
+    read: () => containerSamples(repo.cgroups(), k, pods),
+  };
 }

@@ -1,20 +1,28 @@
 import { Arch, errnoName, parseArch, syscallName } from '@syscall-counter/syscall-table';
-import type { Registry, RegistryContentType } from 'prom-client';
 import { HostKeyedRow, MetricsRepository } from './metrics.repository';
-import { registerTableMetric, Sample } from './table-metric';
+import { escapeValue, Sample, TableMetric } from './table-metric';
 
 /** Bucket b of the agent's latency histogram holds calls of [2^b, 2^(b+1)) ns. */
 const LATENCY_TOTAL_NS = -1n;
 
 /** The syscall's name on the host's architecture, syscall_N for a number the table does not know. */
-export function nameOf(arch: string, nr: bigint): string {
-  let a: Arch;
-  try {
-    a = parseArch(arch);
-  } catch {
-    return `syscall_${nr}`;
+export function nameOf(arch: string, nr: bigint | number): string {
+  const a = archOf(arch);
+  return a ? syscallName(a, Number(nr)) : `syscall_${nr}`;
+}
+
+const arches = new Map<string, Arch | undefined>();
+
+/** The host's architecture as the syscall table names it; undefined when it knows none such. */
+function archOf(arch: string): Arch | undefined {
+  if (!arches.has(arch)) {
+    try {
+      arches.set(arch, parseArch(arch));
+    } catch {
+      arches.set(arch, undefined);
+    }
   }
-  return syscallName(a, Number(nr));
+  return arches.get(arch);
 }
 
 /** A histogram's lines for one (host, syscall): cumulative le buckets up to the last non-empty one. */
@@ -52,65 +60,76 @@ function latency(repo: MetricsRepository, name: string): Sample[] {
   return [...series.values()].flatMap((s) => latencySamples(name, s.labels, s.rows));
 }
 
+/** syscall_counter_syscalls_total's lines, formatted as read (the one family of host x syscall). */
+function syscallLines(repo: MetricsRepository): string[] {
+  const out: string[] = [];
+  let host = '';
+  let prefix = '';
+  for (const r of repo.counts()) {
+    if (r.host_id !== host) {
+      host = r.host_id;
+      prefix = `syscall_counter_syscalls_total{host="${escapeValue(host)}",syscall="`;
+    }
+    out.push(`${prefix}${nameOf(r.arch, r.nr)}"} ${r.count}`);
+  }
+  return out;
+}
+
 /** The per-host metrics served from stored history, exact and monotonic across each host's runs. */
-export function registerFleetMetrics(registry: Registry<RegistryContentType>, repo: MetricsRepository): void {
-  registerTableMetric(
-    registry,
-    'syscall_counter_syscalls_total',
-    'System calls per host and syscall, over all the host runs (exact in-kernel counts).',
-    'counter',
-    () =>
-      repo
-        .counts()
-        .map((r) => ({ labels: { host: r.host_id, syscall: nameOf(r.arch, r.nr) }, value: Number(r.count) })),
-  );
-  registerTableMetric(
-    registry,
-    'syscall_counter_syscall_errors_total',
-    'Failed system calls per host, syscall and errno (hosts streaming --errors).',
-    'counter',
-    () =>
-      repo.failures().map((r) => ({
-        labels: { host: r.host_id, syscall: nameOf(r.arch, r.nr), errno: errnoName(Number(r.sub)) },
-        value: Number(r.count),
-      })),
-  );
+export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
   const latencyName = 'syscall_counter_syscall_duration_seconds';
-  registerTableMetric(
-    registry,
-    latencyName,
-    'Time in system calls per host and syscall, log2 buckets (hosts streaming --latency).',
-    'histogram',
-    () => latency(repo, latencyName),
-  );
-  registerTableMetric(
-    registry,
-    'syscall_counter_agent_bpf_run_time_seconds_total',
-    "Time in the agent's BPF programs (kernel run-time statistics), per host and program.",
-    'counter',
-    () =>
-      repo.bpf().map((b) => ({ labels: { host: b.host_id, program: b.program }, value: Number(b.run_time_ns) / 1e9 })),
-  );
-  registerTableMetric(
-    registry,
-    'syscall_counter_agent_bpf_runs_total',
-    "Runs of the agent's BPF programs (kernel run-time statistics), per host and program.",
-    'counter',
-    () => repo.bpf().map((b) => ({ labels: { host: b.host_id, program: b.program }, value: Number(b.run_count) })),
-  );
   const health = () => repo.health();
-  registerTableMetric(
-    registry,
-    'syscall_counter_agent_last_snapshot_timestamp_seconds',
-    "When the host's agent last reached the control plane (a stored snapshot or a hello), Unix time.",
-    'gauge',
-    () => health().map((h) => ({ labels: { host: h.host_id }, value: Number(h.last_seen_ms) / 1000 })),
-  );
-  registerTableMetric(
-    registry,
-    'syscall_counter_agent_unattributed_total',
-    'Calls the agent counted but could not attribute to a process or container (its map was full).',
-    'counter',
-    () => health().map((h) => ({ labels: { host: h.host_id }, value: Number(h.unattributed) })),
-  );
+  return [
+    {
+      name: 'syscall_counter_syscalls_total',
+      help: 'System calls per host and syscall, over all the host runs (exact in-kernel counts).',
+      type: 'counter',
+      read: () => [],
+      lines: () => syscallLines(repo),
+    },
+    {
+      name: 'syscall_counter_syscall_errors_total',
+      help: 'Failed system calls per host, syscall and errno (hosts streaming --errors).',
+      type: 'counter',
+      read: () =>
+        repo.failures().map((r) => ({
+          labels: { host: r.host_id, syscall: nameOf(r.arch, r.nr), errno: errnoName(Number(r.sub)) },
+          value: Number(r.count),
+        })),
+    },
+    {
+      name: latencyName,
+      help: 'Time in system calls per host and syscall, log2 buckets (hosts streaming --latency).',
+      type: 'histogram',
+      read: () => latency(repo, latencyName),
+    },
+    {
+      name: 'syscall_counter_agent_bpf_run_time_seconds_total',
+      help: "Time in the agent's BPF programs (kernel run-time statistics), per host and program.",
+      type: 'counter',
+      read: () =>
+        repo
+          .bpf()
+          .map((b) => ({ labels: { host: b.host_id, program: b.program }, value: Number(b.run_time_ns) / 1e9 })),
+    },
+    {
+      name: 'syscall_counter_agent_bpf_runs_total',
+      help: "Runs of the agent's BPF programs (kernel run-time statistics), per host and program.",
+      type: 'counter',
+      read: () =>
+        repo.bpf().map((b) => ({ labels: { host: b.host_id, program: b.program }, value: Number(b.run_count) })),
+    },
+    {
+      name: 'syscall_counter_agent_last_snapshot_timestamp_seconds',
+      help: "When the host's agent last reached the control plane (a stored snapshot or a hello), Unix time.",
+      type: 'gauge',
+      read: () => health().map((h) => ({ labels: { host: h.host_id }, value: Number(h.last_seen_ms) / 1000 })),
+    },
+    {
+      name: 'syscall_counter_agent_unattributed_total',
+      help: 'Calls the agent counted but could not attribute to a process or container (its map was full).',
+      type: 'counter',
+      read: () => health().map((h) => ({ labels: { host: h.host_id }, value: Number(h.unattributed) })),
+    },
+  ];
 }

@@ -8,6 +8,13 @@ export interface HostCountRow {
   count: bigint;
 }
 
+export interface HostTotalRow {
+  host_id: string;
+  arch: string;
+  nr: number;
+  count: number;
+}
+
 /** A cumulative keyed row summed over a host's runs: sub is the errno code or the latency bucket. */
 export interface HostKeyedRow extends HostCountRow {
   sub: bigint;
@@ -50,9 +57,10 @@ export class MetricsRepository {
           WHERE ${where} GROUP BY r.host_id, h.arch, x.nr, x.${sub}`,
       );
     this.stmt = {
+      // As floating point (what Prometheus keeps anyway): no BigInt per value on the hot path.
       counts: p(
-        'SELECT t.host_id, h.arch, t.nr, t.count FROM host_totals t JOIN hosts h ON h.host_id = t.host_id ' +
-          'WHERE t.count > 0',
+        'SELECT t.host_id, h.arch, CAST(t.nr AS DOUBLE PRECISION) AS nr, CAST(t.count AS DOUBLE PRECISION) AS count ' +
+          'FROM host_totals t JOIN hosts h ON h.host_id = t.host_id WHERE t.count > 0 ORDER BY t.host_id',
       ),
       failures: keyed('failure_totals', 'errno_code', 'x.errno_code <> 0'),
       latency: keyed('latency_totals', 'bucket', 'x.count > 0'),
@@ -73,9 +81,9 @@ export class MetricsRepository {
     };
   }
 
-  /** Every host's calls per syscall, over all its runs. */
-  counts(): HostCountRow[] {
-    return this.stmt.counts.all<HostCountRow>();
+  /** Every host's calls per syscall, over all its runs, host by host. */
+  counts(): HostTotalRow[] {
+    return this.stmt.counts.all<HostTotalRow>();
   }
 
   /** Every host's failed calls per syscall and errno. */

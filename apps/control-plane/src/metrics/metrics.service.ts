@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, RegistryContentType } from 'prom-client';
 import { version } from '../command-line';
-import { POD_METADATA, PodMetadata, registerContainerMetrics } from './container-metrics';
-import { registerFleetMetrics } from './fleet-metrics';
+import { containerMetric, POD_METADATA, PodMetadata } from './container-metrics';
+import { fleetMetrics } from './fleet-metrics';
 import { MetricsConfig } from './metrics-config';
 import { MetricsRepository } from './metrics.repository';
+import { renderTable, TableMetric } from './table-metric';
 
 export type SnapshotOutcome = 'stored' | 'duplicate' | 'rejected';
 
@@ -23,22 +24,23 @@ export interface Exposition {
 }
 
 /**
- * The control plane's metrics, in two prom-client registries: one renders the Prometheus text
- * format, the other OpenMetrics (prom-client fixes the format per registry, and renames an
- * OpenMetrics registry's counters in place, so the two cannot share metric objects). Ingest's
- * live metrics are recorded in both; the per-host ones are read from the store at each scrape.
+ * The control plane's metrics. Its own (ingest, process, build) are prom-client's, in two
+ * registries: one renders the Prometheus text format, the other OpenMetrics (prom-client fixes
+ * the format per registry, and renames an OpenMetrics registry's counters in place, so the two
+ * cannot share metric objects); ingest records in both. The per-host families are read from the
+ * store at each scrape and formatted by renderTable (see table-metric.ts).
  */
 @Injectable()
 export class MetricsService {
   private readonly text: AnyRegistry = new Registry();
   private readonly open: AnyRegistry = openMetricsRegistry();
   private readonly live: LiveMetrics[];
+  private readonly tables: TableMetric[];
 
   constructor(repo: MetricsRepository, config: ConfigService, @Inject(POD_METADATA) pods: PodMetadata) {
     const { containers } = config.getOrThrow<MetricsConfig>('metrics');
+    this.tables = [...fleetMetrics(repo), ...(containers > 0 ? [containerMetric(repo, containers, pods)] : [])];
     this.live = [this.text, this.open].map((registry) => {
-      registerFleetMetrics(registry, repo);
-      if (containers > 0) registerContainerMetrics(registry, repo, containers, pods);
       collectDefaultMetrics({ register: registry });
       new Gauge({
         name: 'syscall_counter_build_info',
@@ -74,8 +76,13 @@ export class MetricsService {
 
   /** The exposition the Accept header asks for: OpenMetrics when it names it, else the text format. */
   async render(accept: string | undefined): Promise<Exposition> {
-    const registry = accept?.includes('application/openmetrics-text') ? this.open : this.text;
-    return { contentType: registry.contentType, body: await registry.metrics() };
+    const openMetrics = Boolean(accept?.includes('application/openmetrics-text'));
+    const registry = openMetrics ? this.open : this.text;
+    const own = await registry.metrics();
+    const stored = this.tables.map((t) => renderTable(t, openMetrics)).join('');
+    // OpenMetrics ends with '# EOF': the stored families go before it.
+    const body = openMetrics ? own.replace(/# EOF\n$/, stored + '# EOF\n') : own + stored;
+    return { contentType: registry.contentType, body };
   }
 }
 

@@ -1,6 +1,7 @@
 import { kubeletIds } from './container-metrics';
 import { latencySamples, nameOf } from './fleet-metrics';
 import { bearerMatches } from './metrics-http.server';
+import { renderTable } from './table-metric';
 import { loadMetricsConfig } from './metrics-config';
 
 describe('metrics: pure pieces', () => {
@@ -55,5 +56,17 @@ describe('metrics: pure pieces', () => {
     expect(kubeletIds(`/kubepods/pod${uid}/${id}`)).toEqual(want);
     expect(kubeletIds(`/system.slice/docker-${id}.scope`)).toBeUndefined();
     expect(kubeletIds(`/kubepods/burstable/pod${uid}`)).toBeUndefined();
+  });
+
+  it('formats a stored family in both formats: escaped labels, OpenMetrics counter family without _total', () => {
+    const m = {
+      name: 'x_total',
+      help: 'Calls.',
+      type: 'counter' as const,
+      read: () => [{ labels: { host: 'a"b\\c', syscall: 'read' }, value: 3 }],
+    };
+    const line = 'x_total{host="a\\"b\\\\c",syscall="read"} 3\n';
+    expect(renderTable(m, false)).toBe('# HELP x_total Calls.\n# TYPE x_total counter\n' + line);
+    expect(renderTable(m, true)).toBe('# HELP x Calls.\n# TYPE x counter\n' + line);
   });
 });
