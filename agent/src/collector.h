@@ -30,6 +30,7 @@ struct collector_opts {
 	bool latency;	    /* --latency: also time each call, enter to exit */
 	bool per_cgroup;    /* count per (cgroup v2, syscall); replaces the map mode */
 	const char *cgroup; /* --cgroup: a cgroup v2 directory (it and below), or NULL */
+	const char *kconfig; /* tests: overrides of the kernel's config (CONFIG_X=n lines), or NULL */
 };
 
 struct cgroup_row {
