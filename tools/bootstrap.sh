@@ -11,6 +11,8 @@ APT_PACKAGES=(
   fonts-dejavu-core  # text in the PNG plots (resvg renders with system fonts)
   g++ python3        # node-gyp builds better-sqlite3 from source
   openssl util-linux # tests: a throw-away TLS CA, setpriv for the --uid filter
+  dpkg-dev           # make deb: dpkg-shlibdeps computes the agent package's dependencies
+  prometheus         # deploy/prometheus: promtool tests the alert rules
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }

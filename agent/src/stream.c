@@ -134,9 +134,12 @@ static uint8_t *pack_hello(struct stream *s, size_t *len)
 	return buf;
 }
 
+#define WIRE_NR_OTHER (-2) /* SYSCALL_NR_OTHER in libs/syscall-table */
+
+/* The one mapping from a BPF slot to the wire's syscall number (collector.proto: -2 is "other"). */
 static int32_t wire_nr(__u32 slot)
 {
-	return slot == SLOT_NEG1 ? -1 : slot == SLOT_OTHER ? 0 : (int32_t)slot;
+	return slot == SLOT_NEG1 ? -1 : slot == SLOT_OTHER ? WIRE_NR_OTHER : (int32_t)slot;
 }
 
 /* Points @msg at per-process and per-cgroup rows allocated in one block (freed by the caller). */
@@ -161,7 +164,6 @@ static void *attach_detail(SyscallCounter__V1__Snapshot *msg, const struct strea
 		syscall_counter__v1__process_count__init(&prow[i]);
 		prow[i].pid = d->procs[i].tgid;
 		prow[i].comm = (char *)d->procs[i].comm;
-		prow[i].has_nr = d->procs[i].slot != SLOT_OTHER;
 		prow[i].nr = wire_nr(d->procs[i].slot);
 		prow[i].count = d->procs[i].count;
 		pptr[i] = &prow[i];
@@ -170,7 +172,6 @@ static void *attach_detail(SyscallCounter__V1__Snapshot *msg, const struct strea
 		syscall_counter__v1__cgroup_count__init(&crow[i]);
 		crow[i].path = (char *)d->cgroups[i].path;
 		crow[i].container = (char *)d->cgroups[i].label;
-		crow[i].has_nr = d->cgroups[i].slot != SLOT_OTHER;
 		crow[i].nr = wire_nr(d->cgroups[i].slot);
 		crow[i].count = d->cgroups[i].count;
 		cptr[i] = &crow[i];
@@ -208,7 +209,6 @@ static void *attach_failures(SyscallCounter__V1__Snapshot *msg, const struct str
 		if (!d->failed[slot])
 			continue;
 		syscall_counter__v1__failure_count__init(&rows[n]);
-		rows[n].has_nr = slot != SLOT_OTHER;
 		rows[n].nr = wire_nr(slot);
 		rows[n].count = d->failed[slot];
 		ptrs[n] = &rows[n];
@@ -218,7 +218,6 @@ static void *attach_failures(SyscallCounter__V1__Snapshot *msg, const struct str
 		if (!d->errnos[i].count || !d->errnos[i].err)
 			continue;
 		syscall_counter__v1__failure_count__init(&rows[n]);
-		rows[n].has_nr = d->errnos[i].slot != SLOT_OTHER;
 		rows[n].nr = wire_nr(d->errnos[i].slot);
 		rows[n].errno_code = d->errnos[i].err;
 		rows[n].count = d->errnos[i].count;
@@ -278,7 +277,6 @@ static void *attach_latency(SyscallCounter__V1__Snapshot *msg, const struct stre
 		if (b == first && !d->lat->unreturned[slot])
 			continue;
 		syscall_counter__v1__latency_count__init(&rows[r]);
-		rows[r].has_nr = slot != SLOT_OTHER;
 		rows[r].nr = wire_nr(slot);
 		rows[r].total_ns = d->lat->total_ns[slot];
 		rows[r].unreturned = d->lat->unreturned[slot];
@@ -301,15 +299,21 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	SyscallCounter__V1__Snapshot msg = SYSCALL_COUNTER__V1__SNAPSHOT__INIT;
 	struct pending *p;
 	void *block, *fblock, *lblock;
+	__u64 other = 0;
 	size_t n = 0;
 	int err = 0;
 
+	/* The wire has no i386 numbering yet: 32-bit calls travel in "other", so totals stay exact. */
+	for (int slot = 0; slot < NR_SLOTS; slot++)
+		other += snap->compat[slot];
 	for (int slot = 0; slot < NR_SLOTS; slot++) {
-		if (!snap->slots[slot] || slot == SLOT_OTHER)
+		__u64 count = snap->slots[slot] + (slot == SLOT_OTHER ? other : 0);
+
+		if (!count)
 			continue;
 		syscall_counter__v1__syscall_count__init(&rows[n]);
-		rows[n].nr = slot == SLOT_NEG1 ? -1 : slot;
-		rows[n].count = snap->slots[slot];
+		rows[n].nr = wire_nr(slot);
+		rows[n].count = count;
 		ptrs[n] = &rows[n];
 		n++;
 	}
@@ -318,10 +322,6 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	msg.time_unix_ms = time_ms;
 	msg.n_counts = n;
 	msg.counts = ptrs;
-	/* The wire has no i386 numbering yet: 32-bit calls travel in "other", so totals stay exact. */
-	msg.other_count = snap->slots[SLOT_OTHER];
-	for (int slot = 0; slot < NR_SLOTS; slot++)
-		msg.other_count += snap->compat[slot];
 	msg.final = final;
 	block = attach_detail(&msg, detail);
 	msg.unattributed = detail ? detail->unattributed : 0;

@@ -105,7 +105,7 @@ export function simAgent({
         counts[i] += inc;
         for (let p = 0; i < 5 && p < processes; p++) {
           const c = Math.floor((inc * (p + 1)) / weight);
-          if (c > 0) rows.push({ pid: 1000 + p, comm: `proc${p}`, nr: i * 4, hasNr: true, count: String(c) });
+          if (c > 0) rows.push({ pid: 1000 + p, comm: `proc${p}`, nr: i * 4, count: String(c) });
         }
         for (let g = 0; i < 5 && g < cgroups; g++) {
           const c = Math.floor((inc * (g + 1)) / cgWeight);
@@ -115,7 +115,6 @@ export function simAgent({
               path: `/system.slice/docker-${id}.scope`,
               container: `docker:${id.slice(0, 12)}`,
               nr: i * 4,
-              hasNr: true,
               count: String(c),
             });
         }
@@ -127,7 +126,6 @@ export function simAgent({
           seq: String(seq),
           timeUnixMs: String(clock(seq)),
           counts: counts.map((c, i) => ({ nr: i * 4, count: String(c) })),
-          otherCount: '0',
           final: false,
           processes: rows,
           cgroups: cgRows,

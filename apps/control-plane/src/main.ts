@@ -3,10 +3,12 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule } from './app.module';
+import { handleCommandLine } from './command-line';
 import { loadConfig } from './config/configuration';
 import { grpcOptions } from './grpc-options';
 
 async function bootstrap(): Promise<void> {
+  handleCommandLine(process.argv.slice(2));
   let config;
   try {
     config = loadConfig();

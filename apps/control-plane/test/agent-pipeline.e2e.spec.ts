@@ -52,7 +52,7 @@ function cgroup2Root(): string {
 }
 
 function countOf(resp: TopResponse, nr: number): bigint {
-  return BigInt(resp.rows.find((r) => r.hasNr && r.nr === nr)?.count ?? '0');
+  return BigInt(resp.rows.find((r) => r.nr === nr)?.count ?? '0');
 }
 
 /** Every stored (run, seq) is distinct and the run's snapshots are exactly those acked. */
@@ -93,7 +93,7 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     expect(agentGetppid(r.stdout)).toBe(BigInt(N));
     const top = await topOf(cp, { runId: 'exact-n' });
     expect(countOf(top, 110)).toBe(BigInt(N));
-    expect(top.rows[0]).toMatchObject({ nr: 110, hasNr: true, count: String(N) });
+    expect(top.rows[0]).toMatchObject({ nr: 110, count: String(N) });
     expect(top.arch).toBe('x86_64');
     assertNoDuplicates(cp, 'exact-n');
   });
@@ -134,7 +134,7 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
           return [nr === '' ? name : nr, count];
         }),
     );
-    const stored = Object.fromEntries(top.rows.map((row) => [row.hasNr ? String(row.nr) : 'other', row.count]));
+    const stored = Object.fromEntries(top.rows.map((row) => [row.nr === -2 ? 'other' : String(row.nr), row.count]));
     expect(stored).toEqual(agentRows);
     assertNoDuplicates(cp, 'killed');
   });
@@ -248,15 +248,11 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
         failed: true,
       });
     expect(countOf(await failed(GroupBy.GROUP_BY_SYSCALL), 3)).toBe(300n);
-    expect((await failed(GroupBy.GROUP_BY_ERRNO, 3)).rows).toEqual([
-      { nr: 0, hasNr: false, key: '9', count: '300', label: '' },
-    ]);
+    expect((await failed(GroupBy.GROUP_BY_ERRNO, 3)).rows).toEqual([{ nr: 0, key: '9', count: '300', label: '' }]);
     // Failed calls are a subset of the calls: every syscall's failures are at most its count.
     const all = await topOf(cp, { runId: 'errors' });
     for (const row of (await failed(GroupBy.GROUP_BY_SYSCALL)).rows) {
-      expect(BigInt(row.count)).toBeLessThanOrEqual(
-        BigInt(all.rows.find((a) => a.nr === row.nr && a.hasNr === row.hasNr)?.count ?? '0'),
-      );
+      expect(BigInt(row.count)).toBeLessThanOrEqual(BigInt(all.rows.find((a) => a.nr === row.nr)?.count ?? '0'));
     }
     await expect(failed(GroupBy.GROUP_BY_PROCESS)).rejects.toThrow(/failed calls are counted per host/);
     await expect(
@@ -291,7 +287,7 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     const r = runAgentSync(agentArgs(cp, ['--latency', '--run-id', 'latency', '--', WORKLOAD, 'getppid', '2000']));
     expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
     const lat = await unary<unknown, LatencyResponse>(queries(cp), 'latency', { scope: scopeOf({ runId: 'latency' }) });
-    const row = (nr: number) => lat.rows.find((x) => x.hasNr && x.nr === nr)!;
+    const row = (nr: number) => lat.rows.find((x) => x.nr === nr)!;
     const timed = (nr: number) => row(nr).buckets.reduce((s, c) => s + BigInt(c), 0n);
     expect(row(110).buckets).toHaveLength(64);
     expect(timed(110)).toBe(2000n);

@@ -190,8 +190,10 @@ export function snapshot(
       runId,
       seq: String(seq),
       timeUnixMs: String(1700000000000 + seq * 1000),
-      counts: Object.entries(counts).map(([nr, count]) => ({ nr: Number(nr), count: String(count) })),
-      otherCount: String(other),
+      counts: [
+        ...Object.entries(counts).map(([nr, count]) => ({ nr: Number(nr), count: String(count) })),
+        ...(other ? [{ nr: -2, count: String(other) }] : []),
+      ],
       final,
       processes: [],
       cgroups: [],

@@ -1,1 +1,11 @@
-export { Arch, ARCHES, errnoName, parseArch, syscallName, syscallNumber, listSyscalls, isKnown } from './syscall-table';
+export {
+  Arch,
+  ARCHES,
+  SYSCALL_NR_OTHER,
+  errnoName,
+  parseArch,
+  syscallName,
+  syscallNumber,
+  listSyscalls,
+  isKnown,
+} from './syscall-table';

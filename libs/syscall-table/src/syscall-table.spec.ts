@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { errnoName, listSyscalls, parseArch, syscallName, syscallNumber } from './index';
+import { errnoName, listSyscalls, parseArch, SYSCALL_NR_OTHER, syscallName, syscallNumber } from './index';
 
 describe('syscall table', () => {
   it.each([
@@ -52,6 +52,13 @@ describe('syscall table', () => {
     ['arm64', 471],
   ] as const)('%s %i is unknown and printed as syscall_<N>', (arch, nr) => {
     expect(syscallName(arch, nr)).toBe(`syscall_${nr}`);
+  });
+
+  it('names the "other" bucket, -2 on the wire and in the store, on every arch', () => {
+    expect(SYSCALL_NR_OTHER).toBe(-2);
+    expect(syscallName('x86_64', SYSCALL_NR_OTHER)).toBe('other');
+    expect(syscallName('arm64', -2)).toBe('other');
+    expect(syscallName('i386', -3)).toBe('syscall_-3');
   });
 
   it('resolves syscall_<N> names back to numbers', () => {

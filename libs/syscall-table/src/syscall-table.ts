@@ -37,8 +37,15 @@ export function parseArch(value: string): Arch {
   return arch;
 }
 
-/** The syscall's name on @arch, or syscall_<nr> when the table does not know it: never a guess. */
+/**
+ * The one number for the "other" bucket (every id outside [-1, 1023], and 32-bit calls) on the
+ * wire, in the store and in the CLI: see proto/syscall_counter/v1/collector.proto.
+ */
+export const SYSCALL_NR_OTHER = -2;
+
+/** The syscall's name on @arch ("other" for SYSCALL_NR_OTHER), or syscall_<nr> when unknown: never a guess. */
 export function syscallName(arch: Arch, nr: number): string {
+  if (nr === SYSCALL_NR_OTHER) return 'other';
   return byNumber[arch].get(nr) ?? `syscall_${nr}`;
 }
 

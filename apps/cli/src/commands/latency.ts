@@ -12,6 +12,7 @@ import { hasScope, ScopeOpts, scopeFrom } from './scope-options';
 import { resolveSettings } from '../settings';
 import { formatTime, spanSeconds } from '../time-window';
 import { resolveSyscall } from './top';
+import { rowNr } from '../wire-nr';
 
 interface Bucket {
   from_ns: number;
@@ -72,8 +73,8 @@ function fromHistory(resp: LatencyResponse): LatencyRow[] {
   return resp.rows.map((r) => {
     const latency = summarise(r.buckets.map(Number), Number(r.totalNs), Number(r.unreturned));
     return {
-      nr: r.hasNr ? r.nr : null,
-      name: !r.hasNr ? 'other' : arch ? syscallName(arch, r.nr) : `syscall_${r.nr}`,
+      nr: rowNr(r.nr),
+      name: rowNr(r.nr) === null ? 'other' : arch ? syscallName(arch, r.nr) : `syscall_${r.nr}`,
       count: latency.timed + latency.unreturned,
       latency,
     };

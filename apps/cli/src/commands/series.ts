@@ -5,6 +5,7 @@ import { renderCsv } from '../render/grid';
 import { formatTime, parseDuration, windowText } from '../time-window';
 import { ConnOpts, withClient } from './connection';
 import { ScopeOpts, scopeFrom } from './scope-options';
+import { rowNr } from '../wire-nr';
 
 export interface SeriesOpts extends ConnOpts, ScopeOpts {
   top: number;
@@ -38,8 +39,8 @@ export async function fetchSeries(opts: SeriesOpts): Promise<SeriesView> {
     start: Number(resp.startUnixMs),
     bucketMs: Number(resp.bucketMs),
     lines: resp.lines.map((l) => ({
-      nr: l.hasNr ? l.nr : null,
-      name: !l.hasNr ? 'other' : arch ? syscallName(arch, l.nr) : `syscall_${l.nr}`,
+      nr: rowNr(l.nr),
+      name: rowNr(l.nr) === null ? 'other' : arch ? syscallName(arch, l.nr) : `syscall_${l.nr}`,
       counts: l.counts.map(BigInt),
     })),
     totals: resp.totals.map(BigInt),

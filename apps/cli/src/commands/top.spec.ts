@@ -2,7 +2,7 @@ import { TopResponse } from '@syscall-counter/proto';
 import { renderTopResponse } from './top';
 
 const resp = (over: Partial<TopResponse>): TopResponse => ({
-  rows: [{ nr: 110, hasNr: true, key: '', count: '900', label: '' }],
+  rows: [{ nr: 110, key: '', count: '900', label: '' }],
   total: '900',
   firstUnixMs: '1000',
   lastUnixMs: '11000',
@@ -19,7 +19,7 @@ describe('renderTopResponse: calls the agents could not attribute', () => {
   });
 
   it('under a breakdown, names them as part of "other"', () => {
-    const r = resp({ rows: [{ nr: 0, hasNr: false, key: '0', count: '900', label: 'other' }], unattributed: '40' });
+    const r = resp({ rows: [{ nr: 0, key: '0', count: '900', label: 'other' }], unattributed: '40' });
     expect(renderTopResponse(r, { by: 'process', format: 'table', top: 5 }, 't', undefined, false)).toMatch(
       /\nUnattributed: 40 calls \(all syscalls\) found the agents' per-process map full \(agent --proc-entries\); they are in "other"\.\n$/,
     );
@@ -32,7 +32,7 @@ describe('renderTopResponse: calls the agents could not attribute', () => {
   });
 
   it('carries the count in JSON, not in CSV', () => {
-    const r = resp({ rows: [{ nr: 0, hasNr: false, key: '', count: '900', label: 'other' }], unattributed: '40' });
+    const r = resp({ rows: [{ nr: 0, key: '', count: '900', label: 'other' }], unattributed: '40' });
     expect(
       JSON.parse(renderTopResponse(r, { by: 'container', format: 'json', top: 5 }, 't', undefined, false)).unattributed,
     ).toBe('40');

@@ -17,6 +17,7 @@ import { formatTime, parseDuration, spanSeconds, windowText } from '../time-wind
 import { clientFor, ConnOpts } from './connection';
 import { Format, positiveInt, useColor, withConnection } from './options';
 import { breakdownOf, detailText, hasScope, ScopeOpts, scopeFrom, withScope } from './scope-options';
+import { rowNr } from '../wire-nr';
 
 export type By = 'syscall' | 'host' | 'run' | 'process' | 'container' | 'errno';
 
@@ -285,8 +286,8 @@ export function namedRows(resp: TopResponse, arch: Arch | undefined): { rows: To
   return {
     rows: sortRows(
       resp.rows.map((r) => ({
-        nr: r.hasNr ? r.nr : null,
-        name: r.hasNr ? name(r.nr) : 'other',
+        nr: rowNr(r.nr),
+        name: rowNr(r.nr) === null ? 'other' : name(r.nr),
         count: BigInt(r.count),
       })),
     ),

@@ -1,5 +1,6 @@
 import { DiffResponse } from '@syscall-counter/proto';
 import { spanSeconds } from '../time-window';
+import { rowNr } from '../wire-nr';
 
 export interface DiffLine {
   nr: number | null; // null: the "other" bucket
@@ -42,8 +43,8 @@ export function compare(resp: DiffResponse, name: (nr: number) => string, by: Di
     const rateA = perSecond(countA, secondsA);
     const rateB = perSecond(countB, secondsB);
     return {
-      nr: r.hasNr ? r.nr : null,
-      name: by !== 'syscall' ? r.key || 'other' : r.hasNr ? name(r.nr) : 'other',
+      nr: rowNr(r.nr),
+      name: by !== 'syscall' ? r.key || 'other' : rowNr(r.nr) === null ? 'other' : name(r.nr),
       countA,
       countB,
       deltaCount: countB - countA,

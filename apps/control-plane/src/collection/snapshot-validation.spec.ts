@@ -17,7 +17,6 @@ const snap = (over: Partial<Snapshot>): Snapshot => ({
   seq: '1',
   timeUnixMs: '0',
   counts: [],
-  otherCount: '0',
   final: false,
   processes: [],
   cgroups: [],
@@ -44,8 +43,8 @@ describe('snapshot validation', () => {
           { nr: 110, count: '18446744073709551' },
           { nr: -1, count: '2' },
           { nr: 3, count: '0' },
+          { nr: OTHER_NR, count: '5' },
         ],
-        otherCount: '5',
       }),
       'r',
     );
@@ -58,7 +57,7 @@ describe('snapshot validation', () => {
 
   it.each([
     ['nr 1024', snap({ counts: [{ nr: 1024, count: '1' }] }), status.INVALID_ARGUMENT],
-    ['nr -2', snap({ counts: [{ nr: -2, count: '1' }] }), status.INVALID_ARGUMENT],
+    ['nr -3', snap({ counts: [{ nr: -3, count: '1' }] }), status.INVALID_ARGUMENT],
     [
       'a repeated nr',
       snap({
@@ -103,7 +102,7 @@ describe('snapshot validation', () => {
 });
 
 describe('validateProcesses', () => {
-  const proc = (pid: number, nr: number, count: string, comm = 'w') => ({ pid, comm, nr, hasNr: true, count });
+  const proc = (pid: number, nr: number, count: string, comm = 'w') => ({ pid, comm, nr, count });
   const deltas = [
     [110, 100n],
     [0, 10n],
@@ -138,7 +137,7 @@ describe('validateProcesses', () => {
     ['pid 0', [proc(0, 110, '1')], /pid 0 must be at least 1/],
     ['a long name', [proc(7, 110, '1', 'a-name-of-16-byt')], /longer than 15 bytes/],
     ['the same row twice', [proc(7, 110, '1'), proc(7, 110, '1')], /appears twice/],
-    ['an id outside the table', [proc(7, 2000, '1')], /outside \[-1, 1023\]/],
+    ['an id outside the table', [proc(7, 2000, '1')], /outside the table's range \[-1, 1023\]/],
   ])('rejects %s', (_what, processes, message) => {
     expect(() => validateProcesses(snap({ processes }), deltas)).toThrow(message);
     expect(codeOf(() => validateProcesses(snap({ processes }), deltas))).toBe(status.INVALID_ARGUMENT);
@@ -146,7 +145,7 @@ describe('validateProcesses', () => {
 });
 
 describe('validateCgroups', () => {
-  const cg = (path: string, nr: number, count: string, container = '') => ({ path, container, nr, hasNr: true, count });
+  const cg = (path: string, nr: number, count: string, container = '') => ({ path, container, nr, count });
   const deltas = [
     [0, 50n],
     [1, 20n],
@@ -206,10 +205,10 @@ describe('validateUnattributed', () => {
 });
 
 describe('validateFailures', () => {
-  const f = (nr: number, errnoCode: number, count: string, hasNr = true) => ({ nr, hasNr, errnoCode, count });
+  const f = (nr: number, errnoCode: number, count: string) => ({ nr, errnoCode, count });
 
   it('keys cumulative failures by syscall and errno (0: all of them), other under OTHER_NR', () => {
-    const m = validateFailures(snap({ failures: [f(3, 0, '30'), f(3, 9, '30'), f(0, 0, '2', false), f(257, 2, '0')] }));
+    const m = validateFailures(snap({ failures: [f(3, 0, '30'), f(3, 9, '30'), f(OTHER_NR, 0, '2'), f(257, 2, '0')] }));
     expect([...m]).toEqual([
       ['3:0', 30n],
       ['3:9', 30n],
@@ -230,7 +229,6 @@ describe('validateFailures', () => {
 describe('validateLatency', () => {
   const l = (nr: number, buckets: Array<[number, string]>, totalNs = '1000', unreturned = '0') => ({
     nr,
-    hasNr: true,
     totalNs,
     unreturned,
     buckets: buckets.map(([bucket, count]) => ({ bucket, count })),

@@ -1,12 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
+import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
 import { IngestError } from './ingest-error';
 
 /** Rollup granularity of hourly_counts: ingest fills it, queries read whole hours from it. */
 export const HOUR_MS = 3_600_000n;
 
-/** The "other" bucket (ids outside [-1, 1023]) in the nr column. */
-export const OTHER_NR = -2;
+/** The "other" bucket (ids outside [-1, 1023]): the same number on the wire and in the nr column. */
+export const OTHER_NR = SYSCALL_NR_OTHER;
 export const MIN_NR = -1;
 export const MAX_NR = 1023;
 const MAX_INT64 = (1n << 63n) - 1n;
@@ -15,6 +16,16 @@ export const ARCHES = ['x86_64', 'arm64'];
 
 function bad(message: string): never {
   throw new IngestError(status.INVALID_ARGUMENT, message);
+}
+
+/** The one mapping of a wire syscall number to the stored one (the same encoding): checks its range. */
+function storedNr(nr: number, what: string): number {
+  if (!Number.isInteger(nr) || (nr !== OTHER_NR && (nr < MIN_NR || nr > MAX_NR))) {
+    bad(
+      `${what}: syscall nr ${nr} is outside the table's range [${MIN_NR}, ${MAX_NR}] (and is not ${OTHER_NR}, "other")`,
+    );
+  }
+  return nr;
 }
 
 function count(text: string, what: string): bigint {
@@ -44,15 +55,11 @@ export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint
   if (seq < 1n) bad('seq must start at 1');
   const counts = new Map<number, bigint>();
   for (const row of s.counts) {
-    if (!Number.isInteger(row.nr) || row.nr < MIN_NR || row.nr > MAX_NR) {
-      bad(`syscall nr ${row.nr} is outside the table's range [${MIN_NR}, ${MAX_NR}]`);
-    }
-    if (counts.has(row.nr)) bad(`syscall nr ${row.nr} appears twice`);
-    const c = count(row.count, `count of nr ${row.nr}`);
-    if (c > 0n) counts.set(row.nr, c);
+    const nr = storedNr(row.nr, 'count row');
+    if (counts.has(nr)) bad(`syscall nr ${nr} appears twice`);
+    const c = count(row.count, `count of nr ${nr}`);
+    if (c > 0n) counts.set(nr, c);
   }
-  const other = count(s.otherCount, 'other_count');
-  if (other > 0n) counts.set(OTHER_NR, other);
   return counts;
 }
 
@@ -76,9 +83,7 @@ const MAX_ERRNO = 4095;
 export function validateFailures(s: Snapshot): Map<string, bigint> {
   const out = new Map<string, bigint>();
   for (const f of s.failures ?? []) {
-    const nr = f.hasNr ? f.nr : OTHER_NR;
-    if (f.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR))
-      bad(`failure row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    const nr = storedNr(f.nr, 'failure row');
     if (!Number.isInteger(f.errnoCode) || f.errnoCode < 0 || f.errnoCode > MAX_ERRNO)
       bad(`failure row of nr ${nr}: errno ${f.errnoCode} is outside [0, ${MAX_ERRNO}]`);
     const key = `${nr}:${f.errnoCode}`;
@@ -98,9 +103,7 @@ export function validateLatency(s: Snapshot): Map<string, bigint> {
   };
   const nrs = new Set<number>();
   for (const l of s.latency ?? []) {
-    const nr = l.hasNr ? l.nr : OTHER_NR;
-    if (l.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR))
-      bad(`latency row: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    const nr = storedNr(l.nr, 'latency row');
     if (nrs.has(nr)) bad(`latency row of nr ${nr} appears twice`);
     nrs.add(nr);
     put(nr, -1, l.totalNs, `latency of nr ${nr}: total_ns`);
@@ -142,7 +145,7 @@ export interface Breakdown<R> {
  * one row per (entity, syscall), and together they may not claim more calls of a syscall than the
  * interval has.
  */
-function breakdown<T extends { nr: number; hasNr: boolean; count: string }, R>(
+function breakdown<T extends { nr: number; count: string }, R>(
   items: T[],
   deltas: ReadonlyArray<readonly [number, bigint, ...unknown[]]>,
   describe: (item: T) => string,
@@ -153,9 +156,7 @@ function breakdown<T extends { nr: number; hasNr: boolean; count: string }, R>(
   const rows: R[] = [];
   for (const item of items) {
     const what = describe(item);
-    const nr = item.hasNr ? item.nr : OTHER_NR;
-    if (item.hasNr && (!Number.isInteger(nr) || nr < MIN_NR || nr > MAX_NR))
-      bad(`${what}: syscall nr ${nr} is outside [${MIN_NR}, ${MAX_NR}]`);
+    const nr = storedNr(item.nr, what);
     if (seen.has(`${what}\u0000${nr}`)) bad(`${what}: syscall nr ${nr} appears twice`);
     seen.add(`${what}\u0000${nr}`);
     const c = count(item.count, `${what} count of nr ${nr}`);

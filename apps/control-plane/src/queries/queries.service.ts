@@ -17,7 +17,7 @@ import {
   TopResponse,
 } from '@syscall-counter/proto';
 import { SQLITE, SqliteHandle } from '../database/sqlite.token';
-import { HOUR_MS, OTHER_NR } from '../collection/snapshot-validation';
+import { HOUR_MS } from '../collection/snapshot-validation';
 import { TOTAL_NS_BUCKET, UNRETURNED_BUCKET } from '../collection/latency-delta.entity';
 import { agentFlag, DetailFilter, Key, keyColumns, runsWith, Source, sourceJoin, sourceOf } from './detail-source';
 
@@ -177,8 +177,7 @@ export class QueriesService {
       rows: limited.map(([k, c]) => {
         if (key === 'syscall')
           return {
-            nr: Number(k) === OTHER_NR ? 0 : Number(k),
-            hasNr: Number(k) !== OTHER_NR,
+            nr: Number(k),
             key: '',
             count: String(c),
             label: '',
@@ -187,13 +186,12 @@ export class QueriesService {
           const [id, label] = String(k).split('\u0000');
           return {
             nr: 0,
-            hasNr: false,
             key: id,
             count: String(c),
             label: key === 'container' && id === '' ? 'other' : label,
           };
         }
-        return { nr: 0, hasNr: false, key: String(k), count: String(c), label: '' };
+        return { nr: 0, key: String(k), count: String(c), label: '' };
       }),
       total: String(total),
       firstUnixMs: String(first),
@@ -379,7 +377,7 @@ export class QueriesService {
     const lines = top.map((nr) => {
       const counts = new Array<bigint>(buckets).fill(0n);
       for (const r of rows) if (Number(r.nr) === nr) counts[Number(r.b)] += r.c;
-      return { nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, counts: counts.map(String) };
+      return { nr, counts: counts.map(String) };
     });
     return { startUnixMs: String(first), bucketMs: String(bucket), buckets, lines, totals: totals.map(String), arch };
   }
@@ -425,7 +423,7 @@ export class QueriesService {
         rows: keys
           .map(String)
           .sort()
-          .map((k) => ({ nr: 0, hasNr: false, key: k, ...row(k) })),
+          .map((k) => ({ nr: 0, key: k, ...row(k) })),
       };
     }
     return {
@@ -434,7 +432,7 @@ export class QueriesService {
       rows: keys
         .map(Number)
         .sort((x, y) => x - y)
-        .map((nr) => ({ nr: nr === OTHER_NR ? 0 : nr, hasNr: nr !== OTHER_NR, key: '', ...row(nr) })),
+        .map((nr) => ({ nr, key: '', ...row(nr) })),
     };
   }
 
@@ -467,8 +465,7 @@ export class QueriesService {
       rows: [...bySyscall.entries()]
         .sort((a, b) => a[0] - b[0])
         .map(([nr, r]) => ({
-          nr: nr === OTHER_NR ? 0 : nr,
-          hasNr: nr !== OTHER_NR,
+          nr,
           totalNs: String(r.totalNs),
           unreturned: String(r.unreturned),
           buckets: r.buckets.map(String),

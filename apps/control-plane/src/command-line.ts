@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const HELP = `Usage: syscall-counter-control-plane [--version] [--help]
+Stores agents' syscall counts and answers queries over gRPC. Configured by the environment:
+  SC_LISTEN        HOST:PORT to listen on (default 127.0.0.1:50051)
+  SC_DB_PATH       the SQLite file (default ./data/syscall-counter.db)
+  SC_TOKEN_FILE    a file holding the token agents and the CLI present (or SC_TOKEN)
+  SC_TLS_CERT, SC_TLS_KEY, SC_TLS_CA   TLS, and mTLS with a CA
+  SC_MAX_MESSAGE_BYTES, SC_LOG_FORMAT=text|json
+`;
+
+/** The version in the package.json beside dist/ (the same file in a checkout and when installed). */
+export function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Answers --version and --help without starting anything; any other argument is a usage error
+ * (exit 2), since every setting comes from the environment. Returns when the server should start.
+ */
+export function handleCommandLine(argv: string[]): void {
+  if (argv.length === 0) return;
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(`syscall-counter-control-plane ${version()}\n`);
+    process.exit(0);
+  }
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  process.stderr.write(`control-plane: unexpected argument '${argv[0]}': settings come from SC_* variables (--help)\n`);
+  process.exit(2);
+}
