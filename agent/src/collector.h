@@ -53,11 +53,24 @@ struct latency {
 	__u64 unreturned[NR_SLOTS];
 };
 
+/* How calls are counted: exactly one mode per run; the first four are the --map modes. */
+enum count_mode {
+	COUNT_PERCPU = MAP_PERCPU,
+	COUNT_HASH = MAP_HASH,
+	COUNT_PERCPU_HASH = MAP_PERCPU_HASH,
+	COUNT_EMPTY = MAP_EMPTY,
+	COUNT_FAILED,	   /* -x/-e: failing calls, at sys_exit, into counts_percpu */
+	COUNT_PER_PROCESS, /* -P: per (process, slot) */
+	COUNT_PER_CGROUP,  /* -C: per (cgroup, slot) */
+	NR_COUNT_MODES,
+};
+
 struct collector {
 	struct syscall_counter_bpf *skel;
 	struct bpf_link *links[8];
 	int nr_links;
 	enum map_mode mode;
+	enum count_mode count_mode;
 	int counts_fd;
 	int prog_fd;
 	bool percpu;

@@ -1,123 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The per-syscall report (table, CSV, JSON), with its --errors, --latency and 32-bit parts. */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "output.h"
 #include "collector.h"
+#include "syscall_helpers.h"
+#include "errno_helpers.h"
 #include "syscall_table.h"
-
-int output_parse(const char *s, enum output_format *fmt)
-{
-	if (!strcmp(s, "table"))
-		*fmt = OUT_TABLE;
-	else if (!strcmp(s, "csv"))
-		*fmt = OUT_CSV;
-	else if (!strcmp(s, "json"))
-		*fmt = OUT_JSON;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-int slot_nr(int slot)
-{
-	return slot == SLOT_NEG1 ? -1 : slot;
-}
-
-const char *slot_name(int slot, char *buf, size_t len)
-{
-	if (slot == SLOT_OTHER)
-		return "other";
-	if (slot >= 0 && slot < SYSCALL_TABLE_LEN && syscall_table[slot])
-		return syscall_table[slot];
-	snprintf(buf, len, "syscall_%d", slot_nr(slot));
-	return buf;
-}
-
-/* Kernel-internal codes a syscall can return at sys_exit (include/linux/errno.h). */
-static const char *const kernel_errnos[] = {
-	[512 - 512] = "ERESTARTSYS",
-	"ERESTARTNOINTR",
-	"ERESTARTNOHAND",
-	"ENOIOCTLCMD",
-	"ERESTART_RESTARTBLOCK",
-	"EPROBE_DEFER",
-	"EOPENSTALE",
-	"ENOPARAM",
-	NULL,
-	"EBADHANDLE",
-	"ENOTSYNC",
-	"EBADCOOKIE",
-	"ENOTSUPP",
-	"ETOOSMALL",
-	"ESERVERFAULT",
-	"EBADTYPE",
-	"EJUKEBOX",
-	"EIOCBQUEUED",
-	"ERECALLCONFLICT",
-};
-#define NR_KERNEL_ERRNOS (sizeof(kernel_errnos) / sizeof(kernel_errnos[0]))
-
-const char *errno_name(int err, char *buf, size_t len)
-{
-	const char *name = NULL;
-
-	if (err >= 512 && err < 512 + (int)NR_KERNEL_ERRNOS)
-		name = kernel_errnos[err - 512];
-	else if (err > 0 && err < 512)
-		name = strerrorname_np(err);
-	if (name)
-		return name;
-	snprintf(buf, len, "errno_%d", err);
-	return buf;
-}
-
-int errno_parse(const char *s)
-{
-	char buf[32], *end;
-	long n = strtol(s, &end, 10);
-
-	if (*s && !*end)
-		return n > 0 && n <= MAX_ERRNO ? n : 0;
-	for (int e = 1; e <= MAX_ERRNO; e++)
-		if (!strcmp(errno_name(e, buf, sizeof(buf)), s))
-			return e;
-	return 0;
-}
 
 struct row {
 	int slot;
 	__u64 count;
 };
-
-void print_slot_fields(FILE *f, enum output_format fmt, int slot, const char *name)
-{
-	if (fmt == OUT_JSON) {
-		if (slot == SLOT_OTHER)
-			fprintf(f, "\"nr\":null,\"name\":\"%s\"", name);
-		else
-			fprintf(f, "\"nr\":%d,\"name\":\"%s\"", slot_nr(slot), name);
-	} else if (slot == SLOT_OTHER) {
-		fprintf(f, ",%s", name);
-	} else {
-		fprintf(f, "%d,%s", slot_nr(slot), name);
-	}
-}
-
-void print_syscall_entry(FILE *f, enum output_format fmt, int first, int slot, __u64 count)
-{
-	char buf[32];
-
-	if (fmt == OUT_JSON) {
-		fprintf(f, "%s{", first ? "" : ",");
-		print_slot_fields(f, fmt, slot, slot_name(slot, buf, sizeof(buf)));
-		fprintf(f, ",\"count\":%llu}", count);
-	} else {
-		print_slot_fields(f, fmt, slot, slot_name(slot, buf, sizeof(buf)));
-		fprintf(f, ",%llu\n", count);
-	}
-}
 
 struct lat_summary {
 	__u64 timed;
@@ -182,32 +77,6 @@ static int sorted_rows(const __u64 *slots, struct row *rows, __u64 *total)
 	return n;
 }
 
-void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static const char *compat_name(int slot, char *buf, size_t len)
-{
-#ifdef SYSCALL_TABLE_I386_LEN
-	if (slot >= 0 && slot < SYSCALL_TABLE_I386_LEN && syscall_table_i386[slot])
-		return syscall_table_i386[slot];
-#endif
-	if (slot == SLOT_OTHER)
-		return "other";
-	snprintf(buf, len, "syscall_%d", slot_nr(slot));
-	return buf;
-}
-
 /* The 32-bit calls, busiest first, after the native ones: in their own section, by i386 name. */
 static void print_compat(FILE *f, enum output_format fmt, const struct report *r)
 {
@@ -222,7 +91,7 @@ static void print_compat(FILE *f, enum output_format fmt, const struct report *r
 	if (!n)
 		return;
 	for (int i = 0; i < n; i++) {
-		const char *name = compat_name(rows[i].slot, buf, sizeof(buf));
+		const char *name = compat_slot_name(rows[i].slot, buf, sizeof(buf));
 
 		if (fmt == OUT_TABLE) {
 			if (!i)
@@ -258,7 +127,7 @@ static void print_compat_json(FILE *f, const struct report *r)
 	for (int i = 0; i < n; i++) {
 		fprintf(f, "%s{", i ? "," : "");
 		print_slot_fields(f, OUT_JSON, rows[i].slot,
-				  compat_name(rows[i].slot, buf, sizeof(buf)));
+				  compat_slot_name(rows[i].slot, buf, sizeof(buf)));
 		fprintf(f, ",\"count\":%llu}", rows[i].count);
 	}
 	fprintf(f, "]}");
@@ -459,12 +328,4 @@ void print_report(FILE *f, enum output_format fmt, const struct report *r, int f
 		break;
 	}
 	fflush(f);
-}
-
-void print_list(FILE *f)
-{
-	for (int nr = 0; nr < SYSCALL_TABLE_LEN; nr++) {
-		if (syscall_table[nr])
-			fprintf(f, "%d\t%s\n", nr, syscall_table[nr]);
-	}
 }

@@ -28,21 +28,12 @@ struct report {
 };
 
 int output_parse(const char *s, enum output_format *fmt);
-/* The name of slot @slot: table name, syscall_<N> when unknown, or "other". */
-const char *slot_name(int slot, char *buf, size_t len);
-/* The syscall number shown for @slot; SLOT_OTHER has none. */
-int slot_nr(int slot);
 void print_report(FILE *f, enum output_format fmt, const struct report *r, int first);
-/* "ENOENT", the kernel's internal names for 512..530, else "errno_<N>". */
-const char *errno_name(int err, char *buf, size_t len);
-/* An errno from a name or a number; 0 if unknown. */
-int errno_parse(const char *s);
 /* @slot's number and @name as CSV fields ("3,close", ",other") or JSON members ("nr":null for other). */
 void print_slot_fields(FILE *f, enum output_format fmt, int slot, const char *name);
 /* One native syscall with its count: "nr,name,count\n" in CSV, {"nr":..,"name":..,"count":..} in JSON. */
 void print_syscall_entry(FILE *f, enum output_format fmt, int first, int slot, __u64 count);
 /* @s as a JSON string literal. */
 void json_string(FILE *f, const char *s);
-void print_list(FILE *f);
 
 #endif /* __OUTPUT_H */

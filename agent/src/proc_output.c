@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proc_output.h"
+#include "syscall_helpers.h"
 #include "syscall_table.h"
+#include "warn.h"
 
 struct proc_sum {
 	__u32 tgid;
@@ -136,8 +138,7 @@ void print_proc_report(FILE *f, enum output_format fmt, const struct report *r,
 	size_t m;
 
 	if (!rows || !procs) {
-		fprintf(stderr,
-			"syscall-counter-agent: out of memory for the per-process report\n");
+		warn("out of memory for the per-process report\n");
 		goto cleanup;
 	}
 	memcpy(rows, pc->rows, pc->n * sizeof(*rows));

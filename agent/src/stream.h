@@ -59,7 +59,6 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
  */
 void stream_poll(struct stream *s, int timeout_ms);
 size_t stream_unacked(const struct stream *s);
-uint64_t stream_last_acked(const struct stream *s);
 void stream_free(struct stream *s);
 
 #endif /* __STREAM_H */
