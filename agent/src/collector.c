@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "collector.h"
@@ -289,10 +290,29 @@ static int prepare_reads(struct collector *c, const struct collector_opts *o)
 	return 0;
 }
 
+/*
+ * The BPF program reads the kernel's configuration (CONFIG_IA32_EMULATION) at load time,
+ * and libbpf refuses to load it when it finds none (/boot/config-*, /proc/config.gz). Then
+ * the safe answer: 32-bit calls can happen, and the program checks for them.
+ */
+static const char *kconfig_fallback(void)
+{
+	struct utsname u;
+	char path[128];
+
+	if (!access("/proc/config.gz", R_OK))
+		return NULL;
+	if (!uname(&u) && snprintf(path, sizeof(path), "/boot/config-%s", u.release) > 0 &&
+	    !access(path, R_OK))
+		return NULL;
+	return "CONFIG_IA32_EMULATION=y\n";
+}
+
 int collector_open(struct collector *c, const struct collector_opts *opts)
 {
 	/* Tests override the kernel's configuration (e.g. no ia32 emulation). */
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .kconfig = opts->kconfig);
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
+		    .kconfig = opts->kconfig ? opts->kconfig : kconfig_fallback());
 	bool features[NR_FEATURES];
 	int err;
 

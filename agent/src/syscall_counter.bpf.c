@@ -28,11 +28,9 @@ const volatile bool time_calls = false;
 /*
  * Whether 32-bit (ia32) tasks can make system calls at all: read from the kernel's
  * configuration at load time, so where they cannot, the per-call check is compiled away.
- * CONFIG_BPF_SYSCALL is set on every kernel that runs this program: unset, it means libbpf
- * found no configuration, and then the check stays (exact over cheap).
+ * Where no configuration can be read, the loader says y (collector.c): exact over cheap.
  */
 extern bool CONFIG_IA32_EMULATION __kconfig __weak;
-extern bool CONFIG_BPF_SYSCALL __kconfig __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -192,7 +190,7 @@ struct {
 static __always_inline bool ia32_possible(void)
 {
 #if defined(__TARGET_ARCH_x86)
-	return CONFIG_IA32_EMULATION || !CONFIG_BPF_SYSCALL;
+	return CONFIG_IA32_EMULATION;
 #else
 	return false;
 #endif
