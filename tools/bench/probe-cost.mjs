@@ -40,12 +40,13 @@ const THREADS = [...new Set([1, NCPU])];
 
 execFileSync('cc', ['-O2', '-pthread', join(here, 'getppid_storm.c'), '-o', STORM]);
 
-// A cgroup with nothing in it, for the --cgroup filter's filtered-out cost.
+// A cgroup with nothing in it, for the --cgroup filter's filtered-out cost; named after this
+// run, so that another run on the machine does not remove it under this one.
 const CGROUP2 = readFileSync('/proc/self/mountinfo', 'utf8')
   .split('\n')
   .find((l) => / - cgroup2 /.test(l))
   ?.split(' ')[4];
-const EMPTY_CGROUP = join(CGROUP2 ?? '/sys/fs/cgroup', 'syscall-counter-bench-empty');
+const EMPTY_CGROUP = join(CGROUP2 ?? '/sys/fs/cgroup', `syscall-counter-bench-empty-${process.pid}`);
 mkdirSync(EMPTY_CGROUP, { recursive: true });
 process.on('exit', () => rmdirSync(EMPTY_CGROUP));
 
