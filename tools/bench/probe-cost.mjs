@@ -387,7 +387,7 @@ if (bad.length) {
   process.exitCode = 1;
 }
 if (WRITE) {
-  const vuln = spawnSync('sh', ['-c', 'grep . /sys/devices/system/cpu/vulnerabilities/* | sed "s|.*/||"'], {
+  const vuln = spawnSync('sh', ['-c', 'cd /sys/devices/system/cpu/vulnerabilities && grep . *'], {
     encoding: 'utf8',
   }).stdout.trim();
   const flags = `--reps ${REPS} --calls ${CALLS} --burst ${BURST}${PEERS ? '' : ' --no-peers'}`;
