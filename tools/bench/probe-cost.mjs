@@ -6,8 +6,8 @@
 // The machine is shared: the storm reports CPU time per call (time spent waiting for a CPU
 // is not the probe's), a run is the fastest of a few back-to-back storms, every configuration
 // runs once per repetition in a rotating order so that load hits all alike, medians of the
-// runs are reported, and a run taken while another tracer had a program on
-// sys_enter/sys_exit is thrown away and taken again.
+// runs are reported, and a storm run while another tracer had a program on
+// sys_enter/sys_exit is thrown away and run again.
 //
 // Usage: node tools/bench/probe-cost.mjs [--reps 7] [--calls 1000000] [--burst 3]
 //        [--no-peers] [--only RE] [--write]
@@ -287,38 +287,46 @@ function storm(threads, own) {
   return clean() ? { ns: Math.min(...runs.map((r) => r.ns)), pids: runs.map((r) => r.pid) } : null;
 }
 
-/** All thread counts under one tracer start: retried (up to ~2 minutes) while others trace. */
+/**
+ * All thread counts under one tracer start. A storm another tracer disturbed is run again
+ * under the same start (up to ~2 minutes): its calls only add to totals, and per-process
+ * counts are read for the kept storms' pids only.
+ */
 async function sample(c, results) {
-  for (let attempt = 0; ; attempt++) {
-    let t;
-    try {
-      t = c.tracer && (await startTracer(c.tracer, c.progs ?? 1));
-    } catch (e) {
-      if (!c.peer) throw e;
-      c.broken = `skip: ${c.name}: ${e.message.split('\n')[0]}`;
-      console.log(c.broken);
-      return;
-    }
-    const got = [];
-    for (const threads of THREADS) got.push(storm(threads, t?.proc.pid));
-    let out = '';
-    if (t) {
-      t.proc.kill('SIGINT');
-      ({ out } = await t.done);
-    }
-    if (got.every(Boolean)) {
-      const counted = c.tracer?.count?.(
-        out,
-        got.flatMap((g) => g.pids),
-      );
-      THREADS.forEach((threads, i) => results[`${threads}|${c.name}`].push(got[i].ns));
-      if (counted !== undefined) counts[c.name].push(counted);
-      return;
-    }
-    retries++;
-    if (attempt > 240) throw new Error('another tracer stayed attached to sys_enter/sys_exit for minutes');
-    await sleep(500);
+  let t;
+  try {
+    t = c.tracer && (await startTracer(c.tracer, c.progs ?? 1));
+  } catch (e) {
+    if (!c.peer) throw e;
+    c.broken = `skip: ${c.name}: ${e.message.split('\n')[0]}`;
+    console.log(c.broken);
+    return;
   }
+  const got = [];
+  for (const threads of THREADS) {
+    let g = storm(threads, t?.proc.pid);
+    for (let attempt = 0; !g; attempt++) {
+      retries++;
+      if (attempt > 600) {
+        t?.proc.kill('SIGKILL');
+        throw new Error('another tracer stayed attached to sys_enter/sys_exit for minutes');
+      }
+      await sleep(200);
+      g = storm(threads, t?.proc.pid);
+    }
+    got.push(g);
+  }
+  let out = '';
+  if (t) {
+    t.proc.kill('SIGINT');
+    ({ out } = await t.done);
+  }
+  const counted = c.tracer?.count?.(
+    out,
+    got.flatMap((g) => g.pids),
+  );
+  THREADS.forEach((threads, i) => results[`${threads}|${c.name}`].push(got[i].ns));
+  if (counted !== undefined) counts[c.name].push(counted);
 }
 
 const { configs: peers, skipped } = PEERS ? peerConfigs() : { configs: [], skipped: ['skip: peers (--no-peers)'] };
@@ -360,7 +368,7 @@ const lines = [
   `CPU time per getppid call (${CALLS.toLocaleString('en')} calls per thread); each run is the fastest of ${BURST}`,
   `back-to-back storms under one tracer start, the table the median of ${REPS} runs;`,
   '"added" is over no tracer, "/ floor" its ratio to the empty program\'s added cost in the same run.',
-  `Samples retaken because another tracer was attached meanwhile: ${retries}.`,
+  `Storms run again because another tracer was attached meanwhile: ${retries}.`,
   '',
   `| mode | configuration | ${heads.join(' | ')} | getppid counted |`,
   `|---|---|${THREADS.map(() => '---:|---:').join('|')}|---|`,
