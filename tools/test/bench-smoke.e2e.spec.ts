@@ -11,9 +11,9 @@ const SMOKE: Array<[script: string, args: string[], table: RegExp]> = [
   ['probe-cost.mjs', ['--reps', '1', '--calls', '20000'], /^\| configuration \| ns\/call/m],
   ['agent-footprint.mjs', ['--seconds', '0.2', '--procs', '20'], /^\| agent \| extra live processes \|/m],
   ['ingest-load.mjs', ['--agents', '1,2', '--seconds', '1', '--syscalls', '5'], /^\| agents \| snapshots\/s \|/m],
-  ['query-latency.mjs', ['--hosts', '4', '--hours', '0.25', '--reps', '1'], /^\| query \| 0\.25 h of history \|$/m],
-  ['query-latency.mjs', ['--hosts', '4', '--hours', '0.25', '--reps', '1', '--processes', '2'], /^\| query \|/m],
-  ['query-latency.mjs', ['--hosts', '4', '--hours', '0.25', '--reps', '1', '--cgroups', '2'], /^\| query \|/m],
+  ['query-latency.mjs', ['--hosts', '2', '--hours', '1', '--reps', '1'], /^\| query \| 1 h of history \|$/m],
+  ['query-latency.mjs', ['--hosts', '2', '--hours', '1', '--reps', '1', '--processes', '2'], /^\| query \|/m],
+  ['query-latency.mjs', ['--hosts', '2', '--hours', '1', '--reps', '1', '--cgroups', '2'], /^\| query \|/m],
 ];
 
 const benchmarksMd = () => readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8');
