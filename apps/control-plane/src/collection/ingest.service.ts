@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { FailedPreconditionError, NotFoundError } from '../common/domain-errors';
+import { hourOf } from '../database/hourly-rollups';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
 import { GroupCommit } from './group-commit';
 import { Cumulative, CumulativeRow, IngestRepository, SnapshotHead } from './ingest.repository';
 import {
-  HOUR_MS,
   validateCgroups,
   validateFailures,
   validateHello,
@@ -143,8 +143,7 @@ export class IngestService {
       unattributed: unattributedDelta,
     };
     const snapKey = this.repo.putSnapshot(head);
-    for (const [nr, delta, now] of deltas)
-      this.repo.putDelta(snapKey, head, timeMs - (timeMs % HOUR_MS), nr, delta, now);
+    for (const [nr, delta, now] of deltas) this.repo.putDelta(snapKey, head, hourOf(timeMs), nr, delta, now);
     if (run.processTopK > 0) {
       for (const p of processes.rows) this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
       for (const [nr, rest] of processes.unexplained)
