@@ -9,5 +9,6 @@ module.exports = {
   moduleNameMapper: {
     '^@syscall-counter/syscall-table$': path.join(__dirname, 'libs/syscall-table/src/index.ts'),
     '^@syscall-counter/proto$': path.join(__dirname, 'proto/src/index.ts'),
+    '^@syscall-counter/test-support$': path.join(__dirname, 'libs/test-support/src/index.ts'),
   },
 };

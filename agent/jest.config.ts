@@ -2,6 +2,6 @@ export default {
   displayName: 'agent',
   preset: '../jest.preset.js',
   rootDir: '.',
-  testMatch: ['<rootDir>/tests/e2e/**/*.spec.ts'],
+  testMatch: ['<rootDir>/tests/e2e/**/*.e2e.spec.ts'],
   testTimeout: 60000,
 };

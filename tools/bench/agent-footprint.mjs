@@ -69,7 +69,8 @@ async function measure(label, argv, extraProcs) {
     await new Promise((r) => many.on('close', r));
   }
   console.log(
-    `${label.padEnd(44)} +${String(extraProcs).padStart(5)} procs: CPU ${row.cpuPct.toFixed(3)}% of one core, RSS ${row.rssMiB.toFixed(1)} MiB, private ${row.privMiB.toFixed(1)} MiB`,
+    `${label.padEnd(44)} +${String(extraProcs).padStart(5)} procs: CPU ${row.cpuPct.toFixed(3)}% of one core, ` +
+      `RSS ${row.rssMiB.toFixed(1)} MiB, private ${row.privMiB.toFixed(1)} MiB`,
   );
   return row;
 }
@@ -95,6 +96,10 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
+const tableRow = (r) =>
+  [r.label, r.procs.toLocaleString('en'), r.cpuPct.toFixed(3), r.rssMiB.toFixed(1), r.privMiB.toFixed(1)]
+    .map((cell) => `| ${cell} `)
+    .join('') + '|';
 const body = `
 The agent process only (the BPF program's cost is paid by the callers and shown in
 table 1). CPU is user+system time over ${SECONDS} s of wall time after start-up; "private"
@@ -107,7 +112,7 @@ that exited; --latency reads the histogram rows of the syscalls called (a few do
 
 | agent | extra live processes | CPU % of one core | RSS MiB | private MiB |
 |---|---:|---:|---:|---:|
-${rows.map((r) => `| ${r.label} | ${r.procs.toLocaleString('en')} | ${r.cpuPct.toFixed(3)} | ${r.rssMiB.toFixed(1)} | ${r.privMiB.toFixed(1)} |`).join('\n')}
+${rows.map(tableRow).join('\n')}
 `;
 if (args.write) {
   updateSection('footprint', {

@@ -23,6 +23,12 @@ const { values: args } = parseArgs({
 const LEVELS = args.agents.split(',').map(Number);
 const SECONDS = Number(args.seconds);
 const NSYS = Number(args.syscalls);
+if (!LEVELS.every((n) => Number.isInteger(n) && n >= 1) || !(SECONDS > 0) || !Number.isInteger(NSYS) || NSYS < 1) {
+  process.stderr.write(
+    'ingest-load: each of --agents and --syscalls must be a whole number of at least 1, --seconds > 0\n',
+  );
+  process.exit(2);
+}
 const dir = mkdtempSync(join(tmpdir(), 'sc-ingest-'));
 const cp = await startControlPlane(dir);
 const results = [];
@@ -62,8 +68,9 @@ try {
     };
     results.push(r);
     console.log(
-      `${String(n).padStart(5)} agents: ${r.snapsPerSec.toFixed(0).padStart(6)} snapshots/s, ${r.rowsPerSec.toFixed(0).padStart(7)} rows/s, ` +
-        `ack p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms, CP CPU ${r.cpu.toFixed(0)}%, RSS ${r.rss.toFixed(0)} MiB, ${r.bytesPerSnap.toFixed(0)} B/snapshot`,
+      `${String(n).padStart(5)} agents: ${r.snapsPerSec.toFixed(0).padStart(6)} snapshots/s, ` +
+        `${r.rowsPerSec.toFixed(0).padStart(7)} rows/s, ack p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms, ` +
+        `CP CPU ${r.cpu.toFixed(0)}%, RSS ${r.rss.toFixed(0)} MiB, ${r.bytesPerSnap.toFixed(0)} B/snapshot`,
     );
   }
 } finally {
@@ -86,7 +93,8 @@ and competes for its CPUs. CPU is the control plane's user+system time over wall
 ${results
   .map(
     (r) =>
-      `| ${r.agents} | ${r.snapsPerSec.toFixed(0)} | ${r.rowsPerSec.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpu.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.bytesPerSnap.toFixed(0)} |`,
+      `| ${r.agents} | ${r.snapsPerSec.toFixed(0)} | ${r.rowsPerSec.toFixed(0)} | ${r.p50.toFixed(2)} | ` +
+      `${r.p99.toFixed(2)} | ${r.cpu.toFixed(0)} | ${r.rss.toFixed(0)} | ${r.bytesPerSnap.toFixed(0)} |`,
   )
   .join('\n')}
 

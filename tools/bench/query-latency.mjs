@@ -24,6 +24,13 @@ const { values: args } = parseArgs({
 const HOSTS = Number(args.hosts);
 const LEVELS = args.hours.split(',').map(Number);
 const REPS = Number(args.reps);
+const whole = (n, min) => Number.isInteger(n) && n >= min;
+if (!whole(HOSTS, 1) || !LEVELS.every((h) => whole(h, 1)) || !whole(REPS, 1)) {
+  process.stderr.write('query-latency: --hosts, --reps and each of --hours must be whole numbers of at least 1\n');
+  process.exit(2);
+}
+// The host of the one-host cases: host-03 of a fleet, or the last of a smaller one.
+const ONE_HOST = `host-${String(Math.min(3, HOSTS - 1)).padStart(2, '0')}`;
 // --processes K: agents stream K processes per snapshot, and the per-process queries are timed.
 const PROCS = Number(args.processes);
 // --cgroups K: the same for per-cgroup mode (containers).
@@ -32,6 +39,8 @@ if (PROCS && CGROUPS) throw new Error('--processes and --cgroups are separate ru
 const INTERVAL = 10_000;
 const HOUR = 3_600_000;
 
+// Enums are given by name: the generated client (ts-proto, stringEnums) encodes anything that is
+// not one of an enum's names, a number included, as -1.
 function query(client, method, req) {
   return new Promise((res, rej) => client[method](req, metadata(), (e, r) => (e ? rej(e) : res(r))));
 }
@@ -89,13 +98,13 @@ for (const hours of LEVELS) {
           [
             'top --by container, one host, last hour',
             'top',
-            { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 },
+            { scope: scope({ hostId: ONE_HOST, ...lastHour }), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 },
           ],
           [
             'top --container ID, one host, last hour',
             'top',
             {
-              scope: scope({ hostId: 'host-03', container: 'docker:0001abababab', ...lastHour }),
+              scope: scope({ hostId: ONE_HOST, container: 'docker:0001abababab', ...lastHour }),
               by: proto.GroupBy.GROUP_BY_SYSCALL,
               limit: 15,
             },
@@ -109,8 +118,8 @@ for (const hours of LEVELS) {
             'diff --by container, one host, two half hours',
             'diff',
             {
-              a: scope({ hostId: 'host-03', sinceUnixMs: String(end - HOUR), untilUnixMs: String(end - HOUR / 2) }),
-              b: scope({ hostId: 'host-03', sinceUnixMs: String(end - HOUR / 2) }),
+              a: scope({ hostId: ONE_HOST, sinceUnixMs: String(end - HOUR), untilUnixMs: String(end - HOUR / 2) }),
+              b: scope({ hostId: ONE_HOST, sinceUnixMs: String(end - HOUR / 2) }),
               by: proto.GroupBy.GROUP_BY_CONTAINER,
             },
           ],
@@ -120,13 +129,13 @@ for (const hours of LEVELS) {
             [
               'top --by process, one host, last hour',
               'top',
-              { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 },
+              { scope: scope({ hostId: ONE_HOST, ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 },
             ],
             [
               'top --by process --syscall, one host, last hour',
               'top',
               {
-                scope: scope({ hostId: 'host-03', ...lastHour }),
+                scope: scope({ hostId: ONE_HOST, ...lastHour }),
                 by: proto.GroupBy.GROUP_BY_PROCESS,
                 limit: 15,
                 syscallNr: 4,
@@ -147,31 +156,31 @@ for (const hours of LEVELS) {
             [
               'top, one host, whole history',
               'top',
-              { scope: scope({ hostId: 'host-03' }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
+              { scope: scope({ hostId: ONE_HOST }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
             ],
             ['top --by host, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_HOST, limit: 0 }],
             [
               'top, one host, last hour',
               'top',
-              { scope: scope({ hostId: 'host-03', ...lastHour }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
+              { scope: scope({ hostId: ONE_HOST, ...lastHour }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
             ],
             hours >= 2
               ? [
                   'diff of two hours, one host',
                   'diff',
                   {
-                    a: scope({ hostId: 'host-03', sinceUnixMs: String(mid - HOUR), untilUnixMs: String(mid) }),
-                    b: scope({ hostId: 'host-03', sinceUnixMs: String(mid), untilUnixMs: String(mid + HOUR) }),
-                    by: 0,
+                    a: scope({ hostId: ONE_HOST, sinceUnixMs: String(mid - HOUR), untilUnixMs: String(mid) }),
+                    b: scope({ hostId: ONE_HOST, sinceUnixMs: String(mid), untilUnixMs: String(mid + HOUR) }),
+                    by: proto.GroupBy.GROUP_BY_SYSCALL,
                   },
                 ]
               : [
                   'diff of two half hours, one host',
                   'diff',
                   {
-                    a: scope({ hostId: 'host-03', untilUnixMs: String(start + HOUR / 2) }),
-                    b: scope({ hostId: 'host-03', sinceUnixMs: String(start + HOUR / 2) }),
-                    by: 0,
+                    a: scope({ hostId: ONE_HOST, untilUnixMs: String(start + HOUR / 2) }),
+                    b: scope({ hostId: ONE_HOST, sinceUnixMs: String(start + HOUR / 2) }),
+                    by: proto.GroupBy.GROUP_BY_SYSCALL,
                   },
                 ],
           ];
@@ -179,14 +188,16 @@ for (const hours of LEVELS) {
       const r = await time(client, method, req);
       results.push({ hours, name, p50: r.p50, p99: r.p99 });
       console.log(
-        `${String(hours).padStart(4)} h  ${name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`,
+        `${String(hours).padStart(4)} h  ${name.padEnd(36)} ` +
+          `p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`,
       );
     }
     client.close();
     const snaps = HOSTS * perHost;
     results.push({ hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes: dbBytes(cp.db) });
     console.log(
-      `${String(hours).padStart(4)} h  history: ${snaps} snapshots, ${snaps * 60} delta rows, written in ${genSeconds.toFixed(0)} s, DB ${(dbBytes(cp.db) / 2 ** 20).toFixed(0)} MiB`,
+      `${String(hours).padStart(4)} h  history: ${snaps} snapshots, ${snaps * 60} delta rows, ` +
+        `written in ${genSeconds.toFixed(0)} s, DB ${(dbBytes(cp.db) / 2 ** 20).toFixed(0)} MiB`,
     );
   } finally {
     await cp.stop();
@@ -230,7 +241,9 @@ if (args.write) {
       : CGROUPS
         ? `4c. Query latency, per container (${CGROUPS} containers named per snapshot)`
         : '4. Query latency',
-    command: `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} --write`,
+    command:
+      `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}` +
+      `${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,
   });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CliError } from './errors';
+import { CliError, ioReason } from './errors';
 
 /** Where the control plane is and how to authenticate: flag, then environment, then config file. */
 export interface Settings {
@@ -11,11 +11,7 @@ export interface Settings {
   tlsCa?: string;
 }
 
-export const CONFIG_FILE = join(
-  process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
-  'syscall-counter',
-  'config.json',
-);
+const CONFIG_FILE = join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'syscall-counter', 'config.json');
 
 export function resolveSettings(
   flags: { server?: string; tokenFile?: string; tlsCa?: string },
@@ -46,9 +42,7 @@ export function readToken(tokenFile: string | undefined): string {
   try {
     return readFileSync(tokenFile, 'utf8').trim();
   } catch (e) {
-    throw new CliError(
-      `cannot read the token file ${tokenFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    throw new CliError(`cannot read the token file ${tokenFile}: ${ioReason(e)}`);
   }
 }
 
@@ -57,8 +51,6 @@ export function readCa(tlsCa: string | undefined): Buffer | undefined {
   try {
     return readFileSync(tlsCa);
   } catch (e) {
-    throw new CliError(
-      `cannot read the CA file ${tlsCa}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    throw new CliError(`cannot read the CA file ${tlsCa}: ${ioReason(e)}`);
   }
 }

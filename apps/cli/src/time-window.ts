@@ -1,18 +1,20 @@
 import ms from 'ms';
-import { CliError } from './errors';
+import { usageError } from './errors';
+
+const DURATION = /^\d+(\.\d+)?\s*[a-z]+$/i;
 
 /**
  * A point in time from a flag: a duration back from now ("10m", "24h", "7d")
  * or a timestamp ("2026-11-24T10:00:00Z", "2026-11-24 10:00").
  */
 export function parseTimePoint(value: string, now = Date.now()): number {
-  const back = /^\d+(\.\d+)?\s*[a-z]+$/i.test(value) ? ms(value as ms.StringValue) : undefined;
+  const back = DURATION.test(value) ? ms(value as ms.StringValue) : undefined;
   if (typeof back === 'number' && Number.isFinite(back) && back > 0) return now - back;
   const at = Date.parse(value);
   if (!Number.isNaN(at)) return at;
-  throw new CliError(
-    `cannot read '${value}' as a time: use a duration back from now (10m, 24h, 7d) or a timestamp (2026-11-24T10:00:00Z)`,
-    2,
+  throw usageError(
+    `cannot read '${value}' as a time: ` +
+      'use a duration back from now (10m, 24h, 7d) or a timestamp (2026-11-24T10:00:00Z)',
   );
 }
 
@@ -23,11 +25,10 @@ export function formatTime(unixMs: number | string): string {
 
 /** A length of time from a flag ("5s", "1m", "24h"); at least @minMs. */
 export function parseDuration(value: string, flag: string, minMs = 1000): number {
-  const n = /^\d+(\.\d+)?\s*[a-z]+$/i.test(value) ? ms(value as ms.StringValue) : undefined;
+  const n = DURATION.test(value) ? ms(value as ms.StringValue) : undefined;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < minMs) {
-    throw new CliError(
+    throw usageError(
       `cannot read '${value}' as ${flag}: use a duration of at least ${minMs / 1000}s, like 10s, 5m or 1h`,
-      2,
     );
   }
   return n;
@@ -37,6 +38,11 @@ export function parseDuration(value: string, flag: string, minMs = 1000): number
 export function spanSeconds(first: string | undefined, last: string | undefined): number {
   const s = Number(BigInt(last || '0') - BigInt(first || '0')) / 1000;
   return s > 0 ? s : 0;
+}
+
+/** "2026-11-24T10:00:00Z – 2026-11-24T11:00:00Z (3600.0 s)": what a query's answer covers. */
+export function spanText(first: string, last: string): string {
+  return `${formatTime(first)} – ${formatTime(last)} (${spanSeconds(first, last).toFixed(1)} s)`;
 }
 
 /** "between 2026-11-24T10:00:00Z and now" for a --since/--until window (0: unbounded). */

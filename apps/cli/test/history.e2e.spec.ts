@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, startControlPlane, TestControlPlane, WORKLOAD } from './control-plane';
+import { csvRows, cli, startControlPlane, ControlPlane, WORKLOAD } from '@syscall-counter/test-support';
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
 function pngSize(file: string): { width: number; height: number } {
@@ -10,15 +10,8 @@ function pngSize(file: string): { width: number; height: number } {
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
-const csvRows = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','));
-
 describe('diff, export, plot and watch against a real control plane with real agent runs', () => {
-  let cp: TestControlPlane;
+  let cp: ControlPlane;
   const q = (args: string[]) => cli([...args, ...cp.conn]);
 
   beforeAll(async () => {
@@ -30,7 +23,7 @@ describe('diff, export, plot and watch against a real control plane with real ag
     expect(cp.runAgent('h-other', 'run-getpid', ['raw', '39', '2500']).status).toBe(0);
   });
 
-  afterAll(() => cp.stop());
+  afterAll(() => cp.close());
 
   it('diff of two runs shows the extra calls as +N, biggest change first, with a summary', () => {
     const table = q(['diff', 'run-base', 'run-deploy']);
@@ -167,7 +160,7 @@ describe('diff, export, plot and watch against a real control plane with real ag
 });
 
 describe('top --by process against a run streamed in per-process mode', () => {
-  let cp: TestControlPlane;
+  let cp: ControlPlane;
   const q = (args: string[]) => cli([...args, ...cp.conn]);
 
   beforeAll(async () => {
@@ -176,7 +169,7 @@ describe('top --by process against a run streamed in per-process mode', () => {
     expect(cp.runAgent('h-procs', 'run-procs', ['sh', '-c', script], ['-P']).status).toBe(0);
   });
 
-  afterAll(() => cp.stop());
+  afterAll(() => cp.close());
 
   it('top --by process --syscall drills down to the processes making a syscall, exactly', () => {
     const csv = q(['top', '--run', 'run-procs', '--by', 'process', '--syscall', 'getppid', '--format', 'csv']);

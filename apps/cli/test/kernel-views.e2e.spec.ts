@@ -1,14 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, WORKLOAD } from './control-plane';
-
-const csvRows = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','));
+import { csvRows, cli, WORKLOAD } from '@syscall-counter/test-support';
 
 describe('latency and errors: the agent run once on this host (real BPF at sys_enter and sys_exit)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sc-views-'));

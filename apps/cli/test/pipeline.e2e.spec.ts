@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli as run, freePort, startControlPlane, TestControlPlane } from './control-plane';
+import { cli as run, freePort, startControlPlane, ControlPlane } from '@syscall-counter/test-support';
 
 const cli = (args: string[], cwd?: string) => run(args, { cwd });
 
 describe('syscall-counter against a real control plane', () => {
-  let cp: TestControlPlane;
+  let cp: ControlPlane;
   let address = '';
   let dir = '';
   let tokenFile = '';
@@ -22,7 +22,7 @@ describe('syscall-counter against a real control plane', () => {
     }
   });
 
-  afterAll(() => cp.stop());
+  afterAll(() => cp.close());
 
   const conn = () => ['--server', address, '--token-file', tokenFile];
 

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENT, cli, startControlPlane, TestControlPlane, WORKLOAD } from './control-plane';
+import { AGENT, cli, startControlPlane, ControlPlane, WORKLOAD } from '@syscall-counter/test-support';
 
 /** A throw-away CA and a server certificate for 127.0.0.1 signed by it. */
 function makeCerts(dir: string): void {
@@ -43,7 +43,7 @@ function makeCerts(dir: string): void {
 }
 
 describe('TLS between agent, control plane and CLI (real certificates)', () => {
-  let cp: TestControlPlane;
+  let cp: ControlPlane;
   let ca = '';
 
   beforeAll(async () => {
@@ -53,7 +53,7 @@ describe('TLS between agent, control plane and CLI (real certificates)', () => {
     });
     ca = join(cp.dir, 'ca.pem');
   });
-  afterAll(() => cp.stop());
+  afterAll(() => cp.close());
 
   it('an agent with --tls-ca streams over TLS, and the CLI with --tls-ca reads the exact count back', () => {
     const r = spawnSync(

@@ -1,14 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const CLI = join(__dirname, '../dist/main.js');
-const WORKLOAD = join(__dirname, '../../../agent/.output/workload');
-
-function cli(args: string[]) {
-  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 60000 });
-}
+import { cli, spawnCli, WORKLOAD } from '@syscall-counter/test-support';
 
 describe('syscall-counter top (embedded control plane + real agent)', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'sc-top-'));
@@ -16,21 +10,7 @@ describe('syscall-counter top (embedded control plane + real agent)', () => {
 
   it('shows a known workload at the top of the table and stores it in ./data', async () => {
     let done = false;
-    const run = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn('node', [CLI, 'top', '-d', '2', '-n', '5'], {
-        cwd,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, SYSCALL_COUNTER_CONFIG: '/nonexistent' },
-      });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d) => (stdout += d));
-      p.stderr.on('data', (d) => (stderr += d));
-      p.on('close', (status) => {
-        done = true;
-        resolve({ status, stdout, stderr });
-      });
-    });
+    const run = spawnCli(['top', '-d', '2', '-n', '5'], { cwd }).done.finally(() => (done = true));
     // Keep a getppid storm going for the whole collection, however long start-up takes.
     while (!done) {
       spawnSync(WORKLOAD, ['getppid', '200000']);

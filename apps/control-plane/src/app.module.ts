@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
+import { GrpcExceptionFilter } from './common/grpc-exception.filter';
 import { CollectionModule } from './collection/collection.module';
 import { configuration } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
@@ -12,5 +14,7 @@ import { QueriesModule } from './queries/queries.module';
     CollectionModule,
     QueriesModule,
   ],
+  // Unary RPCs' errors: domain errors to their status codes, in one place.
+  providers: [{ provide: APP_FILTER, useClass: GrpcExceptionFilter }],
 })
 export class AppModule {}

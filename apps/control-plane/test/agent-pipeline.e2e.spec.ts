@@ -1,17 +1,20 @@
 import { GroupBy, LatencyResponse, ListHostsResponse, TopResponse } from '@syscall-counter/proto';
-import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  agentGetppid,
+  cgroup2Root,
   ControlPlane,
   freePort,
-  queries,
-  runAgentSync,
+  getppidCount,
+  inCgroup,
+  makeCgroup,
+  removeCgroup,
+  runAgent,
   sleep,
-  startAgent,
-  unary,
+  spawnAgent,
   WORKLOAD,
-} from './harness';
+} from '@syscall-counter/test-support';
+import { queries, unary } from './grpc-client';
 
 const N = 250000;
 
@@ -42,15 +45,6 @@ async function topOf(
   return unary(queries(cp), 'top', { scope: scopeOf(scope), by, limit: 0, syscallNr });
 }
 
-/** Where cgroup v2 is mounted here (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts). */
-function cgroup2Root(): string {
-  const line = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .find((l) => / - cgroup2 /.test(l));
-  if (!line) throw new Error('no cgroup2 mount');
-  return line.split(' ')[4];
-}
-
 function countOf(resp: TopResponse, nr: number): bigint {
   return BigInt(resp.rows.find((r) => r.nr === nr)?.count ?? '0');
 }
@@ -63,7 +57,8 @@ function assertNoDuplicates(cp: ControlPlane, runId: string): void {
   }>;
   const deltas = db
     .prepare(
-      "SELECT COUNT(*) AS n, COUNT(DISTINCT s.seq || ':' || d.nr) AS d FROM deltas d JOIN snapshots s ON s.snap_key = d.snap_key WHERE s.run_id = ?",
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT s.seq || ':' || d.nr) AS d
+         FROM deltas d JOIN snapshots s ON s.snap_key = d.snap_key WHERE s.run_id = ?`,
     )
     .get(runId) as { n: number; d: number };
   db.close();
@@ -88,9 +83,9 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
   it('a -- CMD workload of exactly N getppid calls shows exactly N in the query', async () => {
     const cp = newCp();
     await cp.start();
-    const r = runAgentSync(agentArgs(cp, ['--run-id', 'exact-n', '--', WORKLOAD, 'getppid', String(N)]));
+    const r = runAgent(agentArgs(cp, ['--run-id', 'exact-n', '--', WORKLOAD, 'getppid', String(N)]));
     expect(r.status).toBe(0);
-    expect(agentGetppid(r.stdout)).toBe(BigInt(N));
+    expect(getppidCount(r.stdout)).toBe(BigInt(N));
     const top = await topOf(cp, { runId: 'exact-n' });
     expect(countOf(top, 110)).toBe(BigInt(N));
     expect(top.rows[0]).toMatchObject({ nr: 110, count: String(N) });
@@ -98,52 +93,55 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     assertNoDuplicates(cp, 'exact-n');
   });
 
-  it('control plane SIGKILLed mid-run and restarted: stored totals equal the agent’s own, no (run, seq) twice', async () => {
-    const cp = newCp();
-    const port = await freePort();
-    await cp.start(port);
-    const { proc, done } = startAgent(
-      agentArgs(cp, [
-        '--run-id',
-        'killed',
-        '--',
-        'sh',
-        '-c',
-        `${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}`,
-      ]),
-    );
-    await sleep(1800);
-    await cp.stop('SIGKILL');
-    await sleep(1500); // the agent keeps counting and buffering meanwhile
-    await cp.start(port);
-    const r = await done;
-    expect(proc.exitCode).toBe(0);
-    expect(r.stderr).toMatch(/reconnected to 127\.0\.0\.1:\d+; resending \d+ unacked snapshot/);
-    const agentTotal = agentGetppid(r.stdout);
-    expect(agentTotal).toBeGreaterThanOrEqual(BigInt(3 * N));
-    const top = await topOf(cp, { runId: 'killed' });
-    expect(countOf(top, 110)).toBe(agentTotal);
-    // Every other syscall too: the stored run equals the agent's final report row by row.
-    const agentRows = Object.fromEntries(
-      r.stdout
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((l) => {
-          const [nr, name, count] = l.split(',');
-          return [nr === '' ? name : nr, count];
-        }),
-    );
-    const stored = Object.fromEntries(top.rows.map((row) => [row.nr === -2 ? 'other' : String(row.nr), row.count]));
-    expect(stored).toEqual(agentRows);
-    assertNoDuplicates(cp, 'killed');
-  });
+  it(
+    'control plane SIGKILLed mid-run and restarted: ' + 'stored totals equal the agent’s own, no (run, seq) twice',
+    async () => {
+      const cp = newCp();
+      const port = await freePort();
+      await cp.start(port);
+      const { proc, done } = spawnAgent(
+        agentArgs(cp, [
+          '--run-id',
+          'killed',
+          '--',
+          'sh',
+          '-c',
+          `${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}; sleep 2.5; ${WORKLOAD} getppid ${N}`,
+        ]),
+      );
+      await sleep(1800);
+      await cp.stop('SIGKILL');
+      await sleep(1500); // the agent keeps counting and buffering meanwhile
+      await cp.start(port);
+      const r = await done;
+      expect(proc.exitCode).toBe(0);
+      expect(r.stderr).toMatch(/reconnected to 127\.0\.0\.1:\d+; resending \d+ unacked snapshot/);
+      const agentTotal = getppidCount(r.stdout);
+      expect(agentTotal).toBeGreaterThanOrEqual(BigInt(3 * N));
+      const top = await topOf(cp, { runId: 'killed' });
+      expect(countOf(top, 110)).toBe(agentTotal);
+      // Every other syscall too: the stored run equals the agent's final report row by row.
+      const agentRows = Object.fromEntries(
+        r.stdout
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => {
+            const [nr, name, count] = l.split(',');
+            return [nr === '' ? name : nr, count];
+          }),
+      );
+      const stored = Object.fromEntries(top.rows.map((row) => [row.nr === -2 ? 'other' : String(row.nr), row.count]));
+      expect(stored).toEqual(agentRows);
+      assertNoDuplicates(cp, 'killed');
+    },
+  );
 
   it('control plane down when the agent starts: the agent waits, connects when it comes up, nothing lost', async () => {
     const cp = newCp();
     const port = await freePort();
     cp.address = `127.0.0.1:${port}`;
-    const { done } = startAgent(
+    const { done } = spawnAgent(
       agentArgs(cp, ['--run-id', 'late', '--', 'sh', '-c', `${WORKLOAD} getppid ${N}; sleep 3`]),
     );
     await sleep(1500);
@@ -152,42 +150,44 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/control plane unreachable/);
     const top = await topOf(cp, { runId: 'late' });
-    expect(countOf(top, 110)).toBe(agentGetppid(r.stdout));
+    expect(countOf(top, 110)).toBe(getppidCount(r.stdout));
     expect(countOf(top, 110)).toBeGreaterThanOrEqual(BigInt(N));
     assertNoDuplicates(cp, 'late');
   });
 
-  it('a buffer that overflows while the control plane is away keeps the latest cumulative snapshot: totals stay exact', async () => {
-    const cp = newCp();
-    const port = await freePort();
-    cp.address = `127.0.0.1:${port}`;
-    // Snapshots every second, room for 2: the ~4 taken while the control plane is down overflow it.
-    const script = `${WORKLOAD} getppid 1000; sleep 4; ${WORKLOAD} getppid 2000; sleep 3`;
-    const { done } = startAgent(agentArgs(cp, ['--run-id', 'overflow', '--buffer', '2', '--', 'sh', '-c', script]));
-    await sleep(4200);
-    await cp.start(port);
-    const r = await done;
-    expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
-    expect(r.stderr).toMatch(/snapshot buffer full \(2\): dropping the oldest unacked snapshots; totals stay exact/);
-    const top = await topOf(cp, { runId: 'overflow' });
-    expect(countOf(top, 110)).toBe(agentGetppid(r.stdout));
-    const db = cp.db();
-    const seqs = db.prepare("SELECT seq FROM snapshots WHERE run_id = 'overflow' ORDER BY seq").all() as Array<{
-      seq: number;
-    }>;
-    db.close();
-    // Gaps where snapshots were dropped: fewer stored than taken, the last one always there.
-    expect(seqs.length).toBeLessThan(seqs[seqs.length - 1].seq);
-    assertNoDuplicates(cp, 'overflow');
-  });
+  it(
+    'a buffer that overflows while the control plane is away ' +
+      'keeps the latest cumulative snapshot: totals stay exact',
+    async () => {
+      const cp = newCp();
+      const port = await freePort();
+      cp.address = `127.0.0.1:${port}`;
+      // Snapshots every second, room for 2: the ~4 taken while the control plane is down overflow it.
+      const script = `${WORKLOAD} getppid 1000; sleep 4; ${WORKLOAD} getppid 2000; sleep 3`;
+      const { done } = spawnAgent(agentArgs(cp, ['--run-id', 'overflow', '--buffer', '2', '--', 'sh', '-c', script]));
+      await sleep(4200);
+      await cp.start(port);
+      const r = await done;
+      expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
+      expect(r.stderr).toMatch(/snapshot buffer full \(2\): dropping the oldest unacked snapshots; totals stay exact/);
+      const top = await topOf(cp, { runId: 'overflow' });
+      expect(countOf(top, 110)).toBe(getppidCount(r.stdout));
+      const db = cp.db();
+      const seqs = db.prepare("SELECT seq FROM snapshots WHERE run_id = 'overflow' ORDER BY seq").all() as Array<{
+        seq: number;
+      }>;
+      db.close();
+      // Gaps where snapshots were dropped: fewer stored than taken, the last one always there.
+      expect(seqs.length).toBeLessThan(seqs[seqs.length - 1].seq);
+      assertNoDuplicates(cp, 'overflow');
+    },
+  );
 
   it('per-process mode: each process’s calls exactly, the rest under pid 0, every snapshot adding up', async () => {
     const cp = newCp();
     await cp.start();
     const script = `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`;
-    const r = runAgentSync(
-      agentArgs(cp, ['-P', '--process-top', '2', '--run-id', 'per-proc', '--', 'sh', '-c', script]),
-    );
+    const r = runAgent(agentArgs(cp, ['-P', '--process-top', '2', '--run-id', 'per-proc', '--', 'sh', '-c', script]));
     expect(r.status).toBe(0);
     const byProcess = await topOf(cp, { runId: 'per-proc' }, GroupBy.GROUP_BY_PROCESS, 110);
     const workers = byProcess.rows.filter((row) => row.label === 'workload').map((row) => BigInt(row.count));
@@ -209,35 +209,40 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     expect(mismatched).toEqual([]);
   });
 
-  it('per-process mode with a map too small: the unattributed calls are reported, and the rows still add up', async () => {
-    const cp = newCp();
-    await cp.start();
-    const script = `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`;
-    const r = runAgentSync(
-      agentArgs(cp, ['-P', '--proc-entries', '4', '--run-id', 'tiny-map', '--', 'sh', '-c', script]),
-    );
-    expect(r.status).toBe(0);
-    const top = await topOf(cp, { runId: 'tiny-map' }, GroupBy.GROUP_BY_PROCESS);
-    expect(BigInt(top.unattributed)).toBeGreaterThan(0n);
-    expect(BigInt(top.rows.find((row) => row.key === '0')?.count ?? '0')).toBeGreaterThanOrEqual(
-      BigInt(top.unattributed),
-    );
-    expect(top.rows.reduce((s, row) => s + BigInt(row.count), 0n)).toBe(BigInt(top.total));
-    expect(top.total).toBe((await topOf(cp, { runId: 'tiny-map' })).total);
-    const db = cp.db();
-    const stored = db.prepare("SELECT SUM(unattributed) AS s FROM snapshots WHERE run_id = 'tiny-map'").get() as {
-      s: number;
-    };
-    const run = db.prepare("SELECT unattributed FROM runs WHERE run_id = 'tiny-map'").get() as { unattributed: number };
-    db.close();
-    expect(String(stored.s)).toBe(top.unattributed);
-    expect(String(run.unattributed)).toBe(top.unattributed);
-  });
+  it(
+    'per-process mode with a map too small: ' + 'the unattributed calls are reported, and the rows still add up',
+    async () => {
+      const cp = newCp();
+      await cp.start();
+      const script = `${WORKLOAD} getppid 3000 & ${WORKLOAD} getppid 5000; wait`;
+      const r = runAgent(
+        agentArgs(cp, ['-P', '--proc-entries', '4', '--run-id', 'tiny-map', '--', 'sh', '-c', script]),
+      );
+      expect(r.status).toBe(0);
+      const top = await topOf(cp, { runId: 'tiny-map' }, GroupBy.GROUP_BY_PROCESS);
+      expect(BigInt(top.unattributed)).toBeGreaterThan(0n);
+      expect(BigInt(top.rows.find((row) => row.key === '0')?.count ?? '0')).toBeGreaterThanOrEqual(
+        BigInt(top.unattributed),
+      );
+      expect(top.rows.reduce((s, row) => s + BigInt(row.count), 0n)).toBe(BigInt(top.total));
+      expect(top.total).toBe((await topOf(cp, { runId: 'tiny-map' })).total);
+      const db = cp.db();
+      const stored = db.prepare("SELECT SUM(unattributed) AS s FROM snapshots WHERE run_id = 'tiny-map'").get() as {
+        s: number;
+      };
+      const run = db.prepare("SELECT unattributed FROM runs WHERE run_id = 'tiny-map'").get() as {
+        unattributed: number;
+      };
+      db.close();
+      expect(String(stored.s)).toBe(top.unattributed);
+      expect(String(run.unattributed)).toBe(top.unattributed);
+    },
+  );
 
   it('--errors: the failing calls of a workload that fails K of N, exactly, per syscall and per errno', async () => {
     const cp = newCp();
     await cp.start();
-    const r = runAgentSync(agentArgs(cp, ['--errors', '--run-id', 'errors', '--', WORKLOAD, 'close', '1000', '300']));
+    const r = runAgent(agentArgs(cp, ['--errors', '--run-id', 'errors', '--', WORKLOAD, 'close', '1000', '300']));
     expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
     const failed = (by: GroupBy, syscallNr?: number) =>
       unary<unknown, TopResponse>(queries(cp), 'top', {
@@ -264,12 +269,12 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
       }),
     ).rejects.toThrow(/grouping by errno goes with failed calls/);
     // -x streams only the failing calls as the counts themselves.
-    const onlyFailed = runAgentSync(
+    const onlyFailed = runAgent(
       agentArgs(cp, ['-x', '--run-id', 'failed-only', '--', WORKLOAD, 'close', '1000', '300']),
     );
     expect(onlyFailed.status).toBe(0);
     expect(countOf(await topOf(cp, { runId: 'failed-only' }), 3)).toBe(300n);
-    const other = runAgentSync(agentArgs(cp, ['--run-id', 'no-errors', '--', WORKLOAD, 'getppid', '10']));
+    const other = runAgent(agentArgs(cp, ['--run-id', 'no-errors', '--', WORKLOAD, 'getppid', '10']));
     expect(other.status).toBe(0);
     await expect(
       unary(queries(cp), 'top', {
@@ -284,7 +289,7 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
   it('--latency: the histogram of every syscall holds exactly its timed calls, kept in the history', async () => {
     const cp = newCp();
     await cp.start();
-    const r = runAgentSync(agentArgs(cp, ['--latency', '--run-id', 'latency', '--', WORKLOAD, 'getppid', '2000']));
+    const r = runAgent(agentArgs(cp, ['--latency', '--run-id', 'latency', '--', WORKLOAD, 'getppid', '2000']));
     expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
     const lat = await unary<unknown, LatencyResponse>(queries(cp), 'latency', { scope: scopeOf({ runId: 'latency' }) });
     const row = (nr: number) => lat.rows.find((x) => x.nr === nr)!;
@@ -302,7 +307,7 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     await expect(unary(queries(cp), 'latency', { scope: scopeOf({ runId: 'nope' }) })).rejects.toThrow(
       /unknown run 'nope'/,
     );
-    const plain = runAgentSync(agentArgs(cp, ['--run-id', 'no-latency', '--', WORKLOAD, 'getppid', '10']));
+    const plain = runAgent(agentArgs(cp, ['--run-id', 'no-latency', '--', WORKLOAD, 'getppid', '10']));
     expect(plain.status).toBe(0);
     await expect(unary(queries(cp), 'latency', { scope: scopeOf({ runId: 'no-latency' }) })).rejects.toThrow(
       /was streamed with latency data \(agent --latency\)/,
@@ -315,13 +320,13 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
     const dir = join(cgroup2Root(), unit);
     let cp: ControlPlane;
     // A shell moves itself into the container's cgroup, then becomes the workload.
-    const inContainer = (n: number) => `sh -c 'echo $$ > ${dir}/cgroup.procs && exec ${WORKLOAD} getppid ${n}'`;
+    const inContainer = (n: number) => inCgroup(dir, `${WORKLOAD} getppid ${n}`);
 
     beforeAll(async () => {
-      mkdirSync(dir, { recursive: true });
+      makeCgroup(unit);
       cp = newCp();
       await cp.start();
-      const r = runAgentSync(
+      const r = runAgent(
         agentArgs(cp, [
           '-C',
           '--cgroup-top',
@@ -336,7 +341,7 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
       );
       expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
     });
-    afterAll(() => rmdirSync(dir));
+    afterAll(() => removeCgroup(dir));
 
     it('a process in a docker-named cgroup is reported under its container id, exactly', async () => {
       const top = await topOf(cp, { runId: 'per-cgroup' }, GroupBy.GROUP_BY_CONTAINER, 110);
@@ -373,23 +378,26 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
       expect(all.total).toBe((await topOf(cp, { runId: 'per-cgroup' })).total);
     });
 
-    it('mixing process and container scopes, or asking a run without breakdowns for one, is a clear error', async () => {
-      await expect(topOf(cp, { runId: 'per-cgroup', pid: 1 }, GroupBy.GROUP_BY_CONTAINER)).rejects.toThrow(
-        /stored apart/,
-      );
-      await expect(topOf(cp, { runId: 'per-cgroup' }, GroupBy.GROUP_BY_PROCESS)).rejects.toThrow(
-        /no run of run 'per-cgroup' was streamed with per-process data \(agent -P\)/,
-      );
-    });
+    it(
+      'mixing process and container scopes, ' + 'or asking a run without breakdowns for one, is a clear error',
+      async () => {
+        await expect(topOf(cp, { runId: 'per-cgroup', pid: 1 }, GroupBy.GROUP_BY_CONTAINER)).rejects.toThrow(
+          /stored apart/,
+        );
+        await expect(topOf(cp, { runId: 'per-cgroup' }, GroupBy.GROUP_BY_PROCESS)).rejects.toThrow(
+          /no run of run 'per-cgroup' was streamed with per-process data \(agent -P\)/,
+        );
+      },
+    );
   });
 
   it('two agents with different host ids at once: both hosts listed, per-host and fleet totals right', async () => {
     const cp = newCp();
     await cp.start();
-    const a = startAgent(
+    const a = spawnAgent(
       agentArgs(cp, ['--host-id', 'host-a', '--run-id', 'run-a', '--', WORKLOAD, 'getppid', '111111']),
     );
-    const b = startAgent(
+    const b = spawnAgent(
       agentArgs(cp, ['--host-id', 'host-b', '--run-id', 'run-b', '--', WORKLOAD, 'threads', '2', '111111']),
     );
     const [ra, rb] = await Promise.all([a.done, b.done]);
@@ -412,10 +420,9 @@ describe('agent -> gRPC -> control plane -> SQLite -> query (all real)', () => {
   it('an agent with a wrong token is told so, retries, and exits non-zero with nothing stored', async () => {
     const cp = newCp();
     await cp.start();
-    const { writeFileSync } = await import('node:fs');
     const bad = `${cp.dir}/bad-token`;
     writeFileSync(bad, 'definitely-not-the-token');
-    const r = runAgentSync([
+    const r = runAgent([
       '--server',
       cp.address,
       '--token-file',

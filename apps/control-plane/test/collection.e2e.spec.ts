@@ -1,17 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
-import {
-  auth,
-  collector,
-  CollectSession,
-  ControlPlane,
-  hello,
-  queries,
-  rawCollect,
-  snapshot,
-  sleep,
-  unary,
-} from './harness';
+import { ControlPlane, sleep } from '@syscall-counter/test-support';
+import { auth, collector, CollectSession, hello, queries, rawCollect, snapshot, unary } from './grpc-client';
 
 /** A snapshot of an --errors run: @failed failures of close (nr 3). */
 function withFailures(s: ReturnType<typeof snapshot>, failed: string) {
@@ -36,44 +26,50 @@ describe('CollectorService.Collect against a real control plane and SQLite file'
     return Object.fromEntries(resp.rows.map((r) => [r.nr === -2 ? 'other' : String(r.nr), r.count]));
   }
 
-  it('welcomes, acks each snapshot after storing it, and stores deltas that add up to the last cumulative counts', async () => {
-    const s = new CollectSession(collector(cp), auth());
-    s.send(hello('run-1'));
-    s.send(snapshot('run-1', 1, { 110: 5, 0: 2 }, 1));
-    s.send(snapshot('run-1', 2, { 110: 12, 0: 2, [-1]: 3 }, 4));
-    s.send(snapshot('run-1', 3, { 110: '9007199254740993', 0: 2, [-1]: 3 }, 4, true)); // 2^53+1
-    const r = await s.next(4);
-    expect(r[0]).toEqual({ welcome: { runId: 'run-1', lastAckedSeq: '0' } });
-    expect(r.slice(1)).toEqual([1, 2, 3].map((seq) => ({ ack: { runId: 'run-1', seq: String(seq) } })));
-    s.close();
-    expect(await s.ended).toBeNull();
-    expect(await top('run-1')).toEqual({ '110': '9007199254740993', '0': '2', '-1': '3', other: '4' });
-    const db = cp.db();
-    expect(db.prepare("SELECT seq, total FROM snapshots WHERE run_id = 'run-1' ORDER BY seq").all()).toEqual([
-      { seq: 1, total: 8 },
-      { seq: 2, total: 13 },
-      { seq: 3, total: 9007199254740981 },
-    ]);
-    expect(db.prepare("SELECT last_seq, finished FROM runs WHERE run_id = 'run-1'").get()).toEqual({
-      last_seq: 3,
-      finished: 1,
-    });
-    db.close();
-  });
+  it(
+    'welcomes, acks each snapshot after storing it, ' + 'and stores deltas that add up to the last cumulative counts',
+    async () => {
+      const s = new CollectSession(collector(cp), auth());
+      s.send(hello('run-1'));
+      s.send(snapshot('run-1', 1, { 110: 5, 0: 2 }, 1));
+      s.send(snapshot('run-1', 2, { 110: 12, 0: 2, [-1]: 3 }, 4));
+      s.send(snapshot('run-1', 3, { 110: '9007199254740993', 0: 2, [-1]: 3 }, 4, true)); // 2^53+1
+      const r = await s.next(4);
+      expect(r[0]).toEqual({ welcome: { runId: 'run-1', lastAckedSeq: '0' } });
+      expect(r.slice(1)).toEqual([1, 2, 3].map((seq) => ({ ack: { runId: 'run-1', seq: String(seq) } })));
+      s.close();
+      expect(await s.ended).toBeNull();
+      expect(await top('run-1')).toEqual({ '110': '9007199254740993', '0': '2', '-1': '3', other: '4' });
+      const db = cp.db();
+      expect(db.prepare("SELECT seq, total FROM snapshots WHERE run_id = 'run-1' ORDER BY seq").all()).toEqual([
+        { seq: 1, total: 8 },
+        { seq: 2, total: 13 },
+        { seq: 3, total: 9007199254740981 },
+      ]);
+      expect(db.prepare("SELECT last_seq, finished FROM runs WHERE run_id = 'run-1'").get()).toEqual({
+        last_seq: 3,
+        finished: 1,
+      });
+      db.close();
+    },
+  );
 
-  it('acks a repeated (run, seq) without storing it twice, and tells a reconnecting agent where to resume', async () => {
-    const s = new CollectSession(collector(cp), auth());
-    s.send(hello('run-1'));
-    s.send(snapshot('run-1', 2, { 110: 12, 0: 2, [-1]: 3 }, 4));
-    const r = await s.next(2);
-    expect(r[0]).toEqual({ welcome: { runId: 'run-1', lastAckedSeq: '3' } });
-    expect(r[1]).toEqual({ ack: { runId: 'run-1', seq: '2' } });
-    s.close();
-    const db = cp.db();
-    expect(db.prepare("SELECT COUNT(*) AS n FROM snapshots WHERE run_id = 'run-1'").get()).toEqual({ n: 3 });
-    db.close();
-    expect((await top('run-1'))['110']).toBe('9007199254740993');
-  });
+  it(
+    'acks a repeated (run, seq) without storing it twice, ' + 'and tells a reconnecting agent where to resume',
+    async () => {
+      const s = new CollectSession(collector(cp), auth());
+      s.send(hello('run-1'));
+      s.send(snapshot('run-1', 2, { 110: 12, 0: 2, [-1]: 3 }, 4));
+      const r = await s.next(2);
+      expect(r[0]).toEqual({ welcome: { runId: 'run-1', lastAckedSeq: '3' } });
+      expect(r[1]).toEqual({ ack: { runId: 'run-1', seq: '2' } });
+      s.close();
+      const db = cp.db();
+      expect(db.prepare("SELECT COUNT(*) AS n FROM snapshots WHERE run_id = 'run-1'").get()).toEqual({ n: 3 });
+      db.close();
+      expect((await top('run-1'))['110']).toBe('9007199254740993');
+    },
+  );
 
   it.each([
     [

@@ -1,5 +1,6 @@
 import { DiffRequest, DiffResponse, GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
-import { auth, collector, CollectSession, ControlPlane, hello, queries, unary } from './harness';
+import { ControlPlane } from '@syscall-counter/test-support';
+import { auth, collector, CollectSession, hello, queries, unary } from './grpc-client';
 
 // Two hosts, a snapshot every 10 minutes for 5 hours, starting off the hour so windows cut
 // hours in every way: top over any window must equal the brute-force sum of the deltas,

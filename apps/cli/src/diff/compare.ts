@@ -1,9 +1,10 @@
 import { DiffResponse } from '@syscall-counter/proto';
+import { Arch } from '@syscall-counter/syscall-table';
+import { nrOrder, syscallLabel } from '../syscalls';
 import { spanSeconds } from '../time-window';
-import { rowNr } from '../wire-nr';
 
 export interface DiffLine {
-  nr: number | null; // null: the "other" bucket
+  nr: number; // --by syscall: the wire's number (SYSCALL_NR_OTHER: the "other" bucket)
   name: string;
   countA: bigint;
   countB: bigint;
@@ -33,8 +34,9 @@ const perSecond = (count: bigint, seconds: number) => (seconds > 0 ? Number(coun
 /**
  * Rates per second on each side (sides may span different times), changes, new and vanished
  * syscalls (or process names, or containers: rows keyed by name, "other" for the rest).
+ * @table names the syscalls (none: syscall_<nr>).
  */
-export function compare(resp: DiffResponse, name: (nr: number) => string, by: DiffBy = 'syscall'): Comparison {
+export function compare(resp: DiffResponse, table: Arch | undefined, by: DiffBy = 'syscall'): Comparison {
   const secondsA = spanSeconds(resp.a?.firstUnixMs, resp.a?.lastUnixMs);
   const secondsB = spanSeconds(resp.b?.firstUnixMs, resp.b?.lastUnixMs);
   const lines = resp.rows.map((r): DiffLine => {
@@ -43,8 +45,8 @@ export function compare(resp: DiffResponse, name: (nr: number) => string, by: Di
     const rateA = perSecond(countA, secondsA);
     const rateB = perSecond(countB, secondsB);
     return {
-      nr: rowNr(r.nr),
-      name: by !== 'syscall' ? r.key || 'other' : rowNr(r.nr) === null ? 'other' : name(r.nr),
+      nr: r.nr,
+      name: by === 'syscall' ? syscallLabel(r.nr, table) : r.key || 'other',
       countA,
       countB,
       deltaCount: countB - countA,
@@ -61,7 +63,7 @@ export function compare(resp: DiffResponse, name: (nr: number) => string, by: Di
     if (d !== 0) return d;
     const c = abs(y.deltaCount) - abs(x.deltaCount);
     if (c !== 0n) return c > 0n ? 1 : -1;
-    return (x.nr ?? Infinity) - (y.nr ?? Infinity) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+    return nrOrder(x.nr) - nrOrder(y.nr) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
   });
   const totalA = BigInt(resp.a?.total || '0');
   const totalB = BigInt(resp.b?.total || '0');
@@ -85,6 +87,11 @@ export function signedCount(n: bigint): string {
   return (n > 0n ? '+' : n < 0n ? '' : '±') + n.toString();
 }
 
+/** "+8.1%": the change from @before to @after. */
+function percent(after: number, before: number): string {
+  return `${signed(((after - before) / before) * 100)}%`;
+}
+
 export function relativeText(l: Pick<DiffLine, 'relative' | 'status'>): string {
   if (l.status) return l.status;
   return `${signed((l.relative ?? 0) * 100)}%`;
@@ -93,7 +100,7 @@ export function relativeText(l: Pick<DiffLine, 'relative' | 'status'>): string {
 /** One line that answers "what changed": total rate change, new/vanished syscalls, the biggest mover. */
 export function summary(c: Comparison): string {
   const parts = [
-    `total ${c.rateA.toFixed(1)}/s → ${c.rateB.toFixed(1)}/s (${c.rateA > 0 ? `${signed(((c.rateB - c.rateA) / c.rateA) * 100)}%` : 'new'})`,
+    `total ${c.rateA.toFixed(1)}/s → ${c.rateB.toFixed(1)}/s (${c.rateA > 0 ? percent(c.rateB, c.rateA) : 'new'})`,
   ];
   const added = c.lines.filter((l) => l.status === 'new').length;
   const gone = c.lines.filter((l) => l.status === 'gone').length;
@@ -101,7 +108,8 @@ export function summary(c: Comparison): string {
   const top = c.lines[0];
   if (top && top.deltaRate !== 0)
     parts.push(
-      `biggest change: ${top.name} ${signed(top.deltaRate)}/s (${relativeText(top)}, ${signedCount(top.deltaCount)} calls)`,
+      `biggest change: ${top.name} ${signed(top.deltaRate)}/s ` +
+        `(${relativeText(top)}, ${signedCount(top.deltaCount)} calls)`,
     );
   return `B vs A: ${parts.join('; ')}`;
 }

@@ -1,5 +1,5 @@
 import { Scope } from '@syscall-counter/proto';
-import { CliError } from '../errors';
+import { usageError } from '../errors';
 import { parseTimePoint } from '../time-window';
 
 /**
@@ -12,7 +12,7 @@ import { parseTimePoint } from '../time-window';
 export function parseSide(spec: string, now = Date.now()): { scope: Scope; label: string } {
   const at = spec.indexOf('@');
   if (at < 0) {
-    if (!spec) throw new CliError('an empty run id: name a run (see `syscall-counter runs`) or HOST@SINCE..UNTIL', 2);
+    if (!spec) throw usageError('an empty run id: name a run (see `syscall-counter runs`) or HOST@SINCE..UNTIL');
     return {
       scope: { hostId: '', runId: spec, sinceUnixMs: '0', untilUnixMs: '0', pid: 0, comm: '', container: '' },
       label: `run ${spec}`,
@@ -21,11 +21,11 @@ export function parseSide(spec: string, now = Date.now()): { scope: Scope; label
   const host = spec.slice(0, at);
   const [since, until, extra] = spec.slice(at + 1).split('..');
   if (!since || extra !== undefined) {
-    throw new CliError(`cannot read '${spec}' as a window: use HOST@SINCE..UNTIL, e.g. web-1@48h..24h`, 2);
+    throw usageError(`cannot read '${spec}' as a window: use HOST@SINCE..UNTIL, e.g. web-1@48h..24h`);
   }
   const from = parseTimePoint(since, now);
   const to = until ? parseTimePoint(until, now) : now;
-  if (to <= from) throw new CliError(`the window '${spec}' ends before it starts`, 2);
+  if (to <= from) throw usageError(`the window '${spec}' ends before it starts`);
   return {
     scope: {
       hostId: host,

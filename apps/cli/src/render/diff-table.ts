@@ -1,6 +1,9 @@
 import pc from 'picocolors';
+import { Format } from '../options/format';
 import { Comparison, DiffLine, relativeText, signed, signedCount, summary } from '../diff/compare';
 import { renderCsv, renderGrid } from './grid';
+import { renderJson } from './json';
+import { nrJson, syscallCells } from './syscall-cells';
 
 const DIFF_CSV_VALUES = [
   'count_a',
@@ -20,8 +23,8 @@ function nameHead(c: Comparison, csv: boolean): string[] {
   return [csv ? head : head.toUpperCase()];
 }
 
-function nameCells(c: Comparison, l: DiffLine, dash: string): string[] {
-  return c.by === 'syscall' ? [l.nr === null ? dash : String(l.nr), l.name] : [l.name];
+function nameCells(c: Comparison, l: DiffLine, other: '-' | ''): string[] {
+  return c.by === 'syscall' ? syscallCells(l, other) : [l.name];
 }
 
 function csvRow(c: Comparison, l: DiffLine): string[] {
@@ -38,21 +41,21 @@ function csvRow(c: Comparison, l: DiffLine): string[] {
   ];
 }
 
-export function diffCsv(c: Comparison): string {
+function diffCsv(c: Comparison): string {
   return renderCsv(
     [...nameHead(c, true), ...DIFF_CSV_VALUES],
     c.lines.map((l) => csvRow(c, l)),
   );
 }
 
-export function diffJson(c: Comparison, labels: { a: string; b: string }): string {
+function diffJson(c: Comparison, labels: { a: string; b: string }): string {
   const doc = {
     a: { label: labels.a, seconds: c.secondsA, total: c.totalA.toString(), rate: c.rateA },
     b: { label: labels.b, seconds: c.secondsB, total: c.totalB.toString(), rate: c.rateB },
     by: c.by,
     summary: summary(c),
     [c.by === 'syscall' ? 'syscalls' : c.by === 'process' ? 'processes' : 'containers']: c.lines.map((l) => ({
-      ...(c.by === 'syscall' ? { nr: l.nr } : {}),
+      ...(c.by === 'syscall' ? { nr: nrJson(l.nr) } : {}),
       name: l.name,
       countA: l.countA.toString(),
       countB: l.countB.toString(),
@@ -64,11 +67,11 @@ export function diffJson(c: Comparison, labels: { a: string; b: string }): strin
       status: l.status || null,
     })),
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return renderJson(doc);
 }
 
 /** Biggest movers first; increases red, decreases green (more syscalls cost more), new/vanished marked. */
-export function diffTable(c: Comparison, labels: { a: string; b: string }, top: number, color: boolean): string {
+function diffTable(c: Comparison, labels: { a: string; b: string }, top: number, color: boolean): string {
   const paint = (l: DiffLine, s: string) =>
     !color || l.deltaRate === 0 ? s : l.deltaRate > 0 ? pc.red(s) : pc.green(s);
   const shown = c.lines.slice(0, top);
@@ -103,4 +106,15 @@ export function diffTable(c: Comparison, labels: { a: string; b: string }, top: 
   const kind = c.by === 'syscall' ? 'syscalls' : c.by === 'process' ? 'process names' : 'containers';
   const more = c.lines.length > top ? [`(${c.lines.length - top} more ${kind}; -n ${c.lines.length} shows all)`] : [];
   return [...head, grid, ...more, color ? pc.bold(summary(c)) : summary(c)].join('\n') + '\n';
+}
+
+/** A diff in the requested format: tables show the first @top rows, CSV and JSON all of them. */
+export function renderDiff(
+  c: Comparison,
+  labels: { a: string; b: string },
+  view: { format: Format; top: number; color: boolean },
+): string {
+  if (view.format === 'csv') return diffCsv(c);
+  if (view.format === 'json') return diffJson(c, labels);
+  return diffTable(c, labels, view.top, view.color);
 }

@@ -1,9 +1,10 @@
+import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
 import { renderTop, sortRows, TopRow } from './top-table';
 
 const rows: TopRow[] = [
   { nr: 0, name: 'read', count: 10n },
   { nr: 110, name: 'getppid', count: 18446744073709551615n }, // 2^64-1: no precision lost
-  { nr: null, name: 'other', count: 3n },
+  { nr: SYSCALL_NR_OTHER, name: 'other', count: 3n },
   { nr: 1, name: 'write', count: 10n },
 ];
 
@@ -28,7 +29,7 @@ describe('top table', () => {
     const text = renderTop({
       title: 'T',
       seconds: 2,
-      rows: [{ nr: null, name: 'other', count: 3n }],
+      rows: [{ nr: SYSCALL_NR_OTHER, name: 'other', count: 3n }],
       top: 15,
       color: false,
     });

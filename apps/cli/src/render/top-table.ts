@@ -1,9 +1,9 @@
 import pc from 'picocolors';
+import { nrOrder } from '../syscalls';
 import { renderGrid } from './grid';
+import { SyscallRef, syscallCells } from './syscall-cells';
 
-export interface TopRow {
-  nr: number | null; // null: the "other" bucket of ids outside the table's range
-  name: string;
+export interface TopRow extends SyscallRef {
   count: bigint;
 }
 
@@ -17,12 +17,10 @@ export interface TopView {
 
 /** Busiest first; ties by number so the output is stable. */
 export function sortRows(rows: TopRow[]): TopRow[] {
-  return [...rows].sort((a, b) =>
-    a.count === b.count ? (a.nr ?? Infinity) - (b.nr ?? Infinity) : a.count < b.count ? 1 : -1,
-  );
+  return [...rows].sort((a, b) => (a.count === b.count ? nrOrder(a.nr) - nrOrder(b.nr) : a.count < b.count ? 1 : -1));
 }
 
-export function total(rows: TopRow[]): bigint {
+function total(rows: Array<{ count: bigint }>): bigint {
   return rows.reduce((s, r) => s + r.count, 0n);
 }
 
@@ -42,13 +40,7 @@ export function renderTop(view: TopView): string {
   const all = total(sorted);
   const grid = renderGrid(
     ['SYSCALL#', 'NAME', 'COUNT', 'RATE/s', '%'],
-    shown.map((r) => [
-      r.nr === null ? '-' : String(r.nr),
-      r.name,
-      r.count.toString(),
-      rate(r.count, view.seconds),
-      percent(r.count, all),
-    ]),
+    shown.map((r) => [...syscallCells(r, '-'), r.count.toString(), rate(r.count, view.seconds), percent(r.count, all)]),
     ['right', 'left', 'right', 'right', 'right'],
     view.color,
   );
@@ -65,43 +57,52 @@ export function renderTop(view: TopView): string {
 export interface GroupRow {
   key: string;
   count: bigint;
-  /** --by process: the process name; --by container: the cgroup path. */
+  /** --by process: the process name; --by container: the cgroup path; --by errno: its name. */
   label?: string;
 }
 
-/** HOST, RUN, PID | COMM or CONTAINER | CGROUP, then COUNT | RATE/s | % for top --by host|run|process|container. */
-export function renderGrouped(
-  title: string,
-  label: string,
-  rows: GroupRow[],
-  seconds: number,
-  top: number,
-  color: boolean,
-  labelHeader = 'COMM',
-): string {
-  const all = rows.reduce((s, r) => s + r.count, 0n);
-  const shown = rows.slice(0, top);
-  const named = rows.some((r) => r.label !== undefined);
+export interface GroupView {
+  title: string;
+  /** The key's column: HOST, RUN, PID, CONTAINER, ERRNO. */
+  keyHeader: string;
+  /** The label's column (COMM, CGROUP, NAME), shown when rows carry labels. */
+  labelHeader?: string;
+  /** Numbers (pids, errnos) are right-aligned. */
+  numericKey: boolean;
+  /** What the rows are, for the total line: "hosts", "processes". */
+  plural: string;
+  rows: GroupRow[]; // busiest first
+  seconds: number;
+  top: number;
+  color: boolean;
+}
+
+/** HOST, RUN, PID | COMM, CONTAINER | CGROUP or ERRNO | NAME, then COUNT | RATE/s | %, then the totals. */
+export function renderGrouped(view: GroupView): string {
+  const all = total(view.rows);
+  const shown = view.rows.slice(0, view.top);
+  const named = view.rows.some((r) => r.label !== undefined);
+  const head = named ? [view.keyHeader, view.labelHeader ?? ''] : [view.keyHeader];
   const grid = renderGrid(
-    named ? [label, labelHeader, 'COUNT', 'RATE/s', '%'] : [label, 'COUNT', 'RATE/s', '%'],
+    [...head, 'COUNT', 'RATE/s', '%'],
     shown.map((r) => [
       r.key,
       ...(named ? [r.label ?? ''] : []),
       r.count.toString(),
-      rate(r.count, seconds),
+      rate(r.count, view.seconds),
       percent(r.count, all),
     ]),
     named
-      ? [label === 'PID' || label === 'ERRNO' ? 'right' : 'left', 'left', 'right', 'right', 'right']
+      ? [view.numericKey ? 'right' : 'left', 'left', 'right', 'right', 'right']
       : ['left', 'right', 'right', 'right'],
-    color,
+    view.color,
   );
   return (
     [
-      color ? pc.bold(title) : title,
+      view.color ? pc.bold(view.title) : view.title,
       grid,
-      `Total syscalls (top ${top}): ${shown.reduce((s, r) => s + r.count, 0n)}`,
-      `Total syscalls (all ${rows.length} ${label === 'PID' ? 'processes' : `${label.toLowerCase()}s`}): ${all}`,
+      `Total syscalls (top ${view.top}): ${total(shown)}`,
+      `Total syscalls (all ${view.rows.length} ${view.plural}): ${all}`,
     ].join('\n') + '\n'
   );
 }

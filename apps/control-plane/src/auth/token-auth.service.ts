@@ -1,9 +1,8 @@
-import { status } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { RpcException } from '@nestjs/microservices';
 import { timingSafeEqual } from 'node:crypto';
+import { UnauthenticatedError } from '../common/domain-errors';
 
 @Injectable()
 export class TokenAuthService {
@@ -21,9 +20,6 @@ export class TokenAuthService {
     if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return;
     const why = value === undefined ? 'missing token' : 'wrong token';
     this.logger.warn({ msg: 'rejected call', why, peer, method });
-    throw new RpcException({
-      code: status.UNAUTHENTICATED,
-      message: `${why}: present "authorization: Bearer <token>"`,
-    });
+    throw new UnauthenticatedError(`${why}: present "authorization: Bearer <token>"`);
   }
 }

@@ -1,10 +1,11 @@
 import { ServerDuplexStream, status } from '@grpc/grpc-js';
 import { Controller, Logger } from '@nestjs/common';
-import { GrpcStreamCall, RpcException } from '@nestjs/microservices';
+import { GrpcStreamCall } from '@nestjs/microservices';
 import type { CollectRequest, CollectResponse } from '@syscall-counter/proto';
 import { TokenAuthService } from '../auth/token-auth.service';
-import { CollectionService, OpenedRun } from './collection.service';
-import { IngestError } from './ingest-error';
+import { FailedPreconditionError, InvalidArgumentError } from '../common/domain-errors';
+import { toGrpcStatus } from '../common/grpc-status';
+import { IngestService, OpenedRun } from './ingest.service';
 
 type CollectCall = ServerDuplexStream<CollectRequest, CollectResponse>;
 
@@ -13,7 +14,7 @@ export class CollectionController {
   private readonly logger = new Logger(CollectionController.name);
 
   constructor(
-    private readonly collection: CollectionService,
+    private readonly ingest: IngestService,
     private readonly auth: TokenAuthService,
   ) {}
 
@@ -32,7 +33,7 @@ export class CollectionController {
     const fail = (e: unknown) => {
       if (ended) return;
       ended = true;
-      const { code, message } = toStatus(e);
+      const { code, message } = toGrpcStatus(e);
       if (code === status.INTERNAL)
         this.logger.error({ msg: 'stream failed', peer, runId: run?.runId, error: message });
       else this.logger.warn({ msg: 'stream rejected', peer, runId: run?.runId, code: status[code], error: message });
@@ -49,17 +50,17 @@ export class CollectionController {
     const handle = async (req: CollectRequest) => {
       if (ended) return;
       if (req.hello) {
-        if (run) throw new IngestError(status.FAILED_PRECONDITION, 'a stream carries one hello');
-        run = await this.collection.hello(req.hello);
+        if (run) throw new FailedPreconditionError('a stream carries one hello');
+        run = await this.ingest.hello(req.hello);
         call.write({ welcome: { runId: run.runId, lastAckedSeq: run.lastAckedSeq.toString() } });
       } else if (req.snapshot) {
-        if (!run) throw new IngestError(status.FAILED_PRECONDITION, 'unknown run: send a hello before snapshots');
-        const outcome = await this.collection.ingestBatched(run, req.snapshot);
+        if (!run) throw new FailedPreconditionError('unknown run: send a hello before snapshots');
+        const outcome = await this.ingest.ingest(run, req.snapshot);
         if (outcome === 'duplicate')
           this.logger.log({ msg: 'duplicate snapshot acked', runId: run.runId, seq: req.snapshot.seq });
         call.write({ ack: { runId: run.runId, seq: req.snapshot.seq } });
       } else {
-        throw new IngestError(status.INVALID_ARGUMENT, 'empty message: expected a hello or a snapshot');
+        throw new InvalidArgumentError('empty message: expected a hello or a snapshot');
       }
     };
 
@@ -76,14 +77,4 @@ export class CollectionController {
     });
     call.on('error', (e) => this.logger.debug?.({ msg: 'stream closed by peer', peer, error: String(e) }));
   }
-}
-
-function toStatus(e: unknown): { code: status; message: string } {
-  if (e instanceof IngestError) return { code: e.code, message: e.message };
-  if (e instanceof RpcException) {
-    const err = e.getError() as { code?: status; message?: string } | string;
-    if (typeof err === 'object') return { code: err.code ?? status.UNKNOWN, message: err.message ?? '' };
-    return { code: status.UNKNOWN, message: err };
-  }
-  return { code: status.INTERNAL, message: e instanceof Error ? e.message : String(e) };
 }

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { HostsModule } from '../hosts/hosts.module';
-import { RunsModule } from '../runs/runs.module';
+import { HostsRunsModule } from '../hosts-runs/hosts-runs.module';
 import { CollectionController } from './collection.controller';
-import { CollectionService } from './collection.service';
+import { IngestRepository } from './ingest.repository';
+import { IngestService } from './ingest.service';
 
 @Module({
-  imports: [AuthModule, HostsModule, RunsModule],
+  imports: [AuthModule, HostsRunsModule],
   controllers: [CollectionController],
-  providers: [CollectionService],
+  providers: [IngestRepository, IngestService],
+  exports: [IngestService],
 })
 export class CollectionModule {}

@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { Snapshot } from '@syscall-counter/proto';
-import { IngestError } from './ingest-error';
+import { toGrpcStatus } from '../common/grpc-status';
+import { OTHER_NR } from '../common/syscall-nr';
 import {
-  OTHER_NR,
   validateCgroups,
   validateFailures,
   validateHello,
@@ -30,7 +30,7 @@ function codeOf(fn: () => unknown): status | undefined {
   try {
     fn();
   } catch (e) {
-    return (e as IngestError).code;
+    return toGrpcStatus(e).code;
   }
   return undefined;
 }

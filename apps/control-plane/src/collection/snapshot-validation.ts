@@ -1,31 +1,13 @@
-import { status } from '@grpc/grpc-js';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
-import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
-import { IngestError } from './ingest-error';
+import { FailedPreconditionError, InvalidArgumentError } from '../common/domain-errors';
+import { nrFromWire } from '../common/syscall-nr';
 
-/** Rollup granularity of hourly_counts: ingest fills it, queries read whole hours from it. */
-export const HOUR_MS = 3_600_000n;
-
-/** The "other" bucket (ids outside [-1, 1023]): the same number on the wire and in the nr column. */
-export const OTHER_NR = SYSCALL_NR_OTHER;
-export const MIN_NR = -1;
-export const MAX_NR = 1023;
 const MAX_INT64 = (1n << 63n) - 1n;
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const ARCHES = ['x86_64', 'arm64'];
 
 function bad(message: string): never {
-  throw new IngestError(status.INVALID_ARGUMENT, message);
-}
-
-/** The one mapping of a wire syscall number to the stored one (the same encoding): checks its range. */
-function storedNr(nr: number, what: string): number {
-  if (!Number.isInteger(nr) || (nr !== OTHER_NR && (nr < MIN_NR || nr > MAX_NR))) {
-    bad(
-      `${what}: syscall nr ${nr} is outside the table's range [${MIN_NR}, ${MAX_NR}] (and is not ${OTHER_NR}, "other")`,
-    );
-  }
-  return nr;
+  throw new InvalidArgumentError(message);
 }
 
 function count(text: string, what: string): bigint {
@@ -46,16 +28,13 @@ export function validateHello(h: Hello): void {
 /** Cumulative counts by nr (OTHER_NR for the other bucket); throws on any malformed row. */
 export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint> {
   if (s.runId !== runId) {
-    throw new IngestError(
-      status.FAILED_PRECONDITION,
-      `snapshot names run '${s.runId}' but this stream's hello opened run '${runId}'`,
-    );
+    throw new FailedPreconditionError(`snapshot names run '${s.runId}' but this stream's hello opened run '${runId}'`);
   }
   const seq = count(s.seq, 'seq');
   if (seq < 1n) bad('seq must start at 1');
   const counts = new Map<number, bigint>();
   for (const row of s.counts) {
-    const nr = storedNr(row.nr, 'count row');
+    const nr = nrFromWire(row.nr, 'count row');
     if (counts.has(nr)) bad(`syscall nr ${nr} appears twice`);
     const c = count(row.count, `count of nr ${nr}`);
     if (c > 0n) counts.set(nr, c);
@@ -69,8 +48,7 @@ export function validateSnapshot(s: Snapshot, runId: string): Map<number, bigint
  */
 export function validateUnattributed(s: Snapshot, before: bigint, intervalTotal: bigint): bigint {
   const now = count(s.unattributed ?? '0', 'unattributed');
-  if (now < before)
-    throw new IngestError(status.FAILED_PRECONDITION, `unattributed went backwards: ${before} -> ${now}`);
+  if (now < before) throw new FailedPreconditionError(`unattributed went backwards: ${before} -> ${now}`);
   if (now - before > intervalTotal)
     bad(`unattributed grew by ${now - before}, more than the interval's ${intervalTotal} calls`);
   return now;
@@ -83,7 +61,7 @@ const MAX_ERRNO = 4095;
 export function validateFailures(s: Snapshot): Map<string, bigint> {
   const out = new Map<string, bigint>();
   for (const f of s.failures ?? []) {
-    const nr = storedNr(f.nr, 'failure row');
+    const nr = nrFromWire(f.nr, 'failure row');
     if (!Number.isInteger(f.errnoCode) || f.errnoCode < 0 || f.errnoCode > MAX_ERRNO)
       bad(`failure row of nr ${nr}: errno ${f.errnoCode} is outside [0, ${MAX_ERRNO}]`);
     const key = `${nr}:${f.errnoCode}`;
@@ -103,7 +81,7 @@ export function validateLatency(s: Snapshot): Map<string, bigint> {
   };
   const nrs = new Set<number>();
   for (const l of s.latency ?? []) {
-    const nr = storedNr(l.nr, 'latency row');
+    const nr = nrFromWire(l.nr, 'latency row');
     if (nrs.has(nr)) bad(`latency row of nr ${nr} appears twice`);
     nrs.add(nr);
     put(nr, -1, l.totalNs, `latency of nr ${nr}: total_ns`);
@@ -156,7 +134,7 @@ function breakdown<T extends { nr: number; count: string }, R>(
   const rows: R[] = [];
   for (const item of items) {
     const what = describe(item);
-    const nr = storedNr(item.nr, what);
+    const nr = nrFromWire(item.nr, what);
     if (seen.has(`${what}\u0000${nr}`)) bad(`${what}: syscall nr ${nr} appears twice`);
     seen.add(`${what}\u0000${nr}`);
     const c = count(item.count, `${what} count of nr ${nr}`);

@@ -5,49 +5,60 @@ import type {
   DiffResponse,
   LatencyRequest,
   LatencyResponse,
-  SeriesRequest,
-  SeriesResponse,
   ListHostsResponse,
   ListRunsRequest,
   ListRunsResponse,
+  SeriesRequest,
+  SeriesResponse,
   TopRequest,
   TopResponse,
 } from '@syscall-counter/proto';
 import { TokenGuard } from '../auth/token.guard';
-import { QueriesService } from './queries.service';
+import { HostsRunsService } from '../hosts-runs/hosts-runs.service';
+import { DiffService } from './diff.service';
+import { LatencyService } from './latency.service';
+import { SeriesService } from './series.service';
+import { TopService } from './top.service';
 
+/** QueryService: each RPC answered by the service of its concern; errors leave through GrpcExceptionFilter. */
 @Controller()
 @UseGuards(TokenGuard)
 export class QueriesController {
-  constructor(private readonly queries: QueriesService) {}
+  constructor(
+    private readonly hostsRuns: HostsRunsService,
+    private readonly topService: TopService,
+    private readonly seriesService: SeriesService,
+    private readonly diffService: DiffService,
+    private readonly latencyService: LatencyService,
+  ) {}
 
   @GrpcMethod('QueryService', 'ListHosts')
   listHosts(): ListHostsResponse {
-    return { hosts: this.queries.listHosts() };
+    return { hosts: this.hostsRuns.listHosts() };
   }
 
   @GrpcMethod('QueryService', 'ListRuns')
   listRuns(req: ListRunsRequest): ListRunsResponse {
-    return { runs: this.queries.listRuns(req.hostId) };
+    return { runs: this.hostsRuns.listRuns(req.hostId) };
   }
 
   @GrpcMethod('QueryService', 'Top')
   top(req: TopRequest): TopResponse {
-    return this.queries.top(req);
+    return this.topService.top(req);
   }
 
   @GrpcMethod('QueryService', 'Series')
   series(req: SeriesRequest): SeriesResponse {
-    return this.queries.series(req);
+    return this.seriesService.series(req);
   }
 
   @GrpcMethod('QueryService', 'Diff')
   diff(req: DiffRequest): DiffResponse {
-    return this.queries.diff(req);
+    return this.diffService.diff(req);
   }
 
   @GrpcMethod('QueryService', 'Latency')
   latency(req: LatencyRequest): LatencyResponse {
-    return this.queries.latency(req);
+    return this.latencyService.latency(req);
   }
 }

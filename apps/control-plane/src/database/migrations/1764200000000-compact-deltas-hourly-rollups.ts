@@ -20,7 +20,8 @@ export class CompactDeltasHourlyRollups1764200000000 implements MigrationInterfa
       "snap_key" integer NOT NULL, "nr" integer NOT NULL, "count" integer NOT NULL,
       PRIMARY KEY ("snap_key", "nr")) WITHOUT ROWID`);
     await q.query(`INSERT INTO "deltas" ("snap_key", "nr", "count")
-      SELECT s.snap_key, ic.nr, ic.count FROM "interval_counts" ic JOIN "snapshots_v2" s ON s.run_id = ic.run_id AND s.seq = ic.seq`);
+      SELECT s.snap_key, ic.nr, ic.count
+        FROM "interval_counts" ic JOIN "snapshots_v2" s ON s.run_id = ic.run_id AND s.seq = ic.seq`);
     await q.query(`CREATE TABLE "hourly_counts" (
       "hour_ms" integer NOT NULL, "host_id" text NOT NULL, "nr" integer NOT NULL, "count" integer NOT NULL,
       PRIMARY KEY ("hour_ms", "host_id", "nr")) WITHOUT ROWID`);

@@ -1,0 +1,77 @@
+import { Command } from 'commander';
+import { Arch } from '@syscall-counter/syscall-table';
+import { ConnOpts, withConnection } from '../../options/connection';
+import { positiveInt, withTopN } from '../../options/numbers';
+import { ScopeOpts, scopeFrom, whereText, withScope } from '../../options/scope';
+import { withArch } from '../../options/syscall';
+import { barChartSvg, seriesChartSvg } from '../../plot/charts';
+import { plotFiles, writePlot } from '../../plot/files';
+import { connect } from '../../queries/connect';
+import { bucketEnd, fetchSeries, SeriesOpts } from '../../queries/series';
+import { historyTitle, queryTop, requireRows } from '../../queries/top';
+import { namedRows } from '../../render/top-response';
+
+interface PlotOpts extends ConnOpts, ScopeOpts {
+  out: string;
+  width: number;
+  height: number;
+  top: number;
+  arch?: Arch;
+}
+
+const HELP = `
+Examples:
+  $ syscall-counter plot bar --host web-1 --since 1h --out web-1-top     # web-1-top.svg and .png
+  $ syscall-counter plot series --since 24h --bucket 10m -n 8 --out day.svg`;
+
+/** The options of every chart, in the order --help lists them. */
+function withPlotOpts(cmd: Command, defaultTop: number): Command {
+  withScope(cmd).requiredOption('-o, --out <file>', 'FILE.svg, FILE.png, or FILE (writes both)');
+  withTopN(cmd, defaultTop, 'how many syscalls to draw')
+    .option('--width <px>', 'image width', positiveInt, 900)
+    .option('--height <px>', 'image height', positiveInt, 500);
+  withArch(cmd);
+  return withConnection(cmd);
+}
+
+function barCommand(): Command {
+  return withPlotOpts(new Command('bar').description('bar chart of the syscall distribution (busiest first)'), 15)
+    .option('--log', 'logarithmic count axis (when one syscall dwarfs the rest)')
+    .action(async (opts: PlotOpts & { log?: boolean }) => {
+      plotFiles(opts.out);
+      const scope = scopeFrom(opts);
+      const resp = await queryTop(connect(opts), { scope, by: 'syscall' });
+      requireRows(scope, resp);
+      const bars = namedRows(resp, opts.arch)
+        .rows.slice(0, opts.top)
+        .map((r) => ({ label: r.name, value: Number(r.count) }));
+      const size = { width: opts.width, height: opts.height };
+      writePlot(opts.out, barChartSvg(historyTitle(scope, resp), bars, size, opts.log), size);
+    });
+}
+
+function seriesCommand(): Command {
+  return withPlotOpts(new Command('series').description('calls per second over time of the busiest syscalls'), 5)
+    .option('--bucket <duration>', 'time resolution (default: about 60 points)')
+    .action(async (opts: PlotOpts & SeriesOpts) => {
+      plotFiles(opts.out);
+      const v = await fetchSeries(opts);
+      const secs = v.bucketMs / 1000;
+      // A point at the end of each bucket: the rate over the bucket just finished.
+      const lines = v.lines.map((l) => ({
+        label: l.name,
+        points: l.counts.map((c, i): [number, number] => [bucketEnd(v, i), Number(c) / secs]),
+      }));
+      const title = `Syscalls per second, ${whereText(opts)} (${secs} s buckets)`;
+      const size = { width: opts.width, height: opts.height };
+      writePlot(opts.out, seriesChartSvg(title, lines, size), size);
+    });
+}
+
+export function plotCommand(): Command {
+  return new Command('plot')
+    .description('charts of the history as SVG and PNG')
+    .addHelpText('after', HELP)
+    .addCommand(barCommand())
+    .addCommand(seriesCommand());
+}

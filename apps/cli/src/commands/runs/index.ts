@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { useColor } from '../../options/color';
+import { ConnOpts, withConnection } from '../../options/connection';
+import { Format, withFormat } from '../../options/format';
+import { withClient } from '../../queries/connect';
+import { renderListing, runsListing } from '../../render/listing';
+
+export function runsCommand(): Command {
+  const cmd = new Command('runs').description(
+    'agent runs: host, scope, interval, started/last seen, snapshots, totals',
+  );
+  return withFormat(withConnection(cmd))
+    .option('--host <id>', 'only the runs of this host')
+    .addHelpText('after', '\nExample:\n  $ syscall-counter runs --server cp:50051 --token-file t --host web-1')
+    .action(async (opts: ConnOpts & { format: Format; host?: string }, self: Command) => {
+      const runs = await withClient(opts, (c) => c.runs(opts.host ?? ''));
+      process.stdout.write(renderListing(runsListing(runs), opts.format, useColor(self)));
+    });
+}

@@ -1,0 +1,29 @@
+import { TopResponse } from '@syscall-counter/proto';
+import { hostname } from 'node:os';
+import { relative } from 'node:path';
+import { startPipeline } from '../../local/pipeline';
+import { detailText } from '../../options/scope';
+import { withTimedProgress } from '../../progress';
+import { BY_PLURAL, queryTop, topSeconds } from '../../queries/top';
+import { renderTopResponse } from '../../render/top-response';
+import { TopOpts, TopPlan } from './plan';
+
+/** No control plane configured: an embedded one, fed by an agent here for --duration seconds, answers one query. */
+export async function topHere(opts: TopOpts, plan: TopPlan): Promise<void> {
+  const pipeline = await startPipeline({ seconds: opts.duration, breakdown: plan.breakdown, errors: opts.failed });
+  let resp: TopResponse;
+  try {
+    await withTimedProgress('Collecting syscalls on this host', opts.duration, pipeline.agent.done);
+    resp = await queryTop(pipeline.client(), { ...plan.query, scope: { ...plan.query.scope, runId: pipeline.runId } });
+  } finally {
+    await pipeline.stop();
+  }
+  const what =
+    opts.by === 'errno' ? 'Failed calls by errno' : `Busiest ${opts.failed ? 'failing ' : ''}${BY_PLURAL[opts.by]}`;
+  const detail = detailText(opts);
+  const stored = relative(process.cwd(), pipeline.dbPath) || pipeline.dbPath;
+  const title =
+    `${what}${detail ? ` (${detail})` : ''} on ${hostname()} over ${topSeconds(resp).toFixed(1)} s ` +
+    `(run ${pipeline.runId.slice(0, 8)}, stored in ${stored})`;
+  process.stdout.write(renderTopResponse(resp, { ...plan.rendering, title }));
+}

@@ -1,0 +1,187 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Hello, Snapshot } from '@syscall-counter/proto';
+import { FailedPreconditionError, NotFoundError } from '../common/domain-errors';
+import { hourOf } from '../database/hourly-rollups';
+import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
+import { GroupCommit } from './group-commit';
+import { Cumulative, CumulativeRow, IngestRepository, SnapshotHead } from './ingest.repository';
+import {
+  validateCgroups,
+  validateFailures,
+  validateHello,
+  validateLatency,
+  validateProcesses,
+  validateSnapshot,
+  validateUnattributed,
+} from './snapshot-validation';
+
+export interface OpenedRun {
+  runId: string;
+  hostId: string;
+  lastAckedSeq: bigint;
+  processTopK: number;
+  cgroupTopK: number;
+  errors: boolean;
+  latency: boolean;
+}
+
+export type IngestOutcome = 'stored' | 'duplicate';
+
+interface Pending {
+  run: OpenedRun;
+  snap: Snapshot;
+  nowMs: number;
+}
+
+const SUBKEY: Record<Cumulative, string> = { failure: 'errno_code', latency: 'bucket' };
+
+/**
+ * Collect's work: a hello opens (or reopens) a run; each snapshot of cumulative counters is
+ * checked against the run's previous one and stored as the interval's deltas, exactly once.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly commits: GroupCommit<Pending, IngestOutcome>;
+
+  constructor(
+    private readonly hostsRuns: HostsRunsRepository,
+    private readonly repo: IngestRepository,
+  ) {
+    // Synchronous transactions: when storeOne returns, its snapshot is committed (or, inside
+    // the batch's transaction, released to it as a savepoint that rolls back alone).
+    const storeOne = repo.transaction((p: Pending) => this.store(p.run, p.snap, p.nowMs));
+    const storeBatch = repo.transaction((batch: Pending[]) =>
+      batch.map((p): { ok: IngestOutcome } | { err: unknown } => {
+        try {
+          return { ok: storeOne(p) };
+        } catch (err) {
+          return { err };
+        }
+      }),
+    );
+    this.commits = new GroupCommit(storeBatch);
+  }
+
+  async hello(h: Hello, nowMs = Date.now()): Promise<OpenedRun> {
+    validateHello(h);
+    const existing = await this.hostsRuns.findRun(h.runId);
+    if (existing && existing.hostId !== h.hostId)
+      throw new FailedPreconditionError(`run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`);
+    const { hostId, hostname, kernelRelease, arch, bootId } = h;
+    await this.hostsRuns.saveHost({ hostId, hostname, kernelRelease, arch, bootId }, nowMs);
+    const run = await this.hostsRuns.openRun(
+      {
+        runId: h.runId,
+        hostId,
+        hostname,
+        arch,
+        kernelRelease,
+        bootId,
+        agentVersion: h.agentVersion,
+        mapMode: h.mapMode,
+        intervalMs: h.intervalMs,
+        scope: h.scope,
+        processTopK: h.processTopK,
+        cgroupTopK: h.cgroupTopK,
+        errors: h.errors,
+        latency: h.latency,
+        startedMs: Number(h.runStartedUnixMs) || nowMs,
+      },
+      nowMs,
+    );
+    this.logger.log({ msg: 'run opened', runId: run.runId, hostId: run.hostId, lastSeq: run.lastSeq });
+    const { runId, processTopK, cgroupTopK, errors, latency } = run;
+    return { runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK, cgroupTopK, errors, latency };
+  }
+
+  /**
+   * Stores one snapshot exactly once (a repeat of a stored seq is a no-op the caller still acks),
+   * committed together with the other snapshots of this turn: resolves after the commit.
+   */
+  ingest(run: OpenedRun, snap: Snapshot): Promise<IngestOutcome> {
+    return this.commits.submit({ run, snap, nowMs: Date.now() });
+  }
+
+  private store(run: OpenedRun, snap: Snapshot, nowMs: number): IngestOutcome {
+    const cumulative = validateSnapshot(snap, run.runId);
+    const seq = BigInt(snap.seq);
+    const state = this.repo.runState(run.runId);
+    if (!state) throw new NotFoundError(`unknown run '${run.runId}'`);
+    if (seq <= state.last_seq) return 'duplicate';
+
+    const { deltas, total } = this.intervalDeltas(run.runId, seq, cumulative);
+    const unattributed = validateUnattributed(snap, state.unattributed, total);
+    const processes = validateProcesses(snap, deltas);
+    const cgroups = validateCgroups(snap, deltas);
+    const failures = run.errors ? this.cumulativeDeltas('failure', run, validateFailures(snap), seq) : [];
+    const latency = run.latency ? this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
+
+    const timeMs = BigInt(snap.timeUnixMs) || BigInt(nowMs);
+    const unattributedDelta = unattributed - state.unattributed;
+    const head: SnapshotHead = {
+      runId: run.runId,
+      seq,
+      hostId: run.hostId,
+      timeMs,
+      total,
+      unattributed: unattributedDelta,
+    };
+    const snapKey = this.repo.putSnapshot(head);
+    for (const [nr, delta, now] of deltas) this.repo.putDelta(snapKey, head, hourOf(timeMs), nr, delta, now);
+    if (run.processTopK > 0) {
+      for (const p of processes.rows) this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
+      for (const [nr, rest] of processes.unexplained)
+        if (rest > 0n) this.repo.putProcess(snapKey, 0, nr, 'other', rest);
+    }
+    if (run.cgroupTopK > 0) {
+      for (const g of cgroups.rows) this.repo.putCgroup(snapKey, g, g.nr, g.count);
+      for (const [nr, rest] of cgroups.unexplained) if (rest > 0n) this.repo.putCgroup(snapKey, undefined, nr, rest);
+    }
+    this.repo.putCumulative('failure', run.runId, snapKey, failures);
+    this.repo.putCumulative('latency', run.runId, snapKey, latency);
+    this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, unattributed);
+    return 'stored';
+  }
+
+  /** The interval's [nr, delta, cumulative] per syscall and their sum, checked to never go backwards. */
+  private intervalDeltas(runId: string, seq: bigint, cumulative: Map<number, bigint>) {
+    const previous = this.repo.totals(runId);
+    for (const [nr, before] of previous) {
+      const now = cumulative.get(nr) ?? 0n;
+      if (now < before)
+        throw new FailedPreconditionError(
+          `counter of nr ${nr} went backwards in run '${runId}' at seq ${seq}: ${before} -> ${now}`,
+        );
+    }
+    const deltas: Array<[number, bigint, bigint]> = [];
+    let total = 0n;
+    for (const [nr, now] of cumulative) {
+      const delta = now - (previous.get(nr) ?? 0n);
+      if (delta === 0n) continue;
+      total += delta;
+      deltas.push([nr, delta, now]);
+    }
+    return { deltas, total };
+  }
+
+  /** The interval's rows of a kind of cumulative data, checked to never go backwards. */
+  private cumulativeDeltas(kind: Cumulative, run: OpenedRun, now: Map<string, bigint>, seq: bigint): CumulativeRow[] {
+    const before = this.repo.cumulativeTotals(kind, run.runId);
+    for (const [key, was] of before) {
+      if ((now.get(key) ?? 0n) >= was) continue;
+      const [nr, sub] = key.split(':');
+      throw new FailedPreconditionError(
+        `${kind} of nr ${nr}, ${SUBKEY[kind]} ${sub} went backwards in run '${run.runId}' at seq ${seq}: ` +
+          `${was} -> ${now.get(key) ?? 0n}`,
+      );
+    }
+    const out: CumulativeRow[] = [];
+    for (const [key, c] of now) {
+      const delta = c - (before.get(key) ?? 0n);
+      const [nr, sub] = key.split(':').map(Number);
+      if (delta > 0n) out.push([nr, sub, delta, c]);
+    }
+    return out;
+  }
+}

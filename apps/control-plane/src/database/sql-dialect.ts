@@ -1,0 +1,39 @@
+/**
+ * The engine seam of the data-access layer. SQL lives only in the repositories (one per concern:
+ * hosts-runs, ingest, counts, breakdowns, failures, latency), written once in the SQL that SQLite
+ * and PostgreSQL share; the few places the engines differ go through the small functions below,
+ * and reading rows (64-bit integers as BigInt, statements, transactions) through SqlRunner.
+ * A PostgreSQL engine (SC_DB_URL, same migrations) adds a second SqlDialect ($n placeholders,
+ * GREATEST, strpos, ::bigint casts, no index hints) and a runner over a pool; its runner is async,
+ * so the repositories' methods then return promises the services await.
+ */
+export interface SqlDialect {
+  /** The engine's placeholders for SQL written with '?'. */
+  placeholders(sql: string): string;
+  /** A 64-bit integer parameter used in arithmetic (engines that infer types need the cast). */
+  int(): string;
+  /** INSERT of a counter row that, on a key conflict, sets the count ('replace') or adds to it ('add'). */
+  upsertCount(table: string, keys: string[], mode: 'replace' | 'add'): string;
+  /** A hint naming the snapshots index to read by; '' where the engine's planner takes none. */
+  indexHint(index: string): string;
+  /** The larger of two integer expressions. */
+  greatest(a: string, b: string): string;
+  /** The part of a text expression after its first ':' ('' without one). */
+  afterColon(expr: string): string;
+}
+
+export const SQLITE_DIALECT: SqlDialect = {
+  placeholders: (sql) => sql,
+  int: () => '?',
+  upsertCount: (table, keys, mode) => {
+    const cols = [...keys, 'count'];
+    const set = mode === 'add' ? `${table}.count + excluded.count` : 'excluded.count';
+    return (
+      `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ` +
+      `ON CONFLICT (${keys.join(', ')}) DO UPDATE SET count = ${set}`
+    );
+  },
+  indexHint: (index) => `INDEXED BY ${index}`,
+  greatest: (a, b) => `MAX(${a}, ${b})`,
+  afterColon: (expr) => `CASE WHEN instr(${expr}, ':') > 0 THEN substr(${expr}, instr(${expr}, ':') + 1) ELSE '' END`,
+};

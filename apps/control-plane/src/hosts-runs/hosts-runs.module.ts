@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Host } from './host.entity';
+import { HostsRunsRepository } from './hosts-runs.repository';
+import { HostsRunsService } from './hosts-runs.service';
+import { Run } from './run.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Host, Run])],
+  providers: [HostsRunsRepository, HostsRunsService],
+  exports: [HostsRunsRepository, HostsRunsService],
+})
+export class HostsRunsModule {}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { SqlRunner } from '../database/sql-runner';
+import { Host } from './host.entity';
+import { Run } from './run.entity';
+
+/** What a run may carry besides its host-wide counts, each switched on by an agent flag. */
+export type RunData = 'processes' | 'cgroups' | 'failures' | 'latency';
+
+/** The condition on runs (alias r) for runs that carry a kind of data. */
+export function runCarries(data: RunData): string {
+  const condition: Record<RunData, string> = {
+    processes: 'r.process_top_k > 0',
+    cgroups: 'r.cgroup_top_k > 0',
+    failures: 'r.errors',
+    latency: 'r.latency',
+  };
+  return condition[data];
+}
+
+/** The fields of a run its agent's hello gives. */
+export type RunFields = Omit<Run, 'lastSeq' | 'finished' | 'lastSeenMs' | 'unattributed'>;
+export type HostFacts = Omit<Host, 'firstSeenMs' | 'lastSeenMs'>;
+
+export interface HostRow {
+  host_id: string;
+  hostname: string;
+  kernel_release: string;
+  arch: string;
+  first_seen_ms: bigint;
+  last_seen_ms: bigint;
+  runs: bigint;
+  total: bigint;
+}
+
+export interface RunRow {
+  run_id: string;
+  host_id: string;
+  hostname: string;
+  scope: string;
+  map_mode: string;
+  interval_ms: bigint;
+  started_ms: bigint;
+  last_seen_ms: bigint;
+  last_seq: bigint;
+  total: bigint;
+  finished: bigint | boolean;
+  arch: string;
+}
+
+/** Hosts and runs: written through TypeORM's repositories on hello, listed with their totals. */
+@Injectable()
+export class HostsRunsRepository {
+  constructor(
+    @InjectRepository(Host) private readonly hosts: Repository<Host>,
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
+    private readonly sql: SqlRunner,
+  ) {}
+
+  findRun(runId: string): Promise<Run | null> {
+    return this.runs.findOneBy({ runId });
+  }
+
+  /** Records a host on its agent's hello: first seen once, the rest kept current. */
+  async saveHost(facts: HostFacts, nowMs: number): Promise<Host> {
+    const existing = await this.hosts.findOneBy({ hostId: facts.hostId });
+    return this.hosts.save(
+      this.hosts.create({ ...facts, firstSeenMs: existing?.firstSeenMs ?? nowMs, lastSeenMs: nowMs }),
+    );
+  }
+
+  /** Creates the run on its first hello; a reconnecting agent gets the stored one back. */
+  async openRun(fields: RunFields, nowMs: number): Promise<Run> {
+    const existing = await this.findRun(fields.runId);
+    if (existing) {
+      existing.lastSeenMs = nowMs;
+      return this.runs.save(existing);
+    }
+    return this.runs.save(
+      this.runs.create({ ...fields, lastSeq: 0, finished: false, lastSeenMs: nowMs, unattributed: '0' }),
+    );
+  }
+
+  hostExists(hostId: string): boolean {
+    return this.sql.prepare('SELECT 1 AS one FROM hosts WHERE host_id = ?').get(hostId) !== undefined;
+  }
+
+  runExists(runId: string): boolean {
+    return this.sql.prepare('SELECT 1 AS one FROM runs WHERE run_id = ?').get(runId) !== undefined;
+  }
+
+  /** Whether any run in a scope (host and run ids, '' for any) carries a kind of data. */
+  anyRunCarries(data: RunData, hostId: string, runId: string): boolean {
+    const filter = [runCarries(data), hostId ? 'r.host_id = ?' : '', runId ? 'r.run_id = ?' : ''].filter(Boolean);
+    const params = [...(hostId ? [hostId] : []), ...(runId ? [runId] : [])];
+    return this.sql.all(`SELECT 1 AS one FROM runs r WHERE ${filter.join(' AND ')} LIMIT 1`, ...params).length > 0;
+  }
+
+  listHosts(): HostRow[] {
+    return this.sql
+      .prepare(
+        `SELECT h.host_id, h.hostname, h.kernel_release, h.arch, h.first_seen_ms, h.last_seen_ms,
+              (SELECT COUNT(*) FROM runs r WHERE r.host_id = h.host_id) AS runs,
+              (SELECT COALESCE(SUM(t.count), 0) FROM run_totals t JOIN runs r ON r.run_id = t.run_id
+                WHERE r.host_id = h.host_id) AS total
+         FROM hosts h ORDER BY h.host_id`,
+      )
+      .all<HostRow>();
+  }
+
+  /** The runs of a host ('' for every host), oldest first. */
+  listRuns(hostId: string): RunRow[] {
+    return this.sql.all<RunRow>(
+      `SELECT r.run_id, r.host_id, r.hostname, r.scope, r.map_mode, r.interval_ms, r.started_ms, r.last_seen_ms,
+              r.last_seq, r.finished, r.arch,
+              (SELECT COALESCE(SUM(t.count), 0) FROM run_totals t WHERE t.run_id = r.run_id) AS total
+         FROM runs r ${hostId ? 'WHERE r.host_id = ?' : ''} ORDER BY r.started_ms, r.run_id`,
+      ...(hostId ? [hostId] : []),
+    );
+  }
+}

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { SqlRunner } from '../../database/sql-runner';
+import { runCarries } from '../../hosts-runs/hosts-runs.repository';
+import type { CountSource, Key, Source, Window } from '../scope-window';
+import { BreakdownsRepository } from './breakdowns.repository';
+import { FailuresRepository } from './failures.repository';
+import { KeyColumns, plainKey, RowSource, snapshotFilter, snapshotIndex } from './snapshot-sql';
+
+/** A sum per key: k the key (nr, host, run, pid, errno, ...), l its label where it has one. */
+export interface KeyedCount {
+  k: bigint | string;
+  l: string | null;
+  c: bigint;
+}
+
+/** Time the data of a scope covers (unix ms; 0 when none) and its arches. */
+export interface SpanRow {
+  first: bigint | null;
+  last: bigint | null;
+  arch: string | null;
+  arches: bigint;
+}
+
+/**
+ * Sums over stored counts: a whole run from run_totals, whole hours from hourly_counts, and any
+ * window from the per-snapshot rows of a source (deltas here; the breakdowns and failures from
+ * their repositories), plus the span of time a scope's snapshots cover and series buckets.
+ */
+@Injectable()
+export class CountsRepository {
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly breakdowns: BreakdownsRepository,
+    private readonly failures: FailuresRepository,
+  ) {}
+
+  /** A whole run, keyed by syscall, host or run, from its cumulative totals. */
+  fromTotals(runId: string, key: 'syscall' | 'host' | 'run', nr?: number): KeyedCount[] {
+    const k = key === 'syscall' ? 't.nr' : key === 'host' ? 'r.host_id' : 't.run_id';
+    return this.sql.all(
+      `SELECT ${k} AS k, NULL AS l, SUM(t.count) AS c FROM run_totals t JOIN runs r ON r.run_id = t.run_id
+        WHERE t.run_id = ?${nr === undefined ? '' : ' AND t.nr = ?'} GROUP BY k`,
+      runId,
+      ...(nr === undefined ? [] : [nr]),
+    );
+  }
+
+  /** Whole hours [h0, h1) of one host ('' for all), keyed by syscall or host, from the hourly rollups. */
+  fromHourly(h0: bigint, h1: bigint, hostId: string, key: 'syscall' | 'host', nr?: number): KeyedCount[] {
+    const where = [
+      'hour_ms >= ?',
+      'hour_ms < ?',
+      ...(hostId ? ['host_id = ?'] : []),
+      ...(nr === undefined ? [] : ['nr = ?']),
+    ];
+    return this.sql.all(
+      `SELECT ${key === 'syscall' ? 'nr' : 'host_id'} AS k, NULL AS l, SUM(count) AS c
+         FROM hourly_counts WHERE ${where.join(' AND ')} GROUP BY k`,
+      h0,
+      h1,
+      ...(hostId ? [hostId] : []),
+      ...(nr === undefined ? [] : [nr]),
+    );
+  }
+
+  /** Sums per key from the per-snapshot rows of a source over [since, until) of a scope. */
+  fromRows(w: Window, key: Key, source: CountSource, since: bigint, until: bigint): KeyedCount[] {
+    const f = snapshotFilter(w, since, until);
+    const rows = this.rowsOf(source, w, key);
+    const k = this.keyColumns(source, key);
+    return this.sql.all(
+      `SELECT ${k.outer}, SUM(g.c) AS c
+         FROM (SELECT ${k.inner}, SUM(${rows.col}.count) AS c
+                 FROM snapshots s ${snapshotIndex(this.sql.dialect, w)} ${rows.join}
+                WHERE ${[f.sql, ...rows.where].join(' AND ')} GROUP BY ${k.groupBy}) g ${k.join}
+        GROUP BY k, l`,
+      ...f.params,
+      ...rows.params,
+    );
+  }
+
+  /** Calls per (syscall, bucket) of the snapshots taken in (first + b*bucket, first + (b+1)*bucket]. */
+  seriesRows(w: Window, source: CountSource, first: bigint, bucket: bigint) {
+    const f = snapshotFilter(w, w.since, w.until);
+    const rows = this.rowsOf(source, { ...w, nr: undefined }, 'syscall');
+    const int = this.sql.dialect.int();
+    return this.sql.all<{ nr: bigint; b: bigint; c: bigint }>(
+      `SELECT ${rows.col}.nr AS nr, ${this.sql.dialect.greatest(`(s.time_ms - ${int} - 1) / ${int}`, '0')} AS b,
+              SUM(${rows.col}.count) AS c
+         FROM snapshots s ${rows.join} WHERE ${[f.sql, ...rows.where].join(' AND ')} GROUP BY ${rows.col}.nr, b`,
+      first,
+      bucket,
+      ...f.params,
+      ...rows.params,
+    );
+  }
+
+  /**
+   * Time the data of a scope covers, and its arch. Each snapshot's delta covers the time since the
+   * run's previous snapshot (or its start), so the span runs from there to the last snapshot: rates
+   * over a window are then exact, however the window cuts the agents' intervals. Index seeks per run.
+   */
+  span(w: Window, source: Source): SpanRow | undefined {
+    const filter = [
+      w.hostId ? 'r.host_id = ?' : '',
+      w.runId ? 'r.run_id = ?' : '',
+      source === 'deltas' ? '' : runCarries(source),
+    ].filter(Boolean);
+    const inWindow = 's.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?';
+    const [row] = this.sql.all<SpanRow>(
+      `SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t),
+                           x.started_ms)) AS first,
+              MAX(x.last_t) AS last, COUNT(DISTINCT x.arch) AS arches, MIN(x.arch) AS arch
+         FROM (SELECT r.run_id, r.started_ms, r.arch,
+                      (SELECT MIN(s.time_ms) FROM snapshots s WHERE ${inWindow}) AS first_t,
+                      (SELECT MAX(s.time_ms) FROM snapshots s WHERE ${inWindow}) AS last_t
+                 FROM runs r ${filter.length ? `WHERE ${filter.join(' AND ')}` : ''}) x
+        WHERE x.first_t IS NOT NULL`,
+      w.since,
+      w.until,
+      w.since,
+      w.until,
+      ...(w.hostId ? [w.hostId] : []),
+      ...(w.runId ? [w.runId] : []),
+    );
+    return row;
+  }
+
+  private rowsOf(source: CountSource, w: Window, key: Key): RowSource {
+    if (source === 'failures') return this.failures.rows(key, w.nr);
+    if (source !== 'deltas') return this.breakdowns.rows(source, w.filter, w.nr);
+    const nr = w.nr === undefined ? { where: [], params: [] } : { where: ['d.nr = ?'], params: [w.nr] };
+    return { join: 'JOIN deltas d ON d.snap_key = s.snap_key', col: 'd', ...nr };
+  }
+
+  private keyColumns(source: Source, key: Key): KeyColumns {
+    if (key === 'host') return plainKey('s.host_id');
+    if (key === 'run') return plainKey('s.run_id');
+    if (key === 'syscall') return plainKey(source === 'deltas' ? 'd.nr' : 'x.nr');
+    const k = this.breakdowns.keyColumns(key) ?? this.failures.keyColumns(key);
+    if (!k) throw new Error(`no key columns for ${key} over ${source}`);
+    return k;
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { DiffRequest, DiffResponse, DiffRow, DiffSide, Scope } from '@syscall-counter/proto';
+import { InvalidArgumentError } from '../common/domain-errors';
+import { nrToWire } from '../common/syscall-nr';
+import { diffKeyOf } from './group-by';
+import { ScopeChecks } from './scope-checks';
+import { Key, sourceOf, windowOf } from './scope-window';
+import { TallyService } from './tally.service';
+
+interface Side {
+  side: DiffSide;
+  counts: Map<number | string, bigint>;
+}
+
+/** Diff: two scopes (runs or windows) side by side, per syscall, process name or container. */
+@Injectable()
+export class DiffService {
+  constructor(
+    private readonly checks: ScopeChecks,
+    private readonly tally: TallyService,
+  ) {}
+
+  diff(req: DiffRequest): DiffResponse {
+    const key = diffKeyOf(req.by);
+    if (key === 'syscall' && req.syscallNr !== undefined && req.syscallNr !== null)
+      throw new InvalidArgumentError('a syscall drill-down goes with a diff by process or container');
+    this.checks.check(req.a);
+    this.checks.check(req.b);
+    const a = this.side(req.a, key, req.syscallNr ?? undefined);
+    const b = this.side(req.b, key, req.syscallNr ?? undefined);
+    const row = (k: number | string) => ({
+      countA: String(a.counts.get(k) ?? 0n),
+      countB: String(b.counts.get(k) ?? 0n),
+    });
+    const keys = [...new Set([...a.counts.keys(), ...b.counts.keys()])];
+    const rows: DiffRow[] =
+      key === 'syscall'
+        ? keys
+            .map(Number)
+            .sort((x, y) => x - y)
+            .map((nr) => ({ nr: nrToWire(nr), key: '', ...row(nr) }))
+        : keys
+            .map(String)
+            .sort()
+            .map((k) => ({ nr: 0, key: k, ...row(k) }));
+    return { a: a.side, b: b.side, rows };
+  }
+
+  private side(scope: Scope | undefined, key: Key, nr: number | undefined): Side {
+    const w = windowOf(scope, nr);
+    const source = sourceOf(key, w.filter);
+    this.checks.checkDetail(scope, source);
+    const counts = this.tally.sum(w, key, source);
+    const { first, last, arch } = this.tally.span(scope, source);
+    const total = [...counts.values()].reduce((s, c) => s + c, 0n);
+    return { side: { firstUnixMs: String(first), lastUnixMs: String(last), total: String(total), arch }, counts };
+  }
+}
