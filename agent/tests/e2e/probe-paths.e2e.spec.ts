@@ -1,4 +1,4 @@
-import { countOf, parseCsv, runAgent, WORKLOAD } from './run-agent';
+import { countOf, parseCsv, runAgent, WORKLOAD } from '@syscall-counter/test-support';
 
 interface Doc {
   syscalls: Array<{ nr: number; name: string; count: number; latency?: { timed: number; unreturned: number } }>;
