@@ -2,6 +2,6 @@ export default {
   displayName: 'deploy',
   preset: '../jest.preset.js',
   rootDir: '.',
-  testMatch: ['<rootDir>/test/**/*.spec.ts'],
+  testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'],
   testTimeout: 60000,
 };

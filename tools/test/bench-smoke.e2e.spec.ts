@@ -21,6 +21,11 @@ const SMOKE: Array<[script: string, args: string[], table: RegExp]> = [
   ['query-latency.mjs', QUERY, /^\| query \| 1 h of history \|$/m],
   ['query-latency.mjs', [...QUERY, '--processes', '2'], /^\| query \| 1 h of history \|$/m],
   ['query-latency.mjs', [...QUERY, '--cgroups', '2'], /^\| query \| 1 h of history \|$/m],
+  [
+    'metrics-scrape.mjs',
+    ['--hosts', '3', '--agents', '1', '--seconds', '1', '--scrapes', '1'],
+    /^\| format \| scrape p50 ms \|/m,
+  ],
 ];
 
 const benchmarksMd = () => readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8');
