@@ -13,6 +13,7 @@ APT_PACKAGES=(
   openssl util-linux # tests: a throw-away TLS CA, setpriv for the --uid filter
   dpkg-dev           # make deb: dpkg-shlibdeps computes the agent package's dependencies
   prometheus         # deploy/prometheus: promtool tests the alert rules
+  postgresql         # tools/pg-cluster.sh: throw-away clusters for the PostgreSQL tests and benchmarks
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
