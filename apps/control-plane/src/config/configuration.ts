@@ -11,6 +11,8 @@ export interface TlsConfig {
 export interface AppConfig {
   listen: string;
   dbPath: string;
+  /** postgres://USER[:PASS]@HOST:PORT/DB: history in PostgreSQL, shared by several replicas (SC_DB_URL). */
+  dbUrl?: string;
   /** Bearer token agents and the CLI must present; read from SC_TOKEN or SC_TOKEN_FILE. */
   token: string;
   tls?: TlsConfig;
@@ -34,6 +36,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1024) {
     throw new Error(`SC_MAX_MESSAGE_BYTES '${env.SC_MAX_MESSAGE_BYTES}' must be a whole number of at least 1024`);
   }
+  if (env.SC_DB_URL && !/^postgres(ql)?:\/\/[^/]+\/[^/]+$/.test(env.SC_DB_URL)) {
+    throw new Error('SC_DB_URL must be postgres://USER[:PASS]@HOST:PORT/DB');
+  }
   const token = readToken(env);
   if (token.length < 16) throw new Error('the token must be at least 16 characters long');
   let tls: TlsConfig | undefined;
@@ -48,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     listen,
     dbPath: env.SC_DB_PATH ?? join(process.cwd(), 'data', 'syscall-counter.db'),
+    dbUrl: env.SC_DB_URL || undefined,
     token,
     tls,
     maxMessageBytes,
