@@ -24,7 +24,15 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen();
   // A line other programs (the CLI's embedded mode, tests) wait for.
-  Logger.log({ msg: 'listening', address: config.listen, db: config.dbPath, tls: Boolean(config.tls) }, 'Main');
+  Logger.log(
+    {
+      msg: 'listening',
+      address: config.listen,
+      db: config.dbUrl ? config.dbUrl.replace(/:[^:@/]*@/, ':***@') : config.dbPath,
+      tls: Boolean(config.tls),
+    },
+    'Main',
+  );
 }
 
 bootstrap().catch((e) => {

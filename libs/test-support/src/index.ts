@@ -6,4 +6,5 @@ export * from './control-plane';
 export * from './csv';
 export * from './paths';
 export * from './ports';
+export * from './postgres';
 export * from './processes';
