@@ -8,6 +8,7 @@
 #include <string.h>
 #include "options.h"
 #include "options_check.h"
+#include "stream_servers.h"
 #include "errno_helpers.h"
 #include "warn.h"
 
@@ -112,8 +113,10 @@ static const struct argp_option opts[] = {
 	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit",
 	  0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
-	{ "server", OPT_SERVER, "HOST:PORT", 0,
-	  "Stream cumulative snapshots to this control plane (every -i SEC, default 10)", 1 },
+	{ "server", OPT_SERVER, "HOST:PORT[,HOST:PORT...]", 0,
+	  "Stream cumulative snapshots to this control plane (every -i SEC, default 10); "
+	  "several replicas: fail over to the next, resending what is unacked",
+	  1 },
 	{ "token-file", OPT_TOKEN_FILE, "FILE", 0,
 	  "File holding the bearer token the control plane expects", 1 },
 	{ "tls-ca", OPT_TLS_CA, "FILE", 0, "Use TLS, trusting the CA certificates in FILE (PEM)",
@@ -245,6 +248,10 @@ static error_t parse_server_arg(int key, char *arg, struct agent_opts *o, struct
 
 	switch (key) {
 	case OPT_SERVER:
+		if (!servers_list_valid(arg))
+			argp_error(state,
+				   "--server '%s' is not HOST:PORT[,HOST:PORT...] (at most %d)",
+				   arg, MAX_SERVERS);
 		s->server = arg;
 		break;
 	case OPT_TOKEN_FILE:

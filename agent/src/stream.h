@@ -27,7 +27,7 @@ struct stream_hello {
 };
 
 struct stream_opts {
-	const char *server;	/* HOST:PORT */
+	const char *server;	/* HOST:PORT[,HOST:PORT...]: replicas, failed over in turn */
 	const char *token;	/* bearer token; may be NULL */
 	const char *tls_ca_pem; /* NULL: plaintext */
 	size_t max_pending;	/* snapshots kept until acked */
