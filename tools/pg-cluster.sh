@@ -35,7 +35,8 @@ as_owner() {
 
 # A free TCP port on loopback (the kernel picks it; pg_ctl retries below cover the race).
 free_port() {
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  # process.stdout.write, not console.log: under FORCE_COLOR (nx, jest) console.log colours numbers.
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})'
 }
 
 start() {
@@ -63,7 +64,11 @@ start() {
       -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 ${fast[*]}" >/dev/null; then
       break
     fi
-    [ "$attempt" -eq 5 ] && die "pg_ctl start failed: see $dir/server.log"
+    if [ "$attempt" -eq 5 ]; then
+      tail -n 5 "$dir/server.log" >&2
+      rm -rf "$dir"
+      die "pg_ctl start failed (its log is above)"
+    fi
   done
   as_owner "$PG_BIN/createdb" -h "$dir/sock" -p "$port" -U postgres "$DB" ||
     die "createdb failed: see $dir/server.log"
