@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, underProfile, withoutSyscall, WORKLOAD } from '@syscall-counter/test-support';
 
@@ -72,10 +72,36 @@ describe('seccomp -- CMD: a profile of what the command really called (real BPF,
     expect(spo.stdout).toContain('\n        - getppid\n');
     const bad = cli(['seccomp', '--default-action', 'allow', '--', WORKLOAD, 'getppid', '1']);
     expect(bad.status).toBe(2);
+    const yaml = cli(['seccomp', '--format', 'yaml', '--', WORKLOAD, 'getppid', '1']);
+    expect([yaml.status, yaml.stderr]).toEqual([
+      2,
+      'syscall-counter: seccomp: --format yaml: expected docker, oci or spo\n',
+    ]);
     const none = cli(['seccomp']);
     expect([none.status, none.stderr]).toEqual([
       2,
       'syscall-counter: seccomp: give the workload to profile after --\n',
+    ]);
+  });
+
+  it("check: a profile lacking getppid reports getppid with the workload's exact count, exit 1; 0 when none", () => {
+    const full = join(dir, 'check.json');
+    expect(cli(['seccomp', '-o', full, '--', WORKLOAD, 'getppid', '10']).status).toBe(0);
+    const short = join(dir, 'check-no-getppid.json');
+    withoutSyscall(full, short, 'getppid');
+    const drift = cli(['seccomp', 'check', short, '--format', 'json', '--', WORKLOAD, 'getppid', '1234']);
+    expect(drift.status).toBe(1);
+    expect(drift.stderr).toBe(`syscall-counter: 1 syscall observed that ${short} does not allow\n`);
+    const rows = JSON.parse(drift.stdout).notAllowed;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ name: 'getppid', abi: 'native', count: 1234, hosts: [hostname()] });
+    expect(Date.parse(rows[0].firstSeen)).toBeLessThanOrEqual(Date.parse(rows[0].lastSeen));
+    const clean = cli(['seccomp', 'check', full, '--', WORKLOAD, 'getppid', '1234']);
+    expect([clean.status, clean.stdout]).toEqual([0, 'Every syscall observed is allowed by the profile.\n']);
+    const missing = cli(['seccomp', 'check', join(dir, 'nope.json'), '--', WORKLOAD, 'getppid', '1']);
+    expect([missing.status, missing.stderr]).toEqual([
+      1,
+      `syscall-counter: cannot read ${join(dir, 'nope.json')}: ENOENT\n`,
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { CliError, ioReason, usageError } from '../../errors';
 import { useColor } from '../../options/color';
@@ -7,9 +7,7 @@ import { renderJson } from '../../render/json';
 import { observeCommand, ObservedCall, reportUnknown } from './observed';
 import { Allowed, allows, readProfile } from './read-profile';
 
-interface CheckOpts {
-  format: 'table' | 'json';
-}
+type CheckFormat = 'table' | 'json';
 
 const HELP = `
 Lists the syscalls observed in the scope that PROFILE does not allow, with their count, hosts
@@ -33,7 +31,7 @@ function loadProfile(path: string): Allowed {
   }
 }
 
-function renderDrift(rows: ObservedCall[], format: CheckOpts['format'], color: boolean): string {
+function renderDrift(rows: ObservedCall[], format: CheckFormat, color: boolean): string {
   if (format === 'json') return renderJson({ notAllowed: rows });
   if (!rows.length) return 'Every syscall observed is allowed by the profile.\n';
   const head = ['SYSCALL', 'ABI', 'COUNT', 'HOSTS', 'FIRST SEEN', 'LAST SEEN'];
@@ -46,9 +44,13 @@ export function checkCommand(): Command {
     .description('drift: the syscalls a workload made that a profile does not allow (exit 1 when any)')
     .argument('<profile>', 'the seccomp profile file')
     .argument('[command...]', 'run this command under the agent, its children included (put it after --)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addHelpText('after', HELP)
-    .action(async (profilePath: string, command: string[], opts: CheckOpts, self: Command) => {
+    .action(async (profilePath: string, command: string[], _opts: unknown, self: Command) => {
+      // --format belongs to seccomp (see there): table or json here.
+      const format = ((self.optsWithGlobals() as { format?: string }).format ?? 'table') as CheckFormat;
+      if (format !== 'table' && format !== 'json') {
+        throw usageError(`seccomp check: --format ${format}: expected table or json`);
+      }
       const profile = loadProfile(profilePath);
       if (!command.length) throw usageError('seccomp check: give the workload to check after --');
       const obs = await observeCommand(command);
@@ -56,7 +58,7 @@ export function checkCommand(): Command {
       const drift = obs.calls
         .filter((c) => !allows(profile, c.abi, c.name))
         .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-      process.stdout.write(renderDrift(drift, opts.format, useColor(self)));
+      process.stdout.write(renderDrift(drift, format, useColor(self)));
       if (drift.length) {
         const n = drift.length;
         throw new CliError(`${n} syscall${n === 1 ? '' : 's'} observed that ${profilePath} does not allow`);

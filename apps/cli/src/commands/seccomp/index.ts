@@ -5,8 +5,10 @@ import { checkCommand } from './check';
 import { observeCommand, reportUnknown } from './observed';
 import { DefaultAction, ProfileFormat, renderProfile, resourceName, seccompObject } from './profile';
 
+const FORMATS: ProfileFormat[] = ['docker', 'oci', 'spo'];
+
 interface SeccompOpts {
-  format: ProfileFormat;
+  format?: string;
   defaultAction: DefaultAction;
   out?: string;
   name?: string;
@@ -29,27 +31,32 @@ Examples:
   $ syscall-counter seccomp check app.json -- ./app --other-path  # what it calls outside app.json`;
 
 export function seccompCommand(): Command {
-  return new Command('seccomp')
-    .description('a seccomp profile allowing exactly the syscalls a workload makes; check: drift against one')
-    .argument('[command...]', 'run this command under the agent, its children included (put it after --)')
-    .addOption(new Option('--format <format>', 'profile format').choices(['docker', 'oci', 'spo']).default('docker'))
-    .addOption(
-      new Option('--default-action <action>', 'what other syscalls get')
-        .choices(['errno', 'kill', 'log', 'trap'])
-        .default('errno'),
-    )
-    .option('-o, --out <file>', 'write to this file instead of stdout')
-    .option('--name <name>', 'with --format spo: the resource name (default: from the command)')
-    .addHelpText('after', HELP)
-    .addCommand(checkCommand())
-    .action(async (command: string[], opts: SeccompOpts) => {
-      if (!command.length) throw usageError('seccomp: give the workload to profile after --');
-      // The same writer as export (it looks at --out only): atomic, never a half-written profile.
-      await emit({ out: opts.out } as ExportOpts, async () => {
-        const obs = await observeCommand(command);
-        reportUnknown(obs);
-        const obj = seccompObject(obs.arch, obs.calls, opts.defaultAction);
-        return renderProfile(obj, opts.format, resourceName(opts.name ?? command[0]));
-      });
-    });
+  return (
+    new Command('seccomp')
+      .description('a seccomp profile allowing exactly the syscalls a workload makes; check: drift against one')
+      .argument('[command...]', 'run this command under the agent, its children included (put it after --)')
+      // One --format for both: the program parses options wherever they are, so check cannot have its own.
+      .option('--format <format>', 'profile format: docker (default), oci, spo; with check: table (default), json')
+      .addOption(
+        new Option('--default-action <action>', 'what other syscalls get')
+          .choices(['errno', 'kill', 'log', 'trap'])
+          .default('errno'),
+      )
+      .option('-o, --out <file>', 'write to this file instead of stdout')
+      .option('--name <name>', 'with --format spo: the resource name (default: from the command)')
+      .addHelpText('after', HELP)
+      .addCommand(checkCommand())
+      .action(async (command: string[], opts: SeccompOpts) => {
+        const format = (opts.format ?? 'docker') as ProfileFormat;
+        if (!FORMATS.includes(format)) throw usageError(`seccomp: --format ${format}: expected docker, oci or spo`);
+        if (!command.length) throw usageError('seccomp: give the workload to profile after --');
+        // The same writer as export (it looks at --out only): atomic, never a half-written profile.
+        await emit({ out: opts.out } as ExportOpts, async () => {
+          const obs = await observeCommand(command);
+          reportUnknown(obs);
+          const obj = seccompObject(obs.arch, obs.calls, opts.defaultAction);
+          return renderProfile(obj, format, resourceName(opts.name ?? command[0]));
+        });
+      })
+  );
 }
