@@ -80,7 +80,7 @@ describe('seccomp -- CMD: a profile of what the command really called (real BPF,
     const none = cli(['seccomp']);
     expect([none.status, none.stderr]).toEqual([
       2,
-      'syscall-counter: seccomp: give the workload to profile after --\n',
+      'syscall-counter: seccomp: give the workload after --, or a history scope (--container, --host...)\n',
     ]);
   });
 

@@ -4,8 +4,9 @@ import { CliError, ioReason, usageError } from '../../errors';
 import { useColor } from '../../options/color';
 import { renderGrid } from '../../render/grid';
 import { renderJson } from '../../render/json';
-import { observeCommand, ObservedCall, reportUnknown } from './observed';
+import { ObservedCall, reportUnknown } from './observed';
 import { Allowed, allows, readProfile } from './read-profile';
+import { observe, SourceOpts } from './source';
 
 type CheckFormat = 'table' | 'json';
 
@@ -46,14 +47,14 @@ export function checkCommand(): Command {
     .argument('[command...]', 'run this command under the agent, its children included (put it after --)')
     .addHelpText('after', HELP)
     .action(async (profilePath: string, command: string[], _opts: unknown, self: Command) => {
-      // --format belongs to seccomp (see there): table or json here.
-      const format = ((self.optsWithGlobals() as { format?: string }).format ?? 'table') as CheckFormat;
+      // --format and the sources belong to seccomp (see there): the program parses options anywhere.
+      const opts = self.optsWithGlobals() as SourceOpts & { format?: string };
+      const format = (opts.format ?? 'table') as CheckFormat;
       if (format !== 'table' && format !== 'json') {
         throw usageError(`seccomp check: --format ${format}: expected table or json`);
       }
       const profile = loadProfile(profilePath);
-      if (!command.length) throw usageError('seccomp check: give the workload to check after --');
-      const obs = await observeCommand(command);
+      const obs = await observe(opts, command, 'seccomp check');
       reportUnknown(obs);
       const drift = obs.calls
         .filter((c) => !allows(profile, c.abi, c.name))

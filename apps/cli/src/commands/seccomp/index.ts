@@ -2,12 +2,13 @@ import { Command, Option } from 'commander';
 import { usageError } from '../../errors';
 import { emit, ExportOpts } from '../export/emit';
 import { checkCommand } from './check';
-import { observeCommand, reportUnknown } from './observed';
+import { reportUnknown } from './observed';
 import { DefaultAction, ProfileFormat, renderProfile, resourceName, seccompObject } from './profile';
+import { observe, SourceOpts, withSource } from './source';
 
 const FORMATS: ProfileFormat[] = ['docker', 'oci', 'spo'];
 
-interface SeccompOpts {
+interface SeccompOpts extends SourceOpts {
   format?: string;
   defaultAction: DefaultAction;
   out?: string;
@@ -30,33 +31,34 @@ Examples:
   $ syscall-counter seccomp --default-action kill -o app.json -- ./app
   $ syscall-counter seccomp check app.json -- ./app --other-path  # what it calls outside app.json`;
 
+/** The profile's text, from what the source (a command, or a history scope) called. */
+async function profileOf(command: string[], opts: SeccompOpts): Promise<string> {
+  const format = (opts.format ?? 'docker') as ProfileFormat;
+  if (!FORMATS.includes(format)) throw usageError(`seccomp: --format ${format}: expected docker, oci or spo`);
+  const obs = await observe(opts, command, 'seccomp');
+  reportUnknown(obs);
+  const obj = seccompObject(obs.arch, obs.calls, opts.defaultAction);
+  return renderProfile(obj, format, resourceName(opts.name ?? command[0] ?? opts.container ?? opts.comm ?? ''));
+}
+
 export function seccompCommand(): Command {
-  return (
-    new Command('seccomp')
-      .description('a seccomp profile allowing exactly the syscalls a workload makes; check: drift against one')
-      .argument('[command...]', 'run this command under the agent, its children included (put it after --)')
-      // One --format for both: the program parses options wherever they are, so check cannot have its own.
-      .option('--format <format>', 'profile format: docker (default), oci, spo; with check: table (default), json')
-      .addOption(
-        new Option('--default-action <action>', 'what other syscalls get')
-          .choices(['errno', 'kill', 'log', 'trap'])
-          .default('errno'),
-      )
-      .option('-o, --out <file>', 'write to this file instead of stdout')
-      .option('--name <name>', 'with --format spo: the resource name (default: from the command)')
-      .addHelpText('after', HELP)
-      .addCommand(checkCommand())
-      .action(async (command: string[], opts: SeccompOpts) => {
-        const format = (opts.format ?? 'docker') as ProfileFormat;
-        if (!FORMATS.includes(format)) throw usageError(`seccomp: --format ${format}: expected docker, oci or spo`);
-        if (!command.length) throw usageError('seccomp: give the workload to profile after --');
-        // The same writer as export (it looks at --out only): atomic, never a half-written profile.
-        await emit({ out: opts.out } as ExportOpts, async () => {
-          const obs = await observeCommand(command);
-          reportUnknown(obs);
-          const obj = seccompObject(obs.arch, obs.calls, opts.defaultAction);
-          return renderProfile(obj, format, resourceName(opts.name ?? command[0]));
-        });
-      })
-  );
+  const cmd = new Command('seccomp')
+    .description('a seccomp profile allowing exactly the syscalls a workload makes; check: drift against one')
+    .argument('[command...]', 'run this command under the agent, its children included (put it after --)')
+    // One --format for both: the program parses options wherever they are, so check cannot have its own.
+    .option('--format <format>', 'profile format: docker (default), oci, spo; with check: table (default), json')
+    .addOption(
+      new Option('--default-action <action>', 'what other syscalls get')
+        .choices(['errno', 'kill', 'log', 'trap'])
+        .default('errno'),
+    )
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .option('--name <name>', 'with --format spo: the resource name (default: from the command or scope)');
+  return withSource(cmd)
+    .addHelpText('after', HELP)
+    .addCommand(checkCommand())
+    .action(async (command: string[], opts: SeccompOpts) => {
+      // The same writer as export (it looks at --out only): atomic, never a half-written profile.
+      await emit({ out: opts.out } as ExportOpts, () => profileOf(command, opts));
+    });
 }
