@@ -13,6 +13,7 @@ APT_PACKAGES=(
   openssl util-linux # tests: a throw-away TLS CA, setpriv for the --uid filter
   dpkg-dev           # make deb: dpkg-shlibdeps computes the agent package's dependencies
   prometheus         # deploy/prometheus: promtool tests the alert rules
+  libseccomp-dev libjansson-dev  # tests: agent/tests/seccomp_apply applies generated profiles
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
