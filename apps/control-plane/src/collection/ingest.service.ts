@@ -3,6 +3,8 @@ import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { FailedPreconditionError, NotFoundError } from '../common/domain-errors';
 import { hourOf } from '../database/hourly-rollups';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
+import { validateSeen } from '../syscall-sets/seen-validation';
+import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { GroupCommit } from './group-commit';
 import { Cumulative, CumulativeRow, IngestRepository, SnapshotHead } from './ingest.repository';
 import {
@@ -47,6 +49,7 @@ export class IngestService {
   constructor(
     private readonly hostsRuns: HostsRunsRepository,
     private readonly repo: IngestRepository,
+    private readonly syscallSets: SyscallSetsRepository,
   ) {
     // One transaction per batch, each snapshot in a savepoint that rolls back alone; the
     // outcomes are handed out only after the batch's commit.
@@ -118,6 +121,7 @@ export class IngestService {
     const cgroups = validateCgroups(snap, deltas);
     const failures = run.errors ? await this.cumulativeDeltas('failure', run, validateFailures(snap), seq) : [];
     const latency = run.latency ? await this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
+    const seen = validateSeen(snap);
 
     const timeMs = BigInt(snap.timeUnixMs) || BigInt(nowMs);
     const unattributedDelta = unattributed - state.unattributed;
@@ -141,6 +145,7 @@ export class IngestService {
       for (const [nr, rest] of cgroups.unexplained)
         if (rest > 0n) await this.repo.putCgroup(snapKey, undefined, nr, rest);
     }
+    for (const g of seen) await this.syscallSets.putSeen(run.runId, g, g.nrs, timeMs);
     await this.repo.putCumulative('failure', run.runId, snapKey, failures);
     await this.repo.putCumulative('latency', run.runId, snapKey, latency);
     await this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, unattributed);
