@@ -132,6 +132,7 @@ export function simAgent({
           unattributed: '0',
           failures: [],
           latency: [],
+          cgroupSyscalls: [],
         },
       });
     };
