@@ -33,7 +33,7 @@ static int report_procs(struct agent *a, struct report *rep)
 		return err;
 	}
 	rep->slots = totals.slots;
-	print_proc_report(stdout, a->opts.format, rep, &pc, collector_proc_capacity(&a->coll));
+	print_proc_report(a->report, a->opts.format, rep, &pc, collector_proc_capacity(&a->coll));
 	procs_counts_free(&pc);
 	return 0;
 }
@@ -54,7 +54,7 @@ static int report_cgroups(struct agent *a, struct report *rep)
 	if (cgroup_names_load(&names))
 		warn("warning: no cgroup v2 mount found: cgroups are shown by id\n");
 	rep->slots = totals;
-	print_cgroup_report(stdout, a->opts.format, rep, &cc, &names);
+	print_cgroup_report(a->report, a->opts.format, rep, &cc, &names);
 	cgroup_names_free(&names);
 	free(cc.rows);
 	return 0;
@@ -84,7 +84,7 @@ int report_interval(struct agent *a, double now)
 	a->prev = a->snap;
 	rep.compat = a->delta.compat;
 	rep.slots = a->delta.slots;
-	print_report(stdout, o->format, &rep, !a->printed);
+	print_report(a->report, o->format, &rep, !a->printed);
 	a->printed = true;
 	return 0;
 }
@@ -100,7 +100,7 @@ static int report_latency(struct agent *a, struct report *rep)
 		return err;
 	}
 	rep->lat = &lat;
-	print_report(stdout, a->opts.format, rep, 1);
+	print_report(a->report, a->opts.format, rep, 1);
 	return 0;
 }
 
@@ -124,7 +124,7 @@ static int report_errors(struct agent *a, struct report *rep)
 		rep->compat = a->snap.compat;
 		rep->failed = failed_slots;
 		rep->errnos = errnos;
-		print_report(stdout, a->opts.format, rep, 1);
+		print_report(a->report, a->opts.format, rep, 1);
 	}
 	free(errnos);
 	return err;
@@ -143,7 +143,7 @@ int report_final(struct agent *a)
 		return report_procs(a, &rep);
 	/* Streamed per process: the exited processes went to the control plane; here, the totals. */
 	if (c->per_process)
-		print_report(stdout, a->opts.format, &rep, 1);
+		print_report(a->report, a->opts.format, &rep, 1);
 	else if (c->per_cgroup)
 		return report_cgroups(a, &rep);
 	else if (c->latency)
@@ -151,7 +151,7 @@ int report_final(struct agent *a)
 	else if (c->errors)
 		return report_errors(a, &rep);
 	else
-		print_report(stdout, a->opts.format, &rep, 1);
+		print_report(a->report, a->opts.format, &rep, 1);
 	return 0;
 }
 

@@ -9,6 +9,8 @@
 
 const volatile pid_t targ_tgid = 0;
 const volatile pid_t targ_tid = 0;
+/* The agent's own process: its map reads are not the workload's calls (issue 13). */
+const volatile pid_t excl_tgid = 0;
 const volatile bool follow_tracked = false;
 /* In-kernel filters, fixed at load time so a filtered-out call costs a few compares. */
 const volatile bool filter_comm = false;
@@ -212,10 +214,12 @@ static __always_inline bool comm_matches(void)
  * only when its rodata flag is set; the verifier drops the rest, so no filter costs nothing. */
 static __always_inline bool wanted(void)
 {
-	if (targ_tgid || targ_tid || follow_tracked) {
+	if (targ_tgid || targ_tid || follow_tracked || excl_tgid) {
 		u64 pid_tgid = bpf_get_current_pid_tgid();
 		u32 tgid = pid_tgid >> 32;
 
+		if (excl_tgid && tgid == excl_tgid)
+			return false;
 		if (targ_tgid && tgid != targ_tgid)
 			return false;
 		if (targ_tid && (u32)pid_tgid != targ_tid)

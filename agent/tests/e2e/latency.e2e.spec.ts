@@ -56,7 +56,7 @@ describe('syscall-counter-agent --latency (real BPF, enter to exit of the same t
 
   it.each([[['--latency', '-i', '1']], [['--latency', '-P']], [['--latency', '--errors']]])('rejects %j', (args) => {
     const r = runAgent(args as string[]);
-    expect(r.status).toBe(64);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
       /--latency reports once, at the end \(or streams with --server\), on its own: drop -i, -P, -x\/-e and --errors/,
     );
