@@ -206,9 +206,14 @@ static int command_status(struct agent *a, int exit_code)
 static int agent_finish(struct agent *a)
 {
 	const struct agent_opts *o = &a->opts;
-	int err, exit_code = 0;
+	const struct snapshot *final = stream_feed_final(a->feed);
+	int err = 0, exit_code = 0;
 
-	err = collector_read(&a->coll, &a->snap);
+	/* Streaming: the report shows the very read the final snapshot stored. */
+	if (final)
+		a->snap = *final;
+	else
+		err = collector_read(&a->coll, &a->snap);
 	if (err) {
 		warn("cannot read the counts: %s\n", strerror(-err));
 		return 1;
