@@ -57,7 +57,9 @@ export function startStreaming(args: StreamingArgs): StreamingAgent {
   if (args.breakdown === 'container') argv.push('-C');
   if (args.errors) argv.push('--errors');
   if (args.seconds) argv.push('-d', String(args.seconds));
-  const proc = spawn(agentPath(), argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: Ctrl-C reaches the CLI, which stops the agent with SIGTERM (a final
+  // snapshot, acked) and still shows what was collected.
+  const proc = spawn(agentPath(), argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const done = new Promise<void>((resolvePromise, reject) => {
     let err = '';
     proc.stderr.on('data', (d) => (err += d));

@@ -12,10 +12,15 @@ import { TopOpts, TopPlan } from './plan';
 export async function topHere(opts: TopOpts, plan: TopPlan): Promise<void> {
   const pipeline = await startPipeline({ seconds: opts.duration, breakdown: plan.breakdown, errors: opts.failed });
   let resp: TopResponse;
+  // Ctrl-C ends the collection early, like strace -c: what was collected is still shown.
+  const stopEarly = () => pipeline.agent.stop();
+  process.on('SIGINT', stopEarly);
   try {
     await withTimedProgress('Collecting syscalls on this host', opts.duration, pipeline.agent.done);
+    process.off('SIGINT', stopEarly);
     resp = await queryTop(pipeline.client(), { ...plan.query, scope: { ...plan.query.scope, runId: pipeline.runId } });
   } finally {
+    process.off('SIGINT', stopEarly);
     await pipeline.stop();
   }
   const what =
