@@ -130,6 +130,32 @@ static int report_errors(struct agent *a, struct report *rep)
 	return err;
 }
 
+/* --errors --latency: failures, then counts, then times (the order stream_feed_push reads in). */
+static int report_errors_latency(struct agent *a, struct report *rep)
+{
+	static __u64 failed_slots[NR_SLOTS];
+	static struct latency lat;
+	struct errno_count *errnos = NULL;
+	int err = collector_read_errors(&a->coll, failed_slots, &errnos, &rep->nerrnos);
+
+	if (!err)
+		err = collector_read(&a->coll, &a->snap);
+	if (!err)
+		err = collector_read_latency(&a->coll, a->snap.slots, &lat);
+	if (err) {
+		warn("cannot read the failed calls and latencies: %s\n", strerror(-err));
+	} else {
+		rep->slots = a->snap.slots;
+		rep->compat = a->snap.compat;
+		rep->failed = failed_slots;
+		rep->errnos = errnos;
+		rep->lat = &lat;
+		print_report(a->report, a->opts.format, rep, 1);
+	}
+	free(errnos);
+	return err;
+}
+
 int report_final(struct agent *a)
 {
 	const struct collector_opts *c = &a->opts.coll;
@@ -146,6 +172,8 @@ int report_final(struct agent *a)
 		print_report(a->report, a->opts.format, &rep, 1);
 	else if (c->per_cgroup)
 		return report_cgroups(a, &rep);
+	else if (c->latency && c->errors)
+		return report_errors_latency(a, &rep);
 	else if (c->latency)
 		return report_latency(a, &rep);
 	else if (c->errors)

@@ -29,7 +29,7 @@ struct agent_opts {
 	int top;
 	enum output_format format;
 	const char *out_file; /* --out: the reports' file; NULL: stdout */
-	bool include_self; /* --include-self: count the agent's own calls too */
+	bool include_self;    /* --include-self: count the agent's own calls too */
 	bool list;
 	char **cmd;			      /* after "--"; NULL: none */
 	const char *syscalls;		      /* --syscall as given, for the scope line */

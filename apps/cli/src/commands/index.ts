@@ -6,6 +6,7 @@ import { hostsCommand } from './hosts';
 import { latencyCommand } from './latency';
 import { plotCommand } from './plot';
 import { runsCommand } from './runs';
+import { summaryCommand } from './summary';
 import { topCommand } from './top';
 
 /** Every command, in the order --help lists them: one folder each, whose index.ts builds it. */
@@ -19,5 +20,6 @@ export function allCommands(): Command[] {
     plotCommand(),
     latencyCommand(),
     errorsCommand(),
+    summaryCommand(),
   ];
 }
