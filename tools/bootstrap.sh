@@ -13,6 +13,7 @@ APT_PACKAGES=(
   openssl util-linux # tests: a throw-away TLS CA, setpriv for the --uid filter
   dpkg-dev           # make deb: dpkg-shlibdeps computes the agent package's dependencies
   prometheus         # deploy/prometheus: promtool tests the alert rules
+  strace             # tools/bench/summary-cost.mjs: summary against strace -c -f
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
