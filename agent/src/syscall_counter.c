@@ -171,6 +171,10 @@ static int agent_start(struct agent *a)
 		explain_load_error(err);
 		return 1;
 	}
+	/* -p of a pid that is not there: counting nothing is not what was meant. */
+	if (o->coll.targ_tgid && kill(o->coll.targ_tgid, 0) && errno == ESRCH)
+		warn("warning: no process %d: nothing is counted unless one with that pid starts\n",
+		     o->coll.targ_tgid);
 	build_scope(a->scope, sizeof(a->scope), o);
 	if (o->srv.server && !(a->feed = stream_feed_open(o, &a->coll, a->scope)))
 		return 1;
