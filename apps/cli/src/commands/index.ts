@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { completionCommand } from './completion';
 import { diffCommand } from './diff';
 import { errorsCommand } from './errors';
 import { exportCommand } from './export';
@@ -21,5 +22,6 @@ export function allCommands(): Command[] {
     latencyCommand(),
     errorsCommand(),
     summaryCommand(),
+    completionCommand(),
   ];
 }
