@@ -7,7 +7,8 @@ function complete(script: string, words: string[]): string[] {
     'bash',
     [
       '-c',
-      `eval "$(cat)"; COMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; _syscall_counter; echo "\${COMPREPLY[@]}"`,
+      `eval "$(cat)"; COMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; ` +
+        '_syscall_counter; echo "${COMPREPLY[@]}"',
     ],
     { input: script, encoding: 'utf8' },
   );
