@@ -3,7 +3,10 @@ import { withTimedProgress } from '../progress';
 import { SYSCALL_NR_OTHER } from '@syscall-counter/syscall-table';
 import { runReport } from './agent';
 
-/** Runs the agent once with @mode (--errors, --latency, or both) and the filters; its JSON report and what it covered. */
+/**
+ * Runs the agent once with @mode (--errors, --latency, or both) and the filters; its JSON report
+ * and what it covered.
+ */
 export async function reportOnce<T>(
   mode: string | string[],
   opts: AgentFilterOpts,
