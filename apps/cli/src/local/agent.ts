@@ -60,13 +60,27 @@ export function startStreaming(args: StreamingArgs): StreamingAgent {
   // Its own process group: Ctrl-C reaches the CLI, which stops the agent with SIGTERM (a final
   // snapshot, acked) and still shows what was collected.
   const proc = spawn(agentPath(), argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // SIGTERM before the agent has blocked signals would kill it without a final snapshot: a stop
+  // asked for earlier waits for its "Tracing syscalls" line.
+  let ready = false;
+  let stopAsked = false;
   const done = new Promise<void>((resolvePromise, reject) => {
     let err = '';
-    proc.stderr.on('data', (d) => (err += d));
+    proc.stderr.on('data', (d) => {
+      err += d;
+      if (!ready && err.includes('Tracing syscalls')) {
+        ready = true;
+        if (stopAsked) proc.kill('SIGTERM');
+      }
+    });
     proc.on('error', (e) => reject(new CliError(`cannot start the agent: ${e.message}`)));
     proc.on('close', (code) => (code === 0 ? resolvePromise() : reject(agentError(err, code))));
   });
-  return { done, stop: () => proc.kill('SIGTERM') };
+  const stop = () => {
+    stopAsked = true;
+    if (ready) proc.kill('SIGTERM');
+  };
+  return { done, stop };
 }
 
 /**
