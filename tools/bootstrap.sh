@@ -14,6 +14,7 @@ APT_PACKAGES=(
   dpkg-dev           # make deb: dpkg-shlibdeps computes the agent package's dependencies
   prometheus         # deploy/prometheus: promtool tests the alert rules
   strace             # tools/bench/summary-cost.mjs: summary against strace -c -f
+  libseccomp-dev libjansson-dev  # tests: agent/tests/seccomp_apply applies generated profiles
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "collector.h"
 #include "cgroup_interval.h"
+#include "cgroup_seen.h"
 
 struct stream_hello {
 	const char *host_id;
@@ -47,7 +48,8 @@ struct stream_detail {
 	const __u64 *failed; /* --errors: cumulative failed calls per slot (NULL: none) */
 	const struct errno_count *errnos; /* and per (slot, errno) */
 	size_t nerrnos;
-	const struct latency *lat; /* --latency: cumulative histograms (NULL: none) */
+	const struct latency *lat;	    /* --latency: cumulative histograms (NULL: none) */
+	const struct cgroup_seen_set *seen; /* -C: (cgroup, syscall) pairs new since the last one */
 };
 
 /* Queues the next cumulative snapshot; it is sent, and resent until acked. @detail may be NULL. */

@@ -7,3 +7,4 @@ export * from './csv';
 export * from './paths';
 export * from './ports';
 export * from './processes';
+export * from './seccomp';

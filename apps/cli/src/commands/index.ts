@@ -7,6 +7,7 @@ import { hostsCommand } from './hosts';
 import { latencyCommand } from './latency';
 import { plotCommand } from './plot';
 import { runsCommand } from './runs';
+import { seccompCommand } from './seccomp';
 import { summaryCommand } from './summary';
 import { topCommand } from './top';
 
@@ -23,5 +24,6 @@ export function allCommands(): Command[] {
     errorsCommand(),
     summaryCommand(),
     completionCommand(),
+    seccompCommand(),
   ];
 }

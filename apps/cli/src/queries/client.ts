@@ -9,6 +9,8 @@ import {
   Run,
   SeriesRequest,
   SeriesResponse,
+  SyscallSetRequest,
+  SyscallSetResponse,
   TopRequest,
   TopResponse,
 } from '@syscall-counter/proto';
@@ -65,6 +67,10 @@ export class QueryClient {
 
   latency(req: LatencyRequest): Promise<LatencyResponse> {
     return this.call(this.client.latency, req);
+  }
+
+  syscallSet(req: SyscallSetRequest): Promise<SyscallSetResponse> {
+    return this.call(this.client.syscallSet, req);
   }
 
   close(): void {

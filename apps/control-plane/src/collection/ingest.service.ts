@@ -3,6 +3,8 @@ import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { FailedPreconditionError, NotFoundError } from '../common/domain-errors';
 import { hourOf } from '../database/hourly-rollups';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
+import { validateSeen } from '../syscall-sets/seen-validation';
+import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { GroupCommit } from './group-commit';
 import { Cumulative, CumulativeRow, IngestRepository, SnapshotHead } from './ingest.repository';
 import {
@@ -47,6 +49,7 @@ export class IngestService {
   constructor(
     private readonly hostsRuns: HostsRunsRepository,
     private readonly repo: IngestRepository,
+    private readonly syscallSets: SyscallSetsRepository,
   ) {
     // Synchronous transactions: when storeOne returns, its snapshot is committed (or, inside
     // the batch's transaction, released to it as a savepoint that rolls back alone).
@@ -116,6 +119,7 @@ export class IngestService {
     const cgroups = validateCgroups(snap, deltas);
     const failures = run.errors ? this.cumulativeDeltas('failure', run, validateFailures(snap), seq) : [];
     const latency = run.latency ? this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
+    const seen = validateSeen(snap);
 
     const timeMs = BigInt(snap.timeUnixMs) || BigInt(nowMs);
     const unattributedDelta = unattributed - state.unattributed;
@@ -138,6 +142,7 @@ export class IngestService {
       for (const g of cgroups.rows) this.repo.putCgroup(snapKey, g, g.nr, g.count);
       for (const [nr, rest] of cgroups.unexplained) if (rest > 0n) this.repo.putCgroup(snapKey, undefined, nr, rest);
     }
+    for (const g of seen) this.syscallSets.putSeen(run.runId, g, g.nrs, timeMs);
     this.repo.putCumulative('failure', run.runId, snapKey, failures);
     this.repo.putCumulative('latency', run.runId, snapKey, latency);
     this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, unattributed);

@@ -14,6 +14,7 @@ import { CgroupCounts1764400000000 } from './migrations/1764400000000-cgroup-cou
 import { Unattributed1764500000000 } from './migrations/1764500000000-unattributed';
 import { Failures1764600000000 } from './migrations/1764600000000-failures';
 import { Latency1764700000000 } from './migrations/1764700000000-latency';
+import { CgroupSyscallSets1765400000000 } from './migrations/1765400000000-cgroup-syscall-sets';
 import { SqlRunner } from './sql-runner';
 import { SQLITE, SqliteHandle } from './sqlite.token';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   Unattributed1764500000000,
   Failures1764600000000,
   Latency1764700000000,
+  CgroupSyscallSets1765400000000,
 ];
 
 @Global()
