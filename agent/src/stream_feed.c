@@ -24,6 +24,7 @@ struct stream_feed {
 	struct snapshot snap;
 	__u64 failed[NR_SLOTS];
 	struct latency lat;
+	bool final_read; /* snap holds the final snapshot's read (issue 13) */
 };
 
 static uint64_t now_wall_ms(void)
@@ -184,6 +185,7 @@ int stream_feed_push(struct stream_feed *f, bool final)
 	}
 	if (!err)
 		err = stream_push(f->stream, &f->snap, now_wall_ms(), final, &detail);
+	f->final_read = final && !err;
 	cgroup_seen_free(&f->seen);
 	if (final)
 		cgroup_interval_free(&f->cgi);
@@ -192,6 +194,11 @@ int stream_feed_push(struct stream_feed *f, bool final)
 	free(rows);
 	free(errnos);
 	return err;
+}
+
+const struct snapshot *stream_feed_final(const struct stream_feed *f)
+{
+	return f && f->final_read ? &f->snap : NULL;
 }
 
 void stream_feed_poll(struct stream_feed *f, int timeout_ms)

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { completionCommand } from './completion';
 import { diffCommand } from './diff';
 import { errorsCommand } from './errors';
 import { exportCommand } from './export';
@@ -7,6 +8,7 @@ import { latencyCommand } from './latency';
 import { plotCommand } from './plot';
 import { runsCommand } from './runs';
 import { seccompCommand } from './seccomp';
+import { summaryCommand } from './summary';
 import { topCommand } from './top';
 
 /** Every command, in the order --help lists them: one folder each, whose index.ts builds it. */
@@ -20,6 +22,8 @@ export function allCommands(): Command[] {
     plotCommand(),
     latencyCommand(),
     errorsCommand(),
+    summaryCommand(),
+    completionCommand(),
     seccompCommand(),
   ];
 }

@@ -26,7 +26,7 @@ Examples:
 
 /** The options of every chart, in the order --help lists them. */
 function withPlotOpts(cmd: Command, defaultTop: number): Command {
-  withScope(cmd).requiredOption('-o, --out <file>', 'FILE.svg, FILE.png, or FILE (writes both)');
+  withScope(cmd).requiredOption('--out <file>', 'FILE.svg, FILE.png, or FILE (writes both)');
   withTopN(cmd, defaultTop, 'how many syscalls to draw')
     .option('--width <px>', 'image width', positiveInt, 900)
     .option('--height <px>', 'image height', positiveInt, 500);
