@@ -22,6 +22,13 @@ export function grpcOptions(config: AppConfig): GrpcOptions {
       loader: { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] },
       maxReceiveMessageLength: config.maxMessageBytes,
       credentials,
+      channelOptions: {
+        // Connections that carry no call (idle sockets, a client that never speaks) are closed...
+        'grpc.max_connection_idle_ms': config.idleTimeoutMs,
+        // ...and so are those whose peer is gone: a ping a minute, answered within 20 s.
+        'grpc.keepalive_time_ms': 60_000,
+        'grpc.keepalive_timeout_ms': 20_000,
+      },
     },
   };
 }

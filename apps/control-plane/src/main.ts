@@ -21,7 +21,8 @@ async function bootstrap(): Promise<void> {
     ...grpcOptions(config),
     logger,
   });
-  app.enableShutdownHooks();
+  // Not SIGHUP: it reloads SC_TOKENS_FILE (TokenAuthService).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen();
   // A line other programs (the CLI's embedded mode, tests) wait for.
   Logger.log({ msg: 'listening', address: config.listen, db: config.dbPath, tls: Boolean(config.tls) }, 'Main');

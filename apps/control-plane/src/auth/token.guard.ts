@@ -10,7 +10,7 @@ export class TokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const metadata = context.switchToRpc().getContext<Metadata>();
     const call = context.getArgByIndex<{ getPeer?: () => string }>(2);
-    this.auth.check(metadata, call?.getPeer?.() ?? 'unknown', context.getHandler().name);
+    this.auth.check(metadata, call?.getPeer?.() ?? 'unknown', context.getHandler().name, 'query');
     return true;
   }
 }

@@ -1,10 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import {
+  AlreadyExistsError,
+  DeadlineExceededError,
   DomainError,
   FailedPreconditionError,
   InvalidArgumentError,
   NotFoundError,
   PermissionDeniedError,
+  ResourceExhaustedError,
   UnauthenticatedError,
 } from './domain-errors';
 
@@ -19,6 +22,9 @@ const CODES: Array<[new (message: string) => DomainError, status]> = [
   [FailedPreconditionError, status.FAILED_PRECONDITION],
   [UnauthenticatedError, status.UNAUTHENTICATED],
   [PermissionDeniedError, status.PERMISSION_DENIED],
+  [AlreadyExistsError, status.ALREADY_EXISTS],
+  [ResourceExhaustedError, status.RESOURCE_EXHAUSTED],
+  [DeadlineExceededError, status.DEADLINE_EXCEEDED],
 ];
 
 /** The one place domain errors become gRPC status codes; anything else is a server bug: INTERNAL. */

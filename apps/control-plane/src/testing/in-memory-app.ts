@@ -13,7 +13,12 @@ import { QueriesModule } from '../queries/queries.module';
     ConfigModule.forRoot({
       isGlobal: true,
       ignoreEnvFile: true,
-      load: [() => ({ dbPath: ':memory:', token: 'in-process-token-0123456789' })],
+      load: [
+        () => ({
+          dbPath: ':memory:',
+          credentials: [{ token: 'in-process-token-0123456789', role: 'admin', source: 'test' }],
+        }),
+      ],
     }),
     DatabaseModule,
     CollectionModule,
