@@ -42,7 +42,6 @@ export class CollectionController {
     let ended = false;
     let queue = Promise.resolve();
     let release = () => undefined as void;
-    let helloTimer: NodeJS.Timeout | undefined;
     const finish = () => {
       ended = true;
       clearTimeout(helloTimer);
@@ -59,6 +58,11 @@ export class CollectionController {
       call.emit('error', { code, details: message });
     };
 
+    // A connection that never says who it is does not hold a stream (and its slot) for long.
+    const helloTimer = setTimeout(
+      () => fail(new DeadlineExceededError(`no hello within ${this.helloTimeoutMs} ms`)),
+      this.helloTimeoutMs,
+    );
     let credential: Credential;
     try {
       credential = this.auth.check(call.metadata, peer, 'Collect', 'collect');
@@ -67,11 +71,6 @@ export class CollectionController {
       fail(e);
       return;
     }
-    // A connection that never says who it is does not hold a stream (and its slot) for long.
-    helloTimer = setTimeout(
-      () => fail(new DeadlineExceededError(`no hello within ${this.helloTimeoutMs} ms`)),
-      this.helloTimeoutMs,
-    );
 
     const handle = async (req: CollectRequest) => {
       if (ended) return;
