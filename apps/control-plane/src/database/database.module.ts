@@ -47,6 +47,8 @@ export const MIGRATIONS = [
           entities: ENTITIES,
           migrations: MIGRATIONS,
           migrationsRun: true,
+          // A database that does not open now will not open in 24 s either (checkDatabaseFile said why).
+          retryAttempts: 0,
           synchronize: false,
           enableWAL: true,
           prepareDatabase: (db: SqliteHandle) => {
