@@ -12,7 +12,7 @@ export function certificateNames(call: Call): string[] | undefined {
     const m = /^\s*(DNS|URI):(.+)$/.exec(san);
     if (m) names.push(m[2].trim());
   }
-  return names;
+  return [...new Set(names)];
 }
 
 /**
