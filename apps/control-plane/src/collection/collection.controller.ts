@@ -9,6 +9,7 @@ import { StreamSlots } from '../auth/stream-slots';
 import { TokenAuthService } from '../auth/token-auth.service';
 import { DeadlineExceededError, FailedPreconditionError, InvalidArgumentError } from '../common/domain-errors';
 import { toGrpcStatus } from '../common/grpc-status';
+import { rejectMalformed } from '../common/malformed-requests';
 import { IngestService, OpenedRun } from './ingest.service';
 import { checkSnapshotTime } from './snapshot-validation';
 
@@ -74,6 +75,7 @@ export class CollectionController {
 
     const handle = async (req: CollectRequest) => {
       if (ended) return;
+      rejectMalformed(req);
       if (req.hello) {
         if (run) throw new FailedPreconditionError('a stream carries one hello');
         this.auth.checkHost(credential, req.hello.hostId);
