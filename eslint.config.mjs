@@ -34,6 +34,11 @@ export default [
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  // CommonJS scripts (jest.preset.js, bin launchers) load with require().
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     files: TEST_FILES,
     rules: {

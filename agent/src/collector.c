@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "collector.h"
@@ -77,7 +78,7 @@ static const struct count_spec count_specs[NR_COUNT_MODES] = {
 enum feature {
 	FEAT_FOLLOW, /* "-- CMD": the command and its descendants; forks first, so none is missed */
 	FEAT_ERRORS, /* --errors */
-	FEAT_LATENCY,	    /* --latency: exit side first, so no call enters unwatched */
+	FEAT_LATENCY,	    /* --latency: exit side; the counting program stamps the entries */
 	FEAT_CGROUP_FILTER, /* --cgroup */
 	NR_FEATURES,
 };
@@ -86,7 +87,7 @@ static const struct load_spec feature_specs[NR_FEATURES] = {
 	[FEAT_FOLLOW] = { .progs = { "follow_fork", "forget_exit" } },
 	[FEAT_ERRORS] = { .progs = { "count_errors" }, .maps = { "failed", "errnos" } },
 	[FEAT_LATENCY] = {
-		.progs = { "lat_thread_exit", "lat_exit", "lat_enter" },
+		.progs = { "lat_thread_exit", "lat_exit" },
 		.maps = { "inflight", "lat_hist", "lat_total_ns", "lat_unreturned" },
 	},
 	[FEAT_CGROUP_FILTER] = { .maps = { "cgroup_filter" } },
@@ -152,6 +153,8 @@ static void set_filters(struct syscall_counter_bpf *skel, const struct collector
 	skel->rodata->follow_tracked = o->follow;
 	skel->rodata->targ_errno = o->targ_errno;
 	skel->rodata->filter_cgroup = o->cgroup != NULL;
+	/* --latency: the counting program stamps each call's entry (no sys_enter program of its own). */
+	skel->rodata->time_calls = o->latency;
 }
 
 /* Turns the programs and maps of @spec on or off; sizes its sized maps to @entries if non-zero. */
@@ -287,10 +290,29 @@ static int prepare_reads(struct collector *c, const struct collector_opts *o)
 	return 0;
 }
 
+/*
+ * The BPF program reads the kernel's configuration (CONFIG_IA32_EMULATION) at load time,
+ * and libbpf refuses to load it when it finds none (/boot/config-*, /proc/config.gz). Then
+ * the safe answer: 32-bit calls can happen, and the program checks for them.
+ */
+static const char *kconfig_fallback(void)
+{
+	struct utsname u;
+	char path[128];
+
+	if (!access("/proc/config.gz", R_OK))
+		return NULL;
+	if (!uname(&u) && snprintf(path, sizeof(path), "/boot/config-%s", u.release) > 0 &&
+	    !access(path, R_OK))
+		return NULL;
+	return "CONFIG_IA32_EMULATION=y\n";
+}
+
 int collector_open(struct collector *c, const struct collector_opts *opts)
 {
 	/* Tests override the kernel's configuration (e.g. no ia32 emulation). */
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .kconfig = opts->kconfig);
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
+		    .kconfig = opts->kconfig ? opts->kconfig : kconfig_fallback());
 	bool features[NR_FEATURES];
 	int err;
 

@@ -9,6 +9,7 @@
 #include "options.h"
 #include "options_check.h"
 #include "errno_helpers.h"
+#include "warn.h"
 
 /* With a control plane, snapshots go every 10 s unless -i says otherwise: fine
  * enough for history, a tenth of the rows of 1 s. */
@@ -35,7 +36,7 @@ enum {
 	OPT_CGROUP_TOP,
 };
 
-const char *argp_program_version = "syscall-counter-agent " AGENT_VERSION;
+const char *argp_program_version = PROG_NAME " " AGENT_VERSION;
 const char *argp_program_bug_address = "https://github.com/syscall-counter/syscall-counter/issues";
 static const char argp_program_doc[] =
 	"Count system calls in the kernel, exactly, with eBPF.\n"
@@ -208,16 +209,13 @@ static error_t parse_mode_arg(int key, char *arg, struct agent_opts *o, struct a
 	case OPT_LATENCY:
 		c->latency = true;
 		break;
-	case 'v':
-		c->verbose = true;
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
 
-/* When and how to report: duration, intervals, format. */
+/* When and how to report: duration, intervals, format, -l, libbpf's debug output. */
 static error_t parse_report_arg(int key, char *arg, struct agent_opts *o, struct argp_state *state)
 {
 	switch (key) {
@@ -236,6 +234,9 @@ static error_t parse_report_arg(int key, char *arg, struct agent_opts *o, struct
 		break;
 	case 'l':
 		o->list = true;
+		break;
+	case 'v':
+		o->coll.verbose = true;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

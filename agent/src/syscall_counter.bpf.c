@@ -22,6 +22,15 @@ const volatile __u8 syscall_bits[SLOT_BITMAP_BYTES] = {};
 const volatile bool filter_cgroup = false;
 /* -e: with -x, count only failures with this errno (0: any). */
 const volatile __u32 targ_errno = 0;
+/* --latency: the counting program also stamps each counted call's entry (one sys_enter program). */
+const volatile bool time_calls = false;
+
+/*
+ * Whether 32-bit (ia32) tasks can make system calls at all: read from the kernel's
+ * configuration at load time, so where they cannot, the per-call check is compiled away.
+ * Where no configuration can be read, the loader says y (collector.c): exact over cheap.
+ */
+extern bool CONFIG_IA32_EMULATION __kconfig __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -91,11 +100,15 @@ struct {
 	__type(value, u64);
 } errnos SEC(".maps");
 
-/* --latency: when each thread entered its current syscall, and per-slot results. */
+/*
+ * --latency: when each thread entered its current syscall (ts 0: none in flight). Task-local
+ * storage: found from the task in a few loads, no hashing, no insert or delete per call, and
+ * freed with the task.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_INFLIGHT);
-	__type(key, u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct enter_info);
 } inflight SEC(".maps");
 
@@ -173,12 +186,22 @@ struct {
 	__type(value, u64);
 } compat_counts SEC(".maps");
 
-/* Whether the current call is a 32-bit (ia32) one: its number is an i386 number. */
-static __always_inline bool compat_call(void)
+/* Whether 32-bit tasks' calls can reach this program; constant at load time (see above). */
+static __always_inline bool ia32_possible(void)
 {
 #if defined(__TARGET_ARCH_x86)
-	struct task_struct *task = bpf_get_current_task_btf();
+	return CONFIG_IA32_EMULATION;
+#else
+	return false;
+#endif
+}
 
+/* Whether the current call is a 32-bit (ia32) one: its number is an i386 number. */
+static __always_inline bool compat_call(struct task_struct *task)
+{
+#if defined(__TARGET_ARCH_x86)
+	if (!ia32_possible())
+		return false;
 	return task->thread_info.status & TS_COMPAT;
 #else
 	return false;
@@ -198,36 +221,53 @@ static __always_inline u32 id_to_slot(long id)
 	return SLOT_OTHER;
 }
 
-/* Two 8-byte compares instead of a byte loop: the name is zero-padded on both sides. */
-static __always_inline bool comm_matches(void)
+/* Filters that read the calling task; the cgroup filter asks a helper instead. */
+static __always_inline bool task_filters(void)
 {
-	u64 comm[COMM_LEN / 8] = {};
+	return targ_tgid || targ_tid || follow_tracked || filter_uid || filter_comm;
+}
+
+/*
+ * The calling task, when this program needs it (@needed: it keys or times by task), or a
+ * filter or the 32-bit check does; NULL otherwise. One helper call: every task field below
+ * is then a plain load, where bpf_get_current_pid_tgid(), _uid_gid(), _comm() and
+ * _cgroup_id() would each be a call of their own.
+ */
+static __always_inline struct task_struct *current_task(bool needed)
+{
+	if (needed || time_calls || ia32_possible() || task_filters())
+		return bpf_get_current_task_btf();
+	return NULL;
+}
+
+/* Two 8-byte compares of the task's name: it and the wanted one are zero-padded. */
+static __always_inline bool comm_matches(struct task_struct *task)
+{
+	const u64 *comm = (const u64 *)task->comm;
 	const volatile u64 *want = (const volatile u64 *)targ_comm;
 
-	bpf_get_current_comm(comm, sizeof(comm));
 	return comm[0] == want[0] && comm[1] == want[1];
 }
 
-/* Whether the calling task is counted: -p, -t, -- CMD, --uid, --comm, --cgroup. Each check runs
- * only when its rodata flag is set; the verifier drops the rest, so no filter costs nothing. */
-static __always_inline bool wanted(void)
+/* Whether @task is counted: -p, -t, -- CMD, --uid, --comm. Each check runs only when its
+ * rodata flag is set; the verifier drops the rest, so no filter costs nothing. */
+static __always_inline bool task_wanted(struct task_struct *task)
 {
-	if (targ_tgid || targ_tid || follow_tracked) {
-		u64 pid_tgid = bpf_get_current_pid_tgid();
-		u32 tgid = pid_tgid >> 32;
+	u32 tgid;
 
-		if (targ_tgid && tgid != targ_tgid)
-			return false;
-		if (targ_tid && (u32)pid_tgid != targ_tid)
-			return false;
-		if (follow_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
-			return false;
-	}
-	if (filter_uid && (u32)bpf_get_current_uid_gid() != targ_uid)
+	if (!task_filters())
+		return true;
+	tgid = task->tgid;
+	if (targ_tgid && tgid != targ_tgid)
 		return false;
-	if (filter_comm && !comm_matches())
+	if (targ_tid && task->pid != targ_tid)
 		return false;
-	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+	if (follow_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
+		return false;
+	/* The subjective uid, as bpf_get_current_uid_gid() reads it (init namespace). */
+	if (filter_uid && task->cred->uid.val != targ_uid)
+		return false;
+	if (filter_comm && !comm_matches(task))
 		return false;
 	return true;
 }
@@ -242,20 +282,55 @@ static __always_inline bool slot_wanted(u32 slot)
 	return syscall_bits[slot / 8] & (1 << (slot % 8));
 }
 
-/*
- * Counts a 32-bit task's call under its i386 number and says so: its number means
- * something else in the native table, so the native maps must not see it.
- */
-static __always_inline bool counted_as_compat(long id)
-{
-	u32 slot;
+enum call_kind { SKIP, NATIVE, COMPAT };
 
-	if (!compat_call())
-		return false;
-	slot = id_to_slot(id);
-	if (slot_wanted(slot))
-		percpu_add(&compat_counts, slot, 1);
-	return true;
+/*
+ * Everything a counting program decides before it counts: the slot of @id, whether the
+ * call is filtered out, and whether it is a 32-bit task's (its number is then an i386
+ * number, counted apart: the native maps must not see it). Cheapest checks first, so a
+ * filtered-out call costs the fewest loads and calls. *@task is set when the program
+ * asked for it (@need_task) or when a check needed it.
+ */
+static __always_inline enum call_kind classify(long id, u32 *slot, struct task_struct **task,
+					       bool need_task)
+{
+	*slot = id_to_slot(id);
+	*task = NULL;
+	if (!slot_wanted(*slot))
+		return SKIP;
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return SKIP;
+	*task = current_task(need_task);
+	if (!task_wanted(*task))
+		return SKIP;
+	return compat_call(*task) ? COMPAT : NATIVE;
+}
+
+/* classify() at sys_enter: a 32-bit task's call is counted under its i386 number here. */
+static __always_inline bool native_call(long id, u32 *slot, struct task_struct **task,
+					bool need_task)
+{
+	enum call_kind kind = classify(id, slot, task, need_task);
+
+	if (kind == COMPAT)
+		percpu_add(&compat_counts, *slot, 1);
+	return kind == NATIVE;
+}
+
+/* --latency: the entry time of a counted call, last, so that counting is not timed. */
+static __always_inline void stamp(struct task_struct *task, u32 slot)
+{
+	struct enter_info *info;
+
+	if (!time_calls)
+		return;
+	info = bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!info) {
+		health_inc(HEALTH_INFLIGHT_FULL);
+		return;
+	}
+	info->slot = slot;
+	info->ts = bpf_ktime_get_ns();
 }
 
 /*
@@ -300,71 +375,62 @@ static __always_inline void unattributed_inc(u32 slot)
 SEC("raw_tracepoint/sys_enter")
 int count_percpu(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *task;
 	u32 slot;
 
-	if (!wanted())
+	if (!native_call(ctx->args[1], &slot, &task, false))
 		return 0;
-	if (counted_as_compat(ctx->args[1]))
-		return 0;
-	slot = id_to_slot(ctx->args[1]);
-	if (slot_wanted(slot))
-		percpu_add(&counts_percpu, slot, 1);
+	percpu_add(&counts_percpu, slot, 1);
+	if (task)
+		stamp(task, slot);
 	return 0;
 }
 
 SEC("raw_tracepoint/sys_enter")
 int count_hash(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *task;
 	u32 slot;
 
-	if (!wanted())
-		return 0;
-	if (counted_as_compat(ctx->args[1]))
-		return 0;
-	slot = id_to_slot(ctx->args[1]);
-	if (!slot_wanted(slot))
+	if (!native_call(ctx->args[1], &slot, &task, false))
 		return 0;
 	if (!keyed_inc(&counts_hash, &slot, NULL))
 		health_inc(HEALTH_INSERT_FAILED);
+	if (task)
+		stamp(task, slot);
 	return 0;
 }
 
 SEC("raw_tracepoint/sys_enter")
 int count_percpu_hash(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *task;
 	u32 slot;
 	u64 *v;
 
-	if (!wanted())
-		return 0;
-	if (counted_as_compat(ctx->args[1]))
-		return 0;
-	slot = id_to_slot(ctx->args[1]);
-	if (!slot_wanted(slot))
+	if (!native_call(ctx->args[1], &slot, &task, false))
 		return 0;
 	v = lookup_or_insert(&counts_percpu_hash, &slot, NULL);
 	if (v)
 		(*v)++;
 	else
 		health_inc(HEALTH_INSERT_FAILED);
+	if (task)
+		stamp(task, slot);
 	return 0;
 }
 
 SEC("raw_tracepoint/sys_enter")
 int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *task;
 	struct proc_key key;
 	struct comm comm;
 	bool created = false;
 
-	if (!wanted())
+	if (!native_call(ctx->args[1], &key.slot, &task, true) || !task)
 		return 0;
-	if (counted_as_compat(ctx->args[1]))
-		return 0;
-	key.tgid = bpf_get_current_pid_tgid() >> 32;
-	key.slot = id_to_slot(ctx->args[1]);
-	if (!slot_wanted(key.slot))
-		return 0;
+	key.tgid = task->tgid;
 	if (!keyed_inc(&proc_counts, &key, &created)) {
 		unattributed_inc(key.slot);
 		return 0;
@@ -381,15 +447,12 @@ SEC("raw_tracepoint/sys_enter")
 int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct cgroup_key key = {};
+	struct task_struct *task;
 
-	if (!wanted())
+	if (!native_call(ctx->args[1], &key.slot, &task, true) || !task)
 		return 0;
-	if (counted_as_compat(ctx->args[1]))
-		return 0;
-	key.cgid = bpf_get_current_cgroup_id();
-	key.slot = id_to_slot(ctx->args[1]);
-	if (!slot_wanted(key.slot))
-		return 0;
+	/* What bpf_get_current_cgroup_id() returns, without the call. */
+	key.cgid = task->cgroups->dfl_cgrp->kn->id;
 	if (!keyed_inc(&cgroup_counts, &key, NULL))
 		unattributed_inc(key.slot);
 	return 0;
@@ -420,33 +483,31 @@ static __always_inline u32 exit_errno(struct bpf_raw_tracepoint_args *ctx)
 	return ret < 0 && ret >= -MAX_ERRNO ? -ret : 0;
 }
 
-/* -x: count only calls that fail (and, with -e, with that errno). */
+/* -x: count only calls that fail (and, with -e, with that errno). Success costs one compare. */
 SEC("raw_tracepoint/sys_exit")
 int count_failed(struct bpf_raw_tracepoint_args *ctx)
 {
 	u32 err = exit_errno(ctx), slot;
+	struct task_struct *task;
 
-	if (!err || (targ_errno && err != targ_errno) || !wanted() || compat_call())
+	if (!err || (targ_errno && err != targ_errno))
 		return 0;
-	slot = id_to_slot(exit_id(ctx));
-	if (slot_wanted(slot))
+	if (classify(exit_id(ctx), &slot, &task, false) == NATIVE)
 		percpu_add(&counts_percpu, slot, 1);
 	return 0;
 }
 
-/* --errors: failures per syscall, and their errno values. */
+/* --errors: failures per syscall, and their errno values. Success costs one compare. */
 SEC("raw_tracepoint/sys_exit")
 int count_errors(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct errno_key key;
+	struct task_struct *task;
 	u32 err = exit_errno(ctx);
 
-	if (!err || !wanted() || compat_call())
+	if (!err || classify(exit_id(ctx), &key.slot, &task, false) != NATIVE)
 		return 0;
-	key.slot = id_to_slot(exit_id(ctx));
 	key.err = err;
-	if (!slot_wanted(key.slot))
-		return 0;
 	percpu_add(&failed, key.slot, 1);
 	if (!keyed_inc(&errnos, &key, NULL))
 		health_inc(HEALTH_ERRNO_FULL);
@@ -476,37 +537,23 @@ static __always_inline u32 log2_u64(u64 v)
 	return r;
 }
 
-SEC("raw_tracepoint/sys_enter")
-int lat_enter(struct bpf_raw_tracepoint_args *ctx)
-{
-	struct enter_info info = {};
-	u32 tid;
-
-	if (!wanted() || compat_call())
-		return 0;
-	info.slot = id_to_slot(ctx->args[1]);
-	if (!slot_wanted(info.slot))
-		return 0;
-	tid = (u32)bpf_get_current_pid_tgid();
-	info.ts = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&inflight, &tid, &info, BPF_ANY))
-		health_inc(HEALTH_INFLIGHT_FULL);
-	return 0;
-}
-
-/* Enter to exit of the same thread; the time a call spends blocked or preempted is in it. */
+/*
+ * Enter to exit of the same thread; the time a call spends blocked or preempted is in it.
+ * The entry was stamped by the counting program (time_calls).
+ */
 SEC("raw_tracepoint/sys_exit")
 int lat_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid(), slot, bucket;
-	struct enter_info *info = bpf_map_lookup_elem(&inflight, &tid);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct enter_info *info = bpf_task_storage_get(&inflight, task, 0, 0);
+	u32 slot, bucket;
 	u64 delta;
 
-	if (!info)
+	if (!info || !info->ts)
 		return 0;
 	delta = bpf_ktime_get_ns() - info->ts;
 	slot = info->slot;
-	bpf_map_delete_elem(&inflight, &tid);
+	info->ts = 0;
 	if (slot >= NR_SLOTS)
 		return 0;
 	bucket = log2_u64(delta);
@@ -521,14 +568,14 @@ int lat_exit(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sched_process_exit")
 int lat_thread_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	struct enter_info *info = bpf_map_lookup_elem(&inflight, &tid);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct enter_info *info = bpf_task_storage_get(&inflight, task, 0, 0);
 
-	if (!info)
+	if (!info || !info->ts)
 		return 0;
 	if (info->slot < NR_SLOTS)
 		percpu_add(&lat_unreturned, info->slot, 1);
-	bpf_map_delete_elem(&inflight, &tid);
+	info->ts = 0;
 	return 0;
 }
 

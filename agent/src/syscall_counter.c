@@ -6,6 +6,15 @@
  * main() is the list of phases: parse and check the options, load and attach
  * (with the command held at its gate), run until -d, a signal or the command's
  * exit, report, and one cleanup path.
+ *
+ * Where things are:
+ *   options.c, options_check.c   the command line: argp table, parser, rules between options
+ *   run.c                        the loop: ticks, deadline, signals, the final ack
+ *   collector.c                  the loader: modes and features as tables, rodata filters
+ *   collector_read.c             reading the maps (procs.c, cgroups.c: per process/cgroup)
+ *   local_report.c, output*.c    what is printed (proc_output.c, cgroup_output.c for -P/-C)
+ *   stream_feed.c                what is streamed; stream.c, stream_call.c, stream_msg.c: gRPC
+ *   syscall_helpers.c, errno_helpers.c   names and numbers; warn.h: the message prefix
  */
 #define _GNU_SOURCE
 #include <errno.h>

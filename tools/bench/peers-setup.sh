@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the peers the probe-cost benchmark compares against, idempotently:
-# bpftrace, bcc's syscount, strace; mounts tracefs (tracepoint tools need it); and
+# libbpf-tools (syscount), bpftrace, bcc's syscount (bpfcc-tools), strace; mounts tracefs
+# (tracepoint tools need it); and
 # unpacks Debian's linux-headers into one tree bcc can compile against, since the
 # running kernel ships no headers. Prints the BCC_KERNEL_SOURCE to use.
 set -euo pipefail
 log() { printf 'peers-setup: %s\n' "$*" >&2; }
 
 missing=()
-for pkg in bpftrace bpfcc-tools strace; do
+for pkg in libbpf-tools bpftrace bpfcc-tools strace; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if ((${#missing[@]})); then

@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tools/bootstrap.sh
-node tools/bench/probe-cost.mjs --reps 5 --calls 3000000 --peers --write
+bash tools/bench/peers-setup.sh >/dev/null
+node tools/bench/probe-cost.mjs --reps 7 --calls 1000000 --write
 node tools/bench/agent-footprint.mjs --seconds 60 --procs 1000,10000 --write
 node tools/bench/ingest-load.mjs --agents 1,8,32,128 --seconds 8 --syscalls 60 --write
 node tools/bench/query-latency.mjs --hosts 20 --hours 1,24,168 --reps 15 --write

@@ -60,7 +60,7 @@ describe('trust: per-host credentials, closed runs, bounded input and connection
     await expect(unary(queries(cp), 'listHosts', {}, auth(TOKEN))).resolves.toBeDefined();
   });
 
-  it('reads the tokens file again on SIGHUP, and keeps the old credentials when the new file is malformed', async () => {
+  it('rereads the tokens file on SIGHUP, keeping the old credentials when the new file is malformed', async () => {
     expect((await stream(cp, LATER, [hello('r-web2', 'web-2')])).err?.code).toBe(status.UNAUTHENTICATED);
     writeFileSync(tokensFile, `${WEB1} agent web-1\n${LATER} agent web-2\n`);
     cp.proc!.kill('SIGHUP');

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../common/domain-errors';
+import { hourOf } from '../database/hourly-rollups';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
 import { GroupCommit } from './group-commit';
 import { Cumulative, CumulativeRow, IngestRepository, SnapshotHead } from './ingest.repository';
 import {
-  HOUR_MS,
   validateCgroups,
   validateFailures,
   validateHello,
@@ -126,22 +126,7 @@ export class IngestService {
       );
     const timeMs = snapshotTime(snap, Number(state.started_ms), nowMs);
 
-    const previous = this.repo.totals(run.runId);
-    for (const [nr, before] of previous) {
-      const now = cumulative.get(nr) ?? 0n;
-      if (now < before)
-        throw new FailedPreconditionError(
-          `counter of nr ${nr} went backwards in run '${run.runId}' at seq ${seq}: ${before} -> ${now}`,
-        );
-    }
-    const deltas: Array<[number, bigint, bigint]> = [];
-    let total = 0n;
-    for (const [nr, now] of cumulative) {
-      const delta = now - (previous.get(nr) ?? 0n);
-      if (delta === 0n) continue;
-      total += delta;
-      deltas.push([nr, delta, now]);
-    }
+    const { deltas, total } = this.intervalDeltas(run.runId, seq, cumulative);
     const unattributed = validateUnattributed(snap, state.unattributed, total);
     const processes = validateProcesses(snap, deltas);
     const cgroups = validateCgroups(snap, deltas);
@@ -160,8 +145,7 @@ export class IngestService {
       unattributed: unattributedDelta,
     };
     const snapKey = this.repo.putSnapshot(head);
-    for (const [nr, delta, now] of deltas)
-      this.repo.putDelta(snapKey, head, timeMs - (timeMs % HOUR_MS), nr, delta, now);
+    for (const [nr, delta, now] of deltas) this.repo.putDelta(snapKey, head, hourOf(timeMs), nr, delta, now);
     if (run.processTopK > 0) {
       for (const p of processes.rows) this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
       for (const [nr, rest] of processes.unexplained)
@@ -175,6 +159,27 @@ export class IngestService {
     this.repo.putCumulative('latency', run.runId, snapKey, latency);
     this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, unattributed);
     return 'stored';
+  }
+
+  /** The interval's [nr, delta, cumulative] per syscall and their sum, checked to never go backwards. */
+  private intervalDeltas(runId: string, seq: bigint, cumulative: Map<number, bigint>) {
+    const previous = this.repo.totals(runId);
+    for (const [nr, before] of previous) {
+      const now = cumulative.get(nr) ?? 0n;
+      if (now < before)
+        throw new FailedPreconditionError(
+          `counter of nr ${nr} went backwards in run '${runId}' at seq ${seq}: ${before} -> ${now}`,
+        );
+    }
+    const deltas: Array<[number, bigint, bigint]> = [];
+    let total = 0n;
+    for (const [nr, now] of cumulative) {
+      const delta = now - (previous.get(nr) ?? 0n);
+      if (delta === 0n) continue;
+      total += delta;
+      deltas.push([nr, delta, now]);
+    }
+    return { deltas, total };
   }
 
   /** The interval's rows of a kind of cumulative data, checked to never go backwards. */

@@ -2,9 +2,6 @@ import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { FailedPreconditionError, InvalidArgumentError } from '../common/domain-errors';
 import { nrFromWire } from '../common/syscall-nr';
 
-/** Rollup granularity of hourly_counts: ingest fills it, queries read whole hours from it. */
-export const HOUR_MS = 3_600_000n;
-
 const MAX_INT64 = (1n << 63n) - 1n;
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const ARCHES = ['x86_64', 'arm64'];

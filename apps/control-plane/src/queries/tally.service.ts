@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Scope } from '@syscall-counter/proto';
-import { HOUR_MS } from '../collection/snapshot-validation';
+import { HOUR_MS } from '../database/hourly-rollups';
 import { CountsRepository, KeyedCount } from './data/counts.repository';
 import { CountSource, Key, NEVER, Source, Window, windowOf } from './scope-window';
 

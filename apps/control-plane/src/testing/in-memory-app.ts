@@ -1,8 +1,9 @@
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { NestFactory } from '@nestjs/core';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { Hello, Snapshot } from '@syscall-counter/proto';
 import { CollectionModule } from '../collection/collection.module';
+import { GrpcExceptionFilter } from '../common/grpc-exception.filter';
 import { IngestService, OpenedRun } from '../collection/ingest.service';
 import { DatabaseModule } from '../database/database.module';
 import { QueriesModule } from '../queries/queries.module';
@@ -16,7 +17,7 @@ import { QueriesModule } from '../queries/queries.module';
       load: [
         () => ({
           dbPath: ':memory:',
-          credentials: [{ token: 'in-process-token-0123456789', role: 'admin', source: 'test' }],
+          credentials: [{ token: TOKEN, role: 'admin', source: 'test' }],
         }),
       ],
     }),
@@ -24,8 +25,11 @@ import { QueriesModule } from '../queries/queries.module';
     CollectionModule,
     QueriesModule,
   ],
+  providers: [{ provide: APP_FILTER, useClass: GrpcExceptionFilter }],
 })
-class InMemoryAppModule {}
+export class InMemoryAppModule {}
+
+export const TOKEN = 'in-process-token-0123456789';
 
 export function inMemoryApp(): Promise<INestApplicationContext> {
   return NestFactory.createApplicationContext(InMemoryAppModule, { logger: false });
