@@ -76,10 +76,10 @@ const char *options_broken_rule(const struct agent_opts *o)
 		return "-x/-e/--errors do not combine with -P yet";
 	if (c->errors && o->interval && !streaming)
 		return "--errors reports once, at the end: drop -i (or stream it with --server)";
-	if (c->latency &&
-	    ((o->interval && !streaming) || c->per_process || c->failed_only || c->errors))
-		return "--latency reports once, at the end (or streams with --server), on its own: "
-		       "drop -i, -P, -x/-e and --errors";
+	/* --errors goes with it: one run gives strace -c's table (calls, errors, time). */
+	if (c->latency && ((o->interval && !streaming) || c->per_process || c->failed_only))
+		return "--latency reports once, at the end (or streams with --server): "
+		       "drop -i, -P and -x/-e";
 	if (c->per_process && o->map_given)
 		return "-P counts in maps of its own: drop --map";
 	if (o->process_top_given && !(c->per_process && streaming))

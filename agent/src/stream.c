@@ -101,6 +101,7 @@ struct stream *stream_new(const struct stream_opts *opts)
 					    .cert_chain = opts->tls_cert_pem };
 	grpc_channel_credentials *creds;
 	struct stream *s = calloc(1, sizeof(*s));
+	int err;
 
 	if (!s)
 		return NULL;
@@ -123,8 +124,16 @@ struct stream *stream_new(const struct stream_opts *opts)
 			grpc_ssl_credentials_create(opts->tls_ca_pem,
 						    opts->tls_cert_pem ? &pair : NULL, NULL, NULL) :
 			grpc_insecure_credentials_create();
-	s->channel = grpc_channel_create(opts->server, creds, &chargs);
+	err = servers_open(&s->servers, opts->server, creds, &chargs);
 	grpc_channel_credentials_release(creds);
+	if (err) {
+		grpc_completion_queue_shutdown(s->cq);
+		grpc_completion_queue_destroy(s->cq);
+		grpc_shutdown();
+		free(s->q);
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -175,7 +184,7 @@ void stream_free(struct stream *s)
 		s->failures = 4; /* quiet: this is the end, not a failure */
 		call_disconnect(s, "agent stopping");
 	}
-	grpc_channel_destroy(s->channel);
+	servers_close(&s->servers);
 	grpc_completion_queue_shutdown(s->cq);
 	do {
 		ev = grpc_completion_queue_next(s->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "collector.h"
 #include "cgroup_interval.h"
+#include "cgroup_seen.h"
 
 struct stream_hello {
 	const char *host_id;
@@ -27,7 +28,7 @@ struct stream_hello {
 };
 
 struct stream_opts {
-	const char *server;	  /* HOST:PORT */
+	const char *server;	  /* HOST:PORT[,HOST:PORT...]: replicas, failed over in turn */
 	const char *token;	  /* bearer token; may be NULL */
 	const char *tls_ca_pem;	  /* NULL: plaintext */
 	const char *tls_cert_pem; /* mTLS: client certificate and key; NULL: none */
@@ -49,7 +50,8 @@ struct stream_detail {
 	const __u64 *failed; /* --errors: cumulative failed calls per slot (NULL: none) */
 	const struct errno_count *errnos; /* and per (slot, errno) */
 	size_t nerrnos;
-	const struct latency *lat; /* --latency: cumulative histograms (NULL: none) */
+	const struct latency *lat;	    /* --latency: cumulative histograms (NULL: none) */
+	const struct cgroup_seen_set *seen; /* -C: (cgroup, syscall) pairs new since the last one */
 };
 
 /* Queues the next cumulative snapshot; it is sent, and resent until acked. @detail may be NULL. */

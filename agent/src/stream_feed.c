@@ -21,9 +21,11 @@ struct stream_feed {
 	const struct agent_opts *opts;
 	/* Kept between snapshots: the per-cgroup counts of the previous one, and large buffers. */
 	struct cgroup_interval cgi;
+	struct cgroup_seen_set seen; /* this snapshot's new (cgroup, syscall) pairs */
 	struct snapshot snap;
 	__u64 failed[NR_SLOTS];
 	struct latency lat;
+	bool final_read; /* snap holds the final snapshot's read (issue 13) */
 };
 
 static uint64_t now_wall_ms(void)
@@ -125,6 +127,10 @@ static int read_counts(struct stream_feed *f, struct stream_detail *d, struct pr
 		struct cgroup_delta *crows = NULL;
 
 		err = collector_read_cgroup_snapshot(f->coll, cc, &f->snap);
+		/* The new pairs first: cgroup_interval_next() replaces the previous counts. */
+		if (!err)
+			err = cgroup_seen_next(&f->cgi, cc, &f->seen);
+		d->seen = &f->seen;
 		if (!err)
 			err = cgroup_interval_next(&f->cgi, cc, o->srv.cgroup_top, &crows,
 						   &d->ncgroups);
@@ -163,6 +169,8 @@ int stream_feed_push(struct stream_feed *f, bool final)
 	}
 	if (!err)
 		err = stream_push(f->stream, &f->snap, now_wall_ms(), final, &detail);
+	f->final_read = final && !err;
+	cgroup_seen_free(&f->seen);
 	if (final)
 		cgroup_interval_free(&f->cgi);
 	procs_counts_free(&pc);
@@ -170,6 +178,11 @@ int stream_feed_push(struct stream_feed *f, bool final)
 	free(rows);
 	free(errnos);
 	return err;
+}
+
+const struct snapshot *stream_feed_final(const struct stream_feed *f)
+{
+	return f && f->final_read ? &f->snap : NULL;
 }
 
 void stream_feed_poll(struct stream_feed *f, int timeout_ms)

@@ -21,6 +21,7 @@ const SMOKE: Array<[script: string, args: string[], table: RegExp]> = [
   ['query-latency.mjs', QUERY, /^\| query \| 1 h of history \|$/m],
   ['query-latency.mjs', [...QUERY, '--processes', '2'], /^\| query \| 1 h of history \|$/m],
   ['query-latency.mjs', [...QUERY, '--cgroups', '2'], /^\| query \| 1 h of history \|$/m],
+  ['summary-cost.mjs', ['--calls', '20000', '--reps', '1'], /^\| run \| wall s \| vs the command alone \|$/m],
 ];
 
 const benchmarksMd = () => readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8');

@@ -13,7 +13,8 @@ function preflight(): AppConfig {
     process.exit(2);
   }
   try {
-    checkDatabaseFile(config.dbPath);
+    // PostgreSQL (SC_DB_URL) is checked when it connects; a SQLite file before Nest loads.
+    if (!config.dbUrl) checkDatabaseFile(config.dbPath);
   } catch (e) {
     process.stderr.write(`control-plane: cannot start: ${(e as Error).message}\n`);
     process.exit(1);

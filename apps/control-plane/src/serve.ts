@@ -17,5 +17,13 @@ export async function serve(config: AppConfig): Promise<void> {
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen();
   // A line other programs (the CLI's embedded mode, tests) wait for.
-  Logger.log({ msg: 'listening', address: config.listen, db: config.dbPath, tls: Boolean(config.tls) }, 'Main');
+  Logger.log(
+    {
+      msg: 'listening',
+      address: config.listen,
+      db: config.dbUrl ? config.dbUrl.replace(/:[^:@/]*@/, ':***@') : config.dbPath,
+      tls: Boolean(config.tls),
+    },
+    'Main',
+  );
 }

@@ -126,6 +126,7 @@ export function snapshot(
       unattributed: '0',
       failures: [],
       latency: [],
+      cgroupSyscalls: [],
     },
   };
 }

@@ -54,6 +54,7 @@ describe('history queries over rollups and deltas', () => {
             unattributed: '0',
             failures: [],
             latency: [],
+            cgroupSyscalls: [],
           },
         });
       }

@@ -7,4 +7,6 @@ export * from './control-plane';
 export * from './csv';
 export * from './paths';
 export * from './ports';
+export * from './postgres';
 export * from './processes';
+export * from './seccomp';

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { HostsRunsModule } from '../hosts-runs/hosts-runs.module';
+import { SyscallSetsModule } from '../syscall-sets/syscall-sets.module';
 import { CollectionController } from './collection.controller';
 import { IngestRepository } from './ingest.repository';
 import { IngestService } from './ingest.service';
 
 @Module({
-  imports: [AuthModule, HostsRunsModule],
+  imports: [AuthModule, HostsRunsModule, SyscallSetsModule],
   controllers: [CollectionController],
   providers: [IngestRepository, IngestService],
   exports: [IngestService],

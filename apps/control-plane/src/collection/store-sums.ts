@@ -16,17 +16,17 @@ const MAX_INT64 = (1n << 63n) - 1n;
 export class StoreSums {
   private bounds?: Record<SumKind, bigint>;
 
-  constructor(private readonly read: () => Record<SumKind, bigint>) {}
+  constructor(private readonly read: () => Promise<Record<SumKind, bigint>>) {}
 
   /** Adds a snapshot's deltas, or throws INVALID_ARGUMENT (and adds nothing) if a sum would overflow. */
-  add(deltas: Record<SumKind, bigint>): void {
-    this.bounds ??= this.read();
+  async add(deltas: Record<SumKind, bigint>): Promise<void> {
+    this.bounds ??= await this.read();
     if (this.overflows(deltas)) {
-      this.bounds = this.read();
+      this.bounds = await this.read();
       const kind = this.overflows(deltas);
       if (kind) throw new InvalidArgumentError(`the store's sum of ${kind} would pass 2^63-1 with this snapshot`);
     }
-    for (const k of Object.keys(deltas) as SumKind[]) this.bounds[k] += deltas[k];
+    for (const k of Object.keys(deltas) as SumKind[]) this.bounds![k] += deltas[k];
   }
 
   private overflows(deltas: Record<SumKind, bigint>): SumKind | undefined {

@@ -16,6 +16,8 @@ export interface AppConfig {
   credentials: Credential[];
   /** SC_TOKENS_FILE, read again on SIGHUP. */
   tokensFile?: string;
+  /** postgres://USER[:PASS]@HOST:PORT/DB: history in PostgreSQL, shared by several replicas (SC_DB_URL). */
+  dbUrl?: string;
   tls?: TlsConfig;
   maxMessageBytes: number;
   logJson: boolean;
@@ -56,6 +58,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1024) {
     throw new Error(`SC_MAX_MESSAGE_BYTES '${env.SC_MAX_MESSAGE_BYTES}' must be a whole number of at least 1024`);
   }
+  if (env.SC_DB_URL && !/^postgres(ql)?:\/\/[^/]+\/[^/]+$/.test(env.SC_DB_URL)) {
+    throw new Error('SC_DB_URL must be postgres://USER[:PASS]@HOST:PORT/DB');
+  }
   const credentials = readCredentials(env);
   let tls: TlsConfig | undefined;
   if (env.SC_TLS_CERT || env.SC_TLS_KEY) {
@@ -71,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbPath: env.SC_DB_PATH ?? join(process.cwd(), 'data', 'syscall-counter.db'),
     credentials,
     tokensFile: env.SC_TOKENS_FILE || undefined,
+    dbUrl: env.SC_DB_URL || undefined,
     tls,
     maxMessageBytes,
     logJson: env.SC_LOG_FORMAT !== 'text',

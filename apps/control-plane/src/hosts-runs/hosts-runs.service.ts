@@ -8,8 +8,8 @@ import { HostsRunsRepository } from './hosts-runs.repository';
 export class HostsRunsService {
   constructor(private readonly repo: HostsRunsRepository) {}
 
-  listHosts(): HostMsg[] {
-    return this.repo.listHosts().map((r) => ({
+  async listHosts(): Promise<HostMsg[]> {
+    return (await this.repo.listHosts()).map((r) => ({
       hostId: r.host_id,
       hostname: r.hostname,
       kernelRelease: r.kernel_release,
@@ -21,9 +21,9 @@ export class HostsRunsService {
     }));
   }
 
-  listRuns(hostId: string): RunMsg[] {
-    if (hostId && !this.repo.hostExists(hostId)) throw new NotFoundError(`unknown host '${hostId}'`);
-    return this.repo.listRuns(hostId).map((r) => ({
+  async listRuns(hostId: string): Promise<RunMsg[]> {
+    if (hostId && !(await this.repo.hostExists(hostId))) throw new NotFoundError(`unknown host '${hostId}'`);
+    return (await this.repo.listRuns(hostId)).map((r) => ({
       runId: r.run_id,
       hostId: r.host_id,
       hostname: r.hostname,

@@ -11,7 +11,7 @@ export interface ExportOpts extends ConnOpts {
 
 /** The options every export shares: where the control plane is, the file format and where to write. */
 export function withExportOpts(cmd: Command): Command {
-  return withFileFormat(withConnection(cmd)).option('-o, --out <file>', 'write to this file instead of stdout');
+  return withFileFormat(withConnection(cmd)).option('--out <file>', 'write to this file instead of stdout');
 }
 
 /** Fetches, renders, writes: to stdout, or to --out (see writeOutput) with progress on a TTY. */

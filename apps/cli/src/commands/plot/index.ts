@@ -35,7 +35,7 @@ Examples:
 
 /** The options of every chart, in the order --help lists them. */
 function withPlotOpts(cmd: Command, defaultTop: number): Command {
-  withScope(cmd).requiredOption('-o, --out <file>', 'FILE.svg, FILE.png, or FILE (writes both)');
+  withScope(cmd).requiredOption('--out <file>', 'FILE.svg, FILE.png, or FILE (writes both)');
   withTopN(cmd, defaultTop, 'how many syscalls to draw')
     .option('--width <px>', `image width (at most ${MAX_PIXELS})`, pixels, 900)
     .option('--height <px>', `image height (at most ${MAX_PIXELS})`, pixels, 500);
