@@ -22,6 +22,8 @@ enum {
 	OPT_SERVER,
 	OPT_TOKEN_FILE,
 	OPT_TLS_CA,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
 	OPT_HOST_ID,
 	OPT_RUN_ID,
 	OPT_BUFFER,
@@ -133,6 +135,10 @@ static const struct argp_option opts[] = {
 	  "File holding the bearer token the control plane expects", 1 },
 	{ "tls-ca", OPT_TLS_CA, "FILE", 0, "Use TLS, trusting the CA certificates in FILE (PEM)",
 	  1 },
+	/* mTLS: the host's own certificate, whose CN or SAN the control plane matches to its id. */
+	{ "tls-cert", OPT_TLS_CERT, "FILE", 0,
+	  "With --tls-ca: present this client certificate (PEM; CN or SAN = the host id)", 1 },
+	{ "tls-key", OPT_TLS_KEY, "FILE", 0, "The private key of --tls-cert (PEM)", 1 },
 	{ "host-id", OPT_HOST_ID, "ID", 0, "Host id to report (default: /etc/machine-id)", 1 },
 	{ "run-id", OPT_RUN_ID, "ID", 0, "Run id to report (default: a fresh UUID)", 1 },
 	{ "buffer", OPT_BUFFER, "N", 0,
@@ -277,6 +283,12 @@ static error_t parse_server_arg(int key, char *arg, struct agent_opts *o, struct
 		break;
 	case OPT_TLS_CA:
 		s->tls_ca = arg;
+		break;
+	case OPT_TLS_CERT:
+		s->tls_cert = arg;
+		break;
+	case OPT_TLS_KEY:
+		s->tls_key = arg;
 		break;
 	case OPT_HOST_ID:
 		s->host_id = arg;

@@ -15,6 +15,8 @@ struct server_opts {
 	const char *server; /* HOST:PORT; NULL: print locally */
 	const char *token_file;
 	const char *tls_ca;
+	const char *tls_cert; /* mTLS client certificate and its key (PEM files) */
+	const char *tls_key;
 	const char *host_id;
 	const char *run_id;
 	long buffer;	  /* unacked snapshots kept */

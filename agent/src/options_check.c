@@ -94,5 +94,9 @@ const char *options_broken_rule(const struct agent_opts *o)
 		       "drop -P, --map, -x/-e, --errors and --latency";
 	if ((o->srv.token_file || o->srv.tls_ca || o->srv.host_id || o->srv.run_id) && !streaming)
 		return "--token-file, --tls-ca, --host-id and --run-id go with --server";
+	if (!o->srv.tls_cert != !o->srv.tls_key)
+		return "--tls-cert and --tls-key go together";
+	if (o->srv.tls_cert && !o->srv.tls_ca)
+		return "--tls-cert and --tls-key go with --tls-ca";
 	return NULL;
 }

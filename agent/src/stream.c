@@ -97,6 +97,8 @@ struct stream *stream_new(const struct stream_opts *opts)
 		  .value.string = PROG_NAME },
 	};
 	grpc_channel_args chargs = { .num_args = sizeof(args) / sizeof(args[0]), .args = args };
+	grpc_ssl_pem_key_cert_pair pair = { .private_key = opts->tls_key_pem,
+					    .cert_chain = opts->tls_cert_pem };
 	grpc_channel_credentials *creds;
 	struct stream *s = calloc(1, sizeof(*s));
 	int err;
@@ -118,8 +120,10 @@ struct stream *stream_new(const struct stream_opts *opts)
 
 	grpc_init();
 	s->cq = grpc_completion_queue_create_for_next(NULL);
-	creds = opts->tls_ca_pem ? grpc_ssl_credentials_create(opts->tls_ca_pem, NULL, NULL, NULL) :
-				   grpc_insecure_credentials_create();
+	creds = opts->tls_ca_pem ?
+			grpc_ssl_credentials_create(opts->tls_ca_pem,
+						    opts->tls_cert_pem ? &pair : NULL, NULL, NULL) :
+			grpc_insecure_credentials_create();
 	err = servers_open(&s->servers, opts->server, creds, &chargs);
 	grpc_channel_credentials_release(creds);
 	if (err) {
@@ -140,7 +144,7 @@ void stream_poll(struct stream *s, int timeout_ms)
 
 	for (;;) {
 		now = now_ms();
-		if (!s->cur && now >= s->next_attempt)
+		if (!s->cur && !s->fatal[0] && now >= s->next_attempt)
 			call_connect(s);
 		if (s->cur && s->count && now - s->last_progress > ACK_TIMEOUT_MS)
 			call_disconnect(s, "no ack within 30 s");
@@ -158,6 +162,11 @@ void stream_poll(struct stream *s, int timeout_ms)
 		else if (ev.type == GRPC_QUEUE_TIMEOUT)
 			break;
 	}
+}
+
+const char *stream_fatal(const struct stream *s)
+{
+	return s->fatal[0] ? s->fatal : NULL;
 }
 
 size_t stream_unacked(const struct stream *s)

@@ -28,10 +28,12 @@ struct stream_hello {
 };
 
 struct stream_opts {
-	const char *server;	/* HOST:PORT[,HOST:PORT...]: replicas, failed over in turn */
-	const char *token;	/* bearer token; may be NULL */
-	const char *tls_ca_pem; /* NULL: plaintext */
-	size_t max_pending;	/* snapshots kept until acked */
+	const char *server;	  /* HOST:PORT[,HOST:PORT...]: replicas, failed over in turn */
+	const char *token;	  /* bearer token; may be NULL */
+	const char *tls_ca_pem;	  /* NULL: plaintext */
+	const char *tls_cert_pem; /* mTLS: client certificate and key; NULL: none */
+	const char *tls_key_pem;
+	size_t max_pending; /* snapshots kept until acked */
 	struct stream_hello hello;
 };
 
@@ -61,6 +63,8 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
  */
 void stream_poll(struct stream *s, int timeout_ms);
 size_t stream_unacked(const struct stream *s);
+/* Why the control plane refused this run for good (ALREADY_EXISTS, ...); NULL while it has not. */
+const char *stream_fatal(const struct stream *s);
 void stream_free(struct stream *s);
 
 #endif /* __STREAM_H */

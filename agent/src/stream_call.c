@@ -83,6 +83,8 @@ void call_disconnect(struct stream *s, const char *why)
 	}
 	jitter = s->backoff_ms * (0.8 + 0.4 * (rand() / (double)RAND_MAX));
 	s->next_attempt = now_ms() + jitter;
+	if (s->fatal[0])
+		return; /* the run loop says why and stops */
 	if (s->failures++ < 3 || s->failures % 20 == 0)
 		warn("stream to %s ended: %s; %zu unacked snapshot(s) kept, "
 		     "retrying in %.1f s\n",
@@ -181,6 +183,19 @@ static void on_message(struct stream *s, struct call *c)
 		call_disconnect(s, "undecodable response");
 		return;
 	}
+	if (resp->msg_case == SYSCALL_COUNTER__V1__COLLECT_RESPONSE__MSG_WELCOME && !c->welcomed &&
+	    resp->welcome->last_acked_seq >= s->next_seq) {
+		/* Never "delivered": these are another agent start's snapshots, not ours. */
+		snprintf(
+			s->fatal, sizeof(s->fatal),
+			"the control plane has seq %llu of run %s stored, ahead of this agent's %llu: "
+			"another agent start used this --run-id",
+			(unsigned long long)resp->welcome->last_acked_seq, s->opts.hello.run_id,
+			(unsigned long long)(s->next_seq - 1));
+		syscall_counter__v1__collect_response__free_unpacked(resp, NULL);
+		call_disconnect(s, s->fatal);
+		return;
+	}
 	if (resp->msg_case == SYSCALL_COUNTER__V1__COLLECT_RESPONSE__MSG_WELCOME && !c->welcomed) {
 		c->welcomed = true;
 		stream_acked(s, resp->welcome->last_acked_seq);
@@ -230,6 +245,10 @@ void call_on_event(struct stream *s, grpc_event ev)
 			 c->status == GRPC_STATUS_UNAUTHENTICATED ? ": check --token-file" : "",
 			 c->status == GRPC_STATUS_UNAVAILABLE ? ": control plane unreachable" : "");
 		gpr_free(details);
+		/* Refusals no retry can change: this run id is another start's, or not this host's. */
+		if (c->status == GRPC_STATUS_ALREADY_EXISTS ||
+		    c->status == GRPC_STATUS_PERMISSION_DENIED)
+			snprintf(s->fatal, sizeof(s->fatal), "%s", why);
 		call_disconnect(s, why);
 		break;
 	}

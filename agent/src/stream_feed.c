@@ -10,6 +10,7 @@
 #include <time.h>
 #include "stream_feed.h"
 #include "stream.h"
+#include "credentials.h"
 #include "host_facts.h"
 #include "syscall_table.h"
 #include "warn.h"
@@ -33,31 +34,6 @@ static uint64_t now_wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Reads a PEM or token file whole; NULL (and a message) on failure. */
-static char *slurp(const char *path, const char *what)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-	long size;
-
-	if (!f) {
-		warn("cannot read %s '%s': %s\n", what, path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && size < (1 << 20) &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = calloc(1, size + 1)))
-		len = fread(buf, 1, size, f);
-	fclose(f);
-	if (!buf) {
-		warn("%s '%s' is unreadable or too large\n", what, path);
-		return NULL;
-	}
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
-		buf[--len] = '\0';
-	return buf;
 }
 
 static void fill_hello(struct stream_hello *h, const struct agent_opts *o,
@@ -89,19 +65,25 @@ struct stream_feed *stream_feed_open(const struct agent_opts *o, struct collecto
 	static struct host_facts facts;
 	const struct server_opts *s = &o->srv;
 	struct stream_opts so = { .server = s->server, .max_pending = s->buffer };
-	char *token = NULL, *ca = NULL;
+	char *token = NULL, *ca = NULL, *cert = NULL, *key = NULL;
 	struct stream_feed *f = NULL;
 
 	host_facts_read(&facts);
-	if (s->token_file && !(token = slurp(s->token_file, "token file")))
+	if (s->token_file && !(token = credentials_read_token(s->token_file)))
 		goto out;
-	if (s->tls_ca && !(ca = slurp(s->tls_ca, "CA file")))
+	if (s->tls_ca && !(ca = credentials_read_file(s->tls_ca, "CA file")))
+		goto out;
+	if (s->tls_cert && !(cert = credentials_read_file(s->tls_cert, "certificate file")))
+		goto out;
+	if (s->tls_key && !(key = credentials_read_file(s->tls_key, "key file")))
 		goto out;
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		goto out;
 	so.token = token;
 	so.tls_ca_pem = ca;
+	so.tls_cert_pem = cert;
+	so.tls_key_pem = key;
 	fill_hello(&so.hello, o, &facts, scope);
 	warn("streaming to %s as host %s, run %s, every %d s\n", s->server, so.hello.host_id,
 	     so.hello.run_id, o->interval);
@@ -116,6 +98,8 @@ struct stream_feed *stream_feed_open(const struct agent_opts *o, struct collecto
 out:
 	free(token);
 	free(ca);
+	free(cert);
+	free(key);
 	return f;
 }
 
@@ -209,6 +193,11 @@ void stream_feed_poll(struct stream_feed *f, int timeout_ms)
 size_t stream_feed_unacked(const struct stream_feed *f)
 {
 	return f ? stream_unacked(f->stream) : 0;
+}
+
+const char *stream_feed_fatal(const struct stream_feed *f)
+{
+	return f ? stream_fatal(f->stream) : NULL;
 }
 
 void stream_feed_free(struct stream_feed *f)

@@ -20,6 +20,8 @@ const struct snapshot *stream_feed_final(const struct stream_feed *f);
 void stream_feed_poll(struct stream_feed *f, int timeout_ms);
 /* Snapshots queued and not yet acked; 0 without a feed. */
 size_t stream_feed_unacked(const struct stream_feed *f);
+/* Why the control plane refused the run for good; NULL while it has not (or without a feed). */
+const char *stream_feed_fatal(const struct stream_feed *f);
 void stream_feed_free(struct stream_feed *f);
 
 #endif /* __STREAM_FEED_H */

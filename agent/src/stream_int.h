@@ -60,6 +60,7 @@ struct stream {
 	double next_attempt, backoff_ms, last_progress;
 	int failures;
 	char bearer[512];
+	char fatal[512]; /* set once the control plane refused the run: no more attempts */
 };
 
 /* Monotonic milliseconds. */

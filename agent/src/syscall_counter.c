@@ -58,6 +58,7 @@ static void block_signals(struct agent *a)
 	sigemptyset(&a->mask);
 	sigaddset(&a->mask, SIGINT);
 	sigaddset(&a->mask, SIGTERM);
+	sigaddset(&a->mask, SIGHUP);
 	sigaddset(&a->mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &a->mask, &a->oldmask);
 }
@@ -226,7 +227,10 @@ static int agent_finish(struct agent *a)
 	if (!o->interval || a->feed || o->coll.per_process || o->coll.per_cgroup)
 		exit_code = report_final(a) ? 1 : 0;
 	report_health(&a->coll);
-	if (stream_feed_unacked(a->feed)) {
+	if (stream_feed_fatal(a->feed)) {
+		warn("the control plane refused this run: %s\n", stream_feed_fatal(a->feed));
+		exit_code = 1;
+	} else if (stream_feed_unacked(a->feed)) {
 		warn("%zu snapshot(s) were not acked by %s before exit\n",
 		     stream_feed_unacked(a->feed), o->srv.server);
 		exit_code = 1;

@@ -1,5 +1,6 @@
 // Shared by the end-to-end tests of every project; only test files may import it.
 export * from './agent';
+export * from './certificates';
 export * from './cgroups';
 export * from './cli';
 export * from './control-plane';

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Prepared, SqlRunner } from '../database/sql-runner';
+import type { SumKind } from './store-sums';
+
+const MAX_INT64 = (1n << 63n) - 1n;
 
 /** Cumulative keyed rows stored as per-interval deltas: failures by (nr, errno), latency by (nr, bucket). */
 export type Cumulative = 'failure' | 'latency';
@@ -11,6 +14,8 @@ export interface RunState {
   host_id: string;
   last_seq: bigint;
   unattributed: bigint;
+  finished: bigint;
+  started_ms: bigint;
 }
 
 export interface SnapshotHead {
@@ -40,7 +45,9 @@ export class IngestRepository {
     const p = (text: string) => sql.prepare(text);
     const upsert = sql.dialect.upsertCount;
     this.stmt = {
-      run: p(`SELECT host_id, last_seq, unattributed FROM runs WHERE run_id = ?${sql.dialect.forUpdate()}`),
+      run: p(
+        `SELECT host_id, last_seq, unattributed, finished, started_ms FROM runs WHERE run_id = ?${sql.dialect.forUpdate()}`,
+      ),
       totals: p('SELECT nr, count FROM run_totals WHERE run_id = ?'),
       putTotal: p(upsert('run_totals', ['run_id', 'nr'], 'replace')),
       putSnapshot: p(
@@ -76,6 +83,23 @@ export class IngestRepository {
   /** The run's progress, locked until commit where replicas may ingest the same run at once. */
   runState(runId: string): Promise<RunState | undefined> {
     return this.stmt.run.get<RunState>(runId);
+  }
+
+  /** The whole store's sum of each kind of count (what the largest query could sum). */
+  async storeSums(): Promise<Record<SumKind, bigint>> {
+    const sum = async (table: string) => {
+      try {
+        const row = await this.sql.prepare(`SELECT COALESCE(SUM(count), 0) AS s FROM ${table}`).get<{ s: bigint }>();
+        return BigInt(row!.s);
+      } catch {
+        return MAX_INT64; // a store that overflowed before this check existed: accept no more
+      }
+    };
+    return {
+      counts: await sum('run_totals'),
+      failure: await sum('failure_totals'),
+      latency: await sum('latency_totals'),
+    };
   }
 
   /** The run's cumulative counts per nr as of its last snapshot. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
-import { FailedPreconditionError, NotFoundError } from '../common/domain-errors';
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../common/domain-errors';
 import { hourOf } from '../database/hourly-rollups';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
 import { validateSeen } from '../syscall-sets/seen-validation';
@@ -12,10 +12,12 @@ import {
   validateFailures,
   validateHello,
   validateLatency,
+  snapshotTime,
   validateProcesses,
   validateSnapshot,
   validateUnattributed,
 } from './snapshot-validation';
+import { StoreSums } from './store-sums';
 
 export interface OpenedRun {
   runId: string;
@@ -45,6 +47,7 @@ const SUBKEY: Record<Cumulative, string> = { failure: 'errno_code', latency: 'bu
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly commits: GroupCommit<Pending, IngestOutcome>;
+  private readonly sums: StoreSums;
 
   constructor(
     private readonly hostsRuns: HostsRunsRepository,
@@ -66,6 +69,7 @@ export class IngestService {
         return outcomes;
       });
     this.commits = new GroupCommit(storeBatch);
+    this.sums = new StoreSums(() => repo.storeSums());
   }
 
   async hello(h: Hello, nowMs = Date.now()): Promise<OpenedRun> {
@@ -73,6 +77,13 @@ export class IngestService {
     const existing = await this.hostsRuns.findRun(h.runId);
     if (existing && existing.hostId !== h.hostId)
       throw new FailedPreconditionError(`run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`);
+    // A reconnect names the same boot and start; anything else is another agent start reusing the id.
+    const started = Number(h.runStartedUnixMs);
+    if (existing && (existing.bootId !== h.bootId || (started && Number(existing.startedMs) !== started)))
+      throw new AlreadyExistsError(
+        `run '${h.runId}' exists from another agent start (boot ${existing.bootId}, started ${existing.startedMs}): ` +
+          'give this run another --run-id',
+      );
     const { hostId, hostname, kernelRelease, arch, bootId } = h;
     await this.hostsRuns.saveHost({ hostId, hostname, kernelRelease, arch, bootId }, nowMs);
     const run = await this.hostsRuns.openRun(
@@ -114,6 +125,11 @@ export class IngestService {
     const state = await this.repo.runState(run.runId);
     if (!state) throw new NotFoundError(`unknown run '${run.runId}'`);
     if (seq <= state.last_seq) return 'duplicate';
+    if (state.finished)
+      throw new FailedPreconditionError(
+        `run '${run.runId}' is finished (its final snapshot was seq ${state.last_seq})`,
+      );
+    const timeMs = snapshotTime(snap, Number(state.started_ms), nowMs);
 
     const { deltas, total } = await this.intervalDeltas(run.runId, seq, cumulative);
     const unattributed = validateUnattributed(snap, state.unattributed, total);
@@ -123,7 +139,8 @@ export class IngestService {
     const latency = run.latency ? await this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
     const seen = validateSeen(snap);
 
-    const timeMs = BigInt(snap.timeUnixMs) || BigInt(nowMs);
+    const sumOf = (rows: CumulativeRow[]) => rows.reduce((a, r) => a + r[2], 0n);
+    await this.sums.add({ counts: total, failure: sumOf(failures), latency: sumOf(latency) });
     const unattributedDelta = unattributed - state.unattributed;
     const head: SnapshotHead = {
       runId: run.runId,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Credential, readTokensFile, sharedCredential } from '../auth/credentials';
 
 export interface TlsConfig {
   cert: string;
@@ -11,19 +12,40 @@ export interface TlsConfig {
 export interface AppConfig {
   listen: string;
   dbPath: string;
+  /** Bearer tokens agents and the CLI present: SC_TOKEN or SC_TOKEN_FILE (admin), and SC_TOKENS_FILE. */
+  credentials: Credential[];
+  /** SC_TOKENS_FILE, read again on SIGHUP. */
+  tokensFile?: string;
   /** postgres://USER[:PASS]@HOST:PORT/DB: history in PostgreSQL, shared by several replicas (SC_DB_URL). */
   dbUrl?: string;
-  /** Bearer token agents and the CLI must present; read from SC_TOKEN or SC_TOKEN_FILE. */
-  token: string;
   tls?: TlsConfig;
   maxMessageBytes: number;
   logJson: boolean;
+  /** A Collect stream that sends no hello within this is closed (DEADLINE_EXCEEDED). */
+  helloTimeoutMs: number;
+  /** Concurrent Collect streams of one admin credential (an agent credential gets 4). */
+  maxStreamsPerToken: number;
+  /** A connection with no call for this long is closed (gRPC max_connection_idle). */
+  idleTimeoutMs: number;
 }
 
-function readToken(env: NodeJS.ProcessEnv): string {
-  if (env.SC_TOKEN) return env.SC_TOKEN;
-  if (env.SC_TOKEN_FILE) return readFileSync(env.SC_TOKEN_FILE, 'utf8').trim();
-  throw new Error('no token configured: set SC_TOKEN_FILE (a file holding the token agents present) or SC_TOKEN');
+/** A whole number of at least @min from @name, or @fallback when unset. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const v = Number(env[name] ?? fallback);
+  if (!Number.isInteger(v) || v < min)
+    throw new Error(`${name} '${env[name]}' must be a whole number of at least ${min}`);
+  return v;
+}
+
+function readCredentials(env: NodeJS.ProcessEnv): Credential[] {
+  const shared = sharedCredential(env);
+  const perHost = env.SC_TOKENS_FILE ? readTokensFile(env.SC_TOKENS_FILE) : [];
+  if (!shared && perHost.length === 0)
+    throw new Error(
+      'no token configured: set SC_TOKENS_FILE (one credential per host), ' +
+        'SC_TOKEN_FILE (a file holding the token agents present) or SC_TOKEN',
+    );
+  return shared ? [shared, ...perHost] : perHost;
 }
 
 /** Reads and checks the environment once at start; a bad value stops the start with one clear line. */
@@ -39,8 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.SC_DB_URL && !/^postgres(ql)?:\/\/[^/]+\/[^/]+$/.test(env.SC_DB_URL)) {
     throw new Error('SC_DB_URL must be postgres://USER[:PASS]@HOST:PORT/DB');
   }
-  const token = readToken(env);
-  if (token.length < 16) throw new Error('the token must be at least 16 characters long');
+  const credentials = readCredentials(env);
   let tls: TlsConfig | undefined;
   if (env.SC_TLS_CERT || env.SC_TLS_KEY) {
     if (!env.SC_TLS_CERT || !env.SC_TLS_KEY) throw new Error('TLS needs both SC_TLS_CERT and SC_TLS_KEY');
@@ -53,11 +74,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     listen,
     dbPath: env.SC_DB_PATH ?? join(process.cwd(), 'data', 'syscall-counter.db'),
+    credentials,
+    tokensFile: env.SC_TOKENS_FILE || undefined,
     dbUrl: env.SC_DB_URL || undefined,
-    token,
     tls,
     maxMessageBytes,
     logJson: env.SC_LOG_FORMAT !== 'text',
+    helloTimeoutMs: wholeNumber(env, 'SC_HELLO_TIMEOUT_MS', 10_000, 100),
+    maxStreamsPerToken: wholeNumber(env, 'SC_MAX_STREAMS_PER_TOKEN', 1024, 1),
+    idleTimeoutMs: wholeNumber(env, 'SC_IDLE_TIMEOUT_MS', 5 * 60_000, 1000),
   };
 }
 

@@ -53,6 +53,8 @@ const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true
           type: 'better-sqlite3' as const,
           database,
           ...SCHEMA,
+          // A database that does not open now will not open in 24 s either (checkDatabaseFile said why).
+          retryAttempts: 0,
           enableWAL: true,
           prepareDatabase: (db: SqliteHandle) => {
             db.pragma('foreign_keys = ON');

@@ -16,7 +16,12 @@ import { QueriesModule } from '../queries/queries.module';
     ConfigModule.forRoot({
       isGlobal: true,
       ignoreEnvFile: true,
-      load: [() => ({ dbPath: ':memory:', token: TOKEN })],
+      load: [
+        () => ({
+          dbPath: ':memory:',
+          credentials: [{ token: TOKEN, role: 'admin', source: 'test' }],
+        }),
+      ],
     }),
     DatabaseModule,
     CollectionModule,
