@@ -13,6 +13,9 @@ APT_PACKAGES=(
   openssl util-linux # tests: a throw-away TLS CA, setpriv for the --uid filter
   dpkg-dev           # make deb: dpkg-shlibdeps computes the agent package's dependencies
   prometheus         # deploy/prometheus: promtool tests the alert rules
+  postgresql         # tools/pg-cluster.sh: throw-away clusters for the PostgreSQL tests and benchmarks
+  strace             # tools/bench/summary-cost.mjs: summary against strace -c -f
+  libseccomp-dev libjansson-dev  # tests: agent/tests/seccomp_apply applies generated profiles
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }

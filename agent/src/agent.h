@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include "options.h"
 #include "collector.h"
 #include "child.h"
@@ -17,11 +18,12 @@ struct agent {
 	struct collector coll;
 	struct child child;	  /* "-- CMD": the command, held at its gate until tracked */
 	struct stream_feed *feed; /* --server: the stream; NULL when reporting locally */
-	char scope[256];	  /* "all processes", "pid 42, comm nginx", "command: ls -l" */
-	sigset_t mask;		  /* SIGINT, SIGTERM, SIGCHLD: blocked, taken in the loop */
-	sigset_t oldmask;	  /* restored in the command before exec */
-	double start;		  /* monotonic seconds when counting began */
-	int wstatus;		  /* the command's wait status, once child_done */
+	FILE *report;	  /* where reports go: --out, else stdout (a command's stdout moves) */
+	char scope[256];  /* "all processes", "pid 42, comm nginx", "command: ls -l" */
+	sigset_t mask;	  /* SIGINT, SIGTERM, SIGCHLD: blocked, taken in the loop */
+	sigset_t oldmask; /* restored in the command before exec */
+	double start;	  /* monotonic seconds when counting began */
+	int wstatus;	  /* the command's wait status, once child_done */
 	bool child_done;
 	/* Local interval reports: the counts at the previous one, to print the difference. */
 	struct snapshot snap, prev, delta;

@@ -76,6 +76,8 @@ int child_start(struct child *ch, char *const argv[], const sigset_t *mask)
 	}
 	if (ch->pid == 0) {
 		sigprocmask(SIG_SETMASK, mask, NULL);
+		if (ch->stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
 		/* Everything from here on, execve included, is counted. */
 		if (read(gate[0], &c, 1) != 1)
 			_exit(127);

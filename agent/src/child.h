@@ -3,12 +3,14 @@
 #define __CHILD_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct child {
 	pid_t pid;
-	int gate_fd;   /* the child execs once this is written */
-	int status_fd; /* carries errno if exec fails; EOF once exec succeeded */
+	int gate_fd;	       /* the child execs once this is written */
+	int status_fd;	       /* carries errno if exec fails; EOF once exec succeeded */
+	bool stdout_to_stderr; /* stdout carries the agent's report: the command writes to stderr */
 };
 
 /*

@@ -140,6 +140,7 @@ static void set_filters(struct syscall_counter_bpf *skel, const struct collector
 {
 	skel->rodata->targ_tgid = o->targ_tgid;
 	skel->rodata->targ_tid = o->targ_tid;
+	skel->rodata->excl_tgid = o->excl_tgid;
 	if (o->comm) {
 		skel->rodata->filter_comm = true;
 		strncpy((char *)skel->rodata->targ_comm, o->comm, COMM_LEN - 1);

@@ -15,6 +15,7 @@ struct collector_opts {
 	enum map_mode mode;
 	pid_t targ_tgid;  /* 0: every process */
 	pid_t targ_tid;	  /* 0: every thread */
+	pid_t excl_tgid;  /* a process never counted (the agent itself); 0: none */
 	const char *comm; /* NULL: any name */
 	bool filter_uid;
 	__u32 uid;

@@ -33,7 +33,7 @@ static int report_procs(struct agent *a, struct report *rep)
 		return err;
 	}
 	rep->slots = totals.slots;
-	print_proc_report(stdout, a->opts.format, rep, &pc, collector_proc_capacity(&a->coll));
+	print_proc_report(a->report, a->opts.format, rep, &pc, collector_proc_capacity(&a->coll));
 	procs_counts_free(&pc);
 	return 0;
 }
@@ -54,7 +54,7 @@ static int report_cgroups(struct agent *a, struct report *rep)
 	if (cgroup_names_load(&names))
 		warn("warning: no cgroup v2 mount found: cgroups are shown by id\n");
 	rep->slots = totals;
-	print_cgroup_report(stdout, a->opts.format, rep, &cc, &names);
+	print_cgroup_report(a->report, a->opts.format, rep, &cc, &names);
 	cgroup_names_free(&names);
 	free(cc.rows);
 	return 0;
@@ -84,7 +84,7 @@ int report_interval(struct agent *a, double now)
 	a->prev = a->snap;
 	rep.compat = a->delta.compat;
 	rep.slots = a->delta.slots;
-	print_report(stdout, o->format, &rep, !a->printed);
+	print_report(a->report, o->format, &rep, !a->printed);
 	a->printed = true;
 	return 0;
 }
@@ -100,7 +100,7 @@ static int report_latency(struct agent *a, struct report *rep)
 		return err;
 	}
 	rep->lat = &lat;
-	print_report(stdout, a->opts.format, rep, 1);
+	print_report(a->report, a->opts.format, rep, 1);
 	return 0;
 }
 
@@ -124,7 +124,33 @@ static int report_errors(struct agent *a, struct report *rep)
 		rep->compat = a->snap.compat;
 		rep->failed = failed_slots;
 		rep->errnos = errnos;
-		print_report(stdout, a->opts.format, rep, 1);
+		print_report(a->report, a->opts.format, rep, 1);
+	}
+	free(errnos);
+	return err;
+}
+
+/* --errors --latency: failures, then counts, then times (the order stream_feed_push reads in). */
+static int report_errors_latency(struct agent *a, struct report *rep)
+{
+	static __u64 failed_slots[NR_SLOTS];
+	static struct latency lat;
+	struct errno_count *errnos = NULL;
+	int err = collector_read_errors(&a->coll, failed_slots, &errnos, &rep->nerrnos);
+
+	if (!err)
+		err = collector_read(&a->coll, &a->snap);
+	if (!err)
+		err = collector_read_latency(&a->coll, a->snap.slots, &lat);
+	if (err) {
+		warn("cannot read the failed calls and latencies: %s\n", strerror(-err));
+	} else {
+		rep->slots = a->snap.slots;
+		rep->compat = a->snap.compat;
+		rep->failed = failed_slots;
+		rep->errnos = errnos;
+		rep->lat = &lat;
+		print_report(a->report, a->opts.format, rep, 1);
 	}
 	free(errnos);
 	return err;
@@ -143,15 +169,17 @@ int report_final(struct agent *a)
 		return report_procs(a, &rep);
 	/* Streamed per process: the exited processes went to the control plane; here, the totals. */
 	if (c->per_process)
-		print_report(stdout, a->opts.format, &rep, 1);
+		print_report(a->report, a->opts.format, &rep, 1);
 	else if (c->per_cgroup)
 		return report_cgroups(a, &rep);
+	else if (c->latency && c->errors)
+		return report_errors_latency(a, &rep);
 	else if (c->latency)
 		return report_latency(a, &rep);
 	else if (c->errors)
 		return report_errors(a, &rep);
 	else
-		print_report(stdout, a->opts.format, &rep, 1);
+		print_report(a->report, a->opts.format, &rep, 1);
 	return 0;
 }
 

@@ -6,8 +6,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "options.h"
 #include "options_check.h"
+#include "stream_servers.h"
 #include "errno_helpers.h"
 #include "warn.h"
 
@@ -20,6 +22,8 @@ enum {
 	OPT_SERVER,
 	OPT_TOKEN_FILE,
 	OPT_TLS_CA,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
 	OPT_HOST_ID,
 	OPT_RUN_ID,
 	OPT_BUFFER,
@@ -32,6 +36,10 @@ enum {
 	OPT_CGROUP,
 	OPT_PROCESS_TOP,
 	OPT_CGROUP_TOP,
+	/* The report's own channel (issue 13). */
+	OPT_OUT,
+	/* Self-exclusion (issue 13). */
+	OPT_INCLUDE_SELF,
 };
 
 const char *argp_program_version = PROG_NAME " " AGENT_VERSION;
@@ -109,15 +117,28 @@ static const struct argp_option opts[] = {
 	{ "cgroup-top", OPT_CGROUP_TOP, "K", 0,
 	  "With -C and --server: name the K busiest cgroups of each snapshot (default 20)", 1 },
 	{ "output", 'o', "FMT", 0, "Output format: table (default), csv, json", 0 },
+	/* The report's own channel (issue 13): never mixed with the command's output. */
+	{ "out", OPT_OUT, "FILE", 0,
+	  "Write the reports to FILE; without it they go to stdout and a command's stdout goes to stderr",
+	  0 },
+	/* Self-exclusion (issue 13): the agent's own map reads are not the workload's. */
+	{ "include-self", OPT_INCLUDE_SELF, NULL, 0,
+	  "Also count the agent's own syscalls (left out by default)", 0 },
 	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit",
 	  0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
-	{ "server", OPT_SERVER, "HOST:PORT", 0,
-	  "Stream cumulative snapshots to this control plane (every -i SEC, default 10)", 1 },
+	{ "server", OPT_SERVER, "HOST:PORT[,HOST:PORT...]", 0,
+	  "Stream cumulative snapshots to this control plane (every -i SEC, default 10); "
+	  "several replicas: fail over to the next, resending what is unacked",
+	  1 },
 	{ "token-file", OPT_TOKEN_FILE, "FILE", 0,
 	  "File holding the bearer token the control plane expects", 1 },
 	{ "tls-ca", OPT_TLS_CA, "FILE", 0, "Use TLS, trusting the CA certificates in FILE (PEM)",
 	  1 },
+	/* mTLS: the host's own certificate, whose CN or SAN the control plane matches to its id. */
+	{ "tls-cert", OPT_TLS_CERT, "FILE", 0,
+	  "With --tls-ca: present this client certificate (PEM; CN or SAN = the host id)", 1 },
+	{ "tls-key", OPT_TLS_KEY, "FILE", 0, "The private key of --tls-cert (PEM)", 1 },
 	{ "host-id", OPT_HOST_ID, "ID", 0, "Host id to report (default: /etc/machine-id)", 1 },
 	{ "run-id", OPT_RUN_ID, "ID", 0, "Run id to report (default: a fresh UUID)", 1 },
 	{ "buffer", OPT_BUFFER, "N", 0,
@@ -226,6 +247,12 @@ static error_t parse_report_arg(int key, char *arg, struct agent_opts *o, struct
 		if (output_parse(arg, &o->format))
 			argp_error(state, "invalid output '%s': expected table, csv or json", arg);
 		break;
+	case OPT_INCLUDE_SELF:
+		o->include_self = true;
+		break;
+	case OPT_OUT:
+		o->out_file = arg;
+		break;
 	case 'l':
 		o->list = true;
 		break;
@@ -245,6 +272,10 @@ static error_t parse_server_arg(int key, char *arg, struct agent_opts *o, struct
 
 	switch (key) {
 	case OPT_SERVER:
+		if (!servers_list_valid(arg))
+			argp_error(state,
+				   "--server '%s' is not HOST:PORT[,HOST:PORT...] (at most %d)",
+				   arg, MAX_SERVERS);
 		s->server = arg;
 		break;
 	case OPT_TOKEN_FILE:
@@ -252,6 +283,12 @@ static error_t parse_server_arg(int key, char *arg, struct agent_opts *o, struct
 		break;
 	case OPT_TLS_CA:
 		s->tls_ca = arg;
+		break;
+	case OPT_TLS_CERT:
+		s->tls_cert = arg;
+		break;
+	case OPT_TLS_KEY:
+		s->tls_key = arg;
 		break;
 	case OPT_HOST_ID:
 		s->host_id = arg;
@@ -326,9 +363,14 @@ int options_parse(int argc, char **argv, struct agent_opts *o)
 		.format = OUT_TABLE,
 		.srv = { .buffer = 3600, .process_top = 20, .cgroup_top = 20 },
 	};
+	/* Usage errors exit 2, like the CLI's (not sysexits' 64). */
+	argp_err_exit_status = 2;
 	if (argp_parse(&argp, argc, argv, 0, NULL, o))
 		return -EINVAL;
 	if (o->srv.server && !o->interval)
 		o->interval = DEFAULT_STREAM_INTERVAL;
+	/* The agent's own reads of the maps would otherwise dominate a -P table. */
+	if (!o->include_self)
+		o->coll.excl_tgid = getpid();
 	return 0;
 }

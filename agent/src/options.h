@@ -15,6 +15,8 @@ struct server_opts {
 	const char *server; /* HOST:PORT; NULL: print locally */
 	const char *token_file;
 	const char *tls_ca;
+	const char *tls_cert; /* mTLS client certificate and its key (PEM files) */
+	const char *tls_key;
 	const char *host_id;
 	const char *run_id;
 	long buffer;	  /* unacked snapshots kept */
@@ -28,6 +30,8 @@ struct agent_opts {
 	int interval;		    /* seconds; 0: one report at the end */
 	int top;
 	enum output_format format;
+	const char *out_file; /* --out: the reports' file; NULL: stdout */
+	bool include_self;    /* --include-self: count the agent's own calls too */
 	bool list;
 	char **cmd;			      /* after "--"; NULL: none */
 	const char *syscalls;		      /* --syscall as given, for the scope line */
@@ -40,7 +44,7 @@ struct agent_opts {
 /*
  * Fills @o from the command line, with the defaults for what is not given, and checks
  * the rules between options. Bad usage prints one line (and argp's hint) and exits with
- * argp's status, 64 (EX_USAGE); non-zero otherwise when argp cannot run.
+ * status 2, like the CLI's usage errors; non-zero otherwise when argp cannot run.
  */
 int options_parse(int argc, char **argv, struct agent_opts *o);
 

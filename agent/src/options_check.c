@@ -76,10 +76,10 @@ const char *options_broken_rule(const struct agent_opts *o)
 		return "-x/-e/--errors do not combine with -P yet";
 	if (c->errors && o->interval && !streaming)
 		return "--errors reports once, at the end: drop -i (or stream it with --server)";
-	if (c->latency &&
-	    ((o->interval && !streaming) || c->per_process || c->failed_only || c->errors))
-		return "--latency reports once, at the end (or streams with --server), on its own: "
-		       "drop -i, -P, -x/-e and --errors";
+	/* --errors goes with it: one run gives strace -c's table (calls, errors, time). */
+	if (c->latency && ((o->interval && !streaming) || c->per_process || c->failed_only))
+		return "--latency reports once, at the end (or streams with --server): "
+		       "drop -i, -P and -x/-e";
 	if (c->per_process && o->map_given)
 		return "-P counts in maps of its own: drop --map";
 	if (o->process_top_given && !(c->per_process && streaming))
@@ -94,5 +94,9 @@ const char *options_broken_rule(const struct agent_opts *o)
 		       "drop -P, --map, -x/-e, --errors and --latency";
 	if ((o->srv.token_file || o->srv.tls_ca || o->srv.host_id || o->srv.run_id) && !streaming)
 		return "--token-file, --tls-ca, --host-id and --run-id go with --server";
+	if (!o->srv.tls_cert != !o->srv.tls_key)
+		return "--tls-cert and --tls-key go together";
+	if (o->srv.tls_cert && !o->srv.tls_ca)
+		return "--tls-cert and --tls-key go with --tls-ca";
 	return NULL;
 }

@@ -10,7 +10,7 @@
 #include "local_report.h"
 #include "stream_feed.h"
 
-/* On SIGTERM the final snapshot gets this long to be acked. */
+/* On SIGTERM (or SIGHUP, SIGINT) the final snapshot gets this long to be acked. */
 #define STOP_GRACE_MS 5000
 
 struct loop {
@@ -69,7 +69,8 @@ static bool wait_for_event(struct agent *a, const struct loop *l, double now)
 		a->child_done = true;
 		return true;
 	}
-	return sig == SIGINT || sig == SIGTERM;
+	/* SIGHUP (a closed terminal, a service manager) ends the run like SIGTERM: final snapshot, ack. */
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
 }
 
 /* Starts stopping; true if the loop can end now, false while the final snapshot awaits its ack. */
@@ -97,6 +98,8 @@ void agent_run(struct agent *a)
 		double now = now_mono();
 		bool stop = false;
 
+		if (stream_feed_fatal(a->feed))
+			break; /* refused for good: agent_finish says why */
 		if (l.stopping) {
 			if (!stream_feed_unacked(a->feed) || now >= l.stop_deadline)
 				break;

@@ -97,8 +97,11 @@ struct stream *stream_new(const struct stream_opts *opts)
 		  .value.string = PROG_NAME },
 	};
 	grpc_channel_args chargs = { .num_args = sizeof(args) / sizeof(args[0]), .args = args };
+	grpc_ssl_pem_key_cert_pair pair = { .private_key = opts->tls_key_pem,
+					    .cert_chain = opts->tls_cert_pem };
 	grpc_channel_credentials *creds;
 	struct stream *s = calloc(1, sizeof(*s));
+	int err;
 
 	if (!s)
 		return NULL;
@@ -117,10 +120,20 @@ struct stream *stream_new(const struct stream_opts *opts)
 
 	grpc_init();
 	s->cq = grpc_completion_queue_create_for_next(NULL);
-	creds = opts->tls_ca_pem ? grpc_ssl_credentials_create(opts->tls_ca_pem, NULL, NULL, NULL) :
-				   grpc_insecure_credentials_create();
-	s->channel = grpc_channel_create(opts->server, creds, &chargs);
+	creds = opts->tls_ca_pem ?
+			grpc_ssl_credentials_create(opts->tls_ca_pem,
+						    opts->tls_cert_pem ? &pair : NULL, NULL, NULL) :
+			grpc_insecure_credentials_create();
+	err = servers_open(&s->servers, opts->server, creds, &chargs);
 	grpc_channel_credentials_release(creds);
+	if (err) {
+		grpc_completion_queue_shutdown(s->cq);
+		grpc_completion_queue_destroy(s->cq);
+		grpc_shutdown();
+		free(s->q);
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -131,7 +144,7 @@ void stream_poll(struct stream *s, int timeout_ms)
 
 	for (;;) {
 		now = now_ms();
-		if (!s->cur && now >= s->next_attempt)
+		if (!s->cur && !s->fatal[0] && now >= s->next_attempt)
 			call_connect(s);
 		if (s->cur && s->count && now - s->last_progress > ACK_TIMEOUT_MS)
 			call_disconnect(s, "no ack within 30 s");
@@ -151,6 +164,11 @@ void stream_poll(struct stream *s, int timeout_ms)
 	}
 }
 
+const char *stream_fatal(const struct stream *s)
+{
+	return s->fatal[0] ? s->fatal : NULL;
+}
+
 size_t stream_unacked(const struct stream *s)
 {
 	return s->count;
@@ -166,7 +184,7 @@ void stream_free(struct stream *s)
 		s->failures = 4; /* quiet: this is the end, not a failure */
 		call_disconnect(s, "agent stopping");
 	}
-	grpc_channel_destroy(s->channel);
+	servers_close(&s->servers);
 	grpc_completion_queue_shutdown(s->cq);
 	do {
 		ev = grpc_completion_queue_next(s->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);

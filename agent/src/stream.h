@@ -8,6 +8,7 @@
 #include "collector.h"
 #include "cgroup_interval.h"
 #include "bpf_stats.h"
+#include "cgroup_seen.h"
 
 struct stream_hello {
 	const char *host_id;
@@ -28,10 +29,12 @@ struct stream_hello {
 };
 
 struct stream_opts {
-	const char *server;	/* HOST:PORT */
-	const char *token;	/* bearer token; may be NULL */
-	const char *tls_ca_pem; /* NULL: plaintext */
-	size_t max_pending;	/* snapshots kept until acked */
+	const char *server;	  /* HOST:PORT[,HOST:PORT...]: replicas, failed over in turn */
+	const char *token;	  /* bearer token; may be NULL */
+	const char *tls_ca_pem;	  /* NULL: plaintext */
+	const char *tls_cert_pem; /* mTLS: client certificate and key; NULL: none */
+	const char *tls_key_pem;
+	size_t max_pending; /* snapshots kept until acked */
 	struct stream_hello hello;
 };
 
@@ -48,8 +51,9 @@ struct stream_detail {
 	const __u64 *failed; /* --errors: cumulative failed calls per slot (NULL: none) */
 	const struct errno_count *errnos; /* and per (slot, errno) */
 	size_t nerrnos;
-	const struct latency *lat;	 /* --latency: cumulative histograms (NULL: none) */
-	const struct bpf_prog_stat *bpf; /* the programs' kernel run-time statistics */
+	const struct latency *lat;	    /* --latency: cumulative histograms (NULL: none) */
+	const struct cgroup_seen_set *seen; /* -C: (cgroup, syscall) pairs new since the last one */
+	const struct bpf_prog_stat *bpf;    /* the programs' kernel run-time statistics */
 	size_t nbpf;
 };
 
@@ -62,6 +66,8 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
  */
 void stream_poll(struct stream *s, int timeout_ms);
 size_t stream_unacked(const struct stream *s);
+/* Why the control plane refused this run for good (ALREADY_EXISTS, ...); NULL while it has not. */
+const char *stream_fatal(const struct stream *s);
 void stream_free(struct stream *s);
 
 #endif /* __STREAM_H */

@@ -65,12 +65,30 @@ void call_disconnect(struct stream *s, const char *why)
 		call_free(c);
 	s->send_busy = false;
 	s->next_send = 0; /* everything unacked is resent on the next call */
+	if (s->servers.n > 1) {
+		/* Fail over: the next replica at once; back off only once all were tried. */
+		const char *was = servers_name(&s->servers);
+		bool wrapped = servers_next(&s->servers);
+
+		jitter = wrapped ? s->backoff_ms * (0.8 + 0.4 * (rand() / (double)RAND_MAX)) : 0;
+		s->next_attempt = now_ms() + jitter;
+		if (s->failures++ < 3 || s->failures % 20 == 0)
+			warn("stream to %s ended: %s; %zu unacked snapshot(s) kept, "
+			     "failing over to %s in %.1f s\n",
+			     was, why, s->count, servers_name(&s->servers), jitter / 1000);
+		if (wrapped)
+			s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+									     s->backoff_ms * 2;
+		return;
+	}
 	jitter = s->backoff_ms * (0.8 + 0.4 * (rand() / (double)RAND_MAX));
 	s->next_attempt = now_ms() + jitter;
+	if (s->fatal[0])
+		return; /* the run loop says why and stops */
 	if (s->failures++ < 3 || s->failures % 20 == 0)
 		warn("stream to %s ended: %s; %zu unacked snapshot(s) kept, "
 		     "retrying in %.1f s\n",
-		     s->opts.server, why, s->count, jitter / 1000);
+		     servers_name(&s->servers), why, s->count, jitter / 1000);
 	s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2;
 }
 
@@ -98,7 +116,8 @@ void call_connect(struct stream *s)
 	c->details = grpc_empty_slice();
 	c->auth.key = grpc_slice_from_static_string("authorization");
 	c->auth.value = grpc_slice_from_copied_string(s->bearer);
-	c->call = grpc_channel_create_call(s->channel, NULL, GRPC_PROPAGATE_DEFAULTS, s->cq,
+	c->call = grpc_channel_create_call(servers_channel(&s->servers), NULL,
+					   GRPC_PROPAGATE_DEFAULTS, s->cq,
 					   grpc_slice_from_static_string(METHOD), NULL,
 					   gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
 	s->cur = c;
@@ -164,13 +183,26 @@ static void on_message(struct stream *s, struct call *c)
 		call_disconnect(s, "undecodable response");
 		return;
 	}
+	if (resp->msg_case == SYSCALL_COUNTER__V1__COLLECT_RESPONSE__MSG_WELCOME && !c->welcomed &&
+	    resp->welcome->last_acked_seq >= s->next_seq) {
+		/* Never "delivered": these are another agent start's snapshots, not ours. */
+		snprintf(
+			s->fatal, sizeof(s->fatal),
+			"the control plane has seq %llu of run %s stored, ahead of this agent's %llu: "
+			"another agent start used this --run-id",
+			(unsigned long long)resp->welcome->last_acked_seq, s->opts.hello.run_id,
+			(unsigned long long)(s->next_seq - 1));
+		syscall_counter__v1__collect_response__free_unpacked(resp, NULL);
+		call_disconnect(s, s->fatal);
+		return;
+	}
 	if (resp->msg_case == SYSCALL_COUNTER__V1__COLLECT_RESPONSE__MSG_WELCOME && !c->welcomed) {
 		c->welcomed = true;
 		stream_acked(s, resp->welcome->last_acked_seq);
 		s->next_send = 0;
 		if (s->failures)
 			warn("reconnected to %s; resending %zu unacked snapshot(s)\n",
-			     s->opts.server, s->count);
+			     servers_name(&s->servers), s->count);
 		s->failures = 0;
 		s->backoff_ms = BACKOFF_MIN_MS;
 	} else if (resp->msg_case == SYSCALL_COUNTER__V1__COLLECT_RESPONSE__MSG_ACK &&
@@ -213,6 +245,10 @@ void call_on_event(struct stream *s, grpc_event ev)
 			 c->status == GRPC_STATUS_UNAUTHENTICATED ? ": check --token-file" : "",
 			 c->status == GRPC_STATUS_UNAVAILABLE ? ": control plane unreachable" : "");
 		gpr_free(details);
+		/* Refusals no retry can change: this run id is another start's, or not this host's. */
+		if (c->status == GRPC_STATUS_ALREADY_EXISTS ||
+		    c->status == GRPC_STATUS_PERMISSION_DENIED)
+			snprintf(s->fatal, sizeof(s->fatal), "%s", why);
 		call_disconnect(s, why);
 		break;
 	}

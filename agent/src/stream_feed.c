@@ -10,6 +10,7 @@
 #include <time.h>
 #include "stream_feed.h"
 #include "stream.h"
+#include "credentials.h"
 #include "host_facts.h"
 #include "syscall_table.h"
 #include "warn.h"
@@ -20,10 +21,12 @@ struct stream_feed {
 	const struct agent_opts *opts;
 	/* Kept between snapshots: the per-cgroup counts of the previous one, and large buffers. */
 	struct cgroup_interval cgi;
+	struct cgroup_seen_set seen; /* this snapshot's new (cgroup, syscall) pairs */
 	struct snapshot snap;
 	__u64 failed[NR_SLOTS];
 	struct latency lat;
 	struct bpf_prog_stat bpf[MAX_PROG_STATS];
+	bool final_read; /* snap holds the final snapshot's read (issue 13) */
 };
 
 static uint64_t now_wall_ms(void)
@@ -32,31 +35,6 @@ static uint64_t now_wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Reads a PEM or token file whole; NULL (and a message) on failure. */
-static char *slurp(const char *path, const char *what)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-	long size;
-
-	if (!f) {
-		warn("cannot read %s '%s': %s\n", what, path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && size < (1 << 20) &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = calloc(1, size + 1)))
-		len = fread(buf, 1, size, f);
-	fclose(f);
-	if (!buf) {
-		warn("%s '%s' is unreadable or too large\n", what, path);
-		return NULL;
-	}
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
-		buf[--len] = '\0';
-	return buf;
 }
 
 static void fill_hello(struct stream_hello *h, const struct agent_opts *o,
@@ -88,19 +66,25 @@ struct stream_feed *stream_feed_open(const struct agent_opts *o, struct collecto
 	static struct host_facts facts;
 	const struct server_opts *s = &o->srv;
 	struct stream_opts so = { .server = s->server, .max_pending = s->buffer };
-	char *token = NULL, *ca = NULL;
+	char *token = NULL, *ca = NULL, *cert = NULL, *key = NULL;
 	struct stream_feed *f = NULL;
 
 	host_facts_read(&facts);
-	if (s->token_file && !(token = slurp(s->token_file, "token file")))
+	if (s->token_file && !(token = credentials_read_token(s->token_file)))
 		goto out;
-	if (s->tls_ca && !(ca = slurp(s->tls_ca, "CA file")))
+	if (s->tls_ca && !(ca = credentials_read_file(s->tls_ca, "CA file")))
+		goto out;
+	if (s->tls_cert && !(cert = credentials_read_file(s->tls_cert, "certificate file")))
+		goto out;
+	if (s->tls_key && !(key = credentials_read_file(s->tls_key, "key file")))
 		goto out;
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		goto out;
 	so.token = token;
 	so.tls_ca_pem = ca;
+	so.tls_cert_pem = cert;
+	so.tls_key_pem = key;
 	fill_hello(&so.hello, o, &facts, scope);
 	warn("streaming to %s as host %s, run %s, every %d s\n", s->server, so.hello.host_id,
 	     so.hello.run_id, o->interval);
@@ -115,6 +99,8 @@ struct stream_feed *stream_feed_open(const struct agent_opts *o, struct collecto
 out:
 	free(token);
 	free(ca);
+	free(cert);
+	free(key);
 	return f;
 }
 
@@ -142,6 +128,10 @@ static int read_counts(struct stream_feed *f, struct stream_detail *d, struct pr
 		struct cgroup_delta *crows = NULL;
 
 		err = collector_read_cgroup_snapshot(f->coll, cc, &f->snap);
+		/* The new pairs first: cgroup_interval_next() replaces the previous counts. */
+		if (!err)
+			err = cgroup_seen_next(&f->cgi, cc, &f->seen);
+		d->seen = &f->seen;
 		if (!err)
 			err = cgroup_interval_next(&f->cgi, cc, o->srv.cgroup_top, &crows,
 						   &d->ncgroups);
@@ -182,6 +172,8 @@ int stream_feed_push(struct stream_feed *f, bool final)
 	detail.nbpf = bpf_stats_read(f->coll, f->bpf);
 	if (!err)
 		err = stream_push(f->stream, &f->snap, now_wall_ms(), final, &detail);
+	f->final_read = final && !err;
+	cgroup_seen_free(&f->seen);
 	if (final)
 		cgroup_interval_free(&f->cgi);
 	procs_counts_free(&pc);
@@ -189,6 +181,11 @@ int stream_feed_push(struct stream_feed *f, bool final)
 	free(rows);
 	free(errnos);
 	return err;
+}
+
+const struct snapshot *stream_feed_final(const struct stream_feed *f)
+{
+	return f && f->final_read ? &f->snap : NULL;
 }
 
 void stream_feed_poll(struct stream_feed *f, int timeout_ms)
@@ -199,6 +196,11 @@ void stream_feed_poll(struct stream_feed *f, int timeout_ms)
 size_t stream_feed_unacked(const struct stream_feed *f)
 {
 	return f ? stream_unacked(f->stream) : 0;
+}
+
+const char *stream_feed_fatal(const struct stream_feed *f)
+{
+	return f ? stream_fatal(f->stream) : NULL;
 }
 
 void stream_feed_free(struct stream_feed *f)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <grpc/grpc.h>
 #include "stream.h"
+#include "stream_servers.h"
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
@@ -49,7 +50,7 @@ struct pending {
 struct stream {
 	struct stream_opts opts;
 	grpc_completion_queue *cq;
-	grpc_channel *channel;
+	struct servers servers; /* the replicas; the call uses the current one */
 	struct call *cur;
 	struct pending *q;	       /* ring of unacked snapshots, oldest first */
 	size_t head, count, next_send; /* next_send: offset from head */
@@ -59,6 +60,7 @@ struct stream {
 	double next_attempt, backoff_ms, last_progress;
 	int failures;
 	char bearer[512];
+	char fatal[512]; /* set once the control plane refused the run: no more attempts */
 };
 
 /* Monotonic milliseconds. */

@@ -213,6 +213,43 @@ static void attach_bpf_stats(SyscallCounter__V1__Snapshot *msg, const struct str
 	msg->bpf_programs = ptrs;
 }
 
+/* -C: each cgroup's syscalls seen for the first time, one row per cgroup; one block. */
+static void *attach_seen(SyscallCounter__V1__Snapshot *msg, const struct stream_detail *d, int *err)
+{
+	SyscallCounter__V1__CgroupSyscallSet *rows, **ptrs;
+	size_t nslots = 0;
+	int32_t *nrs;
+	char *block;
+
+	if (!d || !d->seen || !d->seen->n)
+		return NULL;
+	for (size_t i = 0; i < d->seen->n; i++)
+		nslots += d->seen->cgroups[i].nslots;
+	block = calloc(1, d->seen->n * (sizeof(*rows) + sizeof(*ptrs)) + nslots * sizeof(*nrs));
+	if (!block) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	rows = (void *)block;
+	ptrs = (void *)(rows + d->seen->n);
+	nrs = (void *)(ptrs + d->seen->n);
+	for (size_t i = 0; i < d->seen->n; i++) {
+		const struct cgroup_seen *s = &d->seen->cgroups[i];
+
+		syscall_counter__v1__cgroup_syscall_set__init(&rows[i]);
+		rows[i].path = s->path;
+		rows[i].container = (char *)s->label;
+		rows[i].n_nrs = s->nslots;
+		rows[i].nrs = nrs;
+		for (size_t j = 0; j < s->nslots; j++)
+			*nrs++ = slot_nr(s->slots[j]);
+		ptrs[i] = &rows[i];
+	}
+	msg->n_cgroup_syscalls = d->seen->n;
+	msg->cgroup_syscalls = ptrs;
+	return block;
+}
+
 /* The native counts; 32-bit calls go in "other" (no i386 numbers on the wire yet). */
 static size_t fill_counts(SyscallCounter__V1__SyscallCount *rows,
 			  SyscallCounter__V1__SyscallCount **ptrs, const struct snapshot *snap)
@@ -243,7 +280,7 @@ uint8_t *pack_snapshot(const struct snapshot_head *head, const struct snapshot *
 	static SyscallCounter__V1__SyscallCount *ptrs[NR_SLOTS];
 	SyscallCounter__V1__CollectRequest req = SYSCALL_COUNTER__V1__COLLECT_REQUEST__INIT;
 	SyscallCounter__V1__Snapshot msg = SYSCALL_COUNTER__V1__SNAPSHOT__INIT;
-	void *block, *fblock = NULL, *lblock = NULL;
+	void *block, *fblock = NULL, *lblock = NULL, *sblock = NULL;
 	uint8_t *buf = NULL;
 
 	*err = 0;
@@ -262,6 +299,8 @@ uint8_t *pack_snapshot(const struct snapshot_head *head, const struct snapshot *
 		fblock = attach_failures(&msg, detail, err);
 	if (!*err)
 		lblock = attach_latency(&msg, detail, err);
+	if (!*err)
+		sblock = attach_seen(&msg, detail, err);
 	if (!*err) {
 		req.msg_case = SYSCALL_COUNTER__V1__COLLECT_REQUEST__MSG_SNAPSHOT;
 		req.snapshot = &msg;
@@ -272,5 +311,6 @@ uint8_t *pack_snapshot(const struct snapshot_head *head, const struct snapshot *
 	free(block);
 	free(fblock);
 	free(lblock);
+	free(sblock);
 	return buf;
 }

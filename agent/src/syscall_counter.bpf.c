@@ -9,6 +9,8 @@
 
 const volatile pid_t targ_tgid = 0;
 const volatile pid_t targ_tid = 0;
+/* The agent's own process: its map reads are not the workload's calls (issue 13). */
+const volatile pid_t excl_tgid = 0;
 const volatile bool follow_tracked = false;
 /* In-kernel filters, fixed at load time so a filtered-out call costs a few compares. */
 const volatile bool filter_comm = false;
@@ -224,7 +226,7 @@ static __always_inline u32 id_to_slot(long id)
 /* Filters that read the calling task; the cgroup filter asks a helper instead. */
 static __always_inline bool task_filters(void)
 {
-	return targ_tgid || targ_tid || follow_tracked || filter_uid || filter_comm;
+	return targ_tgid || targ_tid || follow_tracked || filter_uid || filter_comm || excl_tgid;
 }
 
 /*
@@ -258,6 +260,8 @@ static __always_inline bool task_wanted(struct task_struct *task)
 	if (!task_filters())
 		return true;
 	tgid = task->tgid;
+	if (excl_tgid && tgid == excl_tgid)
+		return false;
 	if (targ_tgid && tgid != targ_tgid)
 		return false;
 	if (targ_tid && task->pid != targ_tid)

@@ -59,6 +59,7 @@ static void block_signals(struct agent *a)
 	sigemptyset(&a->mask);
 	sigaddset(&a->mask, SIGINT);
 	sigaddset(&a->mask, SIGTERM);
+	sigaddset(&a->mask, SIGHUP);
 	sigaddset(&a->mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &a->mask, &a->oldmask);
 }
@@ -129,6 +130,22 @@ static int release_command(struct agent *a)
 }
 
 /*
+ * --out FILE; /dev/fd/N is taken as the open descriptor N, as bash does: a socket (what
+ * node gives a child for a pipe) cannot be reopened through /proc.
+ */
+static FILE *open_report(const char *path)
+{
+	int fd;
+	char end;
+
+	if (!path)
+		return stdout;
+	if (sscanf(path, "/dev/fd/%d%c", &fd, &end) == 1 && fd > STDERR_FILENO)
+		return fdopen(fd, "w");
+	return fopen(path, "w");
+}
+
+/*
  * Starts the command (held at its gate), loads and attaches the programs, connects
  * to the control plane and lets the command run; 0, or the exit status on failure.
  */
@@ -137,6 +154,13 @@ static int agent_start(struct agent *a)
 	const struct agent_opts *o = &a->opts;
 	int err;
 
+	/* The report has a channel of its own: --out, else stdout, which the command then gives up. */
+	a->report = open_report(o->out_file);
+	if (!a->report) {
+		warn("cannot write the report to %s: %s\n", o->out_file, strerror(errno));
+		return 1;
+	}
+	a->child.stdout_to_stderr = o->cmd && !o->out_file;
 	if (o->cmd) {
 		err = child_start(&a->child, o->cmd, &a->oldmask);
 		if (err) {
@@ -153,6 +177,10 @@ static int agent_start(struct agent *a)
 		explain_load_error(err);
 		return 1;
 	}
+	/* -p of a pid that is not there: counting nothing is not what was meant. */
+	if (o->coll.targ_tgid && kill(o->coll.targ_tgid, 0) && errno == ESRCH)
+		warn("warning: no process %d: nothing is counted unless one with that pid starts\n",
+		     o->coll.targ_tgid);
 	build_scope(a->scope, sizeof(a->scope), o);
 	if (o->srv.server && !(a->feed = stream_feed_open(o, &a->coll, a->scope)))
 		return 1;
@@ -188,9 +216,14 @@ static int command_status(struct agent *a, int exit_code)
 static int agent_finish(struct agent *a)
 {
 	const struct agent_opts *o = &a->opts;
-	int err, exit_code = 0;
+	const struct snapshot *final = stream_feed_final(a->feed);
+	int err = 0, exit_code = 0;
 
-	err = collector_read(&a->coll, &a->snap);
+	/* Streaming: the report shows the very read the final snapshot stored. */
+	if (final)
+		a->snap = *final;
+	else
+		err = collector_read(&a->coll, &a->snap);
 	if (err) {
 		warn("cannot read the counts: %s\n", strerror(-err));
 		return 1;
@@ -201,7 +234,10 @@ static int agent_finish(struct agent *a)
 	report_health(&a->coll);
 	if (o->coll.verbose)
 		bpf_stats_report(&a->coll);
-	if (stream_feed_unacked(a->feed)) {
+	if (stream_feed_fatal(a->feed)) {
+		warn("the control plane refused this run: %s\n", stream_feed_fatal(a->feed));
+		exit_code = 1;
+	} else if (stream_feed_unacked(a->feed)) {
 		warn("%zu snapshot(s) were not acked by %s before exit\n",
 		     stream_feed_unacked(a->feed), o->srv.server);
 		exit_code = 1;
@@ -214,6 +250,8 @@ static void agent_cleanup(struct agent *a)
 	stream_feed_free(a->feed);
 	child_kill(&a->child);
 	collector_close(&a->coll);
+	if (a->report && a->report != stdout)
+		fclose(a->report);
 	bpf_stats_disable();
 }
 

@@ -10,9 +10,8 @@ static char *cmd[] = { "true", NULL };
 #define RULE_X_MAP "-x/-e count in the default map only: drop --map"
 #define RULE_X_P "-x/-e/--errors do not combine with -P yet"
 #define RULE_ERRORS_I "--errors reports once, at the end: drop -i (or stream it with --server)"
-#define RULE_LATENCY                                                                               \
-	"--latency reports once, at the end (or streams with --server), on its own: drop -i, -P, " \
-	"-x/-e and --errors"
+#define RULE_LATENCY \
+	"--latency reports once, at the end (or streams with --server): drop -i, -P and -x/-e"
 #define RULE_P_MAP "-P counts in maps of its own: drop --map"
 #define RULE_PROCESS_TOP "--process-top goes with -P and --server"
 #define RULE_CGROUP_TOP "--cgroup-top goes with -C and --server"
@@ -51,7 +50,7 @@ static const struct {
 	  NULL },
 	{ "--latency -P", { .coll = { .latency = true, .per_process = true } }, RULE_LATENCY },
 	{ "--latency -x", { .coll = { .latency = true, .failed_only = true } }, RULE_LATENCY },
-	{ "--latency --errors", { .coll = { .latency = true, .errors = true } }, RULE_LATENCY },
+	{ "--latency --errors", { .coll = { .latency = true, .errors = true } }, NULL },
 	{ "-P --map", { .map_given = true, .coll = { .per_process = true } }, RULE_P_MAP },
 	{ "--process-top -P",
 	  { .process_top_given = true, .coll = { .per_process = true } },

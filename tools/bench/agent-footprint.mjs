@@ -29,8 +29,20 @@ const privateKiB = (pid) => {
   return ['Private_Clean', 'Private_Dirty'].reduce((s, k) => s + Number(new RegExp(`${k}:\\s+(\\d+)`).exec(t)[1]), 0);
 };
 
+/** SIGTERM to the observing agent; the syscalls it counted (its JSON report's total). */
+async function stopObserver(proc) {
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.kill('SIGTERM');
+  await new Promise((r) => proc.on('close', r));
+  return JSON.parse(out).total;
+}
+
+const intervalOf = (argv) => (argv.includes('-i') ? Number(argv[argv.indexOf('-i') + 1]) : 10);
+
 function startAgent(argv) {
-  const proc = spawn(AGENT, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(AGENT, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout.resume();
   return new Promise((res, rej) => {
     let err = '';
     proc.stderr.on('data', (d) => {
@@ -50,17 +62,22 @@ async function measure(label, argv, extraProcs) {
   }
   const agent = await startAgent(argv);
   await new Promise((r) => setTimeout(r, 1000)); // past start-up (BPF load, first connect)
+  // A second agent counts the first one's own syscalls (which it leaves out of its counts).
+  const observer = await startAgent(['-p', String(agent.pid), '-o', 'json']);
   const a = procStat(agent.pid);
   const t0 = Date.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const b = procStat(agent.pid);
   const wall = (Date.now() - t0) / 1000;
+  const own = await stopObserver(observer);
   const row = {
     label,
     procs: extraProcs,
     cpuPct: ((b.cpu - a.cpu) / wall) * 100,
     rssMiB: b.rss / 2 ** 20,
     privMiB: privateKiB(agent.pid) / 1024,
+    // Streaming: one snapshot every -i seconds (10 by default); standalone: none until exit.
+    ownPerSnapshot: argv.includes('--server') ? own / Math.max(1, wall / intervalOf(argv)) : undefined,
   };
   agent.kill('SIGTERM');
   await new Promise((r) => agent.on('close', r));
@@ -97,7 +114,14 @@ try {
 }
 
 const tableRow = (r) =>
-  [r.label, r.procs.toLocaleString('en'), r.cpuPct.toFixed(3), r.rssMiB.toFixed(1), r.privMiB.toFixed(1)]
+  [
+    r.label,
+    r.procs.toLocaleString('en'),
+    r.cpuPct.toFixed(3),
+    r.rssMiB.toFixed(1),
+    r.privMiB.toFixed(1),
+    r.ownPerSnapshot === undefined ? '—' : Math.round(r.ownPerSnapshot).toLocaleString('en'),
+  ]
     .map((cell) => `| ${cell} `)
     .join('') + '|';
 const body = `
@@ -108,10 +132,12 @@ shared libraries). Extra processes each call getppid and sleep 1 s in a loop. Th
 counts per host, so its maps and work do not grow with the number of processes; in
 per-process mode (-P) each read walks the per-process map and drains the processes
 that exited; --latency reads the histogram rows of the syscalls called (a few dozen of
-1,026 × 64 buckets) and --errors the failure counters, every snapshot.
+1,026 × 64 buckets) and --errors the failure counters, every snapshot. The agent leaves its
+own syscalls out of its counts; a second agent (\`-p\` of the first) counts them: "own syscalls
+per snapshot" is that count over the window divided by the snapshots sent in it.
 
-| agent | extra live processes | CPU % of one core | RSS MiB | private MiB |
-|---|---:|---:|---:|---:|
+| agent | extra live processes | CPU % of one core | RSS MiB | private MiB | own syscalls per snapshot |
+|---|---:|---:|---:|---:|---:|
 ${rows.map(tableRow).join('\n')}
 `;
 if (args.write) {

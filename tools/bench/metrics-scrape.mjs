@@ -127,7 +127,7 @@ every ${args.every} s (${scraping.length} scrapes, p50 ${f(pct(scraping, 50))} m
   console.log(body);
   if (args.write)
     updateSection('metrics', {
-      title: '5. /metrics at fleet scale',
+      title: '6. /metrics at fleet scale',
       command: `node tools/bench/metrics-scrape.mjs --hosts ${HOSTS} --agents ${AGENTS} --write`,
       machine: `${cpus().length} CPUs, Linux ${release()}, Node ${process.version}`,
       body,

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(ROOT, 'package.json'));
 export const grpc = require('@grpc/grpc-js');
+// fromPartial fills every field the sim does not set (new repeated fields included), as the agent would.
+const { Snapshot } = require('@syscall-counter/proto');
 export const proto = require(join(ROOT, 'proto/dist'));
 export const TOKEN = 'bench-token-0123456789abcdef';
 
@@ -121,7 +123,7 @@ export function simAgent({
       }
       sentAt = process.hrtime.bigint();
       call.write({
-        snapshot: {
+        snapshot: Snapshot.fromPartial({
           runId,
           seq: String(seq),
           timeUnixMs: String(clock(seq)),
@@ -132,8 +134,7 @@ export function simAgent({
           unattributed: '0',
           failures: [],
           latency: [],
-          bpfPrograms: [],
-        },
+        }),
       });
     };
     call.on('data', (msg) => {

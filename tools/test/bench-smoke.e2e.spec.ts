@@ -26,6 +26,7 @@ const SMOKE: Array<[script: string, args: string[], table: RegExp]> = [
     ['--hosts', '3', '--agents', '1', '--seconds', '1', '--scrapes', '1'],
     /^\| format \| scrape p50 ms \|/m,
   ],
+  ['summary-cost.mjs', ['--calls', '20000', '--reps', '1'], /^\| run \| wall s \| vs the command alone \|$/m],
 ];
 
 const benchmarksMd = () => readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8');

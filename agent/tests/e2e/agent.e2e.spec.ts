@@ -138,9 +138,9 @@ describe('syscall-counter-agent collection and errors', () => {
     [['-o', 'xml'], /invalid output 'xml'/],
     [['-p', '1', '--', 'true'], /-p\/-t and a command are exclusive/],
     [['ls'], /unexpected argument 'ls' \(put a command after --\)/],
-  ])('rejects %j with a clear message and exit 64', (args, message) => {
+  ])('rejects %j with a clear message and exit 2', (args, message) => {
     const r = runAgent(args as string[]);
-    expect(r.status).toBe(64);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
   });

@@ -79,7 +79,7 @@ describe('syscall-counter-agent per cgroup (real BPF, a real cgroup v2)', () => 
     [['-C', '--server', '127.0.0.1:1', '--cgroup-top', '0'], /cgroup-top/],
   ])('rejects %j', (args, message) => {
     const r = runAgent(args as string[]);
-    expect(r.status).toBe(64);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 });

@@ -73,7 +73,7 @@ describe('syscall-counter-agent in-kernel filters (real BPF, real processes)', (
     [['-t', '5', '--', 'true'], /-p\/-t and a command are exclusive/],
   ])('rejects %j', (args, message) => {
     const r = runAgent(args as string[]);
-    expect(r.status).toBe(64);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 });

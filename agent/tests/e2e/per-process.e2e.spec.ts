@@ -91,7 +91,7 @@ describe('syscall-counter-agent -P: per-process counts (real BPF, real processes
     [['-P', '--proc-entries', '0'], /invalid proc-entries '0'/],
   ])('rejects %j', (args, message) => {
     const r = runAgent(args as string[]);
-    expect(r.status).toBe(64);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 });

@@ -2,13 +2,16 @@
 import { Command, CommanderError } from 'commander';
 import { allCommands } from './commands';
 import { CliError } from './errors';
+import { expandRunPrefix } from './queries/run-prefix';
 
 function buildProgram(): Command {
   const program = new Command('syscall-counter')
     .description('Fleet-wide Linux system-call profiler built on eBPF')
     .version('0.1.0')
     .option('--no-color', 'never colour the output')
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // Every command's --run takes a unique prefix of a run id.
+    .hook('preAction', expandRunPrefix);
   for (const cmd of allCommands()) program.addCommand(cmd);
   return program;
 }

@@ -141,7 +141,7 @@ describe('diff, export, plot and watch against a real control plane with real ag
     ],
     [['diff', 'run-base'], 2, /missing required argument 'B'/],
     [['plot', 'bar', '--out', 'x.jpg'], 2, /cannot write a plot as '\.jpg'/],
-    [['plot', 'bar'], 2, /required option '-o, --out <file>' not specified/],
+    [['plot', 'bar'], 2, /required option '--out <file>' not specified/],
     [['export', 'top', '--format', 'table'], 2, /argument 'table' is invalid/],
     [['export', 'series', '--bucket', '10ms'], 2, /cannot read '10ms' as --bucket/],
     [['top', '-w', '--window', 'forever'], 2, /cannot read 'forever' as --window/],

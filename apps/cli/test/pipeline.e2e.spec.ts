@@ -93,6 +93,21 @@ describe('syscall-counter against a real control plane', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/rejected the token/);
   });
+
+  it('--server a,b queries the first replica that answers; a malformed list is a usage error', async () => {
+    const down = `127.0.0.1:${await freePort()}`;
+    const csv = cli(['top', '--server', `${down},${address}`, '--token-file', tokenFile, '--format', 'csv']);
+    expect(csv.status).toBe(0);
+    expect(csv.stdout.trim().split('\n')[1]).toBe('110,getppid,11000');
+    const none = cli(['hosts', '--server', `${down},${down}`, '--token-file', tokenFile]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/cannot reach the control plane at 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ /);
+    const bad = cli(['hosts', '--server', `${address},`, '--token-file', tokenFile]);
+    expect([bad.status, bad.stderr]).toEqual([
+      2,
+      `syscall-counter: --server '${address},' is not HOST:PORT[,HOST:PORT...]\n`,
+    ]);
+  });
 });
 
 describe('syscall-counter top with the embedded control plane', () => {

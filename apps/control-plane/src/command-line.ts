@@ -5,11 +5,14 @@ const HELP = `Usage: syscall-counter-control-plane [--version] [--help]
 Stores agents' syscall counts and answers queries over gRPC. Configured by the environment:
   SC_LISTEN        HOST:PORT to listen on (default 127.0.0.1:50051)
   SC_DB_PATH       the SQLite file (default ./data/syscall-counter.db)
-  SC_TOKEN_FILE    a file holding the token agents and the CLI present (or SC_TOKEN)
-  SC_TLS_CERT, SC_TLS_KEY, SC_TLS_CA   TLS, and mTLS with a CA
+  SC_DB_URL        postgres://USER[:PASS]@HOST:PORT/DB: PostgreSQL instead (several replicas may share it)
+  SC_TOKENS_FILE   per-host credentials, one a line: TOKEN agent|reader|admin [HOST_ID] (SIGHUP rereads)
+  SC_TOKEN_FILE    a file holding the shared token (or SC_TOKEN): an admin credential that trusts every agent
+  SC_TLS_CERT, SC_TLS_KEY, SC_TLS_CA   TLS, and mTLS with a CA (the client certificate names the host id)
   SC_MAX_MESSAGE_BYTES, SC_LOG_FORMAT=text|json
   SC_METRICS_LISTEN  HOST:PORT of /metrics for Prometheus (default 127.0.0.1:9436; off)
   SC_METRICS_TOKEN   a bearer token scrapers must present; SC_METRICS_CONTAINERS=K per-container series
+  SC_HELLO_TIMEOUT_MS (10000), SC_IDLE_TIMEOUT_MS (300000), SC_MAX_STREAMS_PER_TOKEN (1024, admin)
 `;
 
 /** The version in the package.json beside dist/ (the same file in a checkout and when installed). */

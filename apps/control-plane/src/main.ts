@@ -1,13 +1,9 @@
-import 'reflect-metadata';
-import { ConsoleLogger, Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions } from '@nestjs/microservices';
-import { AppModule } from './app.module';
 import { handleCommandLine } from './command-line';
-import { loadConfig } from './config/configuration';
-import { grpcOptions } from './grpc-options';
+import { AppConfig, loadConfig } from './config/configuration';
+import { checkDatabaseFile } from './database/startup-check';
 
-async function bootstrap(): Promise<void> {
+/** Configuration and database checks, before Nest loads: a bad start says why in one line, at once. */
+function preflight(): AppConfig {
   handleCommandLine(process.argv.slice(2));
   let config;
   try {
@@ -16,15 +12,20 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`control-plane: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const logger = new ConsoleLogger({ json: config.logJson, prefix: 'control-plane' });
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
-    ...grpcOptions(config),
-    logger,
-  });
-  app.enableShutdownHooks();
-  await app.listen();
-  // A line other programs (the CLI's embedded mode, tests) wait for.
-  Logger.log({ msg: 'listening', address: config.listen, db: config.dbPath, tls: Boolean(config.tls) }, 'Main');
+  try {
+    // PostgreSQL (SC_DB_URL) is checked when it connects; a SQLite file before Nest loads.
+    if (!config.dbUrl) checkDatabaseFile(config.dbPath);
+  } catch (e) {
+    process.stderr.write(`control-plane: cannot start: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  return config;
+}
+
+async function bootstrap(): Promise<void> {
+  const config = preflight();
+  const { serve } = await import('./serve');
+  await serve(config);
 }
 
 bootstrap().catch((e) => {

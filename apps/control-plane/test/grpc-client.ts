@@ -127,6 +127,7 @@ export function snapshot(
       failures: [],
       latency: [],
       bpfPrograms: [],
+      cgroupSyscalls: [],
     },
   };
 }

@@ -55,6 +55,7 @@ describe('history queries over rollups and deltas', () => {
             failures: [],
             latency: [],
             bpfPrograms: [],
+            cgroupSyscalls: [],
           },
         });
       }

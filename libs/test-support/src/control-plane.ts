@@ -7,6 +7,7 @@ import { AgentResult, runAgent } from './agent';
 import { CONTROL_PLANE_MAIN, WORKLOAD } from './paths';
 import { freePort } from './ports';
 import { waitForOutput } from './processes';
+import { createDatabase, pgReader, SqlReader, testEngine } from './postgres';
 
 /** What the control plane logs on stdout once its gRPC server accepts calls. */
 export const CONTROL_PLANE_READY = '"msg":"listening"';
@@ -15,7 +16,10 @@ export const TOKEN = 'test-token-0123456789abcdef';
 /** Extra environment, or a function of the control plane's temp dir (e.g. to write TLS certificates there). */
 export type ControlPlaneEnv = Record<string, string> | ((dir: string) => Record<string, string>);
 
-/** A real control plane process (built dist) on loopback, with a real SQLite file in a temp dir. */
+/**
+ * A real control plane process (built dist) on loopback, with a real SQLite file in a temp dir, or
+ * (SC_TEST_DB=postgres) a database of its own on the suite's PostgreSQL cluster.
+ */
 export class ControlPlane {
   proc?: ChildProcess;
   /** Everything it printed, stdout and stderr. */
@@ -23,6 +27,8 @@ export class ControlPlane {
   readonly dir = mkdtempSync(join(tmpdir(), 'sc-cp-'));
   readonly dbPath = join(this.dir, 'history.db');
   readonly tokenFile = join(this.dir, 'token');
+  /** Its PostgreSQL database (SC_TEST_DB=postgres), created on the first start, kept across restarts. */
+  dbUrl = '';
   address = '';
   private readonly env: Record<string, string>;
 
@@ -35,12 +41,14 @@ export class ControlPlane {
   async start(port?: number): Promise<void> {
     port ??= await freePort();
     this.address = `127.0.0.1:${port}`;
+    if (testEngine() === 'postgres' && !this.dbUrl) this.dbUrl = createDatabase();
     const proc = spawn(process.execPath, [CONTROL_PLANE_MAIN], {
       env: {
         ...process.env,
         SC_LISTEN: this.address,
         SC_DB_PATH: this.dbPath,
         SC_TOKEN_FILE: this.tokenFile,
+        ...(this.dbUrl ? { SC_DB_URL: this.dbUrl } : {}),
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,8 +78,9 @@ export class ControlPlane {
     this.cleanup();
   }
 
-  /** The SQLite file, read-only: close it after use. */
-  db(): Database.Database {
+  /** Its database, read-only (the SQLite file, or PostgreSQL through psql): close it after use. */
+  db(): SqlReader {
+    if (this.dbUrl) return pgReader(this.dbUrl);
     return new Database(this.dbPath, { readonly: true });
   }
 

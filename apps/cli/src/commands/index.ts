@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { completionCommand } from './completion';
 import { diffCommand } from './diff';
 import { errorsCommand } from './errors';
 import { exportCommand } from './export';
@@ -6,6 +7,8 @@ import { hostsCommand } from './hosts';
 import { latencyCommand } from './latency';
 import { plotCommand } from './plot';
 import { runsCommand } from './runs';
+import { seccompCommand } from './seccomp';
+import { summaryCommand } from './summary';
 import { topCommand } from './top';
 
 /** Every command, in the order --help lists them: one folder each, whose index.ts builds it. */
@@ -19,5 +22,8 @@ export function allCommands(): Command[] {
     plotCommand(),
     latencyCommand(),
     errorsCommand(),
+    summaryCommand(),
+    completionCommand(),
+    seccompCommand(),
   ];
 }

@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { CliError, ErrorKind } from '../errors';
 import { Breakdown } from '../options/scope';
 
-/** The agent's exit status for a bad command line (sysexits.h EX_USAGE). */
-const EX_USAGE = 64;
+/** The agent's exit status for a bad command line (like the CLI's own usage errors). */
+const EX_USAGE = 2;
 
 /** The agent binary: $SYSCALL_COUNTER_AGENT, else the one built in this checkout. */
 function agentPath(): string {
@@ -57,29 +57,53 @@ export function startStreaming(args: StreamingArgs): StreamingAgent {
   if (args.breakdown === 'container') argv.push('-C');
   if (args.errors) argv.push('--errors');
   if (args.seconds) argv.push('-d', String(args.seconds));
-  const proc = spawn(agentPath(), argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: Ctrl-C reaches the CLI, which stops the agent with SIGTERM (a final
+  // snapshot, acked) and still shows what was collected.
+  const proc = spawn(agentPath(), argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // SIGTERM before the agent has blocked signals would kill it without a final snapshot: a stop
+  // asked for earlier waits for its "Tracing syscalls" line.
+  let ready = false;
+  let stopAsked = false;
   const done = new Promise<void>((resolvePromise, reject) => {
     let err = '';
-    proc.stderr.on('data', (d) => (err += d));
+    proc.stderr.on('data', (d) => {
+      err += d;
+      if (!ready && err.includes('Tracing syscalls')) {
+        ready = true;
+        if (stopAsked) proc.kill('SIGTERM');
+      }
+    });
     proc.on('error', (e) => reject(new CliError(`cannot start the agent: ${e.message}`)));
     proc.on('close', (code) => (code === 0 ? resolvePromise() : reject(agentError(err, code))));
   });
-  return { done, stop: () => proc.kill('SIGTERM') };
+  const stop = () => {
+    stopAsked = true;
+    if (ready) proc.kill('SIGTERM');
+  };
+  return { done, stop };
 }
 
 /**
  * Runs the agent once (for -d seconds, or until the command after -- exits) and returns its report.
- * With a command the agent exits with the command's status: a report on stdout is still the result.
+ * The report comes on a pipe of its own (fd 3, the agent's --out): the command's stdout goes to our
+ * stderr, so it shows on the terminal but never mixes with the report. Ctrl-C stops the agent, which
+ * still reports what it collected (like strace -c). With a command the agent exits with the
+ * command's status: a report is still the result.
  */
 export function runReport(argv: string[]): Promise<string> {
-  const proc = spawn(agentPath(), argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(agentPath(), ['--out', '/dev/fd/3', ...argv], { stdio: ['ignore', 2, 'pipe', 'pipe'] });
+  const report = proc.stdio[3] as NodeJS.ReadableStream;
+  // The terminal sends SIGINT to the agent too; a signal sent to us alone is passed on.
+  const onSigint = () => proc.kill('SIGINT');
+  process.on('SIGINT', onSigint);
   return new Promise<string>((resolvePromise, reject) => {
     let out = '';
     let err = '';
-    proc.stdout.on('data', (d) => (out += d));
-    proc.stderr.on('data', (d) => (err += d));
+    report.on('data', (d) => (out += d));
+    proc.stderr?.on('data', (d) => (err += d));
     proc.on('error', (e) => reject(new CliError(`cannot start the agent: ${e.message}`)));
     proc.on('close', (code) => {
+      process.off('SIGINT', onSigint);
       const failed = err.split('\n').some((l) => l.startsWith('syscall-counter-agent:'));
       if (code === 0 || (out && !failed)) {
         if (code !== 0) process.stderr.write(`syscall-counter: the command exited with status ${code}\n`);

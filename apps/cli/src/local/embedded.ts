@@ -45,6 +45,9 @@ export async function startEmbedded(dbPath = DEFAULT_DB_PATH): Promise<EmbeddedC
   const proc = spawn(process.execPath, [main], {
     env: { ...process.env, SC_LISTEN: address, SC_DB_PATH: dbPath, SC_TOKEN_FILE: tokenFile, SC_LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: the terminal's Ctrl-C is ours to handle, and the agent's
+    // final snapshot still needs this control plane to ack it.
+    detached: true,
   });
   const exited = new Promise<void>((r) => proc.on('close', () => r()));
   let log = '';

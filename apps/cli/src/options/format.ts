@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 
-/** What a command prints: a table for people, CSV or JSON for programs. */
+/** What a command prints: a table for people, CSV or JSON for programs. -o is the format, as in the agent. */
 export type Format = 'table' | 'csv' | 'json';
 
 /** What export writes: no tables. */
@@ -8,10 +8,10 @@ export type FileFormat = Exclude<Format, 'table'>;
 
 export function withFormat(cmd: Command): Command {
   return cmd.addOption(
-    new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
+    new Option('-o, --format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
   );
 }
 
 export function withFileFormat(cmd: Command): Command {
-  return cmd.addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'));
+  return cmd.addOption(new Option('-o, --format <format>', 'file format').choices(['csv', 'json']).default('csv'));
 }

@@ -105,11 +105,14 @@ export function whereText(opts: Pick<WindowOpts, 'host' | 'run'>): string {
 }
 
 export function scopeFrom(opts: ScopeOpts, now = Date.now()): Scope {
+  const since = opts.since ? parseTimePoint(opts.since, now) : 0;
+  const until = opts.until ? parseTimePoint(opts.until, now) : 0;
+  if (since && until && since > until) throw usageError(`--since ${opts.since} is after --until ${opts.until}`);
   return {
     hostId: opts.host ?? '',
     runId: opts.run ?? '',
-    sinceUnixMs: opts.since ? String(parseTimePoint(opts.since, now)) : '0',
-    untilUnixMs: opts.until ? String(parseTimePoint(opts.until, now)) : '0',
+    sinceUnixMs: String(since),
+    untilUnixMs: String(until),
     ...detailFrom(opts),
   };
 }

@@ -1,5 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { rejectMalformed } from '../common/malformed-requests';
 import { TokenAuthService } from './token-auth.service';
 
 /** For unary gRPC methods: (request, metadata, call) handlers. */
@@ -10,7 +11,8 @@ export class TokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const metadata = context.switchToRpc().getContext<Metadata>();
     const call = context.getArgByIndex<{ getPeer?: () => string }>(2);
-    this.auth.check(metadata, call?.getPeer?.() ?? 'unknown', context.getHandler().name);
+    this.auth.check(metadata, call?.getPeer?.() ?? 'unknown', context.getHandler().name, 'query');
+    rejectMalformed(context.switchToRpc().getData());
     return true;
   }
 }

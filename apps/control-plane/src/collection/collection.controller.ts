@@ -1,24 +1,37 @@
 import { ServerDuplexStream, status } from '@grpc/grpc-js';
 import { Controller, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { GrpcStreamCall } from '@nestjs/microservices';
 import type { CollectRequest, CollectResponse } from '@syscall-counter/proto';
+import { Credential } from '../auth/credentials';
+import { checkPeerCertificate } from '../auth/peer-identity';
+import { StreamSlots } from '../auth/stream-slots';
 import { TokenAuthService } from '../auth/token-auth.service';
-import { FailedPreconditionError, InvalidArgumentError } from '../common/domain-errors';
+import { DeadlineExceededError, FailedPreconditionError, InvalidArgumentError } from '../common/domain-errors';
 import { toGrpcStatus } from '../common/grpc-status';
+import { rejectMalformed } from '../common/malformed-requests';
 import { MetricsService } from '../metrics/metrics.service';
 import { IngestService, OpenedRun } from './ingest.service';
+import { checkSnapshotTime } from './snapshot-validation';
 
 type CollectCall = ServerDuplexStream<CollectRequest, CollectResponse>;
 
 @Controller()
 export class CollectionController {
   private readonly logger = new Logger(CollectionController.name);
+  private readonly helloTimeoutMs: number;
+  private readonly mtls: boolean;
 
   constructor(
     private readonly ingest: IngestService,
     private readonly auth: TokenAuthService,
+    private readonly slots: StreamSlots,
+    config: ConfigService,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.helloTimeoutMs = config.get<number>('helloTimeoutMs') ?? 10_000;
+    this.mtls = Boolean(config.get<{ ca?: string }>('tls')?.ca);
+  }
 
   /**
    * Hello, then snapshots, handled strictly in order; each ack is written
@@ -31,10 +44,16 @@ export class CollectionController {
     let run: OpenedRun | undefined;
     let ended = false;
     let queue = Promise.resolve();
+    let release = () => undefined as void;
+    const finish = () => {
+      ended = true;
+      clearTimeout(helloTimer);
+      release();
+    };
 
     const fail = (e: unknown) => {
       if (ended) return;
-      ended = true;
+      finish();
       const { code, message } = toGrpcStatus(e);
       this.metrics.rejected(status[code]);
       if (code === status.INTERNAL)
@@ -43,8 +62,15 @@ export class CollectionController {
       call.emit('error', { code, details: message });
     };
 
+    // A connection that never says who it is does not hold a stream (and its slot) for long.
+    const helloTimer = setTimeout(
+      () => fail(new DeadlineExceededError(`no hello within ${this.helloTimeoutMs} ms`)),
+      this.helloTimeoutMs,
+    );
+    let credential: Credential;
     try {
-      this.auth.check(call.metadata, peer, 'Collect');
+      credential = this.auth.check(call.metadata, peer, 'Collect', 'collect');
+      release = this.slots.take(credential);
     } catch (e) {
       fail(e);
       return;
@@ -52,17 +78,25 @@ export class CollectionController {
 
     const handle = async (req: CollectRequest) => {
       if (ended) return;
+      rejectMalformed(req);
       if (req.hello) {
         if (run) throw new FailedPreconditionError('a stream carries one hello');
+        this.auth.checkHost(credential, req.hello.hostId);
+        checkPeerCertificate(call, req.hello.hostId, this.mtls);
+        clearTimeout(helloTimer);
         run = await this.ingest.hello(req.hello);
         call.write({ welcome: { runId: run.runId, lastAckedSeq: run.lastAckedSeq.toString() } });
       } else if (req.snapshot) {
         if (!run) throw new FailedPreconditionError('unknown run: send a hello before snapshots');
         const arrived = process.hrtime.bigint();
-        const outcome = await this.ingest.ingest(run, req.snapshot).catch((e: unknown) => {
+        let outcome: Awaited<ReturnType<IngestService['ingest']>>;
+        try {
+          checkSnapshotTime(req.snapshot, Date.now());
+          outcome = await this.ingest.ingest(run, req.snapshot);
+        } catch (e) {
           this.metrics.snapshot('rejected');
           throw e;
-        });
+        }
         this.metrics.snapshot(outcome);
         this.metrics.ack(Number(process.hrtime.bigint() - arrived) / 1e9);
         if (outcome === 'duplicate')
@@ -81,11 +115,12 @@ export class CollectionController {
     call.on('end', () => {
       queue.then(() => {
         if (!ended) {
-          ended = true;
+          finish();
           call.end();
         }
       });
     });
     call.on('error', (e) => this.logger.debug?.({ msg: 'stream closed by peer', peer, error: String(e) }));
+    call.on('close', () => queue.then(() => (ended ? undefined : finish())));
   }
 }

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { HostsRunsModule } from '../hosts-runs/hosts-runs.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { SyscallSetsModule } from '../syscall-sets/syscall-sets.module';
 import { CollectionController } from './collection.controller';
 import { IngestRepository } from './ingest.repository';
 import { IngestService } from './ingest.service';
 
 @Module({
-  imports: [AuthModule, HostsRunsModule, MetricsModule],
+  imports: [AuthModule, HostsRunsModule, MetricsModule, SyscallSetsModule],
   controllers: [CollectionController],
   providers: [IngestRepository, IngestService],
   exports: [IngestService],

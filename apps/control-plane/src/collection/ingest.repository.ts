@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BpfProgramRow } from './bpf-programs';
+import type { SumKind } from './store-sums';
+
+const MAX_INT64 = (1n << 63n) - 1n;
 
 /** Cumulative keyed rows stored as per-interval deltas: failures by (nr, errno), latency by (nr, bucket). */
 export type Cumulative = 'failure' | 'latency';
@@ -12,6 +15,8 @@ export interface RunState {
   host_id: string;
   last_seq: bigint;
   unattributed: bigint;
+  finished: bigint;
+  started_ms: bigint;
 }
 
 export interface SnapshotHead {
@@ -46,7 +51,10 @@ export class IngestRepository {
     const p = (text: string) => sql.prepare(text);
     const upsert = sql.dialect.upsertCount;
     this.stmt = {
-      run: p('SELECT host_id, last_seq, unattributed FROM runs WHERE run_id = ?'),
+      run: p(
+        'SELECT host_id, last_seq, unattributed, finished, started_ms FROM runs WHERE run_id = ?' +
+          sql.dialect.forUpdate(),
+      ),
       totals: p('SELECT nr, count FROM run_totals WHERE run_id = ?'),
       putTotal: p(upsert('run_totals', ['run_id', 'nr'], 'replace')),
       putSnapshot: p(
@@ -76,30 +84,53 @@ export class IngestRepository {
     }
   }
 
-  /** fn in one transaction (a savepoint when nested): committed when the returned function returns. */
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  /** fn in one transaction: resolves after the commit. */
+  transaction<R>(fn: () => Promise<R>): Promise<R> {
     return this.sql.transaction(fn);
   }
 
-  runState(runId: string): RunState | undefined {
+  /** fn in a savepoint of the running transaction: its failure rolls back its writes alone. */
+  savepoint<R>(fn: () => Promise<R>): Promise<R> {
+    return this.sql.savepoint(fn);
+  }
+
+  /** The run's progress, locked until commit where replicas may ingest the same run at once. */
+  runState(runId: string): Promise<RunState | undefined> {
     return this.stmt.run.get<RunState>(runId);
   }
 
+  /** The whole store's sum of each kind of count (what the largest query could sum). */
+  async storeSums(): Promise<Record<SumKind, bigint>> {
+    const sum = async (table: string) => {
+      try {
+        const row = await this.sql.prepare(`SELECT COALESCE(SUM(count), 0) AS s FROM ${table}`).get<{ s: bigint }>();
+        return BigInt(row!.s);
+      } catch {
+        return MAX_INT64; // a store that overflowed before this check existed: accept no more
+      }
+    };
+    return {
+      counts: await sum('run_totals'),
+      failure: await sum('failure_totals'),
+      latency: await sum('latency_totals'),
+    };
+  }
+
   /** The run's cumulative counts per nr as of its last snapshot. */
-  totals(runId: string): Map<number, bigint> {
-    const rows = this.stmt.totals.all<{ nr: bigint; count: bigint }>(runId);
+  async totals(runId: string): Promise<Map<number, bigint>> {
+    const rows = await this.stmt.totals.all<{ nr: bigint; count: bigint }>(runId);
     return new Map(rows.map((t) => [Number(t.nr), t.count]));
   }
 
   /** The run's cumulative rows of a kind, keyed "nr:subkey". */
-  cumulativeTotals(kind: Cumulative, runId: string): Map<string, bigint> {
-    const rows = this.stmt[`${kind}Totals`].all<{ nr: bigint; sub: bigint; count: bigint }>(runId);
+  async cumulativeTotals(kind: Cumulative, runId: string): Promise<Map<string, bigint>> {
+    const rows = await this.stmt[`${kind}Totals`].all<{ nr: bigint; sub: bigint; count: bigint }>(runId);
     return new Map(rows.map((t) => [`${t.nr}:${t.sub}`, t.count]));
   }
 
   /** The snapshot's row; returns its key, which its other rows carry. */
-  putSnapshot(s: SnapshotHead): bigint {
-    const row = this.stmt.putSnapshot.get<{ snap_key: bigint }>(
+  async putSnapshot(s: SnapshotHead): Promise<bigint> {
+    const row = await this.stmt.putSnapshot.get<{ snap_key: bigint }>(
       s.runId,
       s.seq,
       s.hostId,
@@ -114,47 +145,48 @@ export class IngestRepository {
    * One syscall's interval delta, with the run's total, the host's hourly rollup and its
    * all-runs total (what /metrics serves) kept in step.
    */
-  putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint, now: bigint): void {
-    this.stmt.putDelta.run(snapKey, nr, delta);
-    this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
-    this.stmt.addHostTotal.run(s.hostId, nr, delta);
-    this.stmt.putTotal.run(s.runId, nr, now);
+  async putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint, now: bigint) {
+    await this.stmt.putDelta.run(snapKey, nr, delta);
+    await this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
+    await this.stmt.addHostTotal.run(s.hostId, nr, delta);
+    await this.stmt.putTotal.run(s.runId, nr, now);
   }
 
-  putProcess(snapKey: bigint, pid: number, nr: number, comm: string, count: bigint): void {
-    this.stmt.putProcess.run(snapKey, pid, nr, comm, count);
+  async putProcess(snapKey: bigint, pid: number, nr: number, comm: string, count: bigint): Promise<void> {
+    await this.stmt.putProcess.run(snapKey, pid, nr, comm, count);
   }
 
   /**
    * A cgroup's calls of one syscall; path undefined for the "other" cgroup (name_key 0). The host's
    * all-runs total per cgroup (what /metrics' per-container series read) is kept in step.
    */
-  putCgroup(s: SnapshotHead, snapKey: bigint, name: CgroupName | undefined, nr: number, count: bigint): void {
-    const key = name ? this.cgroupNameKey(name.path, name.container) : 0n;
-    this.stmt.putCgroup.run(snapKey, key, nr, count);
-    this.stmt.addHostCgroupTotal.run(s.hostId, key, nr, count);
+  async putCgroup(s: SnapshotHead, snapKey: bigint, name: CgroupName | undefined, nr: number, count: bigint) {
+    const key = name ? await this.cgroupNameKey(name.path, name.container) : 0n;
+    await this.stmt.putCgroup.run(snapKey, key, nr, count);
+    await this.stmt.addHostCgroupTotal.run(s.hostId, key, nr, count);
   }
 
-  putCumulative(kind: Cumulative, runId: string, snapKey: bigint, rows: CumulativeRow[]): void {
+  async putCumulative(kind: Cumulative, runId: string, snapKey: bigint, rows: CumulativeRow[]): Promise<void> {
     for (const [nr, sub, delta, now] of rows) {
-      this.stmt[`${kind}PutDelta`].run(snapKey, nr, sub, delta);
-      this.stmt[`${kind}PutTotal`].run(runId, nr, sub, now);
+      await this.stmt[`${kind}PutDelta`].run(snapKey, nr, sub, delta);
+      await this.stmt[`${kind}PutTotal`].run(runId, nr, sub, now);
     }
   }
 
   /** The run's progress as of a stored snapshot, and its host's last contact. */
-  advanceRun(runId: string, hostId: string, seq: bigint, nowMs: number, final: boolean, unattributed: bigint): void {
-    this.stmt.advanceRun.run(seq, BigInt(nowMs), final ? 1n : 0n, unattributed, runId);
-    this.stmt.touchHost.run(BigInt(nowMs), hostId);
+  async advanceRun(runId: string, hostId: string, seq: bigint, nowMs: number, final: boolean, unattributed: bigint) {
+    await this.stmt.advanceRun.run(seq, BigInt(nowMs), final ? 1n : 0n, unattributed, runId);
+    await this.stmt.touchHost.run(BigInt(nowMs), hostId);
   }
 
   /** The run's BPF programs' statistics as of this snapshot (cumulative: replaced). */
-  putBpfPrograms(runId: string, rows: BpfProgramRow[]): void {
-    for (const r of rows) this.stmt.putBpfProgram.run(runId, r.program, r.runTimeNs, r.runCount);
+  async putBpfPrograms(runId: string, rows: BpfProgramRow[]): Promise<void> {
+    for (const r of rows) await this.stmt.putBpfProgram.run(runId, r.program, r.runTimeNs, r.runCount);
   }
 
-  private cgroupNameKey(path: string, container: string): bigint {
-    const hit = this.stmt.cgroupName.get<{ name_key: bigint }>(path, container);
-    return hit ? hit.name_key : this.stmt.putCgroupName.get<{ name_key: bigint }>(path, container)!.name_key;
+  private async cgroupNameKey(path: string, container: string): Promise<bigint> {
+    const hit = await this.stmt.cgroupName.get<{ name_key: bigint }>(path, container);
+    if (hit) return hit.name_key;
+    return (await this.stmt.putCgroupName.get<{ name_key: bigint }>(path, container))!.name_key;
   }
 }

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
-import { FailedPreconditionError, NotFoundError } from '../common/domain-errors';
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../common/domain-errors';
 import { hourOf } from '../database/hourly-rollups';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
+import { validateSeen } from '../syscall-sets/seen-validation';
+import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { validateBpfPrograms } from './bpf-programs';
 import { GroupCommit } from './group-commit';
 import { Cumulative, CumulativeRow, IngestRepository, SnapshotHead } from './ingest.repository';
@@ -11,10 +13,12 @@ import {
   validateFailures,
   validateHello,
   validateLatency,
+  snapshotTime,
   validateProcesses,
   validateSnapshot,
   validateUnattributed,
 } from './snapshot-validation';
+import { StoreSums } from './store-sums';
 
 export interface OpenedRun {
   runId: string;
@@ -44,24 +48,29 @@ const SUBKEY: Record<Cumulative, string> = { failure: 'errno_code', latency: 'bu
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly commits: GroupCommit<Pending, IngestOutcome>;
+  private readonly sums: StoreSums;
 
   constructor(
     private readonly hostsRuns: HostsRunsRepository,
     private readonly repo: IngestRepository,
+    private readonly syscallSets: SyscallSetsRepository,
   ) {
-    // Synchronous transactions: when storeOne returns, its snapshot is committed (or, inside
-    // the batch's transaction, released to it as a savepoint that rolls back alone).
-    const storeOne = repo.transaction((p: Pending) => this.store(p.run, p.snap, p.nowMs));
-    const storeBatch = repo.transaction((batch: Pending[]) =>
-      batch.map((p): { ok: IngestOutcome } | { err: unknown } => {
-        try {
-          return { ok: storeOne(p) };
-        } catch (err) {
-          return { err };
+    // One transaction per batch, each snapshot in a savepoint that rolls back alone; the
+    // outcomes are handed out only after the batch's commit.
+    const storeBatch = (batch: Pending[]) =>
+      repo.transaction(async () => {
+        const outcomes: Array<{ ok: IngestOutcome } | { err: unknown }> = [];
+        for (const p of batch) {
+          try {
+            outcomes.push({ ok: await repo.savepoint(() => this.store(p.run, p.snap, p.nowMs)) });
+          } catch (err) {
+            outcomes.push({ err });
+          }
         }
-      }),
-    );
+        return outcomes;
+      });
     this.commits = new GroupCommit(storeBatch);
+    this.sums = new StoreSums(() => repo.storeSums());
   }
 
   async hello(h: Hello, nowMs = Date.now()): Promise<OpenedRun> {
@@ -69,6 +78,13 @@ export class IngestService {
     const existing = await this.hostsRuns.findRun(h.runId);
     if (existing && existing.hostId !== h.hostId)
       throw new FailedPreconditionError(`run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`);
+    // A reconnect names the same boot and start; anything else is another agent start reusing the id.
+    const started = Number(h.runStartedUnixMs);
+    if (existing && (existing.bootId !== h.bootId || (started && Number(existing.startedMs) !== started)))
+      throw new AlreadyExistsError(
+        `run '${h.runId}' exists from another agent start (boot ${existing.bootId}, started ${existing.startedMs}): ` +
+          'give this run another --run-id',
+      );
     const { hostId, hostname, kernelRelease, arch, bootId } = h;
     await this.hostsRuns.saveHost({ hostId, hostname, kernelRelease, arch, bootId }, nowMs);
     const run = await this.hostsRuns.openRun(
@@ -104,22 +120,29 @@ export class IngestService {
     return this.commits.submit({ run, snap, nowMs: Date.now() });
   }
 
-  private store(run: OpenedRun, snap: Snapshot, nowMs: number): IngestOutcome {
+  private async store(run: OpenedRun, snap: Snapshot, nowMs: number): Promise<IngestOutcome> {
     const cumulative = validateSnapshot(snap, run.runId);
     const seq = BigInt(snap.seq);
-    const state = this.repo.runState(run.runId);
+    const state = await this.repo.runState(run.runId);
     if (!state) throw new NotFoundError(`unknown run '${run.runId}'`);
     if (seq <= state.last_seq) return 'duplicate';
+    if (state.finished)
+      throw new FailedPreconditionError(
+        `run '${run.runId}' is finished (its final snapshot was seq ${state.last_seq})`,
+      );
+    const timeMs = snapshotTime(snap, Number(state.started_ms), nowMs);
 
-    const { deltas, total } = this.intervalDeltas(run.runId, seq, cumulative);
+    const { deltas, total } = await this.intervalDeltas(run.runId, seq, cumulative);
     const unattributed = validateUnattributed(snap, state.unattributed, total);
     const processes = validateProcesses(snap, deltas);
     const cgroups = validateCgroups(snap, deltas);
-    const failures = run.errors ? this.cumulativeDeltas('failure', run, validateFailures(snap), seq) : [];
-    const latency = run.latency ? this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
+    const failures = run.errors ? await this.cumulativeDeltas('failure', run, validateFailures(snap), seq) : [];
+    const latency = run.latency ? await this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
+    const seen = validateSeen(snap);
     const bpfPrograms = validateBpfPrograms(snap);
 
-    const timeMs = BigInt(snap.timeUnixMs) || BigInt(nowMs);
+    const sumOf = (rows: CumulativeRow[]) => rows.reduce((a, r) => a + r[2], 0n);
+    await this.sums.add({ counts: total, failure: sumOf(failures), latency: sumOf(latency) });
     const unattributedDelta = unattributed - state.unattributed;
     const head: SnapshotHead = {
       runId: run.runId,
@@ -129,28 +152,29 @@ export class IngestService {
       total,
       unattributed: unattributedDelta,
     };
-    const snapKey = this.repo.putSnapshot(head);
-    for (const [nr, delta, now] of deltas) this.repo.putDelta(snapKey, head, hourOf(timeMs), nr, delta, now);
+    const snapKey = await this.repo.putSnapshot(head);
+    for (const [nr, delta, now] of deltas) await this.repo.putDelta(snapKey, head, hourOf(timeMs), nr, delta, now);
     if (run.processTopK > 0) {
-      for (const p of processes.rows) this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
+      for (const p of processes.rows) await this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
       for (const [nr, rest] of processes.unexplained)
-        if (rest > 0n) this.repo.putProcess(snapKey, 0, nr, 'other', rest);
+        if (rest > 0n) await this.repo.putProcess(snapKey, 0, nr, 'other', rest);
     }
     if (run.cgroupTopK > 0) {
-      for (const g of cgroups.rows) this.repo.putCgroup(head, snapKey, g, g.nr, g.count);
+      for (const g of cgroups.rows) await this.repo.putCgroup(head, snapKey, g, g.nr, g.count);
       for (const [nr, rest] of cgroups.unexplained)
-        if (rest > 0n) this.repo.putCgroup(head, snapKey, undefined, nr, rest);
+        if (rest > 0n) await this.repo.putCgroup(head, snapKey, undefined, nr, rest);
     }
-    this.repo.putCumulative('failure', run.runId, snapKey, failures);
-    this.repo.putCumulative('latency', run.runId, snapKey, latency);
-    this.repo.putBpfPrograms(run.runId, bpfPrograms);
-    this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, unattributed);
+    for (const g of seen) await this.syscallSets.putSeen(run.runId, g, g.nrs, timeMs);
+    await this.repo.putCumulative('failure', run.runId, snapKey, failures);
+    await this.repo.putCumulative('latency', run.runId, snapKey, latency);
+    await this.repo.putBpfPrograms(run.runId, bpfPrograms);
+    await this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, unattributed);
     return 'stored';
   }
 
   /** The interval's [nr, delta, cumulative] per syscall and their sum, checked to never go backwards. */
-  private intervalDeltas(runId: string, seq: bigint, cumulative: Map<number, bigint>) {
-    const previous = this.repo.totals(runId);
+  private async intervalDeltas(runId: string, seq: bigint, cumulative: Map<number, bigint>) {
+    const previous = await this.repo.totals(runId);
     for (const [nr, before] of previous) {
       const now = cumulative.get(nr) ?? 0n;
       if (now < before)
@@ -170,8 +194,13 @@ export class IngestService {
   }
 
   /** The interval's rows of a kind of cumulative data, checked to never go backwards. */
-  private cumulativeDeltas(kind: Cumulative, run: OpenedRun, now: Map<string, bigint>, seq: bigint): CumulativeRow[] {
-    const before = this.repo.cumulativeTotals(kind, run.runId);
+  private async cumulativeDeltas(
+    kind: Cumulative,
+    run: OpenedRun,
+    now: Map<string, bigint>,
+    seq: bigint,
+  ): Promise<CumulativeRow[]> {
+    const before = await this.repo.cumulativeTotals(kind, run.runId);
     for (const [key, was] of before) {
       if ((now.get(key) ?? 0n) >= was) continue;
       const [nr, sub] = key.split(':');

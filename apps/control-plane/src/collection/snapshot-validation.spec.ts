@@ -23,6 +23,7 @@ const snap = (over: Partial<Snapshot>): Snapshot => ({
   unattributed: '0',
   failures: [],
   latency: [],
+  cgroupSyscalls: [],
   ...over,
 });
 

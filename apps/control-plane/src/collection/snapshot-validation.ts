@@ -18,11 +18,52 @@ function count(text: string, what: string): bigint {
   return v;
 }
 
+/** C0 and C1 controls, DEL, and the bidi marks that make text read other than it is stored. */
+const HOSTILE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** A string the store keeps and others read: at most @max bytes, no control or bidi characters. */
+export function checkText(value: string, what: string, max: number): void {
+  if (Buffer.byteLength(value) > max) bad(`${what} is longer than ${max} bytes`);
+  const m = HOSTILE.exec(value);
+  if (m) bad(`${what} holds the control character U+${m[0].codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
+/** Bytes of each hello string: a kernel's release is 64, a hostname 253; the agent's scope fits in 255. */
+const HELLO_TEXT: Array<[keyof Hello, number]> = [
+  ['hostname', 255],
+  ['kernelRelease', 256],
+  ['bootId', 128],
+  ['agentVersion', 128],
+  ['mapMode', 64],
+  ['scope', 1024],
+];
+
 export function validateHello(h: Hello): void {
-  if (!ID.test(h.hostId)) bad(`hello: host_id '${h.hostId}' must be 1-128 characters of [A-Za-z0-9._:-]`);
-  if (!ID.test(h.runId)) bad(`hello: run_id '${h.runId}' must be 1-128 characters of [A-Za-z0-9._:-]`);
-  if (!ARCHES.includes(h.arch)) bad(`hello: arch '${h.arch}' is not one of ${ARCHES.join(', ')}`);
-  if (h.hostname.length > 255 || h.scope.length > 4096) bad('hello: hostname or scope too long');
+  if (!ID.test(h.hostId)) bad(`hello: host_id '${h.hostId.slice(0, 130)}' must be 1-128 characters of [A-Za-z0-9._:-]`);
+  if (!ID.test(h.runId)) bad(`hello: run_id '${h.runId.slice(0, 130)}' must be 1-128 characters of [A-Za-z0-9._:-]`);
+  if (!ARCHES.includes(h.arch)) bad(`hello: arch '${h.arch.slice(0, 40)}' is not one of ${ARCHES.join(', ')}`);
+  for (const [field, max] of HELLO_TEXT) checkText(String(h[field] ?? ''), `hello: ${field}`, max);
+  count(h.runStartedUnixMs ?? '0', 'hello: run_started_unix_ms');
+}
+
+/** How far a snapshot's clock may be from the server's (ahead) or from its run's start (behind). */
+export const CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * At the edge, against the server's clock: a time far in the future would be stored and flatten
+ * every fleet series (and 2^63 does not fit). 0 means "now" (the server's time is used).
+ */
+export function checkSnapshotTime(s: Snapshot, nowMs: number): void {
+  const t = count(s.timeUnixMs ?? '0', 'time_unix_ms');
+  if (t > BigInt(nowMs + CLOCK_SKEW_MS))
+    bad(`time_unix_ms ${t} is more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of the server's clock`);
+}
+
+/** A snapshot's time (0: @nowMs), which may not be before its run started (less the allowed skew). */
+export function snapshotTime(s: Snapshot, runStartedMs: number, nowMs: number): bigint {
+  const t = count(s.timeUnixMs ?? '0', 'time_unix_ms') || BigInt(nowMs);
+  if (t < BigInt(runStartedMs - CLOCK_SKEW_MS)) bad(`time_unix_ms ${t} is before its run started (${runStartedMs})`);
+  return t;
 }
 
 /** Cumulative counts by nr (OTHER_NR for the other bucket); throws on any malformed row. */
@@ -174,8 +215,8 @@ export function validateCgroups(
     (g) => {
       if (!/^(\/|cgroup_\d+$)/.test(g.path) || Buffer.byteLength(g.path) > 4096)
         bad(`cgroup path '${g.path.slice(0, 80)}' must start with '/' (or be cgroup_<id>) and fit in 4096 bytes`);
-      if (Buffer.byteLength(g.container) > 128)
-        bad(`cgroup ${g.path}: container '${g.container.slice(0, 80)}' is longer than 128 bytes`);
+      checkText(g.path, 'cgroup path', 4096);
+      checkText(g.container, `cgroup ${g.path}: container`, 128);
       return `cgroup ${g.path}`;
     },
     (g, nr, c) => ({ path: g.path, container: g.container, nr, count: c }),

@@ -24,3 +24,12 @@ export class UnauthenticatedError extends DomainError {}
 
 /** The caller is known but may not do this. */
 export class PermissionDeniedError extends DomainError {}
+
+/** What the request would create exists already (a run id reused by another agent start). */
+export class AlreadyExistsError extends DomainError {}
+
+/** The caller holds more than its share (streams per credential). */
+export class ResourceExhaustedError extends DomainError {}
+
+/** The caller did not send what it must in time (a hello). */
+export class DeadlineExceededError extends DomainError {}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Credential, readTokensFile, sharedCredential } from '../auth/credentials';
 import { loadMetricsConfig, MetricsConfig } from '../metrics/metrics-config';
 
 export interface TlsConfig {
@@ -12,19 +13,42 @@ export interface TlsConfig {
 export interface AppConfig {
   listen: string;
   dbPath: string;
-  /** Bearer token agents and the CLI must present; read from SC_TOKEN or SC_TOKEN_FILE. */
-  token: string;
+  /** Bearer tokens agents and the CLI present: SC_TOKEN or SC_TOKEN_FILE (admin), and SC_TOKENS_FILE. */
+  credentials: Credential[];
+  /** SC_TOKENS_FILE, read again on SIGHUP. */
+  tokensFile?: string;
+  /** postgres://USER[:PASS]@HOST:PORT/DB: history in PostgreSQL, shared by several replicas (SC_DB_URL). */
+  dbUrl?: string;
   tls?: TlsConfig;
   maxMessageBytes: number;
   logJson: boolean;
   /** /metrics for Prometheus (issue 15). */
   metrics: MetricsConfig;
+  /** A Collect stream that sends no hello within this is closed (DEADLINE_EXCEEDED). */
+  helloTimeoutMs: number;
+  /** Concurrent Collect streams of one admin credential (an agent credential gets 4). */
+  maxStreamsPerToken: number;
+  /** A connection with no call for this long is closed (gRPC max_connection_idle). */
+  idleTimeoutMs: number;
 }
 
-function readToken(env: NodeJS.ProcessEnv): string {
-  if (env.SC_TOKEN) return env.SC_TOKEN;
-  if (env.SC_TOKEN_FILE) return readFileSync(env.SC_TOKEN_FILE, 'utf8').trim();
-  throw new Error('no token configured: set SC_TOKEN_FILE (a file holding the token agents present) or SC_TOKEN');
+/** A whole number of at least @min from @name, or @fallback when unset. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const v = Number(env[name] ?? fallback);
+  if (!Number.isInteger(v) || v < min)
+    throw new Error(`${name} '${env[name]}' must be a whole number of at least ${min}`);
+  return v;
+}
+
+function readCredentials(env: NodeJS.ProcessEnv): Credential[] {
+  const shared = sharedCredential(env);
+  const perHost = env.SC_TOKENS_FILE ? readTokensFile(env.SC_TOKENS_FILE) : [];
+  if (!shared && perHost.length === 0)
+    throw new Error(
+      'no token configured: set SC_TOKENS_FILE (one credential per host), ' +
+        'SC_TOKEN_FILE (a file holding the token agents present) or SC_TOKEN',
+    );
+  return shared ? [shared, ...perHost] : perHost;
 }
 
 /** Reads and checks the environment once at start; a bad value stops the start with one clear line. */
@@ -37,8 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1024) {
     throw new Error(`SC_MAX_MESSAGE_BYTES '${env.SC_MAX_MESSAGE_BYTES}' must be a whole number of at least 1024`);
   }
-  const token = readToken(env);
-  if (token.length < 16) throw new Error('the token must be at least 16 characters long');
+  if (env.SC_DB_URL && !/^postgres(ql)?:\/\/[^/]+\/[^/]+$/.test(env.SC_DB_URL)) {
+    throw new Error('SC_DB_URL must be postgres://USER[:PASS]@HOST:PORT/DB');
+  }
+  const credentials = readCredentials(env);
   let tls: TlsConfig | undefined;
   if (env.SC_TLS_CERT || env.SC_TLS_KEY) {
     if (!env.SC_TLS_CERT || !env.SC_TLS_KEY) throw new Error('TLS needs both SC_TLS_CERT and SC_TLS_KEY');
@@ -51,11 +77,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     listen,
     dbPath: env.SC_DB_PATH ?? join(process.cwd(), 'data', 'syscall-counter.db'),
-    token,
+    credentials,
+    tokensFile: env.SC_TOKENS_FILE || undefined,
+    dbUrl: env.SC_DB_URL || undefined,
     tls,
     maxMessageBytes,
     logJson: env.SC_LOG_FORMAT !== 'text',
     metrics: loadMetricsConfig(env),
+    helloTimeoutMs: wholeNumber(env, 'SC_HELLO_TIMEOUT_MS', 10_000, 100),
+    maxStreamsPerToken: wholeNumber(env, 'SC_MAX_STREAMS_PER_TOKEN', 1024, 1),
+    idleTimeoutMs: wholeNumber(env, 'SC_IDLE_TIMEOUT_MS', 5 * 60_000, 1000),
   };
 }
 

@@ -16,7 +16,10 @@ import { Failures1764600000000 } from './migrations/1764600000000-failures';
 import { Latency1764700000000 } from './migrations/1764700000000-latency';
 import { MetricsTotals1765300000000 } from './migrations/1765300000000-metrics-totals';
 import { BpfProgramStats1765300000001 } from './migrations/1765300000001-bpf-program-stats';
+import { CgroupSyscallSets1765400000000 } from './migrations/1765400000000-cgroup-syscall-sets';
 import { SqlRunner } from './sql-runner';
+import { SqliteRunner } from './sqlite-runner';
+import { bigintPool, PostgresRunner } from './postgres-runner';
 import { SQLITE, SqliteHandle } from './sqlite.token';
 
 /**
@@ -35,7 +38,10 @@ export const MIGRATIONS = [
   Latency1764700000000,
   MetricsTotals1765300000000,
   BpfProgramStats1765300000001,
+  CgroupSyscallSets1765400000000,
 ];
+
+const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false };
 
 @Global()
 @Module({
@@ -43,15 +49,16 @@ export const MIGRATIONS = [
     TypeOrmModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => {
+        const url = config.get<string>('dbUrl');
+        if (url) return { type: 'postgres' as const, url, ...SCHEMA, migrationsTransactionMode: 'all' as const };
         const database = config.getOrThrow<string>('dbPath');
         mkdirSync(dirname(database), { recursive: true });
         return {
           type: 'better-sqlite3' as const,
           database,
-          entities: ENTITIES,
-          migrations: MIGRATIONS,
-          migrationsRun: true,
-          synchronize: false,
+          ...SCHEMA,
+          // A database that does not open now will not open in 24 s either (checkDatabaseFile said why).
+          retryAttempts: 0,
           enableWAL: true,
           prepareDatabase: (db: SqliteHandle) => {
             db.pragma('foreign_keys = ON');
@@ -64,13 +71,24 @@ export const MIGRATIONS = [
   ],
   providers: [
     {
-      // The raw better-sqlite3 handle, for the hot paths: prepared statements,
-      // one synchronous transaction per snapshot, 64-bit integers as BigInt.
+      // The raw better-sqlite3 handle (SQLite only), for the runner: prepared statements,
+      // 64-bit integers as BigInt.
       provide: SQLITE,
       inject: [DataSource],
-      useFactory: (ds: DataSource) => (ds.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection,
+      useFactory: (ds: DataSource) =>
+        ds.options.type === 'postgres'
+          ? null
+          : (ds.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection,
     },
-    SqlRunner,
+    {
+      // SC_DB_URL selects PostgreSQL: a pool of its own (integers as BigInt), beside TypeORM's.
+      provide: SqlRunner,
+      inject: [DataSource, SQLITE],
+      useFactory: (ds: DataSource, db: SqliteHandle | null) =>
+        ds.options.type === 'postgres'
+          ? new PostgresRunner(bigintPool((ds.options as { url: string }).url))
+          : new SqliteRunner(db!),
+    },
   ],
   exports: [SQLITE, SqlRunner],
 })

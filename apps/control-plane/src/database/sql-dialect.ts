@@ -3,9 +3,8 @@
  * hosts-runs, ingest, counts, breakdowns, failures, latency), written once in the SQL that SQLite
  * and PostgreSQL share; the few places the engines differ go through the small functions below,
  * and reading rows (64-bit integers as BigInt, statements, transactions) through SqlRunner.
- * A PostgreSQL engine (SC_DB_URL, same migrations) adds a second SqlDialect ($n placeholders,
- * GREATEST, strpos, ::bigint casts, no index hints) and a runner over a pool; its runner is async,
- * so the repositories' methods then return promises the services await.
+ * PostgreSQL (SC_DB_URL, same migrations) has its own dialect ($n placeholders, GREATEST, strpos,
+ * ::bigint casts, no index hints, row locks) and runner (postgres-runner.ts, over a pool).
  */
 export interface SqlDialect {
   /** The engine's placeholders for SQL written with '?'. */
@@ -20,6 +19,11 @@ export interface SqlDialect {
   greatest(a: string, b: string): string;
   /** The part of a text expression after its first ':' ('' without one). */
   afterColon(expr: string): string;
+  /**
+   * What ends a SELECT of rows the transaction then updates: a row lock where writers run
+   * concurrently (PostgreSQL, several replicas); '' where writes are serialised (SQLite).
+   */
+  forUpdate(): string;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
@@ -36,4 +40,18 @@ export const SQLITE_DIALECT: SqlDialect = {
   indexHint: (index) => `INDEXED BY ${index}`,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   afterColon: (expr) => `CASE WHEN instr(${expr}, ':') > 0 THEN substr(${expr}, instr(${expr}, ':') + 1) ELSE '' END`,
+  forUpdate: () => '',
+};
+
+export const POSTGRES_DIALECT: SqlDialect = {
+  placeholders: (sql) => {
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
+  },
+  int: () => '?::bigint',
+  upsertCount: SQLITE_DIALECT.upsertCount,
+  indexHint: () => '',
+  greatest: (a, b) => `GREATEST(${a}, ${b})`,
+  afterColon: (expr) => `CASE WHEN strpos(${expr}, ':') > 0 THEN substr(${expr}, strpos(${expr}, ':') + 1) ELSE '' END`,
+  forUpdate: () => ' FOR UPDATE',
 };

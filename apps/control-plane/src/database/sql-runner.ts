@@ -1,55 +1,34 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import { SQLITE_DIALECT, SqlDialect } from './sql-dialect';
-import { SQLITE, SqliteHandle } from './sqlite.token';
+import type { SqlDialect } from './sql-dialect';
 
-/** A prepared statement: 64-bit integers come back as BigInt. */
+/** A statement prepared once per text: 64-bit integers come back as BigInt on both engines. */
 export interface Prepared {
-  all<T>(...params: unknown[]): T[];
-  get<T>(...params: unknown[]): T | undefined;
-  run(...params: unknown[]): void;
+  all<T>(...params: unknown[]): Promise<T[]>;
+  get<T>(...params: unknown[]): Promise<T | undefined>;
+  run(...params: unknown[]): Promise<void>;
 }
 
 /**
- * How the repositories reach the engine (see sql-dialect.ts): synchronous better-sqlite3, whose
- * transactions commit when the function returns, which is what lets ingest ack after commit.
+ * How the repositories reach the engine (see sql-dialect.ts). Promise-returning because one engine
+ * (PostgreSQL, over a pool) is asynchronous; the SQLite runner resolves at once. Statements issued
+ * while a transaction() callback runs belong to that transaction (the runner tracks it per async
+ * context), so repositories never pass a connection around.
  */
-@Injectable()
-export class SqlRunner {
-  readonly dialect: SqlDialect = SQLITE_DIALECT;
-  private readonly cache = new Map<string, Statement>();
+export abstract class SqlRunner {
+  abstract readonly dialect: SqlDialect;
 
-  constructor(@Inject(SQLITE) private readonly db: SqliteHandle) {}
+  /** A statement reused across calls (the hot paths: ingest, per-scope checks). */
+  abstract prepare(sql: string): Prepared;
 
-  /** A statement prepared once and reused (the hot paths: ingest, per-scope checks). */
-  prepare(sql: string): Prepared {
-    const text = this.dialect.placeholders(sql);
-    let stmt = this.cache.get(text);
-    if (!stmt) {
-      stmt = this.db.prepare(text).safeIntegers(true);
-      this.cache.set(text, stmt);
-    }
-    const s = stmt;
-    return {
-      all: <T>(...params: unknown[]) => s.all(...params) as T[],
-      get: <T>(...params: unknown[]) => s.get(...params) as T | undefined,
-      run: (...params: unknown[]) => void s.run(...params),
-    };
-  }
-
-  /** Rows of a query built per request (its text varies with the scope: not cached). */
-  all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.db
-      .prepare(this.dialect.placeholders(sql))
-      .safeIntegers(true)
-      .all(...params) as T[];
-  }
+  /** Rows of a query built per request (its text varies with the scope). */
+  abstract all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
 
   /**
-   * Wraps fn in a transaction: committed when the wrapper returns, rolled back if it throws;
-   * called inside another transaction it becomes a savepoint, so an inner failure rolls back alone.
+   * fn in one transaction: resolves after the commit, rejects after a rollback. Top-level
+   * transactions of one runner run one at a time (SQLite has one connection; on PostgreSQL each
+   * takes a connection of the pool).
    */
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-    return this.db.transaction(fn) as unknown as (...args: A) => R;
-  }
+  abstract transaction<R>(fn: () => Promise<R>): Promise<R>;
+
+  /** fn in a savepoint of the running transaction: a failure rolls back fn's writes alone. */
+  abstract savepoint<R>(fn: () => Promise<R>): Promise<R>;
 }

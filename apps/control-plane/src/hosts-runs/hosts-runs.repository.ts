@@ -93,22 +93,23 @@ export class HostsRunsRepository {
     );
   }
 
-  hostExists(hostId: string): boolean {
-    return this.sql.prepare('SELECT 1 AS one FROM hosts WHERE host_id = ?').get(hostId) !== undefined;
+  async hostExists(hostId: string): Promise<boolean> {
+    return (await this.sql.prepare('SELECT 1 AS one FROM hosts WHERE host_id = ?').get(hostId)) !== undefined;
   }
 
-  runExists(runId: string): boolean {
-    return this.sql.prepare('SELECT 1 AS one FROM runs WHERE run_id = ?').get(runId) !== undefined;
+  async runExists(runId: string): Promise<boolean> {
+    return (await this.sql.prepare('SELECT 1 AS one FROM runs WHERE run_id = ?').get(runId)) !== undefined;
   }
 
   /** Whether any run in a scope (host and run ids, '' for any) carries a kind of data. */
-  anyRunCarries(data: RunData, hostId: string, runId: string): boolean {
+  async anyRunCarries(data: RunData, hostId: string, runId: string): Promise<boolean> {
     const filter = [runCarries(data), hostId ? 'r.host_id = ?' : '', runId ? 'r.run_id = ?' : ''].filter(Boolean);
     const params = [...(hostId ? [hostId] : []), ...(runId ? [runId] : [])];
-    return this.sql.all(`SELECT 1 AS one FROM runs r WHERE ${filter.join(' AND ')} LIMIT 1`, ...params).length > 0;
+    const rows = await this.sql.all(`SELECT 1 AS one FROM runs r WHERE ${filter.join(' AND ')} LIMIT 1`, ...params);
+    return rows.length > 0;
   }
 
-  listHosts(): HostRow[] {
+  listHosts(): Promise<HostRow[]> {
     return this.sql
       .prepare(
         `SELECT h.host_id, h.hostname, h.kernel_release, h.arch, h.first_seen_ms, h.last_seen_ms,
@@ -121,7 +122,7 @@ export class HostsRunsRepository {
   }
 
   /** Each run's BPF cost (runs whose agent reported BPF statistics only). */
-  bpfByRun(): RunBpfRow[] {
+  bpfByRun(): Promise<RunBpfRow[]> {
     return this.sql
       .prepare(
         `SELECT b.run_id, r.host_id, SUM(b.run_time_ns) AS run_time_ns, MAX(b.run_count) AS runs
@@ -131,7 +132,7 @@ export class HostsRunsRepository {
   }
 
   /** The runs of a host ('' for every host), oldest first. */
-  listRuns(hostId: string): RunRow[] {
+  listRuns(hostId: string): Promise<RunRow[]> {
     return this.sql.all<RunRow>(
       `SELECT r.run_id, r.host_id, r.hostname, r.scope, r.map_mode, r.interval_ms, r.started_ms, r.last_seen_ms,
               r.last_seq, r.finished, r.arch,

@@ -8,9 +8,9 @@ import { HostsRunsRepository } from './hosts-runs.repository';
 export class HostsRunsService {
   constructor(private readonly repo: HostsRunsRepository) {}
 
-  listHosts(): HostMsg[] {
-    const bpf = this.bpfBy('host_id');
-    return this.repo.listHosts().map((r) => ({
+  async listHosts(): Promise<HostMsg[]> {
+    const bpf = await this.bpfBy('host_id');
+    return (await this.repo.listHosts()).map((r) => ({
       hostId: r.host_id,
       hostname: r.hostname,
       kernelRelease: r.kernel_release,
@@ -23,10 +23,10 @@ export class HostsRunsService {
     }));
   }
 
-  listRuns(hostId: string): RunMsg[] {
-    if (hostId && !this.repo.hostExists(hostId)) throw new NotFoundError(`unknown host '${hostId}'`);
-    const bpf = this.bpfBy('run_id');
-    return this.repo.listRuns(hostId).map((r) => ({
+  async listRuns(hostId: string): Promise<RunMsg[]> {
+    if (hostId && !(await this.repo.hostExists(hostId))) throw new NotFoundError(`unknown host '${hostId}'`);
+    const bpf = await this.bpfBy('run_id');
+    return (await this.repo.listRuns(hostId)).map((r) => ({
       runId: r.run_id,
       hostId: r.host_id,
       hostname: r.hostname,
@@ -44,11 +44,11 @@ export class HostsRunsService {
   }
 
   /** The runs' BPF cost summed by run or by host. */
-  private bpfBy(key: 'run_id' | 'host_id'): Map<string, BpfCost> {
+  private async bpfBy(key: 'run_id' | 'host_id'): Promise<Map<string, BpfCost>> {
     const out = new Map<string, BpfCost>();
-    for (const r of this.repo.bpfByRun()) {
+    for (const r of await this.repo.bpfByRun()) {
       const c = out.get(r[key]) ?? { ns: 0n, runs: 0n };
-      out.set(r[key], { ns: c.ns + r.run_time_ns, runs: c.runs + r.runs });
+      out.set(r[key], { ns: c.ns + BigInt(r.run_time_ns), runs: c.runs + BigInt(r.runs) });
     }
     return out;
   }

@@ -88,6 +88,6 @@ export function containerMetric(repo: MetricsRepository, k: number, pods: PodMet
     name: 'syscall_counter_container_syscalls_total',
     help: "System calls per host, container and syscall: each host's K busiest containers, the rest as other.",
     type: 'counter',
-    read: () => containerSamples(repo.cgroups(), k, pods),
+    read: async () => containerSamples(await repo.cgroups(), k, pods),
   };
 }

@@ -49,9 +49,9 @@ export function latencySamples(name: string, labels: Record<string, string>, row
   return out;
 }
 
-function latency(repo: MetricsRepository, name: string): Sample[] {
+async function latency(repo: MetricsRepository, name: string): Promise<Sample[]> {
   const series = new Map<string, { labels: Record<string, string>; rows: HostKeyedRow[] }>();
-  for (const r of repo.latency()) {
+  for (const r of await repo.latency()) {
     const key = `${r.host_id}\0${r.nr}`;
     let s = series.get(key);
     if (!s) series.set(key, (s = { labels: { host: r.host_id, syscall: nameOf(r.arch, r.nr) }, rows: [] }));
@@ -61,11 +61,11 @@ function latency(repo: MetricsRepository, name: string): Sample[] {
 }
 
 /** syscall_counter_syscalls_total's lines, formatted as read (the one family of host x syscall). */
-function syscallLines(repo: MetricsRepository): string[] {
+async function syscallLines(repo: MetricsRepository): Promise<string[]> {
   const out: string[] = [];
   let host = '';
   let prefix = '';
-  for (const r of repo.counts()) {
+  for (const r of await repo.counts()) {
     if (r.host_id !== host) {
       host = r.host_id;
       prefix = `syscall_counter_syscalls_total{host="${escapeValue(host)}",syscall="`;
@@ -91,8 +91,8 @@ export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
       name: 'syscall_counter_syscall_errors_total',
       help: 'Failed system calls per host, syscall and errno (hosts streaming --errors).',
       type: 'counter',
-      read: () =>
-        repo.failures().map((r) => ({
+      read: async () =>
+        (await repo.failures()).map((r) => ({
           labels: { host: r.host_id, syscall: nameOf(r.arch, r.nr), errno: errnoName(Number(r.sub)) },
           value: Number(r.count),
         })),
@@ -107,29 +107,34 @@ export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
       name: 'syscall_counter_agent_bpf_run_time_seconds_total',
       help: "Time in the agent's BPF programs (kernel run-time statistics), per host and program.",
       type: 'counter',
-      read: () =>
-        repo
-          .bpf()
-          .map((b) => ({ labels: { host: b.host_id, program: b.program }, value: Number(b.run_time_ns) / 1e9 })),
+      read: async () =>
+        (await repo.bpf()).map((b) => ({
+          labels: { host: b.host_id, program: b.program },
+          value: Number(b.run_time_ns) / 1e9,
+        })),
     },
     {
       name: 'syscall_counter_agent_bpf_runs_total',
       help: "Runs of the agent's BPF programs (kernel run-time statistics), per host and program.",
       type: 'counter',
-      read: () =>
-        repo.bpf().map((b) => ({ labels: { host: b.host_id, program: b.program }, value: Number(b.run_count) })),
+      read: async () =>
+        (await repo.bpf()).map((b) => ({
+          labels: { host: b.host_id, program: b.program },
+          value: Number(b.run_count),
+        })),
     },
     {
       name: 'syscall_counter_agent_last_snapshot_timestamp_seconds',
       help: "When the host's agent last reached the control plane (a stored snapshot or a hello), Unix time.",
       type: 'gauge',
-      read: () => health().map((h) => ({ labels: { host: h.host_id }, value: Number(h.last_seen_ms) / 1000 })),
+      read: async () =>
+        (await health()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.last_seen_ms) / 1000 })),
     },
     {
       name: 'syscall_counter_agent_unattributed_total',
       help: 'Calls the agent counted but could not attribute to a process or container (its map was full).',
       type: 'counter',
-      read: () => health().map((h) => ({ labels: { host: h.host_id }, value: Number(h.unattributed) })),
+      read: async () => (await health()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.unattributed) })),
     },
   ];
 }

@@ -82,32 +82,32 @@ export class MetricsRepository {
   }
 
   /** Every host's calls per syscall, over all its runs, host by host. */
-  counts(): HostTotalRow[] {
+  counts(): Promise<HostTotalRow[]> {
     return this.stmt.counts.all<HostTotalRow>();
   }
 
   /** Every host's failed calls per syscall and errno. */
-  failures(): HostKeyedRow[] {
+  failures(): Promise<HostKeyedRow[]> {
     return this.stmt.failures.all<HostKeyedRow>();
   }
 
   /** Every host's latency rows per syscall: buckets 0..63, total ns (-1), calls that never returned (-2). */
-  latency(): HostKeyedRow[] {
+  latency(): Promise<HostKeyedRow[]> {
     return this.stmt.latency.all<HostKeyedRow>();
   }
 
   /** Every host's calls per cgroup and syscall (runs streaming -C only). */
-  cgroups(): HostCgroupRow[] {
+  cgroups(): Promise<HostCgroupRow[]> {
     return this.stmt.cgroups.all<HostCgroupRow>();
   }
 
   /** Every host's agents' BPF programs: time in them and their runs, over the host's runs. */
-  bpf(): HostBpfRow[] {
+  bpf(): Promise<HostBpfRow[]> {
     return this.stmt.bpf.all<HostBpfRow>();
   }
 
   /** Every host's last contact and unattributed calls. */
-  health(): HostHealthRow[] {
+  health(): Promise<HostHealthRow[]> {
     return this.stmt.health.all<HostHealthRow>();
   }
 }

@@ -6,7 +6,7 @@ import { containerMetric, POD_METADATA, PodMetadata } from './container-metrics'
 import { fleetMetrics } from './fleet-metrics';
 import { MetricsConfig } from './metrics-config';
 import { MetricsRepository } from './metrics.repository';
-import { renderTable, TableMetric } from './table-metric';
+import { readTable, renderTable, TableMetric } from './table-metric';
 
 export type SnapshotOutcome = 'stored' | 'duplicate' | 'rejected';
 
@@ -79,7 +79,9 @@ export class MetricsService {
     const openMetrics = Boolean(accept?.includes('application/openmetrics-text'));
     const registry = openMetrics ? this.open : this.text;
     const own = await registry.metrics();
-    const stored = this.tables.map((t) => renderTable(t, openMetrics)).join('');
+    let stored = '';
+    // One family after the other: each awaits its read of the store.
+    for (const t of this.tables) stored += renderTable(await readTable(t), openMetrics);
     // OpenMetrics ends with '# EOF': the stored families go before it.
     const body = openMetrics ? own.replace(/# EOF\n$/, stored + '# EOF\n') : own + stored;
     return { contentType: registry.contentType, body };

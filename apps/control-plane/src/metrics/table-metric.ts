@@ -18,9 +18,25 @@ export interface TableMetric {
   name: string;
   help: string;
   type: 'counter' | 'gauge' | 'histogram';
-  read: () => Sample[];
+  read: () => Promise<Sample[]> | Sample[];
   /** Instead of read, for the biggest family: its sample lines, formatted by the reader. */
+  lines?: () => Promise<string[]> | string[];
+}
+
+/** A family whose samples were read (the store's reads are async): what renderTable formats. */
+export interface ReadTable extends Omit<TableMetric, 'read' | 'lines'> {
+  read: () => Sample[];
   lines?: () => string[];
+}
+
+/** Reads a family's samples (or lines) from the store once, for renderTable. */
+export async function readTable(m: TableMetric): Promise<ReadTable> {
+  if (m.lines) {
+    const lines = await m.lines();
+    return { name: m.name, help: m.help, type: m.type, read: () => [], lines: () => lines };
+  }
+  const samples = await m.read();
+  return { name: m.name, help: m.help, type: m.type, read: () => samples };
 }
 
 export function escapeValue(v: string): string {
@@ -38,7 +54,7 @@ function formatValue(v: number): string {
  * One family in the Prometheus text format (0.0.4) or OpenMetrics 1.0: the same sample lines,
  * but OpenMetrics names a counter's family without its _total suffix.
  */
-export function renderTable(m: TableMetric, openMetrics: boolean): string {
+export function renderTable(m: ReadTable, openMetrics: boolean): string {
   const family = openMetrics && m.type === 'counter' ? m.name.replace(/_total$/, '') : m.name;
   const help = m.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
   const lines = [`# HELP ${family} ${help}`, `# TYPE ${family} ${m.type}`];

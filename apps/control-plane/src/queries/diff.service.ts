@@ -20,14 +20,14 @@ export class DiffService {
     private readonly tally: TallyService,
   ) {}
 
-  diff(req: DiffRequest): DiffResponse {
+  async diff(req: DiffRequest): Promise<DiffResponse> {
     const key = diffKeyOf(req.by);
     if (key === 'syscall' && req.syscallNr !== undefined && req.syscallNr !== null)
       throw new InvalidArgumentError('a syscall drill-down goes with a diff by process or container');
-    this.checks.check(req.a);
-    this.checks.check(req.b);
-    const a = this.side(req.a, key, req.syscallNr ?? undefined);
-    const b = this.side(req.b, key, req.syscallNr ?? undefined);
+    await this.checks.check(req.a);
+    await this.checks.check(req.b);
+    const a = await this.side(req.a, key, req.syscallNr ?? undefined);
+    const b = await this.side(req.b, key, req.syscallNr ?? undefined);
     const row = (k: number | string) => ({
       countA: String(a.counts.get(k) ?? 0n),
       countB: String(b.counts.get(k) ?? 0n),
@@ -46,12 +46,12 @@ export class DiffService {
     return { a: a.side, b: b.side, rows };
   }
 
-  private side(scope: Scope | undefined, key: Key, nr: number | undefined): Side {
+  private async side(scope: Scope | undefined, key: Key, nr: number | undefined): Promise<Side> {
     const w = windowOf(scope, nr);
     const source = sourceOf(key, w.filter);
-    this.checks.checkDetail(scope, source);
-    const counts = this.tally.sum(w, key, source);
-    const { first, last, arch } = this.tally.span(scope, source);
+    await this.checks.checkDetail(scope, source);
+    const counts = await this.tally.sum(w, key, source);
+    const { first, last, arch } = await this.tally.span(scope, source);
     const total = [...counts.values()].reduce((s, c) => s + c, 0n);
     return { side: { firstUnixMs: String(first), lastUnixMs: String(last), total: String(total), arch }, counts };
   }

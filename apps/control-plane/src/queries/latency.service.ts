@@ -21,11 +21,11 @@ export class LatencyService {
     private readonly latencyRows: LatencyRepository,
   ) {}
 
-  latency(req: LatencyRequest): LatencyResponse {
-    this.checks.check(req.scope);
-    this.checks.checkDetail(req.scope, 'latency');
+  async latency(req: LatencyRequest): Promise<LatencyResponse> {
+    await this.checks.check(req.scope);
+    await this.checks.checkDetail(req.scope, 'latency');
     const bySyscall = new Map<number, Histogram>();
-    for (const r of this.latencyRows.histogramRows(windowOf(req.scope, req.syscallNr))) {
+    for (const r of await this.latencyRows.histogramRows(windowOf(req.scope, req.syscallNr))) {
       const nr = Number(r.nr);
       const h = bySyscall.get(nr) ?? { totalNs: 0n, unreturned: 0n, buckets: new Array<bigint>(64).fill(0n) };
       bySyscall.set(nr, h);
@@ -34,7 +34,7 @@ export class LatencyService {
       else if (b === UNRETURNED_BUCKET) h.unreturned += r.c;
       else h.buckets[b] += r.c;
     }
-    const { first, last, arch } = this.tally.span(req.scope, 'latency');
+    const { first, last, arch } = await this.tally.span(req.scope, 'latency');
     return {
       rows: [...bySyscall.entries()]
         .sort((a, b) => a[0] - b[0])

@@ -33,32 +33,32 @@ export class QueriesController {
   ) {}
 
   @GrpcMethod('QueryService', 'ListHosts')
-  listHosts(): ListHostsResponse {
-    return { hosts: this.hostsRuns.listHosts() };
+  async listHosts(): Promise<ListHostsResponse> {
+    return { hosts: await this.hostsRuns.listHosts() };
   }
 
   @GrpcMethod('QueryService', 'ListRuns')
-  listRuns(req: ListRunsRequest): ListRunsResponse {
-    return { runs: this.hostsRuns.listRuns(req.hostId) };
+  async listRuns(req: ListRunsRequest): Promise<ListRunsResponse> {
+    return { runs: await this.hostsRuns.listRuns(req.hostId) };
   }
 
   @GrpcMethod('QueryService', 'Top')
-  top(req: TopRequest): TopResponse {
+  top(req: TopRequest): Promise<TopResponse> {
     return this.topService.top(req);
   }
 
   @GrpcMethod('QueryService', 'Series')
-  series(req: SeriesRequest): SeriesResponse {
+  series(req: SeriesRequest): Promise<SeriesResponse> {
     return this.seriesService.series(req);
   }
 
   @GrpcMethod('QueryService', 'Diff')
-  diff(req: DiffRequest): DiffResponse {
+  diff(req: DiffRequest): Promise<DiffResponse> {
     return this.diffService.diff(req);
   }
 
   @GrpcMethod('QueryService', 'Latency')
-  latency(req: LatencyRequest): LatencyResponse {
+  latency(req: LatencyRequest): Promise<LatencyResponse> {
     return this.latencyService.latency(req);
   }
 }

@@ -101,10 +101,10 @@ const at = (ms: number) => String(T0 + ms);
 
 describe('query services over an in-memory SQLite history', () => {
   let app: INestApplicationContext;
-  let top: (req: Partial<TopRequest>) => Array<[string | number, string, string?]>;
-  const codeOf = (fn: () => unknown) => {
+  let top: (req: Partial<TopRequest>) => Promise<Array<[string | number, string, string?]>>;
+  const codeOf = async (fn: () => Promise<unknown>) => {
     try {
-      fn();
+      await fn();
       return 'ok';
     } catch (e) {
       return toGrpcStatus(e);
@@ -114,22 +114,21 @@ describe('query services over an in-memory SQLite history', () => {
   beforeAll(async () => {
     app = await inMemoryApp();
     await storeHistory(app.get(IngestService));
-    top = (req) =>
-      app
-        .get(TopService)
-        .top(TopRequest.fromPartial(req))
-        .rows.map((r) => (r.key ? (r.label ? [r.key, r.count, r.label] : [r.key, r.count]) : [r.nr, r.count]));
+    top = async (req) =>
+      (await app.get(TopService).top(TopRequest.fromPartial(req))).rows.map((r) =>
+        r.key ? (r.label ? [r.key, r.count, r.label] : [r.key, r.count]) : [r.nr, r.count],
+      );
   });
   afterAll(() => app.close());
 
-  it('top by syscall and by host over the whole history, exactly', () => {
-    expect(top({ scope: scope() })).toEqual([
+  it('top by syscall and by host over the whole history, exactly', async () => {
+    expect(await top({ scope: scope() })).toEqual([
       [39, '145'],
       [110, '9'],
       [2, '8'],
       [0, '1'],
     ]);
-    const resp = app.get(TopService).top(TopRequest.fromPartial({ scope: scope(), by: GroupBy.GROUP_BY_HOST }));
+    const resp = await app.get(TopService).top(TopRequest.fromPartial({ scope: scope(), by: GroupBy.GROUP_BY_HOST }));
     expect(resp.rows.map((r) => [r.key, r.count])).toEqual([
       ['h2', '131'],
       ['h1', '32'],
@@ -142,18 +141,18 @@ describe('query services over an in-memory SQLite history', () => {
     ]);
   });
 
-  it('windows give the same sums from hourly rollups, partial hours and both', () => {
-    expect(top({ scope: scope({ sinceUnixMs: at(0), untilUnixMs: at(2 * HOUR) }) })).toEqual([
+  it('windows give the same sums from hourly rollups, partial hours and both', async () => {
+    expect(await top({ scope: scope({ sinceUnixMs: at(0), untilUnixMs: at(2 * HOUR) }) })).toEqual([
       [39, '115'],
       [110, '9'],
       [2, '8'],
     ]);
-    expect(top({ scope: scope({ sinceUnixMs: at(15_000), untilUnixMs: at(HOUR + 20_000) }) })).toEqual([
+    expect(await top({ scope: scope({ sinceUnixMs: at(15_000), untilUnixMs: at(HOUR + 20_000) }) })).toEqual([
       [39, '5'],
       [110, '5'],
       [2, '3'],
     ]);
-    expect(top({ scope: scope({ sinceUnixMs: at(15_000) }) })).toEqual([
+    expect(await top({ scope: scope({ sinceUnixMs: at(15_000) }) })).toEqual([
       [39, '35'],
       [110, '5'],
       [2, '3'],
@@ -161,33 +160,33 @@ describe('query services over an in-memory SQLite history', () => {
     ]);
   });
 
-  it('top by process, by failed errno and failed syscalls, and listings', () => {
-    expect(top({ scope: scope({ runId: 'r1' }), by: GroupBy.GROUP_BY_PROCESS })).toEqual([
+  it('top by process, by failed errno and failed syscalls, and listings', async () => {
+    expect(await top({ scope: scope({ runId: 'r1' }), by: GroupBy.GROUP_BY_PROCESS })).toEqual([
       ['100', '16', 'a'],
       ['200', '9', 'b'],
       ['0', '7', 'other'],
     ]);
-    expect(top({ scope: scope({ runId: 'r1' }), by: GroupBy.GROUP_BY_PROCESS, syscallNr: 2 })).toEqual([
+    expect(await top({ scope: scope({ runId: 'r1' }), by: GroupBy.GROUP_BY_PROCESS, syscallNr: 2 })).toEqual([
       ['100', '5', 'a'],
       ['0', '3', 'other'],
     ]);
-    expect(top({ scope: scope(), failed: true })).toEqual([[2, '4']]);
-    expect(top({ scope: scope(), failed: true, by: GroupBy.GROUP_BY_ERRNO })).toEqual([
+    expect(await top({ scope: scope(), failed: true })).toEqual([[2, '4']]);
+    expect(await top({ scope: scope(), failed: true, by: GroupBy.GROUP_BY_ERRNO })).toEqual([
       ['2', '3'],
       ['13', '1'],
     ]);
     const hostsRuns = app.get(HostsRunsService);
-    expect(hostsRuns.listHosts().map((h) => [h.hostId, h.runs, h.total])).toEqual([
+    expect((await hostsRuns.listHosts()).map((h) => [h.hostId, h.runs, h.total])).toEqual([
       ['h1', 1, '32'],
       ['h2', 1, '131'],
     ]);
-    expect(hostsRuns.listRuns('h2').map((r) => [r.runId, r.lastSeq, r.total, r.finished])).toEqual([
+    expect((await hostsRuns.listRuns('h2')).map((r) => [r.runId, r.lastSeq, r.total, r.finished])).toEqual([
       ['r2', '2', '131', false],
     ]);
   });
 
-  it('series: calls per bucket of the busiest syscalls and of all', () => {
-    const s = app
+  it('series: calls per bucket of the busiest syscalls and of all', async () => {
+    const s = await app
       .get(SeriesService)
       .series(SeriesRequest.fromPartial({ scope: scope({ hostId: 'h1' }), bucketMs: String(HOUR) }));
     expect([s.startUnixMs, s.bucketMs, s.buckets, s.totals]).toEqual([at(0), String(HOUR), 2, ['24', '8']]);
@@ -198,7 +197,7 @@ describe('query services over an in-memory SQLite history', () => {
     ]);
   });
 
-  it('diff: by default (by absent or UNSPECIFIED) per syscall; by process per name', () => {
+  it('diff: by default (by absent or UNSPECIFIED) per syscall; by process per name', async () => {
     const diff = app.get(DiffService);
     const req = { a: scope({ runId: 'r1' }), b: scope({ runId: 'r2' }) };
     const bySyscall = [
@@ -207,58 +206,64 @@ describe('query services over an in-memory SQLite history', () => {
       [39, '15', '130'],
       [110, '9', '0'],
     ];
-    const rows = (r: DiffRequest) => diff.diff(r).rows.map((x) => [x.key || x.nr, x.countA, x.countB]);
-    expect(rows({ ...req, by: undefined } as unknown as DiffRequest)).toEqual(bySyscall);
-    expect(rows(DiffRequest.fromPartial(req))).toEqual(bySyscall);
+    const rows = async (r: DiffRequest) => (await diff.diff(r)).rows.map((x) => [x.key || x.nr, x.countA, x.countB]);
+    expect(await rows({ ...req, by: undefined } as unknown as DiffRequest)).toEqual(bySyscall);
+    expect(await rows(DiffRequest.fromPartial(req))).toEqual(bySyscall);
     const halves = {
       a: scope({ runId: 'r1', untilUnixMs: at(HOUR) }),
       b: scope({ runId: 'r1', sinceUnixMs: at(HOUR) }),
     };
-    expect(rows(DiffRequest.fromPartial({ ...halves, by: GroupBy.GROUP_BY_PROCESS }))).toEqual([
+    expect(await rows(DiffRequest.fromPartial({ ...halves, by: GroupBy.GROUP_BY_PROCESS }))).toEqual([
       [0, '4', '3'],
       ['a', '16', '0'],
       ['b', '4', '5'],
     ]);
-    expect(diff.diff(DiffRequest.fromPartial(req)).a?.total).toBe('32');
+    expect((await diff.diff(DiffRequest.fromPartial(req))).a?.total).toBe('32');
   });
 
-  it('latency: the histogram sums over the scope', () => {
-    const l = app.get(LatencyService).latency(LatencyRequest.fromPartial({ scope: scope() }));
+  it('latency: the histogram sums over the scope', async () => {
+    const l = await app.get(LatencyService).latency(LatencyRequest.fromPartial({ scope: scope() }));
     expect(l.rows.map((r) => [r.nr, r.totalNs, r.unreturned, r.buckets.slice(0, 6)])).toEqual([
       [39, '1500', '0', ['0', '0', '0', '12', '3', '0']],
     ]);
   });
 
-  it('bad requests are domain errors with their status, never INTERNAL', () => {
+  it('bad requests are domain errors with their status, never INTERNAL', async () => {
     const t = app.get(TopService);
     const d = app.get(DiffService);
-    expect(codeOf(() => t.top(TopRequest.fromPartial({ scope: scope({ hostId: 'nope' }) })))).toEqual({
+    expect(await codeOf(() => t.top(TopRequest.fromPartial({ scope: scope({ hostId: 'nope' }) })))).toEqual({
       code: status.NOT_FOUND,
       message: "unknown host 'nope'",
     });
     expect(
-      codeOf(() => t.top(TopRequest.fromPartial({ scope: scope({ runId: 'r2' }), by: GroupBy.GROUP_BY_PROCESS }))),
+      await codeOf(() =>
+        t.top(TopRequest.fromPartial({ scope: scope({ runId: 'r2' }), by: GroupBy.GROUP_BY_PROCESS })),
+      ),
     ).toEqual({
       code: status.FAILED_PRECONDITION,
       message: "no run of run 'r2' was streamed with per-process data (agent -P)",
     });
-    expect(codeOf(() => t.top(TopRequest.fromPartial({ scope: scope({ pid: 100, container: 'x' }) })))).toMatchObject({
-      code: status.INVALID_ARGUMENT,
-    });
-    expect(codeOf(() => t.top(TopRequest.fromPartial({ scope: scope(), by: GroupBy.GROUP_BY_ERRNO })))).toMatchObject({
+    expect(
+      await codeOf(() => t.top(TopRequest.fromPartial({ scope: scope({ pid: 100, container: 'x' }) }))),
+    ).toMatchObject({
       code: status.INVALID_ARGUMENT,
     });
     expect(
-      codeOf(() => app.get(SeriesService).series(SeriesRequest.fromPartial({ scope: scope(), bucketMs: '500' }))),
+      await codeOf(() => t.top(TopRequest.fromPartial({ scope: scope(), by: GroupBy.GROUP_BY_ERRNO }))),
+    ).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
+    expect(
+      await codeOf(() => app.get(SeriesService).series(SeriesRequest.fromPartial({ scope: scope(), bucketMs: '500' }))),
     ).toEqual({
       code: status.INVALID_ARGUMENT,
       message: 'bucket must be at least 1 s',
     });
-    expect(codeOf(() => d.diff({ ...DiffRequest.fromPartial({}), by: -1 as unknown as GroupBy }))).toMatchObject({
+    expect(await codeOf(() => d.diff({ ...DiffRequest.fromPartial({}), by: -1 as unknown as GroupBy }))).toMatchObject({
       code: status.INVALID_ARGUMENT,
       message: expect.stringMatching(/^diff by: -1 is not a GroupBy/),
     });
-    expect(codeOf(() => d.diff(DiffRequest.fromPartial({ by: GroupBy.GROUP_BY_HOST })))).toMatchObject({
+    expect(await codeOf(() => d.diff(DiffRequest.fromPartial({ by: GroupBy.GROUP_BY_HOST })))).toMatchObject({
       code: status.INVALID_ARGUMENT,
     });
   });

@@ -9,20 +9,21 @@ import { agentFlag, Source } from './scope-window';
 export class ScopeChecks {
   constructor(private readonly hostsRuns: HostsRunsRepository) {}
 
-  check(scope: Scope | undefined): void {
-    if (scope?.hostId && !this.hostsRuns.hostExists(scope.hostId))
+  async check(scope: Scope | undefined): Promise<void> {
+    if (scope?.hostId && !(await this.hostsRuns.hostExists(scope.hostId)))
       throw new NotFoundError(`unknown host '${scope.hostId}'`);
-    if (scope?.runId && !this.hostsRuns.runExists(scope.runId)) throw new NotFoundError(`unknown run '${scope.runId}'`);
+    if (scope?.runId && !(await this.hostsRuns.runExists(scope.runId)))
+      throw new NotFoundError(`unknown run '${scope.runId}'`);
     if (scope && ((scope.comm ?? '').length > 15 || (scope.container ?? '').length > 4096))
       throw new InvalidArgumentError('comm is at most 15 bytes and container at most 4096');
   }
 
   /** A breakdown query over runs none of which carry the breakdown would answer "nothing": say why instead. */
-  checkDetail(scope: Scope | undefined, source: Source): void {
+  async checkDetail(scope: Scope | undefined, source: Source): Promise<void> {
     if (source === 'deltas') return;
     const hostId = scope?.hostId ?? '';
     const runId = scope?.runId ?? '';
-    if (this.hostsRuns.anyRunCarries(source, hostId, runId)) return;
+    if (await this.hostsRuns.anyRunCarries(source, hostId, runId)) return;
     const what = runId ? `run '${runId}'` : hostId ? `host '${hostId}'` : 'any host';
     throw new FailedPreconditionError(`no run of ${what} was streamed with ${agentFlag(source)}`);
   }

@@ -18,12 +18,12 @@ export class SeriesService {
     private readonly counts: CountsRepository,
   ) {}
 
-  series(req: SeriesRequest): SeriesResponse {
-    this.checks.check(req.scope);
+  async series(req: SeriesRequest): Promise<SeriesResponse> {
+    await this.checks.check(req.scope);
     const w = windowOf(req.scope);
     const source = sourceOf('syscall', w.filter);
-    this.checks.checkDetail(req.scope, source);
-    const { first, last, arch } = this.tally.span(req.scope, source);
+    await this.checks.checkDetail(req.scope, source);
+    const { first, last, arch } = await this.tally.span(req.scope, source);
     if (last === 0n) return { startUnixMs: String(first), bucketMs: '0', buckets: 0, lines: [], totals: [], arch };
     const width = last - first;
     const bucket = bucketOf(BigInt(req.bucketMs || '0'), width);
@@ -35,7 +35,7 @@ export class SeriesService {
         `${buckets} buckets is too many: use a bucket of at least ${width / BigInt(MAX_BUCKETS) + 1n} ms`,
       );
     }
-    const rows = this.counts.seriesRows(w, source, first, bucket);
+    const rows = await this.counts.seriesRows(w, source, first, bucket);
     const perNr = new Map<number, bigint>();
     const totals = new Array<bigint>(buckets).fill(0n);
     for (const r of rows) {

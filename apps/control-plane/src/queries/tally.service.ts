@@ -24,7 +24,7 @@ export class TallyService {
   constructor(private readonly counts: CountsRepository) {}
 
   /** Sums per key over a window: numbers for syscalls and errnos, strings for the others. */
-  sum(w: Window, key: Key, source: CountSource): Map<number | string, bigint> {
+  async sum(w: Window, key: Key, source: CountSource): Promise<Map<number | string, bigint>> {
     const out = new Map<number | string, bigint>();
     const add = (rows: KeyedCount[]) => {
       for (const r of rows) {
@@ -34,29 +34,29 @@ export class TallyService {
     };
     // Breakdowns and failures have no rollups: their rows are already bounded per snapshot.
     if (source !== 'deltas' || (key !== 'syscall' && key !== 'host' && key !== 'run')) {
-      add(this.counts.fromRows(w, key, source, w.since, w.until));
+      add(await this.counts.fromRows(w, key, source, w.since, w.until));
       return out;
     }
     if (w.runId && !w.bounded) {
-      add(this.counts.fromTotals(w.runId, key, w.nr));
+      add(await this.counts.fromTotals(w.runId, key, w.nr));
       return out;
     }
     // Whole hours inside the window come from the rollups, when the rollups can answer.
     const h0 = ((w.since + HOUR_MS - 1n) / HOUR_MS) * HOUR_MS;
     const h1 = w.until === NEVER ? NEVER : (w.until / HOUR_MS) * HOUR_MS;
     if (w.runId || key === 'run' || h0 >= h1) {
-      add(this.counts.fromRows(w, key, source, w.since, w.until));
+      add(await this.counts.fromRows(w, key, source, w.since, w.until));
       return out;
     }
-    add(this.counts.fromHourly(h0, h1, w.hostId, key, w.nr));
-    if (w.since < h0) add(this.counts.fromRows(w, key, source, w.since, h0));
-    if (h1 < w.until) add(this.counts.fromRows(w, key, source, h1, w.until));
+    add(await this.counts.fromHourly(h0, h1, w.hostId, key, w.nr));
+    if (w.since < h0) add(await this.counts.fromRows(w, key, source, w.since, h0));
+    if (h1 < w.until) add(await this.counts.fromRows(w, key, source, h1, w.until));
     return out;
   }
 
   /** The time a scope's data covers, and its arch (see CountsRepository.span). */
-  span(scope: Scope | undefined, source: Source = 'deltas'): Span {
-    const row = this.counts.span(windowOf(scope), source);
+  async span(scope: Scope | undefined, source: Source = 'deltas'): Promise<Span> {
+    const row = await this.counts.span(windowOf(scope), source);
     return { first: row?.first ?? 0n, last: row?.last ?? 0n, arch: row?.arches === 1n ? String(row.arch) : '' };
   }
 }

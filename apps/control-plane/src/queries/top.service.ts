@@ -16,25 +16,26 @@ export class TopService {
     private readonly breakdowns: BreakdownsRepository,
   ) {}
 
-  top(req: TopRequest): TopResponse {
+  async top(req: TopRequest): Promise<TopResponse> {
     const key = topKeyOf(req.by);
-    this.checks.check(req.scope);
+    await this.checks.check(req.scope);
     const w = windowOf(req.scope, req.syscallNr);
     const source = sourceOf(key, w.filter, req.failed);
-    this.checks.checkDetail(req.scope, source);
-    const counts = this.tally.sum(w, key, source);
+    await this.checks.checkDetail(req.scope, source);
+    const counts = await this.tally.sum(w, key, source);
     const rows = [...counts.entries()].sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? 1 : -1));
     const total = rows.reduce((s, [, c]) => s + c, 0n);
-    const { first, last, arch } = this.tally.span(req.scope, source);
+    const { first, last, arch } = await this.tally.span(req.scope, source);
     const limited = req.limit > 0 ? rows.slice(0, req.limit) : rows;
     const breakdown = source === 'processes' || source === 'cgroups' ? source : undefined;
+    const unattributed = breakdown ? await this.breakdowns.unattributed(w, breakdown) : 0n;
     return {
       rows: limited.map(([k, c]) => topRow(key, k, c)),
       total: String(total),
       firstUnixMs: String(first),
       lastUnixMs: String(last),
       arch,
-      unattributed: String(breakdown ? this.breakdowns.unattributed(w, breakdown) : 0n),
+      unattributed: String(unattributed),
     };
   }
 }

@@ -1,7 +1,9 @@
-import { INestApplicationContext, Module } from '@nestjs/common';
+import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { Hello, Snapshot } from '@syscall-counter/proto';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { CollectionModule } from '../collection/collection.module';
 import { GrpcExceptionFilter } from '../common/grpc-exception.filter';
 import { IngestService, OpenedRun } from '../collection/ingest.service';
@@ -17,7 +19,7 @@ import { QueriesModule } from '../queries/queries.module';
       load: [
         () => ({
           dbPath: ':memory:',
-          token: TOKEN,
+          credentials: [{ token: TOKEN, role: 'admin', source: 'test' }],
           // /metrics: no HTTP listener in process; the service still works for specs.
           metrics: { containers: 0 },
         }),
@@ -33,8 +35,43 @@ export class InMemoryAppModule {}
 
 export const TOKEN = 'in-process-token-0123456789';
 
-export function inMemoryApp(): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(InMemoryAppModule, { logger: false });
+/**
+ * The real modules over an empty database the real migrations built: in-memory SQLite, or with
+ * SC_TEST_DB=postgres a new database on the suite's cluster (SC_TEST_PG_URL, see libs/test-support).
+ */
+export async function inMemoryApp(): Promise<INestApplicationContext> {
+  if (process.env.SC_TEST_DB !== 'postgres')
+    return NestFactory.createApplicationContext(InMemoryAppModule, { logger: false });
+  const dbUrl = await newPgDatabase(process.env.SC_TEST_PG_URL ?? '');
+  return NestFactory.createApplicationContext(appModuleOver({ dbPath: ':memory:', dbUrl, token: TOKEN }), {
+    logger: false,
+  });
+}
+
+function appModuleOver(config: Record<string, string>): DynamicModule {
+  return {
+    module: class PgAppModule {},
+    imports: [
+      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+      DatabaseModule,
+      CollectionModule,
+      QueriesModule,
+    ],
+    providers: [{ provide: APP_FILTER, useClass: GrpcExceptionFilter }],
+  };
+}
+
+async function newPgDatabase(clusterUrl: string): Promise<string> {
+  if (!clusterUrl) throw new Error('SC_TEST_DB=postgres needs SC_TEST_PG_URL');
+  const name = `sc_${randomBytes(6).toString('hex')}`;
+  const client = new Client({ connectionString: clusterUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return clusterUrl.replace(/\/[^/]+$/, `/${name}`);
 }
 
 export const T0 = 1_800_000_000_000; // whole hour: 2027-01-15T08:00:00Z

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { renameSync, writeFileSync } from 'node:fs';
-import { CliError, ioReason } from '../../errors';
+import { checkOutName, writeOutput } from '../../output-file';
 import { ConnOpts, withConnection } from '../../options/connection';
 import { FileFormat, withFileFormat } from '../../options/format';
 import { progressBar } from '../../progress';
@@ -12,11 +11,12 @@ export interface ExportOpts extends ConnOpts {
 
 /** The options every export shares: where the control plane is, the file format and where to write. */
 export function withExportOpts(cmd: Command): Command {
-  return withFileFormat(withConnection(cmd)).option('-o, --out <file>', 'write to this file instead of stdout');
+  return withFileFormat(withConnection(cmd)).option('--out <file>', 'write to this file instead of stdout');
 }
 
-/** Fetches, renders, writes: to stdout, or atomically to --out with progress on a TTY. */
+/** Fetches, renders, writes: to stdout, or to --out (see writeOutput) with progress on a TTY. */
 export async function emit(opts: ExportOpts, produce: () => Promise<string>): Promise<void> {
+  checkOutName(opts.out);
   const bar = opts.out ? progressBar('Exporting', 2) : undefined;
   const text = await produce();
   bar?.update(1);
@@ -24,12 +24,8 @@ export async function emit(opts: ExportOpts, produce: () => Promise<string>): Pr
     process.stdout.write(text);
     return;
   }
-  const tmp = `${opts.out}.part`;
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, opts.out);
-  } catch (e) {
-    throw new CliError(`cannot write ${opts.out}: ${ioReason(e)}`);
+    writeOutput(opts.out, text);
   } finally {
     bar?.update(2);
     bar?.stop();

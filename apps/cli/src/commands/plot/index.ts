@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { Arch } from '@syscall-counter/syscall-table';
 import { ConnOpts, withConnection } from '../../options/connection';
 import { positiveInt, withTopN } from '../../options/numbers';
@@ -19,6 +19,15 @@ interface PlotOpts extends ConnOpts, ScopeOpts {
   arch?: Arch;
 }
 
+/** Past this a PNG takes minutes and gigabytes to draw: a mistake, not a chart. */
+const MAX_PIXELS = 10_000;
+
+function pixels(value: string): number {
+  const n = positiveInt(value);
+  if (n > MAX_PIXELS) throw new InvalidArgumentError(`at most ${MAX_PIXELS} pixels`);
+  return n;
+}
+
 const HELP = `
 Examples:
   $ syscall-counter plot bar --host web-1 --since 1h --out web-1-top     # web-1-top.svg and .png
@@ -26,10 +35,10 @@ Examples:
 
 /** The options of every chart, in the order --help lists them. */
 function withPlotOpts(cmd: Command, defaultTop: number): Command {
-  withScope(cmd).requiredOption('-o, --out <file>', 'FILE.svg, FILE.png, or FILE (writes both)');
+  withScope(cmd).requiredOption('--out <file>', 'FILE.svg, FILE.png, or FILE (writes both)');
   withTopN(cmd, defaultTop, 'how many syscalls to draw')
-    .option('--width <px>', 'image width', positiveInt, 900)
-    .option('--height <px>', 'image height', positiveInt, 500);
+    .option('--width <px>', `image width (at most ${MAX_PIXELS})`, pixels, 900)
+    .option('--height <px>', `image height (at most ${MAX_PIXELS})`, pixels, 500);
   withArch(cmd);
   return withConnection(cmd);
 }

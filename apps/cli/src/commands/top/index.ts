@@ -19,6 +19,7 @@ Examples:
   $ syscall-counter top                                   # 3 s on this host, top 15
   $ syscall-counter top -d 10 -n 30                       # 10 s, top 30
   $ syscall-counter top -w                                # live view of this host
+  $ syscall-counter top --local -d 5                      # this host, with a control plane configured
   $ syscall-counter top --by process --syscall futex      # which processes call futex (here, 3 s)
   $ syscall-counter top --by container                    # containers and systemd units (here, 3 s)
   $ syscall-counter top --failed --by errno --syscall openat  # why openat fails (here, 3 s)
@@ -59,7 +60,7 @@ export function topCommand(): Command {
     .option('--syscall <name|nr>', 'drill down: only this syscall (with --by process|container|host|run)');
   withArch(cmd, ARCH_OR_HOSTS_HELP);
   withWatch(cmd);
-  withConnection(cmd);
+  withConnection(cmd).option('--local', 'collect on this host even when a control plane is configured');
   return withFormat(cmd)
     .addHelpText('after', HELP)
     .action(async (opts: TopOpts, self: Command) => {

@@ -24,6 +24,7 @@ export interface TopOpts extends ConnOpts, ScopeOpts {
   frames?: number;
   syscall?: string;
   failed?: boolean;
+  local?: boolean;
 }
 
 /** What top will do, worked out from the flags before anything starts. */
@@ -33,6 +34,8 @@ export interface TopPlan {
   breakdown?: Breakdown;
   /** A client of the configured control plane; none: collect on this host. */
   remote?: () => QueryClient;
+  /** Where the rows come from, for the title: the control plane's address. */
+  source?: string;
   /** How to render an answer, but for its title. */
   rendering: Omit<TopRendering, 'title'>;
 }
@@ -47,12 +50,16 @@ export function planTop(opts: TopOpts, cmd: Command): TopPlan {
   if (opts.by === 'errno' && !opts.failed) throw usageError('--by errno goes with --failed');
   if (opts.failed && breakdown)
     throw usageError('failed calls are counted per host (agent --errors), not per process or container');
-  requireServerForWindow(opts, settings.server);
-  const server = settings.server;
+  // --local: collect here even with a control plane configured (config file or environment).
+  const server = opts.local ? undefined : settings.server;
+  requireServerForWindow(opts, server);
+  if (server && !opts.watch && cmd.getOptionValueSource('duration') === 'cli')
+    throw usageError(`-d collects on this host, but top reads the history of ${server}: add --local`);
   return {
     query: { scope, by: opts.by, syscallNr, failed: opts.failed },
     breakdown,
     remote: server ? () => clientFor({ ...settings, server }) : undefined,
+    source: server,
     rendering: { by: opts.by, format: opts.format, top: opts.top, arch: opts.arch, color },
   };
 }

@@ -8,5 +8,7 @@ export async function topOfHistory(plan: TopPlan, remote: () => QueryClient): Pr
   const { scope, failed } = plan.query;
   const resp = await queryTop(remote(), plan.query);
   requireRows(scope, resp);
-  process.stdout.write(renderTopResponse(resp, { ...plan.rendering, title: historyTitle(scope, resp, failed) }));
+  // The header names the source: history of a control plane, not this host's last seconds.
+  const title = `${historyTitle(scope, resp, failed)} (control plane ${plan.source})`;
+  process.stdout.write(renderTopResponse(resp, { ...plan.rendering, title }));
 }

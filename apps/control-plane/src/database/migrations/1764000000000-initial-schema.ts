@@ -1,9 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { ddl } from './engine-ddl';
 
 export class InitialSchema1764000000000 implements MigrationInterface {
   name = 'InitialSchema1764000000000';
 
-  async up(q: QueryRunner): Promise<void> {
+  async up(runner: QueryRunner): Promise<void> {
+    const q = ddl(runner);
     await q.query(`CREATE TABLE "hosts" (
       "host_id" text PRIMARY KEY NOT NULL, "hostname" text NOT NULL, "kernel_release" text NOT NULL,
       "arch" text NOT NULL, "boot_id" text NOT NULL,
@@ -30,7 +32,8 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       PRIMARY KEY ("run_id", "nr")) WITHOUT ROWID`);
   }
 
-  async down(q: QueryRunner): Promise<void> {
+  async down(runner: QueryRunner): Promise<void> {
+    const q = ddl(runner);
     for (const t of ['run_totals', 'interval_counts', 'snapshots', 'runs', 'hosts']) {
       await q.query(`DROP TABLE "${t}"`);
     }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { ddl } from './engine-ddl';
 
 /**
  * Deltas keyed by a small integer snapshot key instead of repeating the run and host ids
@@ -9,7 +10,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 export class CompactDeltasHourlyRollups1764200000000 implements MigrationInterface {
   name = 'CompactDeltasHourlyRollups1764200000000';
 
-  async up(q: QueryRunner): Promise<void> {
+  async up(runner: QueryRunner): Promise<void> {
+    const q = ddl(runner);
     await q.query(`CREATE TABLE "snapshots_v2" (
       "snap_key" integer PRIMARY KEY, "run_id" text NOT NULL REFERENCES "runs" ("run_id"), "seq" integer NOT NULL,
       "host_id" text NOT NULL, "time_ms" integer NOT NULL, "total" integer NOT NULL)`);
@@ -36,7 +38,8 @@ export class CompactDeltasHourlyRollups1764200000000 implements MigrationInterfa
     await q.query(`CREATE INDEX "idx_snapshots_host_time" ON "snapshots" ("host_id", "time_ms")`);
   }
 
-  async down(q: QueryRunner): Promise<void> {
+  async down(runner: QueryRunner): Promise<void> {
+    const q = ddl(runner);
     await q.query(`CREATE TABLE "interval_counts" (
       "run_id" text NOT NULL, "seq" integer NOT NULL, "nr" integer NOT NULL,
       "host_id" text NOT NULL, "time_ms" integer NOT NULL, "count" integer NOT NULL,

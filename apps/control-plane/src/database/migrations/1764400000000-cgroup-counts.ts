@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { ddl } from './engine-ddl';
 
 /**
  * Per-cgroup mode: each snapshot's busiest cgroups, and what they leave unexplained under the
@@ -8,7 +9,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 export class CgroupCounts1764400000000 implements MigrationInterface {
   name = 'CgroupCounts1764400000000';
 
-  async up(q: QueryRunner): Promise<void> {
+  async up(runner: QueryRunner): Promise<void> {
+    const q = ddl(runner);
     await q.query(`ALTER TABLE "runs" ADD COLUMN "cgroup_top_k" integer NOT NULL DEFAULT (0)`);
     await q.query(`CREATE TABLE "cgroup_names" (
       "name_key" integer PRIMARY KEY NOT NULL, "path" text NOT NULL, "container" text NOT NULL,
@@ -19,7 +21,8 @@ export class CgroupCounts1764400000000 implements MigrationInterface {
       PRIMARY KEY ("snap_key", "name_key", "nr")) WITHOUT ROWID`);
   }
 
-  async down(q: QueryRunner): Promise<void> {
+  async down(runner: QueryRunner): Promise<void> {
+    const q = ddl(runner);
     await q.query(`DROP TABLE "cgroup_counts"`);
     await q.query(`DROP TABLE "cgroup_names"`);
     await q.query(`ALTER TABLE "runs" DROP COLUMN "cgroup_top_k"`);

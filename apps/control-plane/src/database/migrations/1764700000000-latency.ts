@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { ddl } from './engine-ddl';
 
 /**
  * --latency runs: per syscall, calls per log2 bucket (0..63), total time (bucket -1, ns) and calls
@@ -7,7 +8,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 export class Latency1764700000000 implements MigrationInterface {
   name = 'Latency1764700000000';
 
-  async up(q: QueryRunner): Promise<void> {
+  async up(runner: QueryRunner): Promise<void> {
+    const q = ddl(runner);
     await q.query(`ALTER TABLE "runs" ADD COLUMN "latency" boolean NOT NULL DEFAULT (0)`);
     await q.query(`CREATE TABLE "latency_totals" (
       "run_id" text NOT NULL, "nr" integer NOT NULL, "bucket" integer NOT NULL, "count" integer NOT NULL,
@@ -17,7 +19,8 @@ export class Latency1764700000000 implements MigrationInterface {
       PRIMARY KEY ("snap_key", "nr", "bucket")) WITHOUT ROWID`);
   }
 
-  async down(q: QueryRunner): Promise<void> {
+  async down(runner: QueryRunner): Promise<void> {
+    const q = ddl(runner);
     await q.query(`DROP TABLE "latency_deltas"`);
     await q.query(`DROP TABLE "latency_totals"`);
     await q.query(`ALTER TABLE "runs" DROP COLUMN "latency"`);

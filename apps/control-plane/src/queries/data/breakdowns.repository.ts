@@ -62,9 +62,9 @@ export class BreakdownsRepository {
   }
 
   /** Calls in a window that the agents of breakdown runs could not attribute (all syscalls). */
-  unattributed(w: Window, source: Breakdown): bigint {
+  async unattributed(w: Window, source: Breakdown): Promise<bigint> {
     const f = snapshotFilter(w, w.since, w.until);
-    const [row] = this.sql.all<{ u: bigint | null }>(
+    const [row] = await this.sql.all<{ u: bigint | null }>(
       `SELECT SUM(s.unattributed) AS u FROM snapshots s JOIN runs r ON r.run_id = s.run_id
         WHERE ${f.sql} AND ${runCarries(source)}`,
       ...f.params,

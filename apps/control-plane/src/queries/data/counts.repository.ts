@@ -35,7 +35,7 @@ export class CountsRepository {
   ) {}
 
   /** A whole run, keyed by syscall, host or run, from its cumulative totals. */
-  fromTotals(runId: string, key: 'syscall' | 'host' | 'run', nr?: number): KeyedCount[] {
+  fromTotals(runId: string, key: 'syscall' | 'host' | 'run', nr?: number): Promise<KeyedCount[]> {
     const k = key === 'syscall' ? 't.nr' : key === 'host' ? 'r.host_id' : 't.run_id';
     return this.sql.all(
       `SELECT ${k} AS k, NULL AS l, SUM(t.count) AS c FROM run_totals t JOIN runs r ON r.run_id = t.run_id
@@ -46,7 +46,7 @@ export class CountsRepository {
   }
 
   /** Whole hours [h0, h1) of one host ('' for all), keyed by syscall or host, from the hourly rollups. */
-  fromHourly(h0: bigint, h1: bigint, hostId: string, key: 'syscall' | 'host', nr?: number): KeyedCount[] {
+  fromHourly(h0: bigint, h1: bigint, hostId: string, key: 'syscall' | 'host', nr?: number): Promise<KeyedCount[]> {
     const where = [
       'hour_ms >= ?',
       'hour_ms < ?',
@@ -64,7 +64,7 @@ export class CountsRepository {
   }
 
   /** Sums per key from the per-snapshot rows of a source over [since, until) of a scope. */
-  fromRows(w: Window, key: Key, source: CountSource, since: bigint, until: bigint): KeyedCount[] {
+  fromRows(w: Window, key: Key, source: CountSource, since: bigint, until: bigint): Promise<KeyedCount[]> {
     const f = snapshotFilter(w, since, until);
     const rows = this.rowsOf(source, w, key);
     const k = this.keyColumns(source, key);
@@ -100,14 +100,14 @@ export class CountsRepository {
    * run's previous snapshot (or its start), so the span runs from there to the last snapshot: rates
    * over a window are then exact, however the window cuts the agents' intervals. Index seeks per run.
    */
-  span(w: Window, source: Source): SpanRow | undefined {
+  async span(w: Window, source: Source): Promise<SpanRow | undefined> {
     const filter = [
       w.hostId ? 'r.host_id = ?' : '',
       w.runId ? 'r.run_id = ?' : '',
       source === 'deltas' ? '' : runCarries(source),
     ].filter(Boolean);
     const inWindow = 's.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?';
-    const [row] = this.sql.all<SpanRow>(
+    const [row] = await this.sql.all<SpanRow>(
       `SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t),
                            x.started_ms)) AS first,
               MAX(x.last_t) AS last, COUNT(DISTINCT x.arch) AS arches, MIN(x.arch) AS arch

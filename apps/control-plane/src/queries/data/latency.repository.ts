@@ -13,7 +13,7 @@ export class LatencyRepository {
   constructor(private readonly sql: SqlRunner) {}
 
   /** Calls per (syscall, bucket) over a scope; buckets TOTAL_NS_BUCKET and UNRETURNED_BUCKET as above. */
-  histogramRows(w: Window): Array<{ nr: bigint; bucket: bigint; c: bigint }> {
+  histogramRows(w: Window): Promise<Array<{ nr: bigint; bucket: bigint; c: bigint }>> {
     const f = snapshotFilter(w, w.since, w.until);
     return this.sql.all(
       `SELECT x.nr AS nr, x.bucket AS bucket, SUM(x.count) AS c

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/configuration';
+import { grpcOptions } from './grpc-options';
+
+/** The Nest application on a checked configuration: loaded only after the start-up checks passed. */
+export async function serve(config: AppConfig): Promise<void> {
+  const logger = new ConsoleLogger({ json: config.logJson, prefix: 'control-plane' });
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
+    ...grpcOptions(config),
+    logger,
+  });
+  // Not SIGHUP: it reloads SC_TOKENS_FILE (TokenAuthService).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen();
+  // A line other programs (the CLI's embedded mode, tests) wait for.
+  Logger.log(
+    {
+      msg: 'listening',
+      address: config.listen,
+      db: config.dbUrl ? config.dbUrl.replace(/:[^:@/]*@/, ':***@') : config.dbPath,
+      tls: Boolean(config.tls),
+    },
+    'Main',
+  );
+}
