@@ -46,7 +46,8 @@ export class IngestRepository {
     const upsert = sql.dialect.upsertCount;
     this.stmt = {
       run: p(
-        `SELECT host_id, last_seq, unattributed, finished, started_ms FROM runs WHERE run_id = ?${sql.dialect.forUpdate()}`,
+        'SELECT host_id, last_seq, unattributed, finished, started_ms FROM runs WHERE run_id = ?' +
+          sql.dialect.forUpdate(),
       ),
       totals: p('SELECT nr, count FROM run_totals WHERE run_id = ?'),
       putTotal: p(upsert('run_totals', ['run_id', 'nr'], 'replace')),
