@@ -19,9 +19,7 @@ import { QueriesModule } from '../queries/queries.module';
       load: [
         () => ({
           dbPath: ':memory:',
-          credentials: [{ token: TOKEN, role: 'admin', source: 'test' }],
-          // /metrics: no HTTP listener in process; the service still works for specs.
-          metrics: { containers: 0 },
+          ...IN_PROCESS_CONFIG,
         }),
       ],
     }),
@@ -35,6 +33,13 @@ export class InMemoryAppModule {}
 
 export const TOKEN = 'in-process-token-0123456789';
 
+/** What every in-process app is configured with besides its database. */
+const IN_PROCESS_CONFIG = {
+  credentials: [{ token: TOKEN, role: 'admin', source: 'test' }],
+  // /metrics: no HTTP listener in process; the service still works for specs.
+  metrics: { containers: 0 },
+};
+
 /**
  * The real modules over an empty database the real migrations built: in-memory SQLite, or with
  * SC_TEST_DB=postgres a new database on the suite's cluster (SC_TEST_PG_URL, see libs/test-support).
@@ -43,12 +48,12 @@ export async function inMemoryApp(): Promise<INestApplicationContext> {
   if (process.env.SC_TEST_DB !== 'postgres')
     return NestFactory.createApplicationContext(InMemoryAppModule, { logger: false });
   const dbUrl = await newPgDatabase(process.env.SC_TEST_PG_URL ?? '');
-  return NestFactory.createApplicationContext(appModuleOver({ dbPath: ':memory:', dbUrl, token: TOKEN }), {
+  return NestFactory.createApplicationContext(appModuleOver({ dbPath: ':memory:', dbUrl, ...IN_PROCESS_CONFIG }), {
     logger: false,
   });
 }
 
-function appModuleOver(config: Record<string, string>): DynamicModule {
+function appModuleOver(config: Record<string, unknown>): DynamicModule {
   return {
     module: class PgAppModule {},
     imports: [
