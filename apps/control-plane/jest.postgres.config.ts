@@ -2,12 +2,18 @@ import base from './jest.config';
 
 /**
  * The same suites on PostgreSQL (issue 12): one throw-away cluster for the run, a database per
- * control plane. Not the migration spec, which carries old SQLite files forward.
+ * control plane. Not the specs about SQLite files themselves: the migration spec (old SQLite files
+ * carried forward), the start-up checks of a corrupt or read-only file, and the full-disk fault.
  */
 export default {
   ...base,
   displayName: 'control-plane (postgres)',
-  testPathIgnorePatterns: ['/node_modules/', 'migrations\\.e2e\\.spec\\.ts$'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    'migrations\\.e2e\\.spec\\.ts$',
+    'database-start\\.e2e\\.spec\\.ts$',
+    'faults\\.e2e\\.spec\\.ts$',
+  ],
   globalSetup: '<rootDir>/../../libs/test-support/src/pg-global-setup.ts',
   globalTeardown: '<rootDir>/../../libs/test-support/src/pg-global-teardown.ts',
 };
