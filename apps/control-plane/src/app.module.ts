@@ -7,6 +7,7 @@ import { configuration } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueriesModule } from './queries/queries.module';
+import { RetentionModule } from './retention/retention.module';
 
 @Module({
   imports: [
@@ -15,6 +16,7 @@ import { QueriesModule } from './queries/queries.module';
     CollectionModule,
     QueriesModule,
     MetricsModule,
+    RetentionModule,
   ],
   // Unary RPCs' errors: domain errors to their status codes, in one place.
   providers: [{ provide: APP_FILTER, useClass: GrpcExceptionFilter }],

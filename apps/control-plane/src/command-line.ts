@@ -13,6 +13,10 @@ Stores agents' syscall counts and answers queries over gRPC. Configured by the e
   SC_METRICS_LISTEN  HOST:PORT of /metrics for Prometheus (default 127.0.0.1:9436; off)
   SC_METRICS_TOKEN   a bearer token scrapers must present; SC_METRICS_CONTAINERS=K per-container series
   SC_HELLO_TIMEOUT_MS (10000), SC_IDLE_TIMEOUT_MS (300000), SC_MAX_STREAMS_PER_TOKEN (1024, admin)
+  SC_RETAIN_RAW    per-snapshot rows kept (default 14d; e.g. 36h; 0 or off: forever)
+  SC_RETAIN_HOURLY hourly rollups kept (default 400d; at least SC_RETAIN_RAW; 0 or off: forever)
+  SC_EXPIRE_EVERY  time between expiry passes (default 1h; off: none); SC_EXPIRE_FIRST the first (10m)
+Options: --expire-once  run one expiry pass on the configured database, print what it removed (JSON), exit
 `;
 
 /** The version in the package.json beside dist/ (the same file in a checkout and when installed). */
@@ -21,11 +25,13 @@ export function version(): string {
 }
 
 /**
- * Answers --version and --help without starting anything; any other argument is a usage error
- * (exit 2), since every setting comes from the environment. Returns when the server should start.
+ * Answers --version and --help without starting anything; any other argument but --expire-once is
+ * a usage error (exit 2), since every setting comes from the environment. Returns what to do:
+ * serve, or run one expiry pass (the benchmarks time it).
  */
-export function handleCommandLine(argv: string[]): void {
-  if (argv.length === 0) return;
+export function handleCommandLine(argv: string[]): 'serve' | 'expire-once' {
+  if (argv.length === 0) return 'serve';
+  if (argv.length === 1 && argv[0] === '--expire-once') return 'expire-once';
   if (argv.length === 1 && argv[0] === '--version') {
     process.stdout.write(`syscall-counter-control-plane ${version()}\n`);
     process.exit(0);

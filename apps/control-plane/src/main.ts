@@ -3,8 +3,8 @@ import { AppConfig, loadConfig } from './config/configuration';
 import { checkDatabaseFile } from './database/startup-check';
 
 /** Configuration and database checks, before Nest loads: a bad start says why in one line, at once. */
-function preflight(): AppConfig {
-  handleCommandLine(process.argv.slice(2));
+function preflight(): AppConfig & { mode: 'serve' | 'expire-once' } {
+  const mode = handleCommandLine(process.argv.slice(2));
   let config;
   try {
     config = loadConfig();
@@ -19,11 +19,16 @@ function preflight(): AppConfig {
     process.stderr.write(`control-plane: cannot start: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  return config;
+  return { ...config, mode };
 }
 
 async function bootstrap(): Promise<void> {
   const config = preflight();
+  if (config.mode === 'expire-once') {
+    const { expireOnce } = await import('./retention/expire-once');
+    process.stdout.write(`${JSON.stringify(await expireOnce(config))}\n`);
+    return;
+  }
   const { serve } = await import('./serve');
   await serve(config);
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { hourOf } from '../database/hourly-rollups';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BpfProgramRow } from './bpf-programs';
 import type { SumKind } from './store-sums';
@@ -65,8 +66,10 @@ export class IngestRepository {
       addHourly: p(upsert('hourly_counts', ['hour_ms', 'host_id', 'nr'], 'add')),
       addHostTotal: p(upsert('host_totals', ['host_id', 'nr'], 'add')),
       putProcess: p('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
+      addHourlyProcess: p(upsert('hourly_process_counts', ['hour_ms', 'host_id', 'pid', 'comm', 'nr'], 'add')),
       putCgroup: p('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
       addHostCgroupTotal: p(upsert('host_cgroup_totals', ['host_id', 'name_key', 'nr'], 'add')),
+      addHourlyCgroup: p(upsert('hourly_cgroup_counts', ['hour_ms', 'host_id', 'name_key', 'nr'], 'add')),
       cgroupName: p('SELECT name_key FROM cgroup_names WHERE path = ? AND container = ?'),
       putCgroupName: p('INSERT INTO cgroup_names (path, container) VALUES (?, ?) RETURNING name_key'),
       advanceRun: p('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?'),
@@ -152,18 +155,25 @@ export class IngestRepository {
     await this.stmt.putTotal.run(s.runId, nr, now);
   }
 
-  async putProcess(snapKey: bigint, pid: number, nr: number, comm: string, count: bigint): Promise<void> {
+  /**
+   * A process's calls of one syscall, with the host's hourly per-process rollup kept in step (an
+   * atomic add: exact when two replicas ingest the same host at once).
+   */
+  async putProcess(s: SnapshotHead, snapKey: bigint, pid: number, nr: number, comm: string, count: bigint) {
     await this.stmt.putProcess.run(snapKey, pid, nr, comm, count);
+    await this.stmt.addHourlyProcess.run(hourOf(s.timeMs), s.hostId, pid, comm, nr, count);
   }
 
   /**
    * A cgroup's calls of one syscall; path undefined for the "other" cgroup (name_key 0). The host's
-   * all-runs total per cgroup (what /metrics' per-container series read) is kept in step.
+   * all-runs total per cgroup (what /metrics' per-container series read) and its hourly per-cgroup
+   * rollup are kept in step.
    */
   async putCgroup(s: SnapshotHead, snapKey: bigint, name: CgroupName | undefined, nr: number, count: bigint) {
     const key = name ? await this.cgroupNameKey(name.path, name.container) : 0n;
     await this.stmt.putCgroup.run(snapKey, key, nr, count);
     await this.stmt.addHostCgroupTotal.run(s.hostId, key, nr, count);
+    await this.stmt.addHourlyCgroup.run(hourOf(s.timeMs), s.hostId, key, nr, count);
   }
 
   async putCumulative(kind: Cumulative, runId: string, snapKey: bigint, rows: CumulativeRow[]): Promise<void> {

@@ -155,9 +155,9 @@ export class IngestService {
     const snapKey = await this.repo.putSnapshot(head);
     for (const [nr, delta, now] of deltas) await this.repo.putDelta(snapKey, head, hourOf(timeMs), nr, delta, now);
     if (run.processTopK > 0) {
-      for (const p of processes.rows) await this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
+      for (const p of processes.rows) await this.repo.putProcess(head, snapKey, p.pid, p.nr, p.comm, p.count);
       for (const [nr, rest] of processes.unexplained)
-        if (rest > 0n) await this.repo.putProcess(snapKey, 0, nr, 'other', rest);
+        if (rest > 0n) await this.repo.putProcess(head, snapKey, 0, nr, 'other', rest);
     }
     if (run.cgroupTopK > 0) {
       for (const g of cgroups.rows) await this.repo.putCgroup(head, snapKey, g, g.nr, g.count);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Credential, readTokensFile, sharedCredential } from '../auth/credentials';
 import { loadMetricsConfig, MetricsConfig } from '../metrics/metrics-config';
+import { loadRetentionConfig, RetentionConfig } from '../retention/retention-config';
 
 export interface TlsConfig {
   cert: string;
@@ -30,6 +31,8 @@ export interface AppConfig {
   maxStreamsPerToken: number;
   /** A connection with no call for this long is closed (gRPC max_connection_idle). */
   idleTimeoutMs: number;
+  /** How long raw rows and hourly rollups are kept, and how often expiry runs (SC_RETAIN_*, SC_EXPIRE_*). */
+  retention: RetentionConfig;
 }
 
 /** A whole number of at least @min from @name, or @fallback when unset. */
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     helloTimeoutMs: wholeNumber(env, 'SC_HELLO_TIMEOUT_MS', 10_000, 100),
     maxStreamsPerToken: wholeNumber(env, 'SC_MAX_STREAMS_PER_TOKEN', 1024, 1),
     idleTimeoutMs: wholeNumber(env, 'SC_IDLE_TIMEOUT_MS', 5 * 60_000, 1000),
+    retention: loadRetentionConfig(env),
   };
 }
 

@@ -17,6 +17,8 @@ import { Latency1764700000000 } from './migrations/1764700000000-latency';
 import { MetricsTotals1765300000000 } from './migrations/1765300000000-metrics-totals';
 import { BpfProgramStats1765300000001 } from './migrations/1765300000001-bpf-program-stats';
 import { CgroupSyscallSets1765400000000 } from './migrations/1765400000000-cgroup-syscall-sets';
+import { BreakdownRollupsRetention1765600000000 } from './migrations/1765600000000-breakdown-rollups-retention';
+import { RawDayPartitions1765600000001 } from './migrations/1765600000001-raw-day-partitions';
 import { SqlRunner } from './sql-runner';
 import { SqliteRunner } from './sqlite-runner';
 import { bigintPool, PostgresRunner } from './postgres-runner';
@@ -39,6 +41,8 @@ export const MIGRATIONS = [
   MetricsTotals1765300000000,
   BpfProgramStats1765300000001,
   CgroupSyscallSets1765400000000,
+  BreakdownRollupsRetention1765600000000,
+  RawDayPartitions1765600000001,
 ];
 
 const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false };

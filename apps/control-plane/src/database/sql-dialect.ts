@@ -24,6 +24,11 @@ export interface SqlDialect {
    * concurrently (PostgreSQL, several replicas); '' where writes are serialised (SQLite).
    */
   forUpdate(): string;
+  /**
+   * A SELECT (column got: true/false) taking a lock named by @key until the transaction ends,
+   * without waiting; null where one process owns the database (SQLite: nothing to take).
+   */
+  tryTransactionLock(key: number): string | null;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
@@ -41,6 +46,7 @@ export const SQLITE_DIALECT: SqlDialect = {
   greatest: (a, b) => `MAX(${a}, ${b})`,
   afterColon: (expr) => `CASE WHEN instr(${expr}, ':') > 0 THEN substr(${expr}, instr(${expr}, ':') + 1) ELSE '' END`,
   forUpdate: () => '',
+  tryTransactionLock: () => null,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -54,4 +60,5 @@ export const POSTGRES_DIALECT: SqlDialect = {
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   afterColon: (expr) => `CASE WHEN strpos(${expr}, ':') > 0 THEN substr(${expr}, strpos(${expr}, ':') + 1) ELSE '' END`,
   forUpdate: () => ' FOR UPDATE',
+  tryTransactionLock: (key) => `SELECT pg_try_advisory_xact_lock(${key}) AS got`,
 };

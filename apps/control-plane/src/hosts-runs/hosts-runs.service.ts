@@ -1,15 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { Host as HostMsg, Run as RunMsg } from '@syscall-counter/proto';
 import { NotFoundError } from '../common/domain-errors';
+import { retainedSpan } from '../retention/retained-span';
+import { RetentionMarksRepository } from '../retention/retention-marks.repository';
 import { HostsRunsRepository } from './hosts-runs.repository';
 
 /** ListHosts and ListRuns: what the control plane has heard from, with the calls each counted. */
 @Injectable()
 export class HostsRunsService {
-  constructor(private readonly repo: HostsRunsRepository) {}
+  constructor(
+    private readonly repo: HostsRunsRepository,
+    private readonly retention: RetentionMarksRepository,
+  ) {}
 
   async listHosts(): Promise<HostMsg[]> {
     const bpf = await this.bpfBy('host_id');
+    const marks = await this.retention.marks();
+    const starts = await this.retention.hostStarts();
     return (await this.repo.listHosts()).map((r) => ({
       hostId: r.host_id,
       hostname: r.hostname,
@@ -20,12 +27,14 @@ export class HostsRunsService {
       runs: Number(r.runs),
       total: String(r.total),
       ...bpfFields(bpf.get(r.host_id)),
+      ...retainedSpan(starts.get(r.host_id) ?? r.first_seen_ms, marks),
     }));
   }
 
   async listRuns(hostId: string): Promise<RunMsg[]> {
     if (hostId && !(await this.repo.hostExists(hostId))) throw new NotFoundError(`unknown host '${hostId}'`);
     const bpf = await this.bpfBy('run_id');
+    const marks = await this.retention.marks();
     return (await this.repo.listRuns(hostId)).map((r) => ({
       runId: r.run_id,
       hostId: r.host_id,
@@ -40,6 +49,7 @@ export class HostsRunsService {
       finished: Boolean(Number(r.finished)),
       arch: r.arch,
       ...bpfFields(bpf.get(r.run_id)),
+      ...retainedSpan(r.started_ms, marks),
     }));
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DiffRequest, DiffResponse, DiffRow, DiffSide, Scope } from '@syscall-counter/proto';
+import type { DiffRequest, DiffResponse, DiffRow, DiffSide, ExpiredHistory, Scope } from '@syscall-counter/proto';
 import { InvalidArgumentError } from '../common/domain-errors';
 import { nrToWire } from '../common/syscall-nr';
 import { diffKeyOf } from './group-by';
@@ -10,6 +10,7 @@ import { TallyService } from './tally.service';
 interface Side {
   side: DiffSide;
   counts: Map<number | string, bigint>;
+  expired?: ExpiredHistory;
 }
 
 /** Diff: two scopes (runs or windows) side by side, per syscall, process name or container. */
@@ -43,7 +44,7 @@ export class DiffService {
             .map(String)
             .sort()
             .map((k) => ({ nr: 0, key: k, ...row(k) }));
-    return { a: a.side, b: b.side, rows };
+    return { a: a.side, b: b.side, rows, expired: earlier(a.expired, b.expired) };
   }
 
   private async side(scope: Scope | undefined, key: Key, nr: number | undefined): Promise<Side> {
@@ -51,8 +52,15 @@ export class DiffService {
     const source = sourceOf(key, w.filter);
     await this.checks.checkDetail(scope, source);
     const counts = await this.tally.sum(w, key, source);
-    const { first, last, arch } = await this.tally.span(scope, source);
+    const { first, last, arch } = await this.tally.span(scope, source, key);
     const total = [...counts.values()].reduce((s, c) => s + c, 0n);
-    return { side: { firstUnixMs: String(first), lastUnixMs: String(last), total: String(total), arch }, counts };
+    const side = { firstUnixMs: String(first), lastUnixMs: String(last), total: String(total), arch };
+    return { side, counts, expired: await this.tally.expired(w, key, source) };
   }
+}
+
+/** One notice for both sides: a lower bound if either side is one. */
+function earlier(a?: ExpiredHistory, b?: ExpiredHistory): ExpiredHistory | undefined {
+  if (!a || !b) return a ?? b;
+  return { rawKeptFromUnixMs: a.rawKeptFromUnixMs, lowerBound: a.lowerBound || b.lowerBound };
 }

@@ -25,7 +25,8 @@ export class LatencyService {
     await this.checks.check(req.scope);
     await this.checks.checkDetail(req.scope, 'latency');
     const bySyscall = new Map<number, Histogram>();
-    for (const r of await this.latencyRows.histogramRows(windowOf(req.scope, req.syscallNr))) {
+    const w = windowOf(req.scope, req.syscallNr);
+    for (const r of await this.latencyRows.histogramRows(w)) {
       const nr = Number(r.nr);
       const h = bySyscall.get(nr) ?? { totalNs: 0n, unreturned: 0n, buckets: new Array<bigint>(64).fill(0n) };
       bySyscall.set(nr, h);
@@ -47,6 +48,7 @@ export class LatencyService {
       firstUnixMs: String(first),
       lastUnixMs: String(last),
       arch,
+      expired: await this.tally.expired(w, undefined, 'latency'),
     };
   }
 }

@@ -5,6 +5,8 @@ import { BreakdownsRepository } from './data/breakdowns.repository';
 import { CountsRepository } from './data/counts.repository';
 import { FailuresRepository } from './data/failures.repository';
 import { LatencyRepository } from './data/latency.repository';
+import { RollupsRepository } from './data/rollups.repository';
+import { RetentionMarksRepository } from '../retention/retention-marks.repository';
 import { DiffService } from './diff.service';
 import { LatencyService } from './latency.service';
 import { QueriesController } from './queries.controller';
@@ -21,6 +23,8 @@ import { TopService } from './top.service';
     CountsRepository,
     FailuresRepository,
     LatencyRepository,
+    RollupsRepository,
+    RetentionMarksRepository,
     ScopeChecks,
     TallyService,
     TopService,

@@ -24,7 +24,10 @@ export class SeriesService {
     const source = sourceOf('syscall', w.filter);
     await this.checks.checkDetail(req.scope, source);
     const { first, last, arch } = await this.tally.span(req.scope, source);
-    if (last === 0n) return { startUnixMs: String(first), bucketMs: '0', buckets: 0, lines: [], totals: [], arch };
+    // Buckets come from the raw rows only: over expired time they are a lower bound.
+    const expired = await this.tally.expired(w, undefined, source);
+    if (last === 0n)
+      return { startUnixMs: String(first), bucketMs: '0', buckets: 0, lines: [], totals: [], arch, expired };
     const width = last - first;
     const bucket = bucketOf(BigInt(req.bucketMs || '0'), width);
     // Bucket i holds the snapshots taken in (start + i*bucket, start + (i+1)*bucket]: the calls of
@@ -51,7 +54,15 @@ export class SeriesService {
       for (const r of rows) if (Number(r.nr) === nr) counts[Number(r.b)] += r.c;
       return { nr: nrToWire(nr), counts: counts.map(String) };
     });
-    return { startUnixMs: String(first), bucketMs: String(bucket), buckets, lines, totals: totals.map(String), arch };
+    return {
+      startUnixMs: String(first),
+      bucketMs: String(bucket),
+      buckets,
+      lines,
+      totals: totals.map(String),
+      arch,
+      expired,
+    };
   }
 }
 

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Scope } from '@syscall-counter/proto';
+import type { ExpiredHistory, Scope } from '@syscall-counter/proto';
 import { HOUR_MS } from '../database/hourly-rollups';
+import { RetentionMarks, RetentionMarksRepository } from '../retention/retention-marks.repository';
 import { CountsRepository, KeyedCount } from './data/counts.repository';
+import { RollupsRepository } from './data/rollups.repository';
 import { CountSource, Key, NEVER, Source, Window, windowOf } from './scope-window';
 
 /** Separates a key from its label in the keys of labelled groupings (process, container). */
@@ -14,14 +16,22 @@ export interface Span {
   arch: string;
 }
 
+const floorHour = (t: bigint) => (t / HOUR_MS) * HOUR_MS;
+const ceilHour = (t: bigint) => ((t + HOUR_MS - 1n) / HOUR_MS) * HOUR_MS;
+
 /**
  * History sums, answered from the cheapest exact source: a whole run from its totals; whole
- * hours from the hourly rollups; the rest (partial hours, detail rows) from the per-interval rows.
- * 64-bit sums stay BigInt.
+ * hours from the hourly rollups (host-wide, per process, per cgroup); the rest (partial hours,
+ * runs, failures) from the per-interval rows. Where raw rows have expired (SC_RETAIN_RAW) a
+ * window's first hour comes whole from the rollups, and expired() says so. 64-bit sums stay BigInt.
  */
 @Injectable()
 export class TallyService {
-  constructor(private readonly counts: CountsRepository) {}
+  constructor(
+    private readonly counts: CountsRepository,
+    private readonly rollups: RollupsRepository,
+    private readonly retention: RetentionMarksRepository,
+  ) {}
 
   /** Sums per key over a window: numbers for syscalls and errnos, strings for the others. */
   async sum(w: Window, key: Key, source: CountSource): Promise<Map<number | string, bigint>> {
@@ -32,31 +42,71 @@ export class TallyService {
         out.set(k, (out.get(k) ?? 0n) + r.c);
       }
     };
-    // Breakdowns and failures have no rollups: their rows are already bounded per snapshot.
-    if (source !== 'deltas' || (key !== 'syscall' && key !== 'host' && key !== 'run')) {
-      add(await this.counts.fromRows(w, key, source, w.since, w.until));
-      return out;
-    }
-    if (w.runId && !w.bounded) {
-      add(await this.counts.fromTotals(w.runId, key, w.nr));
+    if (fromRunTotals(w, key, source)) {
+      add(await this.counts.fromTotals(w.runId, key as 'syscall' | 'host' | 'run', w.nr));
       return out;
     }
     // Whole hours inside the window come from the rollups, when the rollups can answer.
-    const h0 = ((w.since + HOUR_MS - 1n) / HOUR_MS) * HOUR_MS;
-    const h1 = w.until === NEVER ? NEVER : (w.until / HOUR_MS) * HOUR_MS;
-    if (w.runId || key === 'run' || h0 >= h1) {
+    const since = await this.rollupSince(w, key, source);
+    const h0 = ceilHour(since);
+    const h1 = w.until === NEVER ? NEVER : floorHour(w.until);
+    if (w.runId || !RollupsRepository.answers(source, key) || h0 >= h1) {
       add(await this.counts.fromRows(w, key, source, w.since, w.until));
       return out;
     }
-    add(await this.counts.fromHourly(h0, h1, w.hostId, key, w.nr));
-    if (w.since < h0) add(await this.counts.fromRows(w, key, source, w.since, h0));
+    if (source === 'deltas') add(await this.counts.fromHourly(h0, h1, w.hostId, key as 'syscall' | 'host', w.nr));
+    else add(await this.rollups.fromBreakdownHourly(w, key, source, h0, h1));
+    if (since < h0) add(await this.counts.fromRows(w, key, source, since, h0));
     if (h1 < w.until) add(await this.counts.fromRows(w, key, source, h1, w.until));
     return out;
   }
 
-  /** The time a scope's data covers, and its arch (see CountsRepository.span). */
-  async span(scope: Scope | undefined, source: Source = 'deltas'): Promise<Span> {
-    const row = await this.counts.span(windowOf(scope), source);
-    return { first: row?.first ?? 0n, last: row?.last ?? 0n, arch: row?.arches === 1n ? String(row.arch) : '' };
+  /**
+   * Whether an answer reaches into expired time, and how it was answered there (undefined when
+   * it does not): from the hourly rollups, or a lower bound where only raw rows could answer
+   * (@key undefined: an answer read from raw rows only, such as series buckets).
+   */
+  async expired(w: Window, key: Key | undefined, source: Source): Promise<ExpiredHistory | undefined> {
+    if (key !== undefined && source !== 'latency' && fromRunTotals(w, key, source)) return undefined;
+    const m = await this.retention.marks();
+    if (m.raw === 0n || w.since >= m.raw) return undefined;
+    const hourly = key !== undefined && !w.runId && RollupsRepository.answers(source, key) && w.since >= m.hourly;
+    return { rawKeptFromUnixMs: String(m.raw), lowerBound: !hourly };
   }
+
+  /**
+   * The time a scope's data covers, and its arch (see CountsRepository.span). Given the grouping,
+   * a window answered partly from rollups over expired time covers those hours too.
+   */
+  async span(scope: Scope | undefined, source: Source = 'deltas', key?: Key): Promise<Span> {
+    const w = windowOf(scope);
+    const row = await this.counts.span(w, source);
+    const span = { first: row?.first ?? 0n, last: row?.last ?? 0n, arch: row?.arches === 1n ? String(row.arch) : '' };
+    if (key === undefined || w.runId || !RollupsRepository.answers(source, key)) return span;
+    const m = await this.retention.marks();
+    if (m.raw === 0n || w.since >= m.raw) return span;
+    const h = await this.rollups.hours(source, floorHour(w.since), m.raw, w.hostId);
+    if (h.first === null || h.last === null) return span;
+    return {
+      ...span,
+      first: span.last === 0n || h.first < span.first ? h.first : span.first,
+      last: span.last > 0n ? span.last : min(h.last + HOUR_MS, w.until),
+    };
+  }
+
+  /** Where the rollups take over: a window starting in expired raw time starts at its hour. */
+  private async rollupSince(w: Window, key: Key, source: CountSource): Promise<bigint> {
+    if (w.since === 0n || w.runId || !RollupsRepository.answers(source, key)) return w.since;
+    const m: RetentionMarks = await this.retention.marks();
+    return m.raw > 0n && w.since < m.raw ? floorHour(w.since) : w.since;
+  }
+}
+
+/** A whole run (no window) by syscall, host or run: its cumulative totals answer, expiry or not. */
+function fromRunTotals(w: Window, key: Key, source: CountSource): boolean {
+  return source === 'deltas' && !!w.runId && !w.bounded && (key === 'syscall' || key === 'host' || key === 'run');
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
 }

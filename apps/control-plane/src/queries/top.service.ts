@@ -25,7 +25,7 @@ export class TopService {
     const counts = await this.tally.sum(w, key, source);
     const rows = [...counts.entries()].sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? 1 : -1));
     const total = rows.reduce((s, [, c]) => s + c, 0n);
-    const { first, last, arch } = await this.tally.span(req.scope, source);
+    const { first, last, arch } = await this.tally.span(req.scope, source, key);
     const limited = req.limit > 0 ? rows.slice(0, req.limit) : rows;
     const breakdown = source === 'processes' || source === 'cgroups' ? source : undefined;
     const unattributed = breakdown ? await this.breakdowns.unattributed(w, breakdown) : 0n;
@@ -36,6 +36,7 @@ export class TopService {
       lastUnixMs: String(last),
       arch,
       unattributed: String(unattributed),
+      expired: await this.tally.expired(w, key, source),
     };
   }
 }

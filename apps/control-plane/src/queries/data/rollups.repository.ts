@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { SqlRunner } from '../../database/sql-runner';
+import type { Key, Window } from '../scope-window';
+import { BreakdownsRepository } from './breakdowns.repository';
+import type { KeyedCount } from './counts.repository';
+import { KeyColumns, plainKey } from './snapshot-sql';
+
+/** The sources with hourly rollups, and their tables (all keyed (hour_ms, host_id, ...)). */
+export type RollupSource = 'deltas' | 'processes' | 'cgroups';
+
+const TABLE: Record<RollupSource, string> = {
+  deltas: 'hourly_counts',
+  processes: 'hourly_process_counts',
+  cgroups: 'hourly_cgroup_counts',
+};
+
+/**
+ * Whole hours of the per-process and per-cgroup rows, from their hourly rollups (written by ingest
+ * with the raw rows, kept after the raw rows expire), grouped like the raw rows (alias x: the
+ * rollups carry the same pid, comm, name_key and nr columns); and the hours a scope's rollups cover.
+ */
+@Injectable()
+export class RollupsRepository {
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly breakdowns: BreakdownsRepository,
+  ) {}
+
+  /** Whether a grouping of a source can be answered from its rollups (not per run: they are per host). */
+  static answers(source: string, key: Key): source is RollupSource {
+    if (key === 'syscall' || key === 'host') return source in TABLE;
+    if (key === 'process' || key === 'comm') return source === 'processes';
+    if (key === 'container' || key === 'containerKey') return source === 'cgroups';
+    return false;
+  }
+
+  /** Sums per key over the whole hours [h0, h1) of a breakdown scope (its pid/comm/container filters). */
+  fromBreakdownHourly(
+    w: Window,
+    key: Key,
+    source: 'processes' | 'cgroups',
+    h0: bigint,
+    h1: bigint,
+  ): Promise<KeyedCount[]> {
+    const rows = this.breakdowns.rows(source, w.filter, w.nr);
+    const k = this.keyColumns(key);
+    const where = ['x.hour_ms >= ?', 'x.hour_ms < ?', ...(w.hostId ? ['x.host_id = ?'] : []), ...rows.where];
+    return this.sql.all(
+      `SELECT ${k.outer}, SUM(g.c) AS c
+         FROM (SELECT ${k.inner}, SUM(x.count) AS c FROM ${TABLE[source]} x
+                WHERE ${where.join(' AND ')} GROUP BY ${k.groupBy}) g ${k.join}
+        GROUP BY k, l`,
+      h0,
+      h1,
+      ...(w.hostId ? [w.hostId] : []),
+      ...rows.params,
+    );
+  }
+
+  /** The first and last hour with rollups of a source in [h0, h1) (of one host, '' for all). */
+  async hours(source: RollupSource, h0: bigint, h1: bigint, hostId: string) {
+    const [row] = await this.sql.all<{ first: bigint | null; last: bigint | null }>(
+      `SELECT MIN(hour_ms) AS first, MAX(hour_ms) AS last FROM ${TABLE[source]}
+        WHERE hour_ms >= ? AND hour_ms < ?${hostId ? ' AND host_id = ?' : ''}`,
+      h0,
+      h1,
+      ...(hostId ? [hostId] : []),
+    );
+    return { first: row?.first ?? null, last: row?.last ?? null };
+  }
+
+  private keyColumns(key: Key): KeyColumns {
+    if (key === 'host') return plainKey('x.host_id');
+    if (key === 'syscall') return plainKey('x.nr');
+    const k = this.breakdowns.keyColumns(key);
+    if (!k) throw new Error(`no rollup key columns for ${key}`);
+    return k;
+  }
+}
