@@ -6,6 +6,7 @@ import { ConnOpts } from '../options/connection';
 import { positiveInt } from '../options/numbers';
 import { breakdownOf, DetailOpts, detailFrom, detailText } from '../options/scope';
 import { withClient } from '../queries/connect';
+import { warnExpired } from '../render/expired-notice';
 import { archOf, resolveSyscall } from '../syscalls';
 import { formatTime } from '../time-window';
 import { compare, Comparison, DiffBy } from './compare';
@@ -55,6 +56,7 @@ export async function fetchDiff(a: string, b: string, opts: DiffOpts): Promise<D
   const resp = await withClient(opts, (c) =>
     c.diff({ a: { ...sideA.scope, ...detail }, b: { ...sideB.scope, ...detail }, by: DIFF_GROUP[by], syscallNr }),
   );
+  warnExpired(resp.expired);
   requireData(resp.a, sideA, opts);
   requireData(resp.b, sideB, opts);
   return { comparison: compare(resp, nameTableOf(resp, opts.arch), by), labels: { a: sideA.label, b: sideB.label } };

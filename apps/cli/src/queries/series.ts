@@ -4,6 +4,7 @@ import { ConnOpts } from '../options/connection';
 import { ScopeOpts, scopeFrom } from '../options/scope';
 import { nameTable, syscallLabel } from '../syscalls';
 import { parseDuration, windowText } from '../time-window';
+import { warnExpired } from '../render/expired-notice';
 import { withClient } from './connect';
 
 export interface SeriesOpts extends ConnOpts, ScopeOpts {
@@ -33,6 +34,7 @@ export async function fetchSeries(opts: SeriesOpts): Promise<SeriesView> {
   const scope = scopeFrom(opts);
   const bucketMs = opts.bucket ? parseDuration(opts.bucket, '--bucket') : 0;
   const resp = await withClient(opts, (c) => c.series({ scope, bucketMs: String(bucketMs), top: opts.top }));
+  warnExpired(resp.expired);
   if (resp.buckets === 0) throw new CliError(`no data ${windowText(scope.sinceUnixMs, scope.untilUnixMs)}`);
   const table = nameTable(opts.arch, resp.arch);
   return {

@@ -3,6 +3,7 @@ import { useColor } from '../../options/color';
 import { ConnOpts, withConnection } from '../../options/connection';
 import { Format, withFormat } from '../../options/format';
 import { withClient } from '../../queries/connect';
+import { retainedNotice } from '../../render/expired-notice';
 import { hostsListing, renderListing } from '../../render/listing';
 
 export function hostsCommand(): Command {
@@ -17,5 +18,6 @@ export function hostsCommand(): Command {
     .action(async (opts: ConnOpts & { format: Format }, self: Command) => {
       const hosts = await withClient(opts, (c) => c.hosts());
       process.stdout.write(renderListing(hostsListing(hosts), opts.format, useColor(self)));
+      if (opts.format === 'table') process.stdout.write(retainedNotice(hosts));
     });
 }

@@ -4,6 +4,7 @@ import { ConnOpts } from '../../options/connection';
 import { requireServerForWindow, scopeFrom, whereText, WindowOpts } from '../../options/scope';
 import { withClient } from '../../queries/connect';
 import { LatencyRow, latencyRows } from '../../queries/latency';
+import { warnExpired } from '../../render/expired-notice';
 import { usageError } from '../../errors';
 import { resolveSettings } from '../../settings';
 import { resolveSyscall } from '../../syscalls';
@@ -33,6 +34,7 @@ export async function collectLatency(
   const scope = scopeFrom(opts);
   const syscallNr = opts.syscall ? resolveSyscall(opts.syscall, undefined) : undefined;
   const resp = await withClient(opts, (c) => c.latency({ scope, syscallNr }));
+  warnExpired(resp.expired);
   return { rows: latencyRows(resp), where: `${whereText(opts)}, ${spanText(resp.firstUnixMs, resp.lastUnixMs)}` };
 }
 

@@ -3,6 +3,7 @@ import { useColor } from '../../options/color';
 import { ConnOpts, withConnection } from '../../options/connection';
 import { Format, withFormat } from '../../options/format';
 import { withClient } from '../../queries/connect';
+import { retainedNotice } from '../../render/expired-notice';
 import { renderListing, runsListing } from '../../render/listing';
 
 export function runsCommand(): Command {
@@ -15,5 +16,6 @@ export function runsCommand(): Command {
     .action(async (opts: ConnOpts & { format: Format; host?: string }, self: Command) => {
       const runs = await withClient(opts, (c) => c.runs(opts.host ?? ''));
       process.stdout.write(renderListing(runsListing(runs), opts.format, useColor(self)));
+      if (opts.format === 'table') process.stdout.write(retainedNotice(runs));
     });
 }
