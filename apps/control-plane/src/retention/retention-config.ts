@@ -25,9 +25,13 @@ export function parseDuration(name: string, raw: string, minMs: number): number 
   const ms = m ? Number(m[1]) * UNIT_MS[m[2]] : NaN;
   if (!Number.isSafeInteger(ms) || ms < minMs || ms > MAX_MS)
     throw new Error(
-      `${name} '${raw}' must be a duration of ${minMs / 1000} s to 100 years (e.g. 36h, 14d; s, m, h, d) ` + `or 0/off`,
+      `${name} '${raw}' must be a duration of ${minText(minMs)} to 100 years (e.g. 36h, 14d; s, m, h, d) ` + `or 0/off`,
     );
   return ms;
+}
+
+function minText(ms: number): string {
+  return ms >= HOUR_MS ? `${ms / HOUR_MS} h` : `${ms / 1000} s`;
 }
 
 /**
@@ -37,14 +41,14 @@ export function parseDuration(name: string, raw: string, minMs: number): number 
  * come from them.
  */
 export function loadRetentionConfig(env: NodeJS.ProcessEnv): RetentionConfig {
-  const rawMs = parseDuration('SC_RETAIN_RAW', env.SC_RETAIN_RAW ?? '14d', HOUR_MS);
-  const hourlyMs = parseDuration('SC_RETAIN_HOURLY', env.SC_RETAIN_HOURLY ?? '400d', HOUR_MS);
+  const rawMs = parseDuration('SC_RETAIN_RAW', env.SC_RETAIN_RAW || '14d', HOUR_MS);
+  const hourlyMs = parseDuration('SC_RETAIN_HOURLY', env.SC_RETAIN_HOURLY || '400d', HOUR_MS);
   if (hourlyMs > 0 && (rawMs === 0 || rawMs > hourlyMs))
     throw new Error(
-      `SC_RETAIN_HOURLY (${env.SC_RETAIN_HOURLY ?? '400d'}) must be at least SC_RETAIN_RAW ` +
-        `(${env.SC_RETAIN_RAW ?? '14d'}): totals over expired raw time come from the hourly rollups`,
+      `SC_RETAIN_HOURLY (${env.SC_RETAIN_HOURLY || '400d'}) must be at least SC_RETAIN_RAW ` +
+        `(${env.SC_RETAIN_RAW || '14d'}): totals over expired raw time come from the hourly rollups`,
     );
-  const everyMs = parseDuration('SC_EXPIRE_EVERY', env.SC_EXPIRE_EVERY ?? '1h', 1000);
-  const firstMs = parseDuration('SC_EXPIRE_FIRST', env.SC_EXPIRE_FIRST ?? '10m', 1000);
+  const everyMs = parseDuration('SC_EXPIRE_EVERY', env.SC_EXPIRE_EVERY || '1h', 1000);
+  const firstMs = parseDuration('SC_EXPIRE_FIRST', env.SC_EXPIRE_FIRST || '10m', 1000);
   return { rawMs, hourlyMs, everyMs, firstMs };
 }
