@@ -25,7 +25,8 @@ async function writeOldHistory(cp: ControlPlane): Promise<void> {
     VALUES ('h1', 'h1', '6.1', 'x86_64', 'b', ${T1}, ${T2})`);
   await old.query(`INSERT INTO runs (run_id, host_id, hostname, arch, kernel_release, boot_id, agent_version, map_mode,
       interval_ms, scope, started_ms, last_seen_ms, last_seq, process_top_k)
-    VALUES ('r1', 'h1', 'h1', 'x86_64', '6.1', 'b', 'v', 'percpu', 1000, 'all processes', ${T1 - 10_000}, ${T2}, 2, 2)`);
+    VALUES ('r1', 'h1', 'h1', 'x86_64', '6.1', 'b', 'v', 'percpu', 1000, 'all processes',
+            ${T1 - 10_000}, ${T2}, 2, 2)`);
   await old.query(`INSERT INTO snapshots (run_id, seq, host_id, time_ms, total)
     VALUES ('r1', 1, 'h1', ${T1}, 15), ('r1', 2, 'h1', ${T2}, 7)`);
   const [k1, k2] = (
