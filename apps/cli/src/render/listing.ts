@@ -35,7 +35,7 @@ export function hostsListing(hosts: Host[]): Listing {
     head: ['HOST', 'HOSTNAME', 'KERNEL', 'ARCH', 'RUNS', 'FIRST SEEN', 'LAST SEEN', 'TOTAL', 'BPF NS'],
     aligns: ['left', 'left', 'left', 'left', 'right', 'left', 'left', 'right', 'right'],
     elidable: [true, true, true, false, false, false, false, false, false],
-    optional: [8, 2, 5, 3, 4],
+    optional: [8, 5, 2, 3, 4],
     times: [5, 6],
     counts: [7],
     rows: hosts.map((h) => [
