@@ -49,7 +49,10 @@ export function withDisplay(cmd: Command): Command {
 
 /** --utc: times shown in UTC; CSV and JSON are in UTC (ISO 8601) always. */
 export function withUtc(cmd: Command): Command {
-  return cmd.option('--utc', 'show times in UTC (default: local time, with its zone)');
+  return cmd.option(
+    '--utc',
+    'show times in UTC (default: local time, with its zone); times typed without a zone are local time either way',
+  );
 }
 
 /** The table style of a command's flags: colour, the terminal's width (or --wide), --exact, --utc. */
