@@ -60,6 +60,7 @@ export function barChartSvg(title: string, bars: Bar[], size: Size, log = false)
         name: log ? 'calls (log scale)' : 'calls',
         nameLocation: 'middle',
         nameGap: 10 + 1.5 * l.labelSize,
+        nameTextStyle: { fontSize: l.labelSize },
         splitNumber: Math.min(5, l.ticks),
         axisLabel: { fontSize: l.labelSize, hideOverlap: true, formatter: (v: number) => compact(v) },
       },
@@ -89,12 +90,14 @@ export function histogramSvg(title: string, buckets: Bar[], size: Size): string 
   return renderSvg(
     {
       title: titleOf(l),
-      grid: { left: 20, right: 20, top: l.top, bottom: labelDrop + 2 * l.labelSize + 10, containLabel: false },
+      // containLabel: the value labels (12.5K) and the rotated bucket labels stay inside the image.
+      grid: { left: 10, right: 20, top: l.top, bottom: 2 * l.labelSize + 10, containLabel: true },
       xAxis: {
         type: 'category',
         name: 'time in the call',
         nameLocation: 'middle',
         nameGap: labelDrop + l.labelSize + 6,
+        nameTextStyle: { fontSize: l.labelSize },
         data: buckets.map((b) => b.label),
         axisLabel: { rotate: 30, fontSize: l.labelSize, hideOverlap: true },
       },

@@ -18,7 +18,11 @@ export interface Layout {
 }
 
 const EM = 0.6;
+/** Bold titles run wider than the average. */
+const BOLD_EM = 0.66;
 const MARGIN = 10;
+/** ECharts pads a title by 5 px on each side. */
+const TITLE_PADDING = 5;
 
 /** @text broken at ', ' or spaces into lines of at most @chars characters (a longer word gets a line of its own). */
 export function wrapText(text: string, chars: number): string[] {
@@ -39,12 +43,13 @@ export function layoutFor(title: string, size: Size): Layout {
   const small = size.width < 600 || size.height < 300;
   const titleSize = small ? 11 : 14;
   const labelSize = small ? 9 : 12;
-  const chars = Math.max(10, Math.floor((size.width - 2 * MARGIN) / (titleSize * EM)));
+  const chars = Math.max(10, Math.floor((size.width - 2 * (MARGIN + TITLE_PADDING)) / (titleSize * BOLD_EM)));
   const lines = wrapText(title, chars);
-  const titleBottom = MARGIN + lines.length * Math.ceil(titleSize * 1.3);
-  // The value axis' name sits above the plot area: a line of its own under the title.
-  const top = titleBottom + Math.ceil(labelSize * 1.3) + 12;
-  // A time label like "08:15" or "Nov 30" takes about 6 characters; keep two characters between labels.
-  const ticks = Math.max(2, Math.floor(size.width / (labelSize * EM * 8 + 2 * labelSize)));
+  const titleBottom = MARGIN + 2 * TITLE_PADDING + lines.length * Math.ceil(titleSize * 1.3);
+  // The value axis' name sits above the plot area (ECharts' nameGap, 15 px): a line of its own.
+  const top = titleBottom + Math.ceil(labelSize * 1.3) + 20;
+  // A tick label ("08:15", "1.2M") takes about 6 characters, and needs 3 em of air around it,
+  // across a plot area about 120 px narrower than the image.
+  const ticks = Math.max(2, Math.floor((size.width - 120) / (labelSize * EM * 6 + 3 * labelSize)));
   return { title: lines.join('\n'), titleSize, labelSize, top, ticks };
 }
