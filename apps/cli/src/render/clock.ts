@@ -71,7 +71,7 @@ export function displaySpan(first: string, last: string, utc: Zone): string {
   const b = parts(Number(last), utc);
   const seconds = humanSeconds(spanSeconds(first, last));
   const end = `${b.date === a.date ? '' : `${b.date} `}${b.time}`;
-  const range =
-    a.zone === b.zone ? `${a.date} ${a.time} – ${end} ${a.zone}` : `${a.date} ${a.time} ${a.zone} – ${end} ${b.zone}`;
+  const start = `${a.date} ${a.time}`;
+  const range = a.zone === b.zone ? `${start} – ${end} ${a.zone}` : `${start} ${a.zone} – ${end} ${b.zone}`;
   return `${range} (${seconds})`;
 }

@@ -53,6 +53,7 @@ export function renderErrors(
     d.color,
     { elidable: [false, true, false, false, false, true], width: d.width },
   );
-  const total = `Failed calls: ${countText(failed, d.exact)} of ${countText(calls, d.exact)} (${share(failed, calls)}%)`;
+  const [f, c] = [countText(failed, d.exact), countText(calls, d.exact)];
+  const total = `Failed calls: ${f} of ${c} (${share(failed, calls)}%)`;
   return [view.title, grid, total].join('\n') + '\n';
 }

@@ -27,7 +27,8 @@ export function renderGrid(head: string[], rows: string[][], aligns: Align[], co
         width: fit.width,
       });
       const hidden = head.length - shown.length;
-      return `${grid}\n(${hidden} column${hidden === 1 ? '' : 's'} left out to fit ${fit.width} columns: --wide shows all)`;
+      const what = `${hidden} column${hidden === 1 ? '' : 's'}`;
+      return `${grid}\n(${what} left out to fit ${fit.width} columns: --wide shows all)`;
     }
   }
   const table = new Table({

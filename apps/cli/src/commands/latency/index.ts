@@ -82,7 +82,8 @@ function plotHistogram(rows: LatencyRow[], out: string, which: string | undefine
   if (!pick) throw new CliError(`'${which}' made no calls here: nothing to plot`);
   const l = pick.latency;
   const size = { width: 900, height: 500 };
-  const timing = `avg ${humanDuration(l.avg_ns)}, p50 ≈ ${humanDuration(l.p50_ns)}, p99 ≈ ${humanDuration(l.p99_ns)}`;
+  const [avg, p50, p99] = [l.avg_ns, l.p50_ns, l.p99_ns].map(humanDuration);
+  const timing = `avg ${avg}, p50 ≈ ${p50}, p99 ≈ ${p99}`;
   const title = `${pick.name}: ${l.timed} calls, ${timing}`;
   const buckets = l.hist.map((b) => ({
     label: `${durationLabel(b.from_ns)}–${durationLabel(b.to_ns)}`,
