@@ -60,3 +60,19 @@ export function historyHeadline(
   const where = scope.hostId || scope.runId ? filters : ['fleet-wide', ...filters];
   return [subjectText(s), ...where, displaySpan(span.firstUnixMs, span.lastUnixMs, utc)].join(', ');
 }
+
+/** "pid 42, comm nginx, syscalls read,write": the kernel filters of an agent run ('' for none). */
+export function agentFilterText(opts: { pid?: number; comm?: string; syscall?: string }): string {
+  return [
+    opts.pid ? `pid ${opts.pid}` : '',
+    opts.comm ? `comm ${opts.comm}` : '',
+    opts.syscall ? `${opts.syscall.includes(',') ? 'syscalls' : 'syscall'} ${opts.syscall}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** "Failed syscalls, 'make', comm cc1": a title, then where, then the filters when there are any. */
+export function withFilters(title: string, filters: string): string {
+  return filters ? `${title}, ${filters}` : title;
+}

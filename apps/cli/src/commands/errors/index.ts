@@ -4,6 +4,7 @@ import { AgentFilterOpts, withAgentFilters } from '../../options/agent-filters';
 import { displayOf, DisplayOpts, Format, withFormat } from '../../options/format';
 import { withTopN } from '../../options/numbers';
 import { ErrorRow, renderErrors } from '../../render/errors-table';
+import { agentFilterText, withFilters } from '../../render/titles';
 
 interface ErrorsOpts extends AgentFilterOpts, DisplayOpts {
   top: number;
@@ -46,7 +47,7 @@ export function errorsCommand(): Command {
       const view = {
         format: opts.format,
         top: opts.top,
-        title: `Failed syscalls, ${where}`,
+        title: withFilters(`Failed syscalls, ${where}`, agentFilterText(opts)),
         display: displayOf(opts, self),
       };
       process.stdout.write(renderErrors(rows, doc.total, view));

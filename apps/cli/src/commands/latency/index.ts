@@ -10,6 +10,7 @@ import { plotFiles, writePlot } from '../../plot/files';
 import { LatencyRow } from '../../queries/latency';
 import { humanDuration } from '../../render/human';
 import { durationLabel, renderLatency } from '../../render/latency-table';
+import { agentFilterText, withFilters } from '../../render/titles';
 import { collectLatency, CollectOpts } from './collect';
 
 type SortKey = 'total' | 'count' | 'avg' | 'p99';
@@ -70,7 +71,7 @@ export function latencyCommand(): Command {
       const { rows: all, where } = await collectLatency(command, opts, display.utc);
       const rows = all.filter((r) => r.latency).sort((a, b) => SORT[opts.sort](b) - SORT[opts.sort](a));
       if (!rows.length) throw new CliError('no system calls were counted');
-      const title = `Syscall latency, ${where}, by ${opts.sort}`;
+      const title = `${withFilters(`Syscall latency, ${where}`, agentFilterText(opts))}, by ${opts.sort}`;
       process.stdout.write(renderLatency(rows, { format: opts.format, top: opts.top, title, display }));
       if (opts.plot) plotHistogram(rows, opts.plot, opts.plotSyscall);
     });
