@@ -8,7 +8,7 @@ import { warnExpired } from '../../render/expired-notice';
 import { usageError } from '../../errors';
 import { resolveSettings } from '../../settings';
 import { resolveSyscall } from '../../syscalls';
-import { spanText } from '../../time-window';
+import { displaySpan } from '../../render/clock';
 
 export interface CollectOpts extends AgentFilterOpts, ConnOpts, WindowOpts {}
 
@@ -19,6 +19,7 @@ type ReportRow = Omit<LatencyRow, 'nr'> & { nr: number | null };
 export async function collectLatency(
   command: string[],
   opts: CollectOpts,
+  utc = false,
 ): Promise<{ rows: LatencyRow[]; where: string }> {
   const { server } = resolveSettings(opts);
   if (!server) {
@@ -35,7 +36,10 @@ export async function collectLatency(
   const syscallNr = opts.syscall ? resolveSyscall(opts.syscall, undefined) : undefined;
   const resp = await withClient(opts, (c) => c.latency({ scope, syscallNr }));
   warnExpired(resp.expired);
-  return { rows: latencyRows(resp), where: `${whereText(opts)}, ${spanText(resp.firstUnixMs, resp.lastUnixMs)}` };
+  return {
+    rows: latencyRows(resp),
+    where: `${whereText(opts)}, ${displaySpan(resp.firstUnixMs, resp.lastUnixMs, utc)}`,
+  };
 }
 
 async function collectHere(command: string[], opts: AgentFilterOpts): Promise<{ rows: LatencyRow[]; where: string }> {
