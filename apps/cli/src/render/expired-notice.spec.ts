@@ -17,14 +17,16 @@ describe('the expired-history notice', () => {
     expect(expiredNotice({ rawKeptFromUnixMs: '0', lowerBound: false })).toBe('');
   });
 
-  it('gives the earliest retained raw and hourly history of a listing', () => {
+  it('says when the history of hosts or runs expired, and nothing when none did', () => {
     const h = (raw: number, hourly: number) => ({
       rawKeptFromUnixMs: String(raw),
       hourlyKeptFromUnixMs: String(hourly),
     });
-    expect(retainedNotice([h(Number(MARK) + 5000, Number(MARK)), h(Number(MARK), Number(MARK) - 3_600_000)])).toBe(
-      'Retained: raw history from 2026-11-16T08:00:00Z, hourly totals from 2026-11-16T07:00:00Z\n',
+    expect(retainedNotice([h(Number(MARK), 0), h(0, 0)])).toBe('raw history before 2026-11-16T08:00:00Z has expired\n');
+    expect(retainedNotice([h(Number(MARK), Number(MARK) - 3_600_000)])).toBe(
+      'raw history before 2026-11-16T08:00:00Z has expired;\nhourly totals before 2026-11-16T07:00:00Z too\n',
     );
+    expect(retainedNotice([h(0, 0)])).toBe('');
     expect(retainedNotice([])).toBe('');
   });
 });

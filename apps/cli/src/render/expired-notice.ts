@@ -18,22 +18,22 @@ export function warnExpired(e: ExpiredHistory | undefined): void {
   if (note) process.stderr.write(`syscall-counter: ${note}\n`);
 }
 
-/** What hosts and runs carry of the retained span (proto Host 11-12, Run 15-16). */
+/** What hosts and runs carry of the retained span (proto Host 11-12, Run 15-16): 0 where nothing expired. */
 interface Retained {
   rawKeptFromUnixMs: string;
   hourlyKeptFromUnixMs: string;
 }
 
 /**
- * Under a hosts or runs table: the retained span of what they list (the earliest raw and hourly
- * history kept; SC_RETAIN_RAW and SC_RETAIN_HOURLY expire the rest). JSON carries it per host and run.
+ * Under a hosts or runs table, once SC_RETAIN_RAW (and SC_RETAIN_HOURLY) expired some of their
+ * history: before when ('' when nothing expired). JSON carries it per host and run.
  */
 export function retainedNotice(items: Retained[]): string {
-  const earliest = (f: (i: Retained) => string) =>
-    items.map((i) => BigInt(f(i) || '0')).reduce((a, b) => (a < b ? a : b));
-  if (items.length === 0) return '';
-  return (
-    `Retained: raw history from ${formatTime(String(earliest((i) => i.rawKeptFromUnixMs)))}, ` +
-    `hourly totals from ${formatTime(String(earliest((i) => i.hourlyKeptFromUnixMs)))}\n`
-  );
+  const latest = (f: (i: Retained) => string) =>
+    items.map((i) => BigInt(f(i) || '0')).reduce((a, b) => (a > b ? a : b), 0n);
+  const raw = latest((i) => i.rawKeptFromUnixMs);
+  const hourly = latest((i) => i.hourlyKeptFromUnixMs);
+  if (raw === 0n) return '';
+  const more = hourly > 0n ? `;\nhourly totals before ${formatTime(String(hourly))} too` : '';
+  return `raw history before ${formatTime(String(raw))} has expired${more}\n`;
 }
