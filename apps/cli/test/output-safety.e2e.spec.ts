@@ -55,6 +55,11 @@ describe('CLI output safety: --out targets, plot size cap, escaping and CSV form
     expect(r.stderr).toMatch(/--width <px>' argument '100000' is invalid. at most 10000 pixels/);
   });
 
+  it('escapes control and bidi characters in lines outside tables: a hostile host id the server quotes back', () => {
+    const r = q(['top', '-w', '--frames', '1', '--host', 'web\u001b[2J-1\u202eevil\u0085']);
+    expect([r.status, r.stderr]).toEqual([1, "syscall-counter: unknown host 'web\\x1b[2J-1\\u202eevil\\x85'\n"]);
+  });
+
   it('guards CSV cells that begin with = + - @, leaving numbers as they are', () => {
     const text = q(['export', 'hosts']).stdout;
     const hostname = text.split('\n')[0].split(',').indexOf('hostname');

@@ -4,6 +4,7 @@ import { Comparison, DiffLine, relativeText, signed, signedCount, summary } from
 import { renderCsv, renderGrid } from './grid';
 import { renderJson } from './json';
 import { nrJson, syscallCells } from './syscall-cells';
+import { titleLine } from './escape';
 
 const DIFF_CSV_VALUES = [
   'count_a',
@@ -100,12 +101,12 @@ function diffTable(c: Comparison, labels: { a: string; b: string }, top: number,
     color,
   );
   const head = [
-    `A: ${labels.a} (${c.secondsA.toFixed(1)} s, ${c.totalA} calls)`,
-    `B: ${labels.b} (${c.secondsB.toFixed(1)} s, ${c.totalB} calls)`,
+    titleLine(`A: ${labels.a} (${c.secondsA.toFixed(1)} s, ${c.totalA} calls)`),
+    titleLine(`B: ${labels.b} (${c.secondsB.toFixed(1)} s, ${c.totalB} calls)`),
   ];
   const kind = c.by === 'syscall' ? 'syscalls' : c.by === 'process' ? 'process names' : 'containers';
   const more = c.lines.length > top ? [`(${c.lines.length - top} more ${kind}; -n ${c.lines.length} shows all)`] : [];
-  return [...head, grid, ...more, color ? pc.bold(summary(c)) : summary(c)].join('\n') + '\n';
+  return [...head, grid, ...more, titleLine(summary(c), color ? pc.bold : undefined)].join('\n') + '\n';
 }
 
 /** A diff in the requested format: tables show the first @top rows, CSV and JSON all of them. */

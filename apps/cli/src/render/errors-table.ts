@@ -2,6 +2,7 @@ import { Format } from '../options/format';
 import { renderCsv, renderGrid } from './grid';
 import { renderJson } from './json';
 import { nrJson, SyscallRef, syscallCells } from './syscall-cells';
+import { titleLine } from './escape';
 
 /** A syscall's calls on this host, and how many failed with which errno. */
 export interface ErrorRow extends SyscallRef {
@@ -49,5 +50,7 @@ export function renderErrors(
     ['right', 'left', 'right', 'right', 'right', 'left'],
     false,
   );
-  return [view.title, grid, `Failed calls: ${failed} of ${calls} (${share(failed, calls)}%)`].join('\n') + '\n';
+  return (
+    [titleLine(view.title), grid, `Failed calls: ${failed} of ${calls} (${share(failed, calls)}%)`].join('\n') + '\n'
+  );
 }

@@ -3,6 +3,7 @@ import { LatencyRow } from '../queries/latency';
 import { renderCsv, renderGrid } from './grid';
 import { renderJson } from './json';
 import { nrJson, syscallCells } from './syscall-cells';
+import { titleLine } from './escape';
 
 /** Nanoseconds as microseconds with two decimals, as the tables show them. */
 export const us = (ns: number) => (ns / 1e3).toFixed(2);
@@ -47,5 +48,5 @@ export function renderLatency(rows: LatencyRow[], view: { format: Format; top: n
     ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     false,
   );
-  return [view.title, grid, ...NOTE].join('\n') + '\n';
+  return [titleLine(view.title), grid, ...NOTE].join('\n') + '\n';
 }

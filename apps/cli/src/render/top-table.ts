@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import { nrOrder } from '../syscalls';
 import { renderGrid } from './grid';
 import { SyscallRef, syscallCells } from './syscall-cells';
+import { titleLine } from './escape';
 
 export interface TopRow extends SyscallRef {
   count: bigint;
@@ -46,7 +47,7 @@ export function renderTop(view: TopView): string {
   );
   return (
     [
-      view.color ? pc.bold(view.title) : view.title,
+      titleLine(view.title, view.color ? pc.bold : undefined),
       grid,
       `Total syscalls (top ${view.top}): ${total(shown)}`,
       `Total syscalls (all ${sorted.length} kinds): ${all}`,
@@ -99,7 +100,7 @@ export function renderGrouped(view: GroupView): string {
   );
   return (
     [
-      view.color ? pc.bold(view.title) : view.title,
+      titleLine(view.title, view.color ? pc.bold : undefined),
       grid,
       `Total syscalls (top ${view.top}): ${total(shown)}`,
       `Total syscalls (all ${view.rows.length} ${view.plural}): ${all}`,
