@@ -7,7 +7,7 @@ import { validateSeen } from '../syscall-sets/seen-validation';
 import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { validateBpfPrograms } from './bpf-programs';
 import { GroupCommit } from './group-commit';
-import { Cumulative, CumulativeRow, IngestRepository, SnapshotHead } from './ingest.repository';
+import { Cumulative, CumulativeRow, IngestRepository, RunState, SnapshotHead } from './ingest.repository';
 import {
   validateCgroups,
   validateFailures,
@@ -39,6 +39,26 @@ interface Pending {
 }
 
 const SUBKEY: Record<Cumulative, string> = { failure: 'errno_code', latency: 'bucket' };
+
+interface CheckContext {
+  cumulative: Map<number, bigint>;
+  seq: bigint;
+  state: RunState;
+  nowMs: number;
+}
+
+/** A snapshot that passed every check: what store() writes. */
+interface CheckedSnapshot {
+  head: SnapshotHead;
+  deltas: Array<[number, bigint, bigint]>;
+  unattributed: bigint; // cumulative
+  processes: ReturnType<typeof validateProcesses>;
+  cgroups: ReturnType<typeof validateCgroups>;
+  failures: CumulativeRow[];
+  latency: CumulativeRow[];
+  seen: ReturnType<typeof validateSeen>;
+  bpfPrograms: ReturnType<typeof validateBpfPrograms>;
+}
 
 /**
  * Collect's work: a hello opens (or reopens) a run; each snapshot of cumulative counters is
@@ -120,18 +140,40 @@ export class IngestService {
     return this.commits.submit({ run, snap, nowMs: Date.now() });
   }
 
+  /** One snapshot: checked in full against the run's stored state, then written; nothing is written on a refusal. */
   private async store(run: OpenedRun, snap: Snapshot, nowMs: number): Promise<IngestOutcome> {
     const cumulative = validateSnapshot(snap, run.runId);
     const seq = BigInt(snap.seq);
+    const state = await this.openState(run, seq);
+    if (!state) return 'duplicate';
+    const checked = await this.check(run, snap, { cumulative, seq, state, nowMs });
+    const sumOf = (rows: CumulativeRow[]) => rows.reduce((a, r) => a + r[2], 0n);
+    await this.sums.add({
+      counts: checked.head.total,
+      failure: sumOf(checked.failures),
+      latency: sumOf(checked.latency),
+    });
+    await this.write(run, checked);
+    await this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, checked.unattributed);
+    return 'stored';
+  }
+
+  /** The run's stored state when @seq is new for it; undefined for a repeat (acked, not stored again). */
+  private async openState(run: OpenedRun, seq: bigint): Promise<RunState | undefined> {
     const state = await this.repo.runState(run.runId);
     if (!state) throw new NotFoundError(`unknown run '${run.runId}'`);
-    if (seq <= state.last_seq) return 'duplicate';
+    if (seq <= state.last_seq) return undefined;
     if (state.finished)
       throw new FailedPreconditionError(
         `run '${run.runId}' is finished (its final snapshot was seq ${state.last_seq})`,
       );
-    const timeMs = snapshotTime(snap, Number(state.started_ms), nowMs);
+    return state;
+  }
 
+  /** Every part of the snapshot validated and turned into the interval's rows, in the order they are checked. */
+  private async check(run: OpenedRun, snap: Snapshot, at: CheckContext): Promise<CheckedSnapshot> {
+    const { cumulative, seq, state, nowMs } = at;
+    const timeMs = snapshotTime(snap, Number(state.started_ms), nowMs);
     const { deltas, total } = await this.intervalDeltas(run.runId, seq, cumulative);
     const unattributed = validateUnattributed(snap, state.unattributed, total);
     const processes = validateProcesses(snap, deltas);
@@ -140,36 +182,37 @@ export class IngestService {
     const latency = run.latency ? await this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
     const seen = validateSeen(snap);
     const bpfPrograms = validateBpfPrograms(snap);
-
-    const sumOf = (rows: CumulativeRow[]) => rows.reduce((a, r) => a + r[2], 0n);
-    await this.sums.add({ counts: total, failure: sumOf(failures), latency: sumOf(latency) });
-    const unattributedDelta = unattributed - state.unattributed;
     const head: SnapshotHead = {
       runId: run.runId,
       seq,
       hostId: run.hostId,
       timeMs,
       total,
-      unattributed: unattributedDelta,
+      unattributed: unattributed - state.unattributed,
     };
+    return { head, deltas, unattributed, processes, cgroups, failures, latency, seen, bpfPrograms };
+  }
+
+  /** The checked snapshot's rows: its head, deltas, busiest processes and cgroups, and the rest. */
+  private async write(run: OpenedRun, c: CheckedSnapshot): Promise<void> {
+    const { head } = c;
     const snapKey = await this.repo.putSnapshot(head);
-    for (const [nr, delta, now] of deltas) await this.repo.putDelta(snapKey, head, hourOf(timeMs), nr, delta, now);
+    for (const [nr, delta, now] of c.deltas)
+      await this.repo.putDelta(snapKey, head, hourOf(head.timeMs), nr, delta, now);
     if (run.processTopK > 0) {
-      for (const p of processes.rows) await this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
-      for (const [nr, rest] of processes.unexplained)
+      for (const p of c.processes.rows) await this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
+      for (const [nr, rest] of c.processes.unexplained)
         if (rest > 0n) await this.repo.putProcess(snapKey, 0, nr, 'other', rest);
     }
     if (run.cgroupTopK > 0) {
-      for (const g of cgroups.rows) await this.repo.putCgroup(head, snapKey, g, g.nr, g.count);
-      for (const [nr, rest] of cgroups.unexplained)
+      for (const g of c.cgroups.rows) await this.repo.putCgroup(head, snapKey, g, g.nr, g.count);
+      for (const [nr, rest] of c.cgroups.unexplained)
         if (rest > 0n) await this.repo.putCgroup(head, snapKey, undefined, nr, rest);
     }
-    for (const g of seen) await this.syscallSets.putSeen(run.runId, g, g.nrs, timeMs);
-    await this.repo.putCumulative('failure', run.runId, snapKey, failures);
-    await this.repo.putCumulative('latency', run.runId, snapKey, latency);
-    await this.repo.putBpfPrograms(run.runId, bpfPrograms);
-    await this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, unattributed);
-    return 'stored';
+    for (const g of c.seen) await this.syscallSets.putSeen(run.runId, g, g.nrs, head.timeMs);
+    await this.repo.putCumulative('failure', run.runId, snapKey, c.failures);
+    await this.repo.putCumulative('latency', run.runId, snapKey, c.latency);
+    await this.repo.putBpfPrograms(run.runId, c.bpfPrograms);
   }
 
   /** The interval's [nr, delta, cumulative] per syscall and their sum, checked to never go backwards. */
