@@ -40,6 +40,8 @@ enum {
 	OPT_OUT,
 	/* Self-exclusion (issue 13). */
 	OPT_INCLUDE_SELF,
+	/* Stopping under faults (issue 11). */
+	OPT_STOP_GRACE,
 };
 
 const char *argp_program_version = PROG_NAME " " AGENT_VERSION;
@@ -143,6 +145,9 @@ static const struct argp_option opts[] = {
 	{ "run-id", OPT_RUN_ID, "ID", 0, "Run id to report (default: a fresh UUID)", 1 },
 	{ "buffer", OPT_BUFFER, "N", 0,
 	  "Unacked snapshots kept while the control plane is away (default 3600)", 1 },
+	/* Stopping under faults (issue 11): a control plane restarting may need longer than 5 s. */
+	{ "stop-grace", OPT_STOP_GRACE, "SEC", 0,
+	  "On exit, wait up to SEC seconds for the final snapshot's ack (default 5)", 1 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
@@ -299,6 +304,9 @@ static error_t parse_server_arg(int key, char *arg, struct agent_opts *o, struct
 	case OPT_BUFFER:
 		s->buffer = option_long(arg, 1, 1000000, state, "buffer");
 		break;
+	case OPT_STOP_GRACE:
+		s->stop_grace = option_long(arg, 0, 3600, state, "stop-grace");
+		break;
 	case OPT_PROCESS_TOP:
 		s->process_top = option_long(arg, 1, 10000, state, "process-top");
 		o->process_top_given = true;
@@ -361,7 +369,7 @@ int options_parse(int argc, char **argv, struct agent_opts *o)
 		.coll = { .mode = MAP_PERCPU },
 		.top = 15,
 		.format = OUT_TABLE,
-		.srv = { .buffer = 3600, .process_top = 20, .cgroup_top = 20 },
+		.srv = { .buffer = 3600, .process_top = 20, .cgroup_top = 20, .stop_grace = 5 },
 	};
 	/* Usage errors exit 2, like the CLI's (not sysexits' 64). */
 	argp_err_exit_status = 2;

@@ -20,6 +20,7 @@ struct server_opts {
 	const char *host_id;
 	const char *run_id;
 	long buffer;	  /* unacked snapshots kept */
+	long stop_grace;  /* seconds the final snapshot may wait for its ack */
 	long process_top; /* -P: busiest processes named per snapshot */
 	long cgroup_top;  /* -C: busiest cgroups named per snapshot */
 };

@@ -10,9 +10,6 @@
 #include "local_report.h"
 #include "stream_feed.h"
 
-/* On SIGTERM (or SIGHUP, SIGINT) the final snapshot gets this long to be acked. */
-#define STOP_GRACE_MS 5000
-
 struct loop {
 	double deadline;      /* -d: monotonic seconds; 0: none */
 	double next_tick;     /* -i: monotonic seconds; 0: no ticks */
@@ -79,9 +76,9 @@ static bool begin_stop(struct agent *a, struct loop *l)
 	l->stopping = true;
 	if (!a->feed)
 		return true;
-	/* The final snapshot: sent and acked (within a grace period) before exit. */
+	/* The final snapshot: sent and acked (within --stop-grace) before exit. */
 	stream_feed_push(a->feed, true);
-	l->stop_deadline = now_mono() + STOP_GRACE_MS / 1000.0;
+	l->stop_deadline = now_mono() + a->opts.srv.stop_grace;
 	return false;
 }
 

@@ -109,6 +109,13 @@ void call_connect(struct stream *s)
 
 	if (!c)
 		return;
+	/*
+	 * A retry: the channel's own reconnect backoff (gRPC keeps one per channel, and fails
+	 * every call at once while it runs) would stack on ours and, against a control plane
+	 * that restarts, miss it for seconds. Ours, jittered, is the one that paces attempts.
+	 */
+	if (s->failures)
+		grpc_channel_reset_connect_backoff(servers_channel(&s->servers));
 	for (int i = 0; i < NR_OPS; i++)
 		c->tags[i] = (struct tag){ .call = c, .op = i };
 	grpc_metadata_array_init(&c->initial_md);
