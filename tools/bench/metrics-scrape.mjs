@@ -4,11 +4,11 @@
 // (the same closed loop as ingest-load.mjs, --agents agents, with and without a scrape
 // every --every seconds).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { updateSection } from './benchmarks-md.mjs';
+import { freePort } from './ports.mjs';
 import { percentile as pct, procStat, simAgent, startControlPlane } from './sim-agent.mjs';
 
 const { values: args } = parseArgs({
@@ -24,15 +24,6 @@ const { values: args } = parseArgs({
 const HOSTS = Number(args.hosts);
 const AGENTS = Number(args.agents);
 const SECONDS = Number(args.seconds);
-
-const freePort = () =>
-  new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
 
 async function scrapeOnce(address, accept) {
   const t0 = process.hrtime.bigint();
