@@ -5,6 +5,7 @@ export * from './cgroups';
 export * from './cli';
 export * from './control-plane';
 export * from './csv';
+export * from './grpc-clients';
 export * from './paths';
 export * from './ports';
 export * from './postgres';
