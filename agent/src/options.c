@@ -10,6 +10,7 @@
 #include "options.h"
 #include "options_check.h"
 #include "stream_servers.h"
+#include "metrics_http.h"
 #include "errno_helpers.h"
 #include "warn.h"
 
@@ -40,6 +41,8 @@ enum {
 	OPT_OUT,
 	/* Self-exclusion (issue 13). */
 	OPT_INCLUDE_SELF,
+	/* The agent as a Prometheus exporter (issue 15). */
+	OPT_METRICS_ADDR,
 };
 
 const char *argp_program_version = PROG_NAME " " AGENT_VERSION;
@@ -77,7 +80,9 @@ static const char argp_program_doc[] =
 	"    syscall-counter-agent --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
 	"                                        # stream to a control plane, a snapshot every 10 s\n"
 	"    syscall-counter-agent -C --server cp.example:50051 --token-file /etc/syscall-counter/token\n"
-	"                                        # the same, with each snapshot's 20 busiest containers\n";
+	"                                        # the same, with each snapshot's 20 busiest containers\n"
+	"    syscall-counter-agent --metrics-addr 127.0.0.1:9435\n"
+	"                                        # serve the counts to Prometheus at /metrics\n";
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SEC", 0,
@@ -143,6 +148,10 @@ static const struct argp_option opts[] = {
 	{ "run-id", OPT_RUN_ID, "ID", 0, "Run id to report (default: a fresh UUID)", 1 },
 	{ "buffer", OPT_BUFFER, "N", 0,
 	  "Unacked snapshots kept while the control plane is away (default 3600)", 1 },
+	/* The agent as a Prometheus exporter (issue 15): group 2, with or without --server. */
+	{ "metrics-addr", OPT_METRICS_ADDR, "HOST:PORT", 0,
+	  "Serve the counts at http://HOST:PORT/metrics for Prometheus ([IPV6]:PORT; default off)",
+	  2 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
@@ -233,6 +242,8 @@ static error_t parse_mode_arg(int key, char *arg, struct agent_opts *o, struct a
 /* When and how to report: duration, intervals, format, -l, libbpf's debug output. */
 static error_t parse_report_arg(int key, char *arg, struct agent_opts *o, struct argp_state *state)
 {
+	const char *bad;
+
 	switch (key) {
 	case 'd':
 		o->duration = option_long(arg, 1, INT_MAX, state, "duration");
@@ -252,6 +263,11 @@ static error_t parse_report_arg(int key, char *arg, struct agent_opts *o, struct
 		break;
 	case OPT_OUT:
 		o->out_file = arg;
+		break;
+	case OPT_METRICS_ADDR:
+		if ((bad = metrics_addr_check(arg)))
+			argp_error(state, "--metrics-addr '%s': %s", arg, bad);
+		o->metrics_addr = arg;
 		break;
 	case 'l':
 		o->list = true;

@@ -27,6 +27,7 @@
 #include "agent.h"
 #include "bpf_stats.h"
 #include "local_report.h"
+#include "metrics_http.h"
 #include "stream_feed.h"
 #include "syscall_helpers.h"
 #include "errno_helpers.h"
@@ -182,6 +183,9 @@ static int agent_start(struct agent *a)
 		warn("warning: no process %d: nothing is counted unless one with that pid starts\n",
 		     o->coll.targ_tgid);
 	build_scope(a->scope, sizeof(a->scope), o);
+	if (o->metrics_addr &&
+	    !(a->metrics = metrics_http_start(o->metrics_addr, o->srv.host_id, &a->coll)))
+		return 1;
 	if (o->srv.server && !(a->feed = stream_feed_open(o, &a->coll, a->scope)))
 		return 1;
 	if (o->cmd) {
@@ -247,6 +251,7 @@ static int agent_finish(struct agent *a)
 
 static void agent_cleanup(struct agent *a)
 {
+	metrics_http_stop(a->metrics);
 	stream_feed_free(a->feed);
 	child_kill(&a->child);
 	collector_close(&a->coll);
