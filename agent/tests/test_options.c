@@ -73,6 +73,11 @@ static const struct {
 	{ "-C --latency", { .coll = { .per_cgroup = true, .latency = true } }, RULE_C },
 	{ "--token-file", { .srv = { .token_file = "t" } }, RULE_SERVER },
 	{ "--run-id", { .srv = { .run_id = "r" } }, RULE_SERVER },
+	{ "--host-id", { .srv = { .host_id = "h" } }, RULE_SERVER },
+	/* --host-id names the host in --metrics-addr's series too (issue 15). */
+	{ "--host-id --metrics-addr",
+	  { .srv = { .host_id = "h" }, .metrics_addr = "[::1]:9435" },
+	  NULL },
 	{ "--token-file --server", { .srv = { .server = "h:1", .token_file = "t" } }, NULL },
 };
 

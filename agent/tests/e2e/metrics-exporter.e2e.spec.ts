@@ -97,7 +97,7 @@ describe('--metrics-addr with --errors and --latency', () => {
       '--',
       'sh',
       '-c',
-      `${WORKLOAD} close 10 4; sleep 60`,
+      `${WORKLOAD} close 10 4; exec sleep 60`,
     ]);
     try {
       const ebadf = 'syscall_counter_syscall_errors_total{host="lat-host",syscall="close",errno="EBADF"}';
@@ -116,6 +116,28 @@ describe('--metrics-addr with --errors and --latency', () => {
       expect(sampleValue(body, `${h}_bucket{host="lat-host",syscall="close",le="+Inf"}`)).toBe(closes);
       expect(body).toContain(`${h}_bucket{host="lat-host",syscall="close",le="2e-9"} `);
       expect(sampleValue(body, `${h}_sum{host="lat-host",syscall="close"}`)).toBeGreaterThan(0);
+    } finally {
+      agent.proc.kill('SIGINT');
+      await agent.done;
+    }
+  });
+});
+
+describe('--metrics-addr with -P: per host only', () => {
+  it("the pid's exact total, before and after it exits (drained to the ledger), and no pid label", async () => {
+    const work = await gated(1234);
+    const agent = await startExporterAgent(['-P', '-p', work.pid, '--host-id', 'p-host']);
+    try {
+      await work.go();
+      const getppid = 'syscall_counter_syscalls_total{host="p-host",syscall="getppid"}';
+      const live = (await scrape(agent.address)).body;
+      expect(sampleValue(live, getppid)).toBe(1234);
+      expect(sampleValue(live, 'syscall_counter_agent_unattributed_total{host="p-host"}')).toBe(0);
+      expect(live).not.toMatch(/pid=|comm=/);
+      const exited = new Promise((res) => work.child.once('close', res));
+      work.child.stdin!.end();
+      await exited;
+      expect(sampleValue((await scrape(agent.address)).body, getppid)).toBe(1234);
     } finally {
       agent.proc.kill('SIGINT');
       await agent.done;

@@ -3,7 +3,10 @@ import { connect } from 'node:net';
 import { spawnAgent } from './agent';
 import { RunningProcess } from './processes';
 
-/** What the agent prints on stderr once --metrics-addr listens: its address (the kernel's port for :0). */
+/**
+ * What the agent prints on stderr once --metrics-addr listens (its programs attached by then):
+ * its address, with the kernel's port for :0.
+ */
 const METRICS_AT = /metrics at http:\/\/(\S+)\/metrics/;
 
 /** An agent serving --metrics-addr, started and listening, with its HOST:PORT. */
@@ -13,7 +16,7 @@ export interface ExporterAgent extends RunningProcess {
 
 /**
  * Starts `syscall-counter-agent --metrics-addr 127.0.0.1:0 @args` and resolves once it is
- * counting and listening, with the address it logged.
+ * counting and listening, with the address it logged (a later --metrics-addr in @args wins).
  */
 export async function startExporterAgent(args: string[]): Promise<ExporterAgent> {
   const agent = spawnAgent(['--metrics-addr', '127.0.0.1:0', ...args]);
@@ -24,11 +27,10 @@ export async function startExporterAgent(args: string[]): Promise<ExporterAgent>
 function addressOf(proc: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
-    let address = '';
     proc.stderr!.on('data', (d) => {
       text += d;
-      address ||= METRICS_AT.exec(text)?.[1] ?? '';
-      if (address && text.includes('Tracing syscalls')) resolve(address);
+      const m = METRICS_AT.exec(text);
+      if (m) resolve(m[1]);
     });
     proc.on('close', (code) => reject(new Error(`the agent exited (${code}) before serving metrics: ${text}`)));
   });
