@@ -150,7 +150,7 @@ static void errors(struct mbuf *b, const struct metrics_data *d, const char *hos
 	}
 }
 
-/* Bucket b holds calls of [2^b, 2^(b+1)) ns: le is its upper bound, up to the last non-empty one. */
+/* Bucket b holds calls of [2^b, 2^(b+1)) ns: le is its upper bound, to the last non-empty one. */
 static void latency(struct mbuf *b, const struct metrics_data *d, const char *host)
 {
 	char name[32], le[48], sum[48];

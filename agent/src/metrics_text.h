@@ -33,7 +33,7 @@ struct metrics_data {
 	__u64 unattributed;
 };
 
-/* Reads what a scrape shows; the caller holds the collector (metrics_http.c's lock). 0 or -errno. */
+/* Reads what a scrape shows; the caller holds the collector (metrics_http.c's lock). */
 int metrics_read(struct collector *c, struct metrics_data *d);
 /* Frees what metrics_read() allocated for one scrape (the errno rows). */
 void metrics_data_reset(struct metrics_data *d);
