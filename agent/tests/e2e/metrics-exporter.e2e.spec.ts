@@ -1,7 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server } from 'node:net';
 import {
+  ControlPlane,
   ExporterAgent,
+  METRICS_ON_FREE_PORT,
+  metricsAddress,
   Prometheus,
   rawHttp,
   runAgent,
@@ -142,6 +145,30 @@ describe('--metrics-addr with -P: per host only', () => {
       agent.proc.kill('SIGINT');
       await agent.done;
     }
+  });
+});
+
+describe('--metrics-addr with --server', () => {
+  let cp: ControlPlane;
+  beforeAll(async () => {
+    cp = new ControlPlane(METRICS_ON_FREE_PORT);
+    await cp.start();
+  });
+  afterAll(() => cp.close());
+
+  it("serves while it streams, and its series equal the control plane's for the host", async () => {
+    const work = await gated(2345);
+    const agent = await startExporterAgent([...cp.conn, '-i', '1', '-p', work.pid, '--host-id', 'both-host']);
+    const getppid = 'syscall_counter_syscalls_total{host="both-host",syscall="getppid"}';
+    try {
+      await work.go();
+      expect(sampleValue((await scrape(agent.address)).body, getppid)).toBe(2345);
+    } finally {
+      agent.proc.kill('SIGINT');
+      work.child.stdin!.end();
+    }
+    expect((await agent.done).status).toBe(0);
+    expect(sampleValue((await scrape(await metricsAddress(cp))).body, getppid)).toBe(2345);
   });
 });
 
