@@ -159,6 +159,22 @@ static void handle(struct metrics_http *m, int fd)
 	serve_metrics(m, fd, !strcmp(method, "HEAD"));
 }
 
+/*
+ * A lingering close: what the client still sends (a request body) is read and dropped for a
+ * moment, so that closing does not answer it with a reset that could cut the reply short.
+ */
+static void close_lingering(int fd)
+{
+	char scratch[4096];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	shutdown(fd, SHUT_WR);
+	for (int i = 0; i < 16 && poll(&p, 1, 100) > 0; i++)
+		if (recv(fd, scratch, sizeof(scratch), 0) <= 0)
+			break;
+	close(fd);
+}
+
 static void *serve(void *arg)
 {
 	struct metrics_http *m = arg;
@@ -179,7 +195,7 @@ static void *serve(void *arg)
 			if (fd < 0)
 				continue;
 			handle(m, fd);
-			close(fd);
+			close_lingering(fd);
 		}
 	}
 	return NULL;
