@@ -147,12 +147,18 @@ try {
     const seconds = SECONDS; // the same for each interval: comparable rows
     const quiet = await ingestLoop(cp.listen, `quiet-${every}`, seconds);
     const scraping = [];
-    const busy = await ingestLoop(cp.listen, `busy-${every}`, seconds, every, () =>
-      scrapeOnce(metrics).then(
-        (s) => scraping.push(s.ms),
-        (e) => console.error(`scrape failed: ${e.message}`),
-      ),
-    );
+    // Like Prometheus, never two scrapes of one target at once: a tick during a scrape is skipped.
+    let inFlight = false;
+    const busy = await ingestLoop(cp.listen, `busy-${every}`, seconds, every, () => {
+      if (inFlight) return;
+      inFlight = true;
+      scrapeOnce(metrics)
+        .then(
+          (s) => scraping.push(s.ms),
+          (e) => console.error(`scrape failed: ${e.message}`),
+        )
+        .finally(() => (inFlight = false));
+    });
     const worse = (a, b) => `${b > a ? '+' : ''}${f((100 * (b - a)) / a)}%`;
     loads.push(
       `| ${seconds} s, no scrapes | ${f(quiet.rate)} | ${f(quiet.p50)} | ${f(quiet.p99)} | |`,
