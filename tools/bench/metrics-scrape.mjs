@@ -163,7 +163,8 @@ try {
     loads.push(
       `| ${seconds} s, no scrapes | ${f(quiet.rate)} | ${f(quiet.p50)} | ${f(quiet.p99)} | |`,
       `| ${seconds} s, scraped every ${every} s (${scraping.length}, p50 ${f(pct(scraping, 50))} ms) | ` +
-        `${f(busy.rate)} | ${f(busy.p50)} | ${f(busy.p99)} | ${worse(quiet.p50, busy.p50)} / ${worse(quiet.p99, busy.p99)} |`,
+        `${f(busy.rate)} | ${f(busy.p50)} | ${f(busy.p99)} | ` +
+        `${worse(quiet.p50, busy.p50)} / ${worse(quiet.p99, busy.p99)} |`,
     );
   }
   const row = (name, xs, cpuMs = xs.cpuMs) => {
@@ -176,15 +177,17 @@ try {
     const a = await agentScrapes(mode, Number(args['agent-scrapes']));
     agentRows.push(row(`agent ${mode.join(' ') || '(default)'}: ${a.series} samples`, a.xs, a.cpuMs));
   }
+  const engine = args.db === 'postgres' ? 'PostgreSQL' : 'SQLite';
+  const pgNote = args.db === 'postgres' ? "; PostgreSQL's own CPU is not in it" : '';
   const load = (await import('node:os'))
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
   const body = `
-${HOSTS} hosts × 60 syscalls stored (one run of two snapshots each) in **${args.db === 'postgres' ? 'PostgreSQL' : 'SQLite'}**:
+${HOSTS} hosts × 60 syscalls stored (one run of two snapshots each) in **${engine}**:
 **${series}** \`syscall_counter_syscalls_total\` series. Scrape time is from request to the last byte, on
 loopback, ${args.scrapes} scrapes per format after one warm-up; CPU is the control plane's user+system
-time per scrape (what the scrape costs, whatever else the machine runs${args.db === 'postgres' ? "; PostgreSQL's own CPU is not in it" : ''}).
+time per scrape (what the scrape costs, whatever else the machine runs${pgNote}).
 Load average at the end: ${load}.
 
 | format | scrape p50 ms | scrape max ms | CP CPU ms/scrape | body |
@@ -213,7 +216,9 @@ ${agentRows.join('\n')}
   if (args.write)
     updateSection(args.db === 'postgres' ? 'metrics-postgres' : 'metrics', {
       title: args.db === 'postgres' ? '6c. /metrics at fleet scale on PostgreSQL' : '6. /metrics at fleet scale',
-      command: `node tools/bench/metrics-scrape.mjs --hosts ${HOSTS} --agents ${AGENTS} --every ${args.every} --db ${args.db} --write`,
+      command:
+        `node tools/bench/metrics-scrape.mjs --hosts ${HOSTS} --agents ${AGENTS} ` +
+        `--every ${args.every} --db ${args.db} --write`,
       machine: `${cpus().length} CPUs (${cpus()[0].model.trim()}), Linux ${release()}, Node ${process.version}`,
       body,
     });

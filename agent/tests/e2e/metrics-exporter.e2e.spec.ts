@@ -48,7 +48,7 @@ describe('--metrics-addr: the agent as a Prometheus exporter', () => {
     await agent.done;
   });
 
-  it("a real Prometheus scraping it reads the exact getppid count of the pid, with the host's label intact", async () => {
+  it("a real Prometheus reads the pid's exact getppid count from it, the host's label intact", async () => {
     prom = new Prometheus();
     await prom.start([agent.address]);
     await prom.waitFor('up{job="sc"} == 1', (r) => r.length === 1);
