@@ -8,7 +8,7 @@ import { errorsHistory } from '../../queries/errors';
 import { ErrorRow } from '../../render/errors-table';
 import { resolveSettings } from '../../settings';
 import { resolveSyscall } from '../../syscalls';
-import { spanText } from '../../time-window';
+import { displaySpan } from '../../render/clock';
 
 export interface CollectOpts extends AgentFilterOpts, ConnOpts, WindowOpts {
   /** Collect on this host even when a control plane is configured. */
@@ -26,7 +26,7 @@ export interface Collected {
 type ReportRow = Omit<ErrorRow, 'nr' | 'failed' | 'errnos'> & Partial<ErrorRow> & { nr: number | null };
 
 /** The agent once on this host, or the stored failures when a control plane is configured (and not --local). */
-export async function collectErrors(command: string[], opts: CollectOpts): Promise<Collected> {
+export async function collectErrors(command: string[], opts: CollectOpts, utc = false): Promise<Collected> {
   const server = opts.local ? undefined : resolveSettings(opts).server;
   if (!server) {
     if (opts.local && (opts.host?.length || opts.run || opts.since || opts.until))
@@ -44,7 +44,11 @@ export async function collectErrors(command: string[], opts: CollectOpts): Promi
   const scope = scopeFrom(opts);
   const syscallNr = opts.syscall ? resolveSyscall(opts.syscall, undefined) : undefined;
   const h = await withClient(opts, (c) => errorsHistory(c, scope, syscallNr));
-  return { rows: h.rows, calls: h.calls, where: `${whereText(opts)}, ${spanText(h.firstUnixMs, h.lastUnixMs)}` };
+  return {
+    rows: h.rows,
+    calls: h.calls,
+    where: `${whereText(opts)}, ${displaySpan(h.firstUnixMs, h.lastUnixMs, utc)}`,
+  };
 }
 
 async function collectHere(command: string[], opts: AgentFilterOpts): Promise<Collected> {

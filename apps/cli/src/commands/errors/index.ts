@@ -1,13 +1,14 @@
 import { Command } from 'commander';
 import { withAgentFilters } from '../../options/agent-filters';
 import { withConnection } from '../../options/connection';
-import { Format, withFormat } from '../../options/format';
+import { displayOf, DisplayOpts, Format, withFormat } from '../../options/format';
 import { withTopN } from '../../options/numbers';
 import { LOCAL_FIRST_WINDOW_HELP, withWindow } from '../../options/scope';
 import { renderErrors } from '../../render/errors-table';
+import { agentFilterText, withFilters } from '../../render/titles';
 import { collectErrors, CollectOpts } from './collect';
 
-interface ErrorsOpts extends CollectOpts {
+interface ErrorsOpts extends CollectOpts, DisplayOpts {
   top: number;
   format: Format;
   all?: boolean;
@@ -41,10 +42,16 @@ export function errorsCommand(): Command {
   withWindow(cmd, LOCAL_FIRST_WINDOW_HELP);
   return withAgentFilters(cmd)
     .addHelpText('after', HELP)
-    .action(async (command: string[], opts: ErrorsOpts) => {
-      const { rows: all, calls, where } = await collectErrors(command, opts);
+    .action(async (command: string[], opts: ErrorsOpts, self: Command) => {
+      const display = displayOf(opts, self);
+      const { rows: all, calls, where } = await collectErrors(command, opts, display.utc);
       const rows = all.filter((r) => opts.all || r.failed > 0).sort((a, b) => b.failed - a.failed || b.count - a.count);
-      const view = { format: opts.format, top: opts.top, title: `Failed syscalls, ${where}` };
+      const view = {
+        format: opts.format,
+        top: opts.top,
+        title: withFilters(`Failed syscalls, ${where}`, agentFilterText(opts)),
+        display,
+      };
       process.stdout.write(renderErrors(rows, calls, view));
     });
 }
