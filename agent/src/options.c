@@ -135,7 +135,7 @@ static const struct argp_option opts[] = {
 	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit",
 	  0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
-	{ "server", OPT_SERVER, "HOST:PORT[,HOST:PORT...]", 0,
+	{ "server", OPT_SERVER, "HOST[:PORT][,...]", 0,
 	  "Stream cumulative snapshots to this control plane (every -i SEC, default 10); "
 	  "several replicas: fail over to the next, resending what is unacked",
 	  1 },
@@ -291,11 +291,13 @@ static error_t parse_server_arg(int key, char *arg, struct agent_opts *o, struct
 
 	switch (key) {
 	case OPT_SERVER:
-		if (!servers_list_valid(arg))
+		/* HOST alone means the control plane's documented port, as in the CLI. */
+		if (servers_with_ports(arg, s->server_list, sizeof(s->server_list)))
 			argp_error(state,
-				   "--server '%s' is not HOST:PORT[,HOST:PORT...] (at most %d)",
+				   "--server '%s' is not HOST[:PORT][,HOST[:PORT]...] (at most %d; "
+				   "the port defaults to " DEFAULT_SERVER_PORT ")",
 				   arg, MAX_SERVERS);
-		s->server = arg;
+		s->server = s->server_list;
 		break;
 	case OPT_TOKEN_FILE:
 		s->token_file = arg;

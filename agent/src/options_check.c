@@ -101,5 +101,9 @@ const char *options_broken_rule(const struct agent_opts *o)
 		return "--tls-cert and --tls-key go together";
 	if (o->srv.tls_cert && !o->srv.tls_ca)
 		return "--tls-cert and --tls-key go with --tls-ca";
+	/* The control plane takes no call without a token (it has no "no auth" mode): say so now. */
+	if (streaming && !o->srv.token_file)
+		return "--server needs --token-file FILE, the token the control plane expects "
+		       "(its SC_TOKEN_FILE, or this host's line of its SC_TOKENS_FILE)";
 	return NULL;
 }

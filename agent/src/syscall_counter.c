@@ -31,13 +31,15 @@
 #include "stream_feed.h"
 #include "syscall_helpers.h"
 #include "errno_helpers.h"
+#include "privileges.h"
 #include "warn.h"
 
 static bool verbose;
 
+/* libbpf's own lines only with -v: without it, the agent says in one line what went wrong. */
 static int libbpf_print_fn(enum libbpf_print_level level, const char *format, va_list args)
 {
-	if (level != LIBBPF_WARN && !verbose)
+	if (!verbose)
 		return 0;
 	return vfprintf(stderr, format, args);
 }
@@ -274,7 +276,8 @@ int main(int argc, char **argv)
 	}
 	verbose = a.opts.coll.verbose;
 	libbpf_set_print(libbpf_print_fn);
-	if (!kernel_has_btf())
+	/* Without the privileges, the one line that says how; with -v, libbpf's own lines follow. */
+	if (!kernel_has_btf() || (!privileges_enough() && !verbose))
 		return 1;
 	block_signals(&a);
 

@@ -20,9 +20,13 @@ static char *cmd[] = { "true", NULL };
 	"-C counts in maps of its own, on its own: drop -P, --map, -x/-e, --errors and --latency"
 #define RULE_SERVER "--token-file, --tls-ca, --host-id and --run-id go with --server"
 
-#define SERVER                          \
-	{                               \
-		.server = "127.0.0.1:1" \
+#define RULE_TOKEN                                                               \
+	"--server needs --token-file FILE, the token the control plane expects " \
+	"(its SC_TOKEN_FILE, or this host's line of its SC_TOKENS_FILE)"
+
+#define SERVER                                             \
+	{                                                  \
+		.server = "127.0.0.1:1", .token_file = "t" \
 	}
 
 static const struct {
@@ -31,6 +35,7 @@ static const struct {
 	const char *want; /* NULL: no rule broken */
 } cases[] = {
 	{ "defaults", {}, NULL },
+	{ "--server without --token-file", { .srv = { .server = "127.0.0.1:1" } }, RULE_TOKEN },
 	{ "-- CMD", { .cmd = cmd }, NULL },
 	{ "-p and -- CMD", { .cmd = cmd, .coll = { .targ_tgid = 1 } }, RULE_P_CMD },
 	{ "-t and -- CMD", { .cmd = cmd, .coll = { .targ_tid = 1 } }, RULE_P_CMD },
