@@ -263,16 +263,17 @@ static __always_inline bool cgroup_matches(struct task_struct *task)
 	return bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
 }
 
+/* The task filters a user asks for; the agent leaving itself out (F_EXCL) is checked apart. */
+#define F_SELECT (F_TASK & ~F_EXCL)
+
 /*
- * Whether @task is counted: -p, -t, the agent itself, -- CMD, --uid, --comm, --cgroup. A
- * check runs only when its bit is set in @f; the verifier drops the others' code.
+ * Whether @task is counted: -p, -t, -- CMD, --uid, --comm, --cgroup. A check runs only when
+ * its bit is set in @f; the verifier drops the others' code.
  */
 static __always_inline bool task_wanted(u32 f, struct task_struct *task)
 {
 	u32 tgid = task->tgid;
 
-	if ((f & F_EXCL) && tgid == excl_tgid)
-		return false;
 	if ((f & F_TGID) && tgid != targ_tgid)
 		return false;
 	if ((f & F_TID) && task->pid != targ_tid)
@@ -318,7 +319,10 @@ static __always_inline enum call_kind classify(u32 f, long id, u32 *slot, struct
 	if (!need_task && !(f & (F_TASK | F_TIME)) && !ia32_possible())
 		return NATIVE;
 	*task = bpf_get_current_task_btf();
-	if ((f & F_TASK) && !task_wanted(f, *task))
+	/* On by default, so on its own: the default program tests no other filter's bit. */
+	if ((f & F_EXCL) && (*task)->tgid == excl_tgid)
+		return SKIP;
+	if ((f & F_SELECT) && !task_wanted(f, *task))
 		return SKIP;
 	return compat_call(*task) ? COMPAT : NATIVE;
 }
