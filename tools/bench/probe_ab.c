@@ -144,9 +144,16 @@ static bool chosen(const char *name)
 static void report(int threads, int rounds)
 {
 	double added[MAX_ROUNDS], ratio[MAX_ROUNDS];
+	char load[64] = "?";
+	FILE *f = fopen("/proc/loadavg", "r");
 
-	printf("%d thread(s), %ld calls, median of %d rounds (load %s); ns per call, added, / floor\n",
-	       threads, calls, rounds, getenv("LOADAVG") ?: "?");
+	if (f && fscanf(f, "%63[0-9. ]", load) != 1)
+		strcpy(load, "?");
+	if (f)
+		fclose(f);
+	printf("%d thread(s), %ld calls, median of %d rounds, load average %.14s\n", threads, calls,
+	       rounds, load);
+	printf("mode             ns/call   added / floor\n");
 	for (unsigned k = 0; k < NR_MODES; k++) {
 		for (int i = 0; i < nimpls && chosen(modes[k].name) && modes[k].ns[i][0]; i++) {
 			double *ns = modes[k].ns[i], *none = modes[0].ns[i],
