@@ -139,8 +139,9 @@ is Private_Clean+Private_Dirty from smaps_rollup (what the agent costs the host 
 shared libraries). Extra processes each call getppid and sleep 1 s in a loop. The agent
 counts per host, so its maps and work do not grow with the number of processes; in
 per-process mode (-P) each read walks the per-process map in batches and drains the
-processes that exited (one more batched read, and batched deletes); --latency reads the histogram rows of the syscalls called (a few dozen of
-1,026 × 64 buckets) and --errors the failure counters, every snapshot. The agent leaves its
+processes that exited (one more batched read, and batched deletes); --latency reads the
+histogram rows of the syscalls called (a few dozen of 1,026 × 64 buckets) and --errors the
+failure counters, every snapshot. The agent leaves its
 own syscalls out of its counts; a second agent (\`-p\` of the first) counts them: "own syscalls
 per snapshot" is that count over the window divided by the snapshots sent in it.
 
