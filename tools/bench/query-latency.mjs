@@ -89,6 +89,7 @@ for (const hours of LEVELS) {
       pid: 0,
       comm: '',
       container: '',
+      hostIds: [],
       ...extra,
     });
     const mid = start + Math.floor(hours / 2) * HOUR;

@@ -21,6 +21,7 @@ export function scopeOf(scope: ScopeFields) {
     pid: scope.pid ?? 0,
     comm: scope.comm ?? '',
     container: scope.container ?? '',
+    hostIds: [],
   };
 }
 

@@ -12,3 +12,4 @@ export * from './postgres';
 export * from './processes';
 export * from './metrics';
 export * from './seccomp';
+export * from './agent-metrics';
