@@ -68,7 +68,11 @@ export class IngestRepository {
       putCgroup: p('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
       addHostCgroupTotal: p(upsert('host_cgroup_totals', ['host_id', 'name_key', 'nr'], 'add')),
       cgroupName: p('SELECT name_key FROM cgroup_names WHERE path = ? AND container = ?'),
-      putCgroupName: p('INSERT INTO cgroup_names (path, container) VALUES (?, ?) RETURNING name_key'),
+      // Another replica may insert the same name at once: the loser waits for its commit, then reads it.
+      putCgroupName: p(
+        'INSERT INTO cgroup_names (path, container) VALUES (?, ?) ON CONFLICT (path, container) DO NOTHING ' +
+          'RETURNING name_key',
+      ),
       advanceRun: p('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?'),
       touchHost: p('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
       putBpfProgram: p(
@@ -187,6 +191,7 @@ export class IngestRepository {
   private async cgroupNameKey(path: string, container: string): Promise<bigint> {
     const hit = await this.stmt.cgroupName.get<{ name_key: bigint }>(path, container);
     if (hit) return hit.name_key;
-    return (await this.stmt.putCgroupName.get<{ name_key: bigint }>(path, container))!.name_key;
+    const added = await this.stmt.putCgroupName.get<{ name_key: bigint }>(path, container);
+    return (added ?? (await this.stmt.cgroupName.get<{ name_key: bigint }>(path, container)))!.name_key;
   }
 }
