@@ -101,7 +101,7 @@ export class IngestService {
         }
         return outcomes;
       });
-    this.commits = new GroupCommit(storeBatch);
+    this.commits = new GroupCommit(storeBatch, repo.concurrentTransactions);
     this.sums = new StoreSums(() => repo.storeSums());
   }
 
@@ -186,7 +186,7 @@ export class IngestService {
       unattributed: unattributedDelta,
     };
     const snapKey = await this.repo.putSnapshot(head);
-    for (const [nr, delta, now] of deltas) await this.repo.putDelta(snapKey, head, hourOf(timeMs), nr, delta, now);
+    await this.repo.putDeltas(snapKey, head, hourOf(timeMs), deltas);
     if (run.processTopK > 0) {
       for (const p of processes.rows) await this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
       for (const [nr, rest] of processes.unexplained)
