@@ -1,7 +1,7 @@
 // The benchmarks' database engines: a fresh SQLite file, or a fresh database on a throw-away
 // PostgreSQL cluster (tools/pg-cluster.sh, durable: fsync and synchronous_commit on, as a fleet
 // would run it) served by one or more control-plane replicas.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dbBytes, procStat, ROOT, startControlPlane } from './sim-agent.mjs';
@@ -70,6 +70,7 @@ export async function startStore(engine, dir, cluster) {
   if (!engine.postgres) {
     const cp = await startControlPlane(dir);
     return {
+      env: { SC_DB_PATH: cp.db, SC_TOKEN_FILE: join(dir, 'token') },
       listens: [cp.listen],
       procs: [cp.proc],
       bytes: () => dbBytes(cp.db),
@@ -84,7 +85,7 @@ export async function startStore(engine, dir, cluster) {
     Array.from({ length: engine.replicas }, () => startControlPlane(dir, undefined, { SC_DB_URL: dbUrl })),
   );
   return {
-    dbUrl,
+    env: { SC_DB_URL: dbUrl, SC_TOKEN_FILE: join(dir, 'token') },
     listens: cps.map((c) => c.listen),
     procs: cps.map((c) => c.proc),
     bytes: () => Number(cluster.psql('SELECT pg_database_size(current_database())', dbUrl)),
@@ -94,6 +95,22 @@ export async function startStore(engine, dir, cluster) {
     settle: () => cluster.psql('VACUUM (ANALYZE)', dbUrl),
     stop: () => Promise.all(cps.map((c) => c.stop())),
   };
+}
+
+/**
+ * One expiry pass over the store (the store stopped): \`control-plane --expire-once\` with raw
+ * history kept for @keep (SC_RETAIN_RAW); its wall time, or why it could not run (a control plane
+ * without retention).
+ */
+export function timeExpiry(store, keep) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [join(ROOT, 'apps/control-plane/dist/main.js'), '--expire-once'], {
+    env: { ...process.env, ...store.env, SC_RETAIN_RAW: keep, SC_RETAIN_HOURLY: '400d' },
+    encoding: 'utf8',
+  });
+  const seconds = (Date.now() - t0) / 1000;
+  if (r.status === 0) return { seconds, report: r.stdout.trim() };
+  return { error: (r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.status}` };
 }
 
 /** The control planes' summed CPU seconds and RSS bytes. */

@@ -6,13 +6,13 @@
 // On SQLite, or on PostgreSQL (--engines sqlite,pg: a throw-away cluster, see pg-bench.mjs).
 //
 //   node tools/bench/query-latency.mjs [--hosts 20] [--hours 1,24] [--reps 15] [--processes K | --cgroups K]
-//                                      [--engines sqlite,pg] [--write]
+//                                      [--engines sqlite,pg] [--expire] [--write]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { updateSection } from './benchmarks-md.mjs';
-import { engineLabel, parseEngines, startCluster, startStore } from './pg-bench.mjs';
+import { engineLabel, parseEngines, startCluster, startStore, timeExpiry } from './pg-bench.mjs';
 import { grpc, metadata, percentile, proto, simAgent } from './sim-agent.mjs';
 
 const { values: args } = parseArgs({
@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     processes: { type: 'string', default: '0' },
     cgroups: { type: 'string', default: '0' },
     engines: { type: 'string', default: 'sqlite' },
+    expire: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
   },
 });
@@ -75,6 +76,7 @@ async function measure(engine, hours) {
     const perHost = (hours * HOUR) / INTERVAL;
     const end = Date.now();
     const start = end - hours * HOUR;
+    const empty = store.bytes(); // an empty PostgreSQL database is ~7.5 MiB of catalog
     const t0 = Date.now();
     await Promise.all(
       Array.from({ length: HOSTS }, (_, h) =>
@@ -206,7 +208,7 @@ async function measure(engine, hours) {
     }
     client.close();
     const snaps = HOSTS * perHost;
-    const bytes = store.bytes();
+    const bytes = store.bytes() - empty;
     results.push({ engine: label, hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes, load: loadavg()[0] });
     console.log(
       `${label.padEnd(24)} ${String(hours).padStart(4)} h  history: ${snaps} snapshots, ` +
@@ -215,13 +217,28 @@ async function measure(engine, hours) {
     );
   } finally {
     await store.stop();
+    if (args.expire) expiry(engine, store, hours);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * --expire: one expiry pass keeping the last hour of raw history, so it removes the rest (one day
+ * of every host with --hours 25); its time, or why it could not run.
+ */
+function expiry(engine, store, hours) {
+  const r = timeExpiry(store, '1h');
+  expiries.push({ engine: engineLabel(engine), hours, ...r });
+  console.log(
+    `${engineLabel(engine).padEnd(24)} ${String(hours).padStart(4)} h  expiry of all but the last hour: ` +
+      `${r.error ? `not run: ${r.error}` : `${r.seconds.toFixed(1)} s ${r.report}`}`,
+  );
 }
 
 // Durability does not change a query's plan or latency: the history is written with fsync off.
 const cluster = ENGINES.some((e) => e.postgres) ? startCluster({ fast: true }) : undefined;
 const results = [];
+const expiries = [];
 try {
   for (const engine of ENGINES) for (const hours of LEVELS) await measure(engine, hours);
 } finally {
@@ -240,13 +257,24 @@ const history = (e, h) => {
   const m = metaOf(e, h);
   return `${m.snaps.toLocaleString('en')} / ${m.rows.toLocaleString('en')} / ${(m.bytes / 2 ** 20).toFixed(0)} MiB`;
 };
+const expiryRow = (e) => {
+  const xs = expiries.filter((x) => x.engine === e);
+  if (!xs.length) return '';
+  const cell = (h) => {
+    const x = xs.find((y) => y.hours === h);
+    return !x ? '-' : x.error ? 'not run' : `${x.seconds.toFixed(1)} s`;
+  };
+  return `| *expiry pass: all but the last hour of raw history* | ${LEVELS.map(cell).join(' | ')} |\n`;
+};
+const perHostDay = (m, hours) => (m.bytes / HOSTS / (hours / 24) / 2 ** 20).toFixed(1);
 const table = (e) => `**${e}**
 
 | query | ${LEVELS.map((h) => `${h} h of history`).join(' | ')} |
 |---|${LEVELS.map(() => '---:').join('|')}|
 ${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(e, h, n)).join(' | ')} |`).join('\n')}
 | *history: snapshots / delta rows / DB size* | ${LEVELS.map((h) => history(e, h)).join(' | ')} |
-| *load average after writing it* | ${LEVELS.map((h) => metaOf(e, h).load.toFixed(1)).join(' | ')} |
+| *DB bytes per host-day (MiB)* | ${LEVELS.map((h) => perHostDay(metaOf(e, h), h)).join(' | ')} |
+${expiryRow(e)}| *load average after writing it* | ${LEVELS.map((h) => metaOf(e, h).load.toFixed(1)).join(' | ')} |
 `;
 const body = `
 ${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 delta rows per
@@ -262,7 +290,7 @@ each, the same container ids on every host; the rest of the interval is stored u
     : ''
 }; each query ${REPS} times through the
 real gRPC QueryService on loopback. Cells are p50 / p99 in ms. (For 1 h of history the
-"two hours" diff compares two half hours.) DB size: the SQLite file and its WAL, or
+"two hours" diff compares two half hours.) DB size is what the history added: the SQLite file and its WAL, or
 \`pg_database_size\` (PostgreSQL: a throw-away cluster from \`tools/pg-cluster.sh\` with fsync off while
 the history is written, which changes no query plan).
 
