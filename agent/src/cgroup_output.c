@@ -100,8 +100,9 @@ static void print_cgroup_table(FILE *f, const struct report *r, const struct cgr
 	if (compat)
 		fprintf(f, "32-bit (i386) calls, counted apart and not per cgroup: %llu\n", compat);
 	fprintf(f, "Total syscalls (top %d cgroups): %llu\n", r->top, top_total);
-	fprintf(f, "Total syscalls (all %zu cgroups%s): %llu\n", m,
-		unattributed ? " and unattributed" : "", total + unattributed);
+	fprintf(f, "Total syscalls (%s %zu %s%s): %llu\n", m == 1 ? "the" : "all", m,
+		m == 1 ? "cgroup" : "cgroups", unattributed ? " and unattributed" : "",
+		total + unattributed);
 }
 
 /* Every non-zero (cgroup, syscall) count, busiest first; unattributed rows have no cgroup. */

@@ -95,12 +95,12 @@ static void print_compat(FILE *f, enum output_format fmt, const struct report *r
 
 		if (fmt == OUT_TABLE) {
 			if (!i)
-				fprintf(f, "32-bit (i386) syscalls:\n%8s | %-24s | %s\n",
+				fprintf(f, "32-bit (i386) syscalls:\n%8s | %-24s | %12s\n",
 					"SYSCALL#", "NAME", "COUNT");
 			if (rows[i].slot == SLOT_OTHER)
-				fprintf(f, "%8s | %-24s | %llu\n", "-", name, rows[i].count);
+				fprintf(f, "%8s | %-24s | %12llu\n", "-", name, rows[i].count);
 			else
-				fprintf(f, "%8d | %-24s | %llu\n", slot_nr(rows[i].slot), name,
+				fprintf(f, "%8d | %-24s | %12llu\n", slot_nr(rows[i].slot), name,
 					rows[i].count);
 		} else if (fmt == OUT_CSV) {
 			char prefixed[48];
@@ -175,14 +175,15 @@ static void print_table(FILE *f, const struct report *r, const struct row *rows,
 		fprintf(f, "[%s] ", r->time);
 	fprintf(f, "Syscall counts for %s over %.2f s (map %s):\n", r->scope, r->seconds,
 		r->map_mode);
+	/* Padded by hand: printf counts bytes, and µs is 3 bytes in 2 columns (spelled as the CLI does). */
 	if (r->lat)
-		fprintf(f, "%8s | %-24s | %12s | %10s | %10s | %10s\n", "SYSCALL#", "NAME", "COUNT",
-			"AVG us", "P50 us", "P99 us");
+		fprintf(f, "%8s | %-24s | %12s | %s | %s | %s\n", "SYSCALL#", "NAME", "COUNT",
+			"    AVG µs", "    P50 µs", "    P99 µs");
 	else if (r->failed)
 		fprintf(f, "%8s | %-24s | %12s | %10s | %s\n", "SYSCALL#", "NAME", "COUNT",
 			"FAILED", "ERRNOS");
 	else
-		fprintf(f, "%8s | %-24s | %s\n", "SYSCALL#", "NAME", "COUNT");
+		fprintf(f, "%8s | %-24s | %12s\n", "SYSCALL#", "NAME", "COUNT");
 	for (int i = 0; i < shown; i++) {
 		char nr[16];
 
@@ -210,13 +211,16 @@ static void print_table(FILE *f, const struct report *r, const struct row *rows,
 				fputc('-', f);
 			fputc('\n', f);
 		} else {
-			fprintf(f, "%8s | %-24s | %llu\n", nr,
+			fprintf(f, "%8s | %-24s | %12llu\n", nr,
 				slot_name(rows[i].slot, buf, sizeof(buf)), rows[i].count);
 		}
 		top_total += rows[i].count;
 	}
-	fprintf(f, "Total syscalls (top %d): %llu\n", r->top, top_total);
-	fprintf(f, "Total syscalls (all %d kinds): %llu\n", n, total);
+	fprintf(f, "Total syscalls (top %d): %llu\n", shown, top_total);
+	if (n == 1)
+		fprintf(f, "Total syscalls (the 1 kind): %llu\n", total);
+	else
+		fprintf(f, "Total syscalls (all %d kinds): %llu\n", n, total);
 }
 
 static void print_csv(FILE *f, const struct report *r, const struct row *rows, int n, int first)

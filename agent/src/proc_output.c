@@ -102,8 +102,8 @@ static void print_table(FILE *f, const struct report *r, const struct proc_sum *
 				compat);
 	}
 	fprintf(f, "Total syscalls (top %d processes): %llu\n", r->top, top_total);
-	fprintf(f, "Total syscalls (all %zu processes%s): %llu\n", m,
-		unattributed ? " and unattributed" : "", total);
+	fprintf(f, "Total syscalls (%s %zu %s%s): %llu\n", m == 1 ? "the" : "all", m,
+		m == 1 ? "process" : "processes", unattributed ? " and unattributed" : "", total);
 }
 
 static void csv_row(FILE *f, const char *pid, const char *comm, __u32 slot, __u64 count)

@@ -71,8 +71,8 @@ describe('syscall-counter-agent -- CMD (real BPF, real workloads)', () => {
     const r = runAgent(['-T', '3', '--', WORKLOAD, 'getppid', '4242']);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Syscall counts for command: .*workload getppid 4242 over [\d.]+ s \(map percpu\):$/);
-    expect(lines[1]).toMatch(/^SYSCALL# \| NAME +\| COUNT$/);
-    expect(lines[2]).toMatch(/^ +110 \| getppid +\| 4242$/);
+    expect(lines[1]).toMatch(/^SYSCALL# \| NAME +\| +COUNT$/);
+    expect(lines[2]).toMatch(/^ +110 \| getppid +\| +4242$/);
     expect(lines).toHaveLength(2 + 3 + 2);
     const top = lines.slice(2, 5).reduce((s, l) => s + Number(l.split('|')[2]), 0);
     expect(lines[5]).toBe(`Total syscalls (top 3): ${top}`);

@@ -50,7 +50,7 @@ describe('syscall-counter-agent --latency (real BPF, enter to exit of the same t
 
   it('prints AVG, P50 and P99 in microseconds in the table', () => {
     const lines = runAgent(['--latency', '-T', '1', '--', WORKLOAD, 'getppid', '5000']).stdout.split('\n');
-    expect(lines[1]).toMatch(/^SYSCALL# \| NAME +\| +COUNT \| +AVG us \| +P50 us \| +P99 us$/);
+    expect(lines[1]).toMatch(/^SYSCALL# \| NAME +\| +COUNT \| +AVG µs \| +P50 µs \| +P99 µs$/);
     expect(lines[2]).toMatch(/^ +110 \| getppid +\| +5000 \| +\d+\.\d\d \| +\d+\.\d\d \| +\d+\.\d\d$/);
   });
 

@@ -81,7 +81,7 @@ describe('syscall-counter-agent -P: per-process counts (real BPF, real processes
     );
     expect(lines[1]).toMatch(/^ +PID \| COMM +\| +COUNT \| BUSIEST SYSCALL$/);
     expect(lines[2]).toMatch(/^ +\d+ \| workload \(exited\) +\| +70\d\d \| getppid$/);
-    expect(lines[lines.length - 1]).toMatch(/^Total syscalls \(all 1 processes\): 70\d\d$/);
+    expect(lines[lines.length - 1]).toMatch(/^Total syscalls \(the 1 process\): 70\d\d$/);
   });
 
   it.each([

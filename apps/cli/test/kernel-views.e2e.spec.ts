@@ -43,7 +43,7 @@ describe('latency and errors: the agent run once on this host (real BPF at sys_e
     expect(r.stdout).toMatch(/\n +110 \| getppid +\| +1000 \| +1000 \|/);
     expect(r.stdout).toContain(`wrote ${base}.svg (900x500)\nwrote ${base}.png (900x500)\n`);
     expect(readFileSync(`${base}.svg`, 'utf8')).toMatch(
-      /getppid: 1000 calls, avg [\d.]+ µs, p50 ≈ [\d.]+ µs, p99 ≈ [\d.]+ µs/,
+      /getppid: 1000 calls, avg [\d.]+ (ns|µs|ms), p50 ≈ [\d.]+ (ns|µs|ms), p99 ≈ [\d.]+ (ns|µs|ms)/,
     );
     expect(readFileSync(`${base}.png`).subarray(1, 4).toString('ascii')).toBe('PNG');
   });

@@ -10,7 +10,7 @@ describe('syscall-counter top (embedded control plane + real agent)', () => {
 
   it('shows a known workload at the top of the table and stores it in ./data', async () => {
     let done = false;
-    const run = spawnCli(['top', '-d', '2', '-n', '5'], { cwd }).done.finally(() => (done = true));
+    const run = spawnCli(['top', '-d', '2', '-n', '5', '--exact'], { cwd }).done.finally(() => (done = true));
     // Keep a getppid storm going for the whole collection, however long start-up takes.
     while (!done) {
       spawnSync(WORKLOAD, ['getppid', '200000']);

@@ -1,5 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
+import { Layout, layoutFor } from './layout';
 
 export interface Size {
   width: number;
@@ -19,12 +20,13 @@ export interface Line {
 const FONT = 'DejaVu Sans, sans-serif';
 
 /** ECharts' server-side SVG renderer: no DOM, no canvas, the same charts a browser would draw. */
-function renderSvg(option: echarts.EChartsCoreOption, size: Size): string {
+function renderSvg(option: echarts.EChartsCoreOption, size: Size, utc = true): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
     chart.setOption({
       animation: false,
-      useUTC: true,
+      // Local time on the time axis unless --utc: the axis' name says which.
+      useUTC: utc,
       backgroundColor: '#ffffff',
       textStyle: { fontFamily: FONT },
       ...option,
@@ -35,25 +37,44 @@ function renderSvg(option: echarts.EChartsCoreOption, size: Size): string {
   }
 }
 
+/** The title, wrapped to the image, at the top. */
+function titleOf(l: Layout): object {
+  return {
+    text: l.title,
+    left: 'center',
+    top: 10,
+    textStyle: { fontSize: l.titleSize, lineHeight: l.titleSize * 1.3 },
+  };
+}
+
 export function barChartSvg(title: string, bars: Bar[], size: Size, log = false): string {
   const rows = [...bars].reverse(); // ECharts draws the first category at the bottom
+  const l = layoutFor(title, size);
   return renderSvg(
     {
-      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
-      grid: { left: 30, right: 70, top: 40, bottom: 40, containLabel: true },
+      title: titleOf(l),
+      // Room on the right for the value labels past the longest bar.
+      grid: { left: 20, right: 60, top: l.top, bottom: 20 + 2 * l.labelSize, containLabel: true },
       xAxis: {
         type: log ? 'log' : 'value',
         name: log ? 'calls (log scale)' : 'calls',
         nameLocation: 'middle',
-        nameGap: 28,
-        axisLabel: { formatter: (v: number) => compact(v) },
+        nameGap: 10 + 1.5 * l.labelSize,
+        nameTextStyle: { fontSize: l.labelSize },
+        splitNumber: Math.min(5, l.ticks),
+        axisLabel: { fontSize: l.labelSize, hideOverlap: true, formatter: (v: number) => compact(v) },
       },
-      yAxis: { type: 'category', data: rows.map((b) => b.label) },
+      yAxis: { type: 'category', data: rows.map((b) => b.label), axisLabel: { fontSize: l.labelSize } },
       series: [
         {
           type: 'bar',
           data: rows.map((b) => b.value),
-          label: { show: true, position: 'right', formatter: (p: { value: number }) => compact(p.value) },
+          label: {
+            show: true,
+            position: 'right',
+            fontSize: l.labelSize,
+            formatter: (p: { value: number }) => compact(p.value),
+          },
         },
       ],
     },
@@ -63,24 +84,39 @@ export function barChartSvg(title: string, bars: Bar[], size: Size, log = false)
 
 /** Calls per latency bucket, shortest first (log2 buckets: each twice as wide as the one before). */
 export function histogramSvg(title: string, buckets: Bar[], size: Size): string {
+  const l = layoutFor(title, size);
+  // Rotated bucket labels ("512ns–1.02µs") reach about 0.6 em per character times sin 30°, below the axis.
+  const labelDrop = Math.ceil(Math.max(0, ...buckets.map((b) => b.label.length)) * l.labelSize * 0.6 * 0.5);
   return renderSvg(
     {
-      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
-      grid: { left: 30, right: 30, top: 40, bottom: 40, containLabel: true },
+      title: titleOf(l),
+      // containLabel: the value labels (12.5K) and the rotated bucket labels stay inside the image.
+      grid: { left: 10, right: 20, top: l.top, bottom: 2 * l.labelSize + 10, containLabel: true },
       xAxis: {
         type: 'category',
         name: 'time in the call',
         nameLocation: 'middle',
-        nameGap: 40,
+        nameGap: labelDrop + l.labelSize + 6,
+        nameTextStyle: { fontSize: l.labelSize },
         data: buckets.map((b) => b.label),
-        axisLabel: { rotate: 30 },
+        axisLabel: { rotate: 30, fontSize: l.labelSize, hideOverlap: true },
       },
-      yAxis: { type: 'value', name: 'calls', axisLabel: { formatter: (v: number) => compact(v) } },
+      yAxis: {
+        type: 'value',
+        name: 'calls',
+        nameTextStyle: { fontSize: l.labelSize, align: 'left' },
+        axisLabel: { fontSize: l.labelSize, formatter: (v: number) => compact(v) },
+      },
       series: [
         {
           type: 'bar',
           data: buckets.map((b) => b.value),
-          label: { show: true, position: 'top', formatter: (p: { value: number }) => compact(p.value) },
+          label: {
+            show: true,
+            position: 'top',
+            fontSize: l.labelSize,
+            formatter: (p: { value: number }) => compact(p.value),
+          },
         },
       ],
     },
@@ -88,17 +124,33 @@ export function histogramSvg(title: string, buckets: Bar[], size: Size): string 
   );
 }
 
-export function seriesChartSvg(title: string, lines: Line[], size: Size): string {
+/** Lines over time; the time axis is named with its zone ("time (UTC+01:00)"). */
+export function seriesChartSvg(title: string, lines: Line[], size: Size, time: { zone: string; utc: boolean }): string {
+  const l = layoutFor(title, size);
   return renderSvg(
     {
-      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
-      legend: { bottom: 0 },
-      grid: { left: 20, right: 40, top: 40, bottom: 40, containLabel: true },
-      xAxis: { type: 'time' },
-      yAxis: { type: 'value', name: 'calls/s', axisLabel: { formatter: (v: number) => compact(v) } },
-      series: lines.map((l) => ({ type: 'line', name: l.label, showSymbol: false, data: l.points })),
+      title: titleOf(l),
+      legend: { type: 'scroll', bottom: 0, textStyle: { fontSize: l.labelSize } },
+      grid: { left: 20, right: 40, top: l.top, bottom: 20 + 4 * l.labelSize, containLabel: true },
+      xAxis: {
+        type: 'time',
+        name: `time (${time.zone})`,
+        nameLocation: 'middle',
+        nameGap: 8 + 1.5 * l.labelSize,
+        nameTextStyle: { fontSize: l.labelSize },
+        splitNumber: l.ticks,
+        axisLabel: { fontSize: l.labelSize, hideOverlap: true },
+      },
+      yAxis: {
+        type: 'value',
+        name: 'calls/s',
+        nameTextStyle: { fontSize: l.labelSize, align: 'left' },
+        axisLabel: { fontSize: l.labelSize, formatter: (v: number) => compact(v) },
+      },
+      series: lines.map((line) => ({ type: 'line', name: line.label, showSymbol: false, data: line.points })),
     },
     size,
+    time.utc,
   );
 }
 

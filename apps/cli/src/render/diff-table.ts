@@ -1,7 +1,8 @@
 import pc from 'picocolors';
-import { Format } from '../options/format';
-import { Comparison, DiffLine, relativeText, signed, signedCount, summary } from '../diff/compare';
+import { Display, Format } from '../options/format';
+import { Comparison, DiffLine, relativeText, summary } from '../diff/compare';
 import { renderCsv, renderGrid } from './grid';
+import { countText, rateText } from './human';
 import { renderJson } from './json';
 import { nrJson, syscallCells } from './syscall-cells';
 
@@ -70,8 +71,15 @@ function diffJson(c: Comparison, labels: { a: string; b: string }): string {
   return renderJson(doc);
 }
 
+/** "+12.3k", "-300", "±0": a change, as a person reads it unless @exact. */
+function signedText(n: bigint | number, exact: boolean): string {
+  const sign = n > 0 ? '+' : n < 0 ? '' : '±';
+  return sign + (typeof n === 'bigint' ? countText(n, exact) : rateText(n, exact));
+}
+
 /** Biggest movers first; increases red, decreases green (more syscalls cost more), new/vanished marked. */
-function diffTable(c: Comparison, labels: { a: string; b: string }, top: number, color: boolean): string {
+function diffTable(c: Comparison, labels: { a: string; b: string }, top: number, d: Display): string {
+  const color = d.color;
   const paint = (l: DiffLine, s: string) =>
     !color || l.deltaRate === 0 ? s : l.deltaRate > 0 ? pc.red(s) : pc.green(s);
   const shown = c.lines.slice(0, top);
@@ -79,12 +87,12 @@ function diffTable(c: Comparison, labels: { a: string; b: string }, top: number,
     [...nameHead(c, false), 'A COUNT', 'B COUNT', 'Δ COUNT', 'A RATE/s', 'B RATE/s', 'Δ RATE/s', 'Δ%'],
     shown.map((l) => [
       ...nameCells(c, l, '-'),
-      l.countA.toString(),
-      l.countB.toString(),
-      paint(l, signedCount(l.deltaCount)),
-      l.rateA.toFixed(1),
-      l.rateB.toFixed(1),
-      paint(l, signed(l.deltaRate)),
+      countText(l.countA, d.exact),
+      countText(l.countB, d.exact),
+      paint(l, signedText(l.deltaCount, d.exact)),
+      rateText(l.rateA, d.exact),
+      rateText(l.rateB, d.exact),
+      paint(l, signedText(l.deltaRate, d.exact)),
       paint(l, relativeText(l)),
     ]),
     [
@@ -98,10 +106,11 @@ function diffTable(c: Comparison, labels: { a: string; b: string }, top: number,
       'right',
     ],
     color,
+    { elidable: c.by === 'syscall' ? [false, true] : [true], width: d.width },
   );
   const head = [
-    `A: ${labels.a} (${c.secondsA.toFixed(1)} s, ${c.totalA} calls)`,
-    `B: ${labels.b} (${c.secondsB.toFixed(1)} s, ${c.totalB} calls)`,
+    `A: ${labels.a} (${c.secondsA.toFixed(1)} s, ${countText(c.totalA, d.exact)} calls)`,
+    `B: ${labels.b} (${c.secondsB.toFixed(1)} s, ${countText(c.totalB, d.exact)} calls)`,
   ];
   const kind = c.by === 'syscall' ? 'syscalls' : c.by === 'process' ? 'process names' : 'containers';
   const more = c.lines.length > top ? [`(${c.lines.length - top} more ${kind}; -n ${c.lines.length} shows all)`] : [];
@@ -112,9 +121,9 @@ function diffTable(c: Comparison, labels: { a: string; b: string }, top: number,
 export function renderDiff(
   c: Comparison,
   labels: { a: string; b: string },
-  view: { format: Format; top: number; color: boolean },
+  view: { format: Format; top: number; display: Display },
 ): string {
   if (view.format === 'csv') return diffCsv(c);
   if (view.format === 'json') return diffJson(c, labels);
-  return diffTable(c, labels, view.top, view.color);
+  return diffTable(c, labels, view.top, view.display);
 }

@@ -1,5 +1,6 @@
-import { Format } from '../options/format';
+import { Display, Format } from '../options/format';
 import { renderCsv, renderGrid } from './grid';
+import { countText } from './human';
 import { renderJson } from './json';
 import { nrJson, SyscallRef, syscallCells } from './syscall-cells';
 
@@ -11,13 +12,14 @@ export interface ErrorRow extends SyscallRef {
 }
 
 const share = (part: number, whole: number) => (whole ? ((part * 100) / whole).toFixed(1) : '0.0');
-const errnoList = (r: ErrorRow, sep: string) => r.errnos.map((e) => `${e.name}:${e.count}`).join(sep);
+const errnoList = (r: ErrorRow, sep: string, exact = true) =>
+  r.errnos.map((e) => `${e.name}:${countText(e.count, exact)}`).join(sep);
 
 /** @calls: every call counted, failed or not (also of syscalls not in @rows). */
 export function renderErrors(
   rows: ErrorRow[],
   calls: number,
-  view: { format: Format; top: number; title: string },
+  view: { format: Format; top: number; title: string; display: Display },
 ): string {
   const failed = rows.reduce((s, r) => s + r.failed, 0);
   if (view.format === 'json') {
@@ -35,19 +37,23 @@ export function renderErrors(
       ]),
     );
   }
+  const d = view.display;
   const grid = renderGrid(
     ['SYSCALL#', 'NAME', 'COUNT', 'FAILED', 'FAILED %', 'TOP ERRNOS'],
     rows
       .slice(0, view.top)
       .map((r) => [
         ...syscallCells(r, '-'),
-        String(r.count),
-        String(r.failed),
+        countText(r.count, d.exact),
+        countText(r.failed, d.exact),
         share(r.failed, r.count),
-        errnoList(r, ', ').split(', ').slice(0, 3).join(', '),
+        errnoList(r, ', ', d.exact).split(', ').slice(0, 3).join(', '),
       ]),
     ['right', 'left', 'right', 'right', 'right', 'left'],
-    false,
+    d.color,
+    { elidable: [false, true, false, false, false, true], width: d.width },
   );
-  return [view.title, grid, `Failed calls: ${failed} of ${calls} (${share(failed, calls)}%)`].join('\n') + '\n';
+  const [f, c] = [countText(failed, d.exact), countText(calls, d.exact)];
+  const total = `Failed calls: ${f} of ${c} (${share(failed, calls)}%)`;
+  return [view.title, grid, total].join('\n') + '\n';
 }

@@ -1,10 +1,11 @@
-import { Format } from '../options/format';
+import { Display, Format } from '../options/format';
 import { LatencyRow } from '../queries/latency';
 import { renderCsv, renderGrid } from './grid';
+import { countText, humanDuration } from './human';
 import { renderJson } from './json';
 import { nrJson, syscallCells } from './syscall-cells';
 
-/** Nanoseconds as microseconds with two decimals, as the tables show them. */
+/** Nanoseconds as microseconds with two decimals: CSV, and tables with --exact. */
 export const us = (ns: number) => (ns / 1e3).toFixed(2);
 
 /** "512ns", "4.1µs", "2.1ms", "1.07s": a log2 bucket bound. */
@@ -20,9 +21,9 @@ const NOTE = [
   'UNRETURNED ones had not returned when counting stopped (exit, exit_group, or still blocked).',
 ];
 
-function cells(r: LatencyRow, other: '-' | ''): string[] {
+function csvCells(r: LatencyRow): string[] {
   return [
-    ...syscallCells(r, other),
+    ...syscallCells(r, ''),
     String(r.count),
     String(r.latency.timed),
     us(r.latency.avg_ns),
@@ -33,19 +34,43 @@ function cells(r: LatencyRow, other: '-' | ''): string[] {
   ];
 }
 
-export function renderLatency(rows: LatencyRow[], view: { format: Format; top: number; title: string }): string {
+/** Exact: the CSV's numbers (µs, ms); else counts like 12.3k and durations in the unit that fits. */
+function tableCells(r: LatencyRow, exact: boolean): string[] {
+  if (exact) return [...syscallCells(r, '-'), ...csvCells(r).slice(2)];
+  const l = r.latency;
+  return [
+    ...syscallCells(r, '-'),
+    countText(r.count, false),
+    countText(l.timed, false),
+    humanDuration(l.avg_ns),
+    humanDuration(l.p50_ns),
+    humanDuration(l.p99_ns),
+    humanDuration(l.total_ns),
+    countText(l.unreturned, false),
+  ];
+}
+
+const HEAD = ['SYSCALL#', 'NAME', 'COUNT', 'TIMED', 'AVG', 'P50', 'P99', 'TOTAL', 'UNRETURNED'];
+const EXACT_HEAD = ['SYSCALL#', 'NAME', 'COUNT', 'TIMED', 'AVG µs', 'P50 µs', 'P99 µs', 'TOTAL ms', 'UNRETURNED'];
+
+export function renderLatency(
+  rows: LatencyRow[],
+  view: { format: Format; top: number; title: string; display: Display },
+): string {
   if (view.format === 'json') return renderJson({ syscalls: rows.map((r) => ({ ...r, nr: nrJson(r.nr) })) });
   if (view.format === 'csv') {
     return renderCsv(
       ['syscall_nr', 'name', 'count', 'timed', 'avg_us', 'p50_us', 'p99_us', 'total_ms', 'unreturned'],
-      rows.map((r) => cells(r, '')),
+      rows.map(csvCells),
     );
   }
+  const d = view.display;
   const grid = renderGrid(
-    ['SYSCALL#', 'NAME', 'COUNT', 'TIMED', 'AVG µs', 'P50 µs', 'P99 µs', 'TOTAL ms', 'UNRETURNED'],
-    rows.slice(0, view.top).map((r) => cells(r, '-')),
+    d.exact ? EXACT_HEAD : HEAD,
+    rows.slice(0, view.top).map((r) => tableCells(r, d.exact)),
     ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-    false,
+    d.color,
+    { elidable: [false, true, false, false, false, false, false, false, false], width: d.width },
   );
   return [view.title, grid, ...NOTE].join('\n') + '\n';
 }

@@ -19,7 +19,7 @@ const as = (by: TopRendering['by'], format: TopRendering['format'] = 'table'): T
   top: 5,
   title: 't',
   arch: undefined,
-  color: false,
+  display: { color: false, exact: false, utc: true },
 });
 
 describe('renderTopResponse: calls the agents could not attribute', () => {

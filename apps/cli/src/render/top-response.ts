@@ -1,12 +1,14 @@
 import { TopResponse } from '@syscall-counter/proto';
 import { Arch, errnoName } from '@syscall-counter/syscall-table';
-import { Format } from '../options/format';
-import { By, BY_PLURAL, topSeconds } from '../queries/top';
+import { Display, Format } from '../options/format';
+import { By, topSeconds } from '../queries/top';
 import { nameTable, syscallLabel } from '../syscalls';
 import { formatTime } from '../time-window';
 import { renderCsv } from './grid';
+import { countText } from './human';
 import { renderJson } from './json';
 import { nrJson, syscallCells } from './syscall-cells';
+import { BY_NOUN } from './titles';
 import { GroupRow, renderGrouped, renderTop, sortRows, TopRow } from './top-table';
 
 export interface TopRendering {
@@ -17,7 +19,7 @@ export interface TopRendering {
   title: string;
   /** --arch; else the hosts' own table names the syscalls. */
   arch: Arch | undefined;
-  color: boolean;
+  display: Display;
 }
 
 /** A Top answer as a table, CSV or JSON; a table ends with a note when some calls could not be attributed. */
@@ -26,11 +28,12 @@ export function renderTopResponse(resp: TopResponse, r: TopRendering): string {
   const lost = BigInt(resp.unattributed || '0');
   if (r.format !== 'table' || lost === 0n) return text;
   const what = r.by === 'container' ? 'cgroup' : 'process';
+  const calls = `${countText(lost, r.display.exact)} calls`;
   const note =
     r.by === 'process' || r.by === 'container'
-      ? `Unattributed: ${lost} calls (all syscalls) found the agents' per-${what} map full ` +
+      ? `Unattributed: ${calls} (all syscalls) found the agents' per-${what} map full ` +
         `(agent --proc-entries); they are in "other".`
-      : `Unattributed: ${lost} calls in this window found an agent's per-process or per-cgroup map full: ` +
+      : `Unattributed: ${calls} in this window found an agent's per-process or per-cgroup map full: ` +
         'the counts above are a lower bound.';
   return text + note + '\n';
 }
@@ -61,7 +64,7 @@ function renderSyscalls(resp: TopResponse, r: TopRendering): string {
       syscalls: rows.map((row) => ({ nr: nrJson(row.nr), name: row.name, count: row.count.toString() })),
     });
   }
-  return renderTop({ title: r.title, seconds, rows, top: r.top, color: r.color });
+  return renderTop({ title: r.title, seconds, rows, top: r.top, display: r.display });
 }
 
 interface Grouping {
@@ -141,10 +144,10 @@ function renderGroups(resp: TopResponse, r: TopRendering & { by: Exclude<By, 'sy
     keyHeader: g.key.toUpperCase(),
     labelHeader: g.label?.toUpperCase(),
     numericKey: g.numericKey,
-    plural: BY_PLURAL[r.by],
+    noun: BY_NOUN[r.by],
     rows,
     seconds,
     top: r.top,
-    color: r.color,
+    display: r.display,
   });
 }

@@ -14,7 +14,7 @@ describe('top table', () => {
   });
 
   it('renders SYSCALL# | NAME | COUNT | RATE/s | % with exact 64-bit counts and totals', () => {
-    const text = renderTop({ title: 'T', seconds: 0, rows, top: 2, color: false });
+    const text = renderTop({ title: 'T', seconds: 0, rows, top: 2, display: { color: false, exact: true, utc: true } });
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('T');
     expect(lines[1]).toMatch(/^ SYSCALL# \| NAME +\| +COUNT \| RATE\/s \| +%$/);
@@ -31,7 +31,7 @@ describe('top table', () => {
       seconds: 2,
       rows: [{ nr: SYSCALL_NR_OTHER, name: 'other', count: 3n }],
       top: 15,
-      color: false,
+      display: { color: false, exact: false, utc: true },
     });
     expect(text).toMatch(/ +- \| other \| +3 \| +1\.5 \| 100\.0\n/);
   });

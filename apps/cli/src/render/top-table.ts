@@ -1,6 +1,8 @@
 import pc from 'picocolors';
+import { Display } from '../options/format';
 import { nrOrder } from '../syscalls';
 import { renderGrid } from './grid';
+import { countText, plural, rateText } from './human';
 import { SyscallRef, syscallCells } from './syscall-cells';
 
 export interface TopRow extends SyscallRef {
@@ -12,7 +14,7 @@ export interface TopView {
   seconds: number;
   rows: TopRow[]; // every non-zero syscall, any order
   top: number;
-  color: boolean;
+  display: Display;
 }
 
 /** Busiest first; ties by number so the output is stable. */
@@ -29,29 +31,40 @@ function percent(part: bigint, whole: bigint): string {
   return (Number((part * 100000n) / whole) / 1000).toFixed(1);
 }
 
-function rate(count: bigint, seconds: number): string {
-  return seconds > 0 ? (Number(count) / seconds).toFixed(1) : '-';
+function rate(count: bigint, seconds: number, exact: boolean): string {
+  return seconds > 0 ? rateText(Number(count) / seconds, exact) : '-';
+}
+
+/** The total lines: "(top 3)" sums the rows shown; "(all 12 kinds)", or "(the 1 kind)", every row. */
+function totalLines(shown: bigint, rows: number, top: number, what: [string, string], exact: boolean): string[] {
+  const all = rows === 1 ? `the ${plural(1, ...what)}` : `all ${plural(rows, ...what)}`;
+  return [`Total syscalls (top ${Math.min(top, rows)}): ${countText(shown, exact)}`, `Total syscalls (${all}): `];
+}
+
+function titled(title: string, d: Display): string {
+  return d.color ? pc.bold(title) : title;
 }
 
 /** SYSCALL# | NAME | COUNT | RATE/s | %, then the total of the shown rows and of all. */
 export function renderTop(view: TopView): string {
+  const d = view.display;
   const sorted = sortRows(view.rows);
   const shown = sorted.slice(0, view.top);
   const all = total(sorted);
   const grid = renderGrid(
     ['SYSCALL#', 'NAME', 'COUNT', 'RATE/s', '%'],
-    shown.map((r) => [...syscallCells(r, '-'), r.count.toString(), rate(r.count, view.seconds), percent(r.count, all)]),
+    shown.map((r) => [
+      ...syscallCells(r, '-'),
+      countText(r.count, d.exact),
+      rate(r.count, view.seconds, d.exact),
+      percent(r.count, all),
+    ]),
     ['right', 'left', 'right', 'right', 'right'],
-    view.color,
+    d.color,
+    { elidable: [false, true, false, false, false], width: d.width },
   );
-  return (
-    [
-      view.color ? pc.bold(view.title) : view.title,
-      grid,
-      `Total syscalls (top ${view.top}): ${total(shown)}`,
-      `Total syscalls (all ${sorted.length} kinds): ${all}`,
-    ].join('\n') + '\n'
-  );
+  const [top, every] = totalLines(total(shown), sorted.length, view.top, ['kind', 'kinds'], d.exact);
+  return [titled(view.title, d), grid, top, every + countText(all, d.exact)].join('\n') + '\n';
 }
 
 export interface GroupRow {
@@ -69,40 +82,38 @@ export interface GroupView {
   labelHeader?: string;
   /** Numbers (pids, errnos) are right-aligned. */
   numericKey: boolean;
-  /** What the rows are, for the total line: "hosts", "processes". */
-  plural: string;
+  /** What the rows are, for the total line: ["host", "hosts"], ["process", "processes"]. */
+  noun: [string, string];
   rows: GroupRow[]; // busiest first
   seconds: number;
   top: number;
-  color: boolean;
+  display: Display;
 }
 
 /** HOST, RUN, PID | COMM, CONTAINER | CGROUP or ERRNO | NAME, then COUNT | RATE/s | %, then the totals. */
 export function renderGrouped(view: GroupView): string {
+  const d = view.display;
   const all = total(view.rows);
   const shown = view.rows.slice(0, view.top);
   const named = view.rows.some((r) => r.label !== undefined);
   const head = named ? [view.keyHeader, view.labelHeader ?? ''] : [view.keyHeader];
+  // Ids, names and paths may be cut in the middle to fit; pids and errnos are numbers, never cut.
+  const keyElidable = !view.numericKey;
   const grid = renderGrid(
     [...head, 'COUNT', 'RATE/s', '%'],
     shown.map((r) => [
       r.key,
       ...(named ? [r.label ?? ''] : []),
-      r.count.toString(),
-      rate(r.count, view.seconds),
+      countText(r.count, d.exact),
+      rate(r.count, view.seconds, d.exact),
       percent(r.count, all),
     ]),
     named
       ? [view.numericKey ? 'right' : 'left', 'left', 'right', 'right', 'right']
       : ['left', 'right', 'right', 'right'],
-    view.color,
+    d.color,
+    { elidable: named ? [keyElidable, true, false, false, false] : [keyElidable, false, false, false], width: d.width },
   );
-  return (
-    [
-      view.color ? pc.bold(view.title) : view.title,
-      grid,
-      `Total syscalls (top ${view.top}): ${total(shown)}`,
-      `Total syscalls (all ${view.rows.length} ${view.plural}): ${all}`,
-    ].join('\n') + '\n'
-  );
+  const [top, every] = totalLines(total(shown), view.rows.length, view.top, view.noun, d.exact);
+  return [titled(view.title, d), grid, top, every + countText(all, d.exact)].join('\n') + '\n';
 }

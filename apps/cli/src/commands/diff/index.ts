@@ -1,13 +1,12 @@
 import { Command } from 'commander';
 import { DiffOpts, fetchDiff, withDiffDetail } from '../../diff/fetch';
-import { useColor } from '../../options/color';
 import { withConnection } from '../../options/connection';
-import { Format, withFormat } from '../../options/format';
+import { displayOf, DisplayOpts, Format, withFormat } from '../../options/format';
 import { withTopN } from '../../options/numbers';
 import { ARCH_OR_HOSTS_HELP, withArch } from '../../options/syscall';
 import { renderDiff } from '../../render/diff-table';
 
-interface DiffCommandOpts extends DiffOpts {
+interface DiffCommandOpts extends DiffOpts, DisplayOpts {
   top: number;
   format: Format;
 }
@@ -44,7 +43,7 @@ export function diffCommand(): Command {
     .action(async (a: string, b: string, opts: DiffCommandOpts, self: Command) => {
       const { comparison, labels } = await fetchDiff(a, b, opts);
       process.stdout.write(
-        renderDiff(comparison, labels, { format: opts.format, top: opts.top, color: useColor(self) }),
+        renderDiff(comparison, labels, { format: opts.format, top: opts.top, display: displayOf(opts, self) }),
       );
     });
 }

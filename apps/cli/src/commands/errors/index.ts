@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { reportNr, reportOnce } from '../../local/report-once';
 import { AgentFilterOpts, withAgentFilters } from '../../options/agent-filters';
-import { Format, withFormat } from '../../options/format';
+import { displayOf, DisplayOpts, Format, withFormat } from '../../options/format';
 import { withTopN } from '../../options/numbers';
 import { ErrorRow, renderErrors } from '../../render/errors-table';
+import { agentFilterText, withFilters } from '../../render/titles';
 
-interface ErrorsOpts extends AgentFilterOpts {
+interface ErrorsOpts extends AgentFilterOpts, DisplayOpts {
   top: number;
   format: Format;
   all?: boolean;
@@ -32,7 +33,7 @@ export function errorsCommand(): Command {
   withFormat(cmd);
   return withAgentFilters(cmd)
     .addHelpText('after', HELP)
-    .action(async (command: string[], opts: ErrorsOpts) => {
+    .action(async (command: string[], opts: ErrorsOpts, self: Command) => {
       const { doc, where } = await reportOnce<{ total: number; syscalls: ReportRow[] }>(
         '--errors',
         opts,
@@ -43,7 +44,12 @@ export function errorsCommand(): Command {
         .map((r) => ({ ...r, nr: reportNr(r.nr), failed: r.failed ?? 0, errnos: r.errnos ?? [] }))
         .filter((r) => opts.all || r.failed > 0)
         .sort((a, b) => b.failed - a.failed || b.count - a.count);
-      const view = { format: opts.format, top: opts.top, title: `Failed syscalls, ${where}` };
+      const view = {
+        format: opts.format,
+        top: opts.top,
+        title: withFilters(`Failed syscalls, ${where}`, agentFilterText(opts)),
+        display: displayOf(opts, self),
+      };
       process.stdout.write(renderErrors(rows, doc.total, view));
     });
 }

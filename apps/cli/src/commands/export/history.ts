@@ -1,3 +1,4 @@
+import { PLAIN_DISPLAY } from '../../options/format';
 import { Command } from 'commander';
 import { Arch } from '@syscall-counter/syscall-table';
 import { DiffOpts, fetchDiff, withDiffDetail } from '../../diff/fetch';
@@ -35,7 +36,14 @@ export function exportTopCommand(): Command {
       const syscallNr = opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, opts.arch);
       const resp = await queryTop(connect(opts), { scope, by: opts.by, syscallNr, failed: opts.failed });
       requireRows(scope, resp);
-      const rendering = { by: opts.by, format: opts.format, top: Infinity, title: '', arch: opts.arch, color: false };
+      const rendering = {
+        by: opts.by,
+        format: opts.format,
+        top: Infinity,
+        title: '',
+        arch: opts.arch,
+        display: PLAIN_DISPLAY,
+      };
       return renderTopResponse(resp, rendering);
     });
   });
@@ -62,7 +70,7 @@ export function exportDiffCommand(): Command {
   return withArch(cmd).action(async (a: string, b: string, opts: ExportOpts & DiffOpts) => {
     await emit(opts, async () => {
       const { comparison, labels } = await fetchDiff(a, b, opts);
-      return renderDiff(comparison, labels, { format: opts.format, top: Infinity, color: false });
+      return renderDiff(comparison, labels, { format: opts.format, top: Infinity, display: PLAIN_DISPLAY });
     });
   });
 }

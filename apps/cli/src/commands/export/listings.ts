@@ -1,3 +1,4 @@
+import { PLAIN_DISPLAY } from '../../options/format';
 import { Command } from 'commander';
 import { withClient } from '../../queries/connect';
 import { hostsListing, renderListing, runsListing } from '../../render/listing';
@@ -6,7 +7,7 @@ import { emit, ExportOpts, withExportOpts } from './emit';
 export function exportHostsCommand(): Command {
   return withExportOpts(new Command('hosts').description('every host')).action(async (opts: ExportOpts) => {
     await emit(opts, async () =>
-      renderListing(hostsListing(await withClient(opts, (c) => c.hosts())), opts.format, false),
+      renderListing(hostsListing(await withClient(opts, (c) => c.hosts())), opts.format, PLAIN_DISPLAY),
     );
   });
 }
@@ -16,6 +17,6 @@ export function exportRunsCommand(): Command {
     .option('--host <id>', 'only the runs of this host')
     .action(async (opts: ExportOpts & { host?: string }) => {
       const runs = () => withClient(opts, (c) => c.runs(opts.host ?? ''));
-      await emit(opts, async () => renderListing(runsListing(await runs()), opts.format, false));
+      await emit(opts, async () => renderListing(runsListing(await runs()), opts.format, PLAIN_DISPLAY));
     });
 }

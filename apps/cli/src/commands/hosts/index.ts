@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { useColor } from '../../options/color';
 import { ConnOpts, withConnection } from '../../options/connection';
-import { Format, withFormat } from '../../options/format';
+import { DisplayOpts, displayOf, Format, withFormat } from '../../options/format';
 import { withClient } from '../../queries/connect';
 import { hostsListing, renderListing } from '../../render/listing';
 
@@ -14,8 +13,8 @@ export function hostsCommand(): Command {
       'after',
       '\nExample:\n  $ syscall-counter hosts --server cp:50051 --token-file /etc/syscall-counter/token',
     )
-    .action(async (opts: ConnOpts & { format: Format }, self: Command) => {
+    .action(async (opts: ConnOpts & DisplayOpts & { format: Format }, self: Command) => {
       const hosts = await withClient(opts, (c) => c.hosts());
-      process.stdout.write(renderListing(hostsListing(hosts), opts.format, useColor(self)));
+      process.stdout.write(renderListing(hostsListing(hosts), opts.format, displayOf(opts, self)));
     });
 }

@@ -7,7 +7,7 @@ import { LatencyRow, latencyRows } from '../../queries/latency';
 import { usageError } from '../../errors';
 import { resolveSettings } from '../../settings';
 import { resolveSyscall } from '../../syscalls';
-import { spanText } from '../../time-window';
+import { displaySpan } from '../../render/clock';
 
 export interface CollectOpts extends AgentFilterOpts, ConnOpts, WindowOpts {}
 
@@ -18,6 +18,7 @@ type ReportRow = Omit<LatencyRow, 'nr'> & { nr: number | null };
 export async function collectLatency(
   command: string[],
   opts: CollectOpts,
+  utc = false,
 ): Promise<{ rows: LatencyRow[]; where: string }> {
   const { server } = resolveSettings(opts);
   if (!server) {
@@ -33,7 +34,10 @@ export async function collectLatency(
   const scope = scopeFrom(opts);
   const syscallNr = opts.syscall ? resolveSyscall(opts.syscall, undefined) : undefined;
   const resp = await withClient(opts, (c) => c.latency({ scope, syscallNr }));
-  return { rows: latencyRows(resp), where: `${whereText(opts)}, ${spanText(resp.firstUnixMs, resp.lastUnixMs)}` };
+  return {
+    rows: latencyRows(resp),
+    where: `${whereText(opts)}, ${displaySpan(resp.firstUnixMs, resp.lastUnixMs, utc)}`,
+  };
 }
 
 async function collectHere(command: string[], opts: AgentFilterOpts): Promise<{ rows: LatencyRow[]; where: string }> {

@@ -2,18 +2,20 @@ import { Command, Option } from 'commander';
 import { CliError, usageError } from '../../errors';
 import { withAgentFilters } from '../../options/agent-filters';
 import { withConnection } from '../../options/connection';
-import { Format, withFormat } from '../../options/format';
+import { displayOf, DisplayOpts, Format, withFormat } from '../../options/format';
 import { withTopN } from '../../options/numbers';
 import { LOCAL_FIRST_WINDOW_HELP, withWindow } from '../../options/scope';
 import { histogramSvg } from '../../plot/charts';
 import { plotFiles, writePlot } from '../../plot/files';
 import { LatencyRow } from '../../queries/latency';
-import { durationLabel, renderLatency, us } from '../../render/latency-table';
+import { humanDuration } from '../../render/human';
+import { durationLabel, renderLatency } from '../../render/latency-table';
+import { agentFilterText, withFilters } from '../../render/titles';
 import { collectLatency, CollectOpts } from './collect';
 
 type SortKey = 'total' | 'count' | 'avg' | 'p99';
 
-interface LatencyOpts extends CollectOpts {
+interface LatencyOpts extends CollectOpts, DisplayOpts {
   top: number;
   format: Format;
   plot?: string;
@@ -62,14 +64,15 @@ export function latencyCommand(): Command {
   withWindow(cmd, LOCAL_FIRST_WINDOW_HELP);
   return withAgentFilters(cmd)
     .addHelpText('after', HELP)
-    .action(async (command: string[], opts: LatencyOpts) => {
+    .action(async (command: string[], opts: LatencyOpts, self: Command) => {
       if (opts.plot) plotFiles(opts.plot);
       if (opts.plotSyscall && !opts.plot) throw usageError('--plot-syscall goes with --plot');
-      const { rows: all, where } = await collectLatency(command, opts);
+      const display = displayOf(opts, self);
+      const { rows: all, where } = await collectLatency(command, opts, display.utc);
       const rows = all.filter((r) => r.latency).sort((a, b) => SORT[opts.sort](b) - SORT[opts.sort](a));
       if (!rows.length) throw new CliError('no system calls were counted');
-      const title = `Syscall latency, ${where}, by ${opts.sort}`;
-      process.stdout.write(renderLatency(rows, { format: opts.format, top: opts.top, title }));
+      const title = `${withFilters(`Syscall latency, ${where}`, agentFilterText(opts))}, by ${opts.sort}`;
+      process.stdout.write(renderLatency(rows, { format: opts.format, top: opts.top, title, display }));
       if (opts.plot) plotHistogram(rows, opts.plot, opts.plotSyscall);
     });
 }
@@ -80,7 +83,8 @@ function plotHistogram(rows: LatencyRow[], out: string, which: string | undefine
   if (!pick) throw new CliError(`'${which}' made no calls here: nothing to plot`);
   const l = pick.latency;
   const size = { width: 900, height: 500 };
-  const timing = `avg ${us(l.avg_ns)} µs, p50 ≈ ${us(l.p50_ns)} µs, p99 ≈ ${us(l.p99_ns)} µs`;
+  const [avg, p50, p99] = [l.avg_ns, l.p50_ns, l.p99_ns].map(humanDuration);
+  const timing = `avg ${avg}, p50 ≈ ${p50}, p99 ≈ ${p99}`;
   const title = `${pick.name}: ${l.timed} calls, ${timing}`;
   const buckets = l.hist.map((b) => ({
     label: `${durationLabel(b.from_ns)}–${durationLabel(b.to_ns)}`,

@@ -2,13 +2,17 @@ import { Command, InvalidArgumentError } from 'commander';
 import { Arch } from '@syscall-counter/syscall-table';
 import { ConnOpts, withConnection } from '../../options/connection';
 import { positiveInt, withTopN } from '../../options/numbers';
-import { ScopeOpts, scopeFrom, whereText, withScope } from '../../options/scope';
+import { withUtc } from '../../options/format';
+import { ScopeOpts, scopeFrom, withScope } from '../../options/scope';
 import { withArch } from '../../options/syscall';
 import { barChartSvg, seriesChartSvg } from '../../plot/charts';
 import { plotFiles, writePlot } from '../../plot/files';
 import { connect } from '../../queries/connect';
-import { bucketEnd, fetchSeries, SeriesOpts } from '../../queries/series';
-import { historyTitle, queryTop, requireRows } from '../../queries/top';
+import { fetchSeries, SeriesOpts } from '../../queries/series';
+import { queryTop, requireRows } from '../../queries/top';
+import { zoneName } from '../../render/clock';
+import { filterTexts, historyHeadline } from '../../render/titles';
+import { lastBucketPartial, ratePoints } from '../../plot/series-points';
 import { namedRows } from '../../render/top-response';
 
 interface PlotOpts extends ConnOpts, ScopeOpts {
@@ -17,6 +21,7 @@ interface PlotOpts extends ConnOpts, ScopeOpts {
   height: number;
   top: number;
   arch?: Arch;
+  utc?: boolean;
 }
 
 /** Past this a PNG takes minutes and gigabytes to draw: a mistake, not a chart. */
@@ -40,6 +45,7 @@ function withPlotOpts(cmd: Command, defaultTop: number): Command {
     .option('--width <px>', `image width (at most ${MAX_PIXELS})`, pixels, 900)
     .option('--height <px>', `image height (at most ${MAX_PIXELS})`, pixels, 500);
   withArch(cmd);
+  withUtc(cmd);
   return withConnection(cmd);
 }
 
@@ -55,7 +61,8 @@ function barCommand(): Command {
         .rows.slice(0, opts.top)
         .map((r) => ({ label: r.name, value: Number(r.count) }));
       const size = { width: opts.width, height: opts.height };
-      writePlot(opts.out, barChartSvg(historyTitle(scope, resp), bars, size, opts.log), size);
+      const title = historyHeadline({ by: 'syscall' }, scope, resp, !!opts.utc);
+      writePlot(opts.out, barChartSvg(title, bars, size, opts.log), size);
     });
 }
 
@@ -65,15 +72,20 @@ function seriesCommand(): Command {
     .action(async (opts: PlotOpts & SeriesOpts) => {
       plotFiles(opts.out);
       const v = await fetchSeries(opts);
-      const secs = v.bucketMs / 1000;
+      const scope = scopeFrom(opts);
+      // Where the data ends: the last bucket is drawn over the time it covers, not as a cliff.
+      const span = await queryTop(connect(opts), { scope, by: 'syscall' });
+      const times = { start: v.start, bucketMs: v.bucketMs, lastUnixMs: Number(span.lastUnixMs) };
       // A point at the end of each bucket: the rate over the bucket just finished.
-      const lines = v.lines.map((l) => ({
-        label: l.name,
-        points: l.counts.map((c, i): [number, number] => [bucketEnd(v, i), Number(c) / secs]),
-      }));
-      const title = `Syscalls per second, ${whereText(opts)} (${secs} s buckets)`;
+      const lines = v.lines.map((l) => ({ label: l.name, points: ratePoints(times, l.counts) }));
+      const partial = lastBucketPartial(times, v.totals.length) ? ', the last one partial' : '';
+      const where = filterTexts(scope, !!opts.utc);
+      const title =
+        `Syscalls per second, ${where.length ? where.join(', ') : 'fleet-wide'} ` +
+        `(${v.bucketMs / 1000} s buckets${partial})`;
       const size = { width: opts.width, height: opts.height };
-      writePlot(opts.out, seriesChartSvg(title, lines, size), size);
+      const time = { zone: zoneName(!!opts.utc), utc: !!opts.utc };
+      writePlot(opts.out, seriesChartSvg(title, lines, size, time), size);
     });
 }
 

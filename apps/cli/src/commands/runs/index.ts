@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { useColor } from '../../options/color';
 import { ConnOpts, withConnection } from '../../options/connection';
-import { Format, withFormat } from '../../options/format';
+import { DisplayOpts, displayOf, Format, withFormat } from '../../options/format';
 import { withClient } from '../../queries/connect';
 import { renderListing, runsListing } from '../../render/listing';
 
@@ -12,8 +11,8 @@ export function runsCommand(): Command {
   return withFormat(withConnection(cmd))
     .option('--host <id>', 'only the runs of this host')
     .addHelpText('after', '\nExample:\n  $ syscall-counter runs --server cp:50051 --token-file t --host web-1')
-    .action(async (opts: ConnOpts & { format: Format; host?: string }, self: Command) => {
+    .action(async (opts: ConnOpts & DisplayOpts & { format: Format; host?: string }, self: Command) => {
       const runs = await withClient(opts, (c) => c.runs(opts.host ?? ''));
-      process.stdout.write(renderListing(runsListing(runs), opts.format, useColor(self)));
+      process.stdout.write(renderListing(runsListing(runs), opts.format, displayOf(opts, self)));
     });
 }

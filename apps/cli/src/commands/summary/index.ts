@@ -4,6 +4,7 @@ import { AgentFilterOpts, withAgentFilters } from '../../options/agent-filters';
 import { useColor } from '../../options/color';
 import { Format, withFormat } from '../../options/format';
 import { renderSummary, SummaryRow } from '../../render/summary-table';
+import { agentFilterText, withFilters } from '../../render/titles';
 
 interface SummaryOpts extends AgentFilterOpts {
   format: Format;
@@ -51,7 +52,7 @@ export function summaryCommand(): Command {
         totalNs: r.latency?.total_ns ?? 0,
         timed: r.latency?.timed ?? 0,
       }));
-      const title = `Syscall summary, ${where}`;
+      const title = withFilters(`Syscall summary, ${where}`, agentFilterText(opts));
       process.stdout.write(renderSummary(rows, { format: opts.format, title, color: useColor(self) }));
     });
 }

@@ -4,7 +4,8 @@ import { relative } from 'node:path';
 import { LocalPipeline, startPipeline } from '../../local/pipeline';
 import { detailText } from '../../options/scope';
 import { withTimedProgress } from '../../progress';
-import { BY_PLURAL, queryTop, topSeconds } from '../../queries/top';
+import { queryTop, topSeconds } from '../../queries/top';
+import { subjectText } from '../../render/titles';
 import { renderTopResponse } from '../../render/top-response';
 import { TopOpts, TopPlan } from './plan';
 
@@ -35,8 +36,7 @@ export async function topHere(opts: TopOpts, plan: TopPlan): Promise<void> {
     process.off('SIGINT', stopEarly);
     await pipeline.stop();
   }
-  const what =
-    opts.by === 'errno' ? 'Failed calls by errno' : `Busiest ${opts.failed ? 'failing ' : ''}${BY_PLURAL[opts.by]}`;
+  const what = subjectText(plan.subject);
   const detail = detailText(opts);
   const stored = relative(process.cwd(), pipeline.dbPath) || pipeline.dbPath;
   const title =

@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import { Arch } from '@syscall-counter/syscall-table';
 import { usageError } from '../../errors';
-import { useColor } from '../../options/color';
 import { ConnOpts } from '../../options/connection';
-import { Format } from '../../options/format';
+import { displayOf, DisplayOpts, Format } from '../../options/format';
 import { Breakdown, breakdownOf, requireServerForWindow, ScopeOpts, scopeFrom } from '../../options/scope';
 import { QueryClient } from '../../queries/client';
 import { clientFor } from '../../queries/connect';
@@ -11,8 +10,9 @@ import { By, TopQuery } from '../../queries/top';
 import { TopRendering } from '../../render/top-response';
 import { resolveSettings } from '../../settings';
 import { resolveSyscall } from '../../syscalls';
+import { TopSubject } from '../../render/titles';
 
-export interface TopOpts extends ConnOpts, ScopeOpts {
+export interface TopOpts extends ConnOpts, ScopeOpts, DisplayOpts {
   top: number;
   duration: number;
   arch?: Arch;
@@ -38,6 +38,8 @@ export interface TopPlan {
   source?: string;
   /** How to render an answer, but for its title. */
   rendering: Omit<TopRendering, 'title'>;
+  /** What the rows are, for the title (--syscall as the user named it). */
+  subject: TopSubject;
 }
 
 /** Checks the flags (usage errors, in the order a user meets them) and resolves names, settings and colour. */
@@ -45,7 +47,7 @@ export function planTop(opts: TopOpts, cmd: Command): TopPlan {
   const scope = scopeFrom(opts);
   const syscallNr = opts.syscall === undefined ? undefined : resolveSyscall(opts.syscall, opts.arch);
   const settings = resolveSettings(opts);
-  const color = useColor(cmd);
+  const display = displayOf(opts, cmd);
   const breakdown = breakdownOf(opts.by, opts);
   if (opts.by === 'errno' && !opts.failed) throw usageError('--by errno goes with --failed');
   if (opts.failed && breakdown)
@@ -60,6 +62,7 @@ export function planTop(opts: TopOpts, cmd: Command): TopPlan {
     breakdown,
     remote: server ? () => clientFor({ ...settings, server }) : undefined,
     source: server,
-    rendering: { by: opts.by, format: opts.format, top: opts.top, arch: opts.arch, color },
+    rendering: { by: opts.by, format: opts.format, top: opts.top, arch: opts.arch, display },
+    subject: { by: opts.by, failed: opts.failed, syscall: opts.syscall },
   };
 }

@@ -4,10 +4,12 @@ import logUpdate from 'log-update';
 import { hostname } from 'node:os';
 import { RemoteError } from '../../errors';
 import { LocalPipeline, startPipeline } from '../../local/pipeline';
-import { scopeFrom, whereText } from '../../options/scope';
+import { detailText, scopeFrom, whereText } from '../../options/scope';
 import { queryTop, TopQuery } from '../../queries/top';
 import { renderTopResponse } from '../../render/top-response';
-import { formatTime, parseDuration } from '../../time-window';
+import { displayTime } from '../../render/clock';
+import { subjectText } from '../../render/titles';
+import { parseDuration } from '../../time-window';
 import { TopOpts, TopPlan } from './plan';
 
 /** Ctrl-C (or SIGTERM) ends the watch after the frame being drawn, and cuts the wait for the next one short. */
@@ -95,8 +97,11 @@ async function drawFrame(opts: TopOpts, plan: TopPlan, feed: Feed, windowMs: num
     untilUnixMs: '0',
     ...(feed.runId ? { runId: feed.runId } : {}),
   };
+  const at = displayTime(now, plan.rendering.display.utc);
+  const detail = detailText(opts);
   const title =
-    `${feed.where}, last ${windowMs / 1000} s, at ${formatTime(now)} ` + `(every ${opts.refresh} s; Ctrl-C quits)`;
+    `${subjectText(plan.subject)}, ${feed.where}${detail ? `, ${detail}` : ''}, last ${windowMs / 1000} s, ` +
+    `at ${at} (every ${opts.refresh} s; Ctrl-C quits)`;
   const resp = await feed.answer({ ...plan.query, scope });
   return resp?.rows.length
     ? renderTopResponse(resp, { ...plan.rendering, format: 'table', title })
