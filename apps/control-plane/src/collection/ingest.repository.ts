@@ -94,7 +94,8 @@ export class IngestRepository {
                 ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')}),
           t AS (INSERT INTO host_totals (host_id, nr, count) SELECT ?, nr, count FROM u
                 ${sum('host_totals', 'host_id, nr', 'add')})
-         INSERT INTO run_totals (run_id, nr, count) SELECT ?, nr, now FROM u ${sum('run_totals', 'run_id, nr', 'replace')}`,
+         INSERT INTO run_totals (run_id, nr, count) SELECT ?, nr, now FROM u
+                ${sum('run_totals', 'run_id, nr', 'replace')}`,
       );
     }
     for (const [kind, t] of Object.entries(CUMULATIVE)) {
