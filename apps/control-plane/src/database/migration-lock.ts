@@ -11,11 +11,13 @@ export const MIGRATION_LOCK_KEY = '8314539284999139840'; // 0x73632d6d69677200 (
  * TypeORM's dataSourceFactory: opens the data source, then runs the pending migrations. On
  * PostgreSQL under the advisory lock, on a connection of its own held for the whole run: the
  * second replica waits for the first one's commit, then finds nothing left to do. SQLite has one
- * process per file, so it migrates as it opens (migrationsRun in its options).
+ * process per file: its data source is returned unopened, and migrates as Nest opens it
+ * (migrationsRun in its options).
  */
 export async function openAndMigrate(options: DataSourceOptions): Promise<DataSource> {
+  // SQLite: TypeORM's own path (Nest opens it, migrationsRun migrates it).
+  if (options.type !== 'postgres') return new DataSource(options);
   const ds = await new DataSource(options).initialize();
-  if (options.type !== 'postgres') return ds;
   const lock = ds.createQueryRunner();
   try {
     await lock.connect();
