@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include "agent.h"
 #include "local_report.h"
+#include "metrics_http.h"
 #include "stream_feed.h"
 
 /* On SIGTERM (or SIGHUP, SIGINT) the final snapshot gets this long to be acked. */
@@ -111,8 +112,12 @@ void agent_run(struct agent *a)
 		} else if (l.deadline && now >= l.deadline) {
 			stop = true;
 		}
-		if (!stop)
+		if (!stop) {
+			/* --metrics-addr: scrapes read the maps while this loop sleeps. */
+			metrics_http_release(a->metrics);
 			stop = wait_for_event(a, &l, now);
+			metrics_http_hold(a->metrics);
+		}
 		if (stop && !l.stopping && begin_stop(a, &l))
 			break;
 	}

@@ -242,7 +242,10 @@ void call_on_event(struct stream *s, grpc_event ev)
 
 		snprintf(why, sizeof(why), "%s (status %d)%s%s", details[0] ? details : "closed",
 			 c->status,
-			 c->status == GRPC_STATUS_UNAUTHENTICATED ? ": check --token-file" : "",
+			 c->status == GRPC_STATUS_UNAUTHENTICATED ?
+				 ": check --token-file holds the control plane's token "
+				 "(its SC_TOKEN_FILE, or this host's line of its SC_TOKENS_FILE)" :
+				 "",
 			 c->status == GRPC_STATUS_UNAVAILABLE ? ": control plane unreachable" : "");
 		gpr_free(details);
 		/* Refusals no retry can change: this run id is another start's, or not this host's. */

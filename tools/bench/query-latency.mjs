@@ -103,6 +103,7 @@ async function measure(engine, hours) {
       pid: 0,
       comm: '',
       container: '',
+      hostIds: [],
       ...extra,
     });
     const mid = start + Math.floor(hours / 2) * HOUR;

@@ -36,7 +36,15 @@ export async function startControlPlane(dir, db = join(dir, 'bench.db'), env = {
   const listen = `127.0.0.1:${await freePort()}`;
   writeFileSync(join(dir, 'token'), TOKEN);
   const proc = spawn(process.execPath, [join(ROOT, 'apps/control-plane/dist/main.js')], {
-    env: { ...process.env, SC_LISTEN: listen, SC_DB_PATH: db, SC_TOKEN_FILE: join(dir, 'token'), ...env },
+    env: {
+      // No /metrics unless the bench asks (metrics-scrape.mjs sets SC_METRICS_LISTEN).
+      SC_METRICS_LISTEN: 'off',
+      ...process.env,
+      SC_LISTEN: listen,
+      SC_DB_PATH: db,
+      SC_TOKEN_FILE: join(dir, 'token'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((res) => {

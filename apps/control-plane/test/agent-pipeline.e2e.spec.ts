@@ -33,6 +33,7 @@ function scopeOf(scope: ScopeFields) {
     pid: scope.pid ?? 0,
     comm: scope.comm ?? '',
     container: scope.container ?? '',
+    hostIds: [],
   };
 }
 

@@ -11,3 +11,4 @@ export * from './postgres';
 export * from './processes';
 export * from './metrics';
 export * from './seccomp';
+export * from './agent-metrics';

@@ -48,7 +48,7 @@ export class TallyService {
       add(await this.counts.fromRows(w, key, source, w.since, w.until));
       return out;
     }
-    add(await this.counts.fromHourly(h0, h1, w.hostId, key, w.nr));
+    add(await this.counts.fromHourly(h0, h1, w.hostIds, key, w.nr));
     if (w.since < h0) add(await this.counts.fromRows(w, key, source, w.since, h0));
     if (h1 < w.until) add(await this.counts.fromRows(w, key, source, h1, w.until));
     return out;
