@@ -22,7 +22,8 @@ export function metadata() {
   return md;
 }
 
-export async function startControlPlane(dir, db = join(dir, 'bench.db')) {
+/** A control plane on a free port: a SQLite file in @dir, unless @env names a database (SC_DB_URL). */
+export async function startControlPlane(dir, db = join(dir, 'bench.db'), env = {}) {
   const listen = `127.0.0.1:${await freePort()}`;
   writeFileSync(join(dir, 'token'), TOKEN);
   const proc = spawn(process.execPath, [join(ROOT, 'apps/control-plane/dist/main.js')], {
@@ -33,6 +34,7 @@ export async function startControlPlane(dir, db = join(dir, 'bench.db')) {
       SC_LISTEN: listen,
       SC_DB_PATH: db,
       SC_TOKEN_FILE: join(dir, 'token'),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../common/domain-errors';
 import { hourOf } from '../database/hourly-rollups';
+import { lostRace, RACE_RETRIES } from '../database/lost-races';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
+import type { Run } from '../hosts-runs/run.entity';
 import { validateSeen } from '../syscall-sets/seen-validation';
 import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { validateBpfPrograms } from './bpf-programs';
@@ -36,6 +38,35 @@ interface Pending {
   run: OpenedRun;
   snap: Snapshot;
   nowMs: number;
+}
+
+/** A stored run is taken up again only by the agent start that opened it (same host, boot and start). */
+function checkSameAgent(existing: Run | null, h: Hello): void {
+  if (existing && existing.hostId !== h.hostId)
+    throw new FailedPreconditionError(`run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`);
+  // A reconnect names the same boot and start; anything else is another agent start reusing the id.
+  const started = Number(h.runStartedUnixMs);
+  if (existing && (existing.bootId !== h.bootId || (started && Number(existing.startedMs) !== started)))
+    throw new AlreadyExistsError(
+      `run '${h.runId}' exists from another agent start (boot ${existing.bootId}, started ${existing.startedMs}): ` +
+        'give this run another --run-id',
+    );
+}
+
+/**
+ * The order a batch is stored in: by host, run and seq, so that concurrent transactions (replicas
+ * on one PostgreSQL) take the row locks of runs and hourly rollups in one order and rarely deadlock.
+ */
+function lockOrder(batch: Pending[]): number[] {
+  const key = (p: Pending) => [p.run.hostId, p.run.runId] as const;
+  return batch
+    .map((_, i) => i)
+    .sort((i, j) => {
+      const [a, b] = [key(batch[i]), key(batch[j])];
+      if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+      if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+      return i - j; // a run's snapshots stay in arrival order
+    });
 }
 
 const SUBKEY: Record<Cumulative, string> = { failure: 'errno_code', latency: 'bucket' };
@@ -79,32 +110,24 @@ export class IngestService {
     // outcomes are handed out only after the batch's commit.
     const storeBatch = (batch: Pending[]) =>
       repo.transaction(async () => {
-        const outcomes: Array<{ ok: IngestOutcome } | { err: unknown }> = [];
-        for (const p of batch) {
+        const outcomes: Array<{ ok: IngestOutcome } | { err: unknown }> = new Array(batch.length);
+        for (const i of lockOrder(batch)) {
+          const p = batch[i];
           try {
-            outcomes.push({ ok: await repo.savepoint(() => this.store(p.run, p.snap, p.nowMs)) });
+            outcomes[i] = { ok: await repo.savepoint(() => this.store(p.run, p.snap, p.nowMs)) };
           } catch (err) {
-            outcomes.push({ err });
+            outcomes[i] = { err };
           }
         }
         return outcomes;
       });
-    this.commits = new GroupCommit(storeBatch);
+    this.commits = new GroupCommit(storeBatch, repo.concurrentTransactions);
     this.sums = new StoreSums(() => repo.storeSums());
   }
 
   async hello(h: Hello, nowMs = Date.now()): Promise<OpenedRun> {
     validateHello(h);
-    const existing = await this.hostsRuns.findRun(h.runId);
-    if (existing && existing.hostId !== h.hostId)
-      throw new FailedPreconditionError(`run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`);
-    // A reconnect names the same boot and start; anything else is another agent start reusing the id.
-    const started = Number(h.runStartedUnixMs);
-    if (existing && (existing.bootId !== h.bootId || (started && Number(existing.startedMs) !== started)))
-      throw new AlreadyExistsError(
-        `run '${h.runId}' exists from another agent start (boot ${existing.bootId}, started ${existing.startedMs}): ` +
-          'give this run another --run-id',
-      );
+    checkSameAgent(await this.hostsRuns.findRun(h.runId), h);
     const { hostId, hostname, kernelRelease, arch, bootId } = h;
     await this.hostsRuns.saveHost({ hostId, hostname, kernelRelease, arch, bootId }, nowMs);
     const run = await this.hostsRuns.openRun(
@@ -127,6 +150,8 @@ export class IngestService {
       },
       nowMs,
     );
+    // Another agent's first hello with this run id may have reached another replica first.
+    checkSameAgent(run, h);
     this.logger.log({ msg: 'run opened', runId: run.runId, hostId: run.hostId, lastSeq: run.lastSeq });
     const { runId, processTopK, cgroupTopK, errors, latency } = run;
     return { runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK, cgroupTopK, errors, latency };
@@ -136,8 +161,16 @@ export class IngestService {
    * Stores one snapshot exactly once (a repeat of a stored seq is a no-op the caller still acks),
    * committed together with the other snapshots of this turn: resolves after the commit.
    */
-  ingest(run: OpenedRun, snap: Snapshot): Promise<IngestOutcome> {
-    return this.commits.submit({ run, snap, nowMs: Date.now() });
+  async ingest(run: OpenedRun, snap: Snapshot): Promise<IngestOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commits.submit({ run, snap, nowMs: Date.now() });
+      } catch (err) {
+        // Another replica's transaction won a race (PostgreSQL): the next batch, after it, succeeds
+        // or finds the snapshot stored and acks it as a duplicate.
+        if (!lostRace(err) || attempt >= RACE_RETRIES) throw err;
+      }
+    }
   }
 
   /** One snapshot: checked in full against the run's stored state, then written; nothing is written on a refusal. */
@@ -197,8 +230,7 @@ export class IngestService {
   private async write(run: OpenedRun, c: CheckedSnapshot): Promise<void> {
     const { head } = c;
     const snapKey = await this.repo.putSnapshot(head);
-    for (const [nr, delta, now] of c.deltas)
-      await this.repo.putDelta(snapKey, head, hourOf(head.timeMs), nr, delta, now);
+    await this.repo.putDeltas(snapKey, head, hourOf(head.timeMs), c.deltas);
     if (run.processTopK > 0) {
       for (const p of c.processes.rows) await this.repo.putProcess(snapKey, p.pid, p.nr, p.comm, p.count);
       for (const [nr, rest] of c.processes.unexplained)
@@ -233,6 +265,7 @@ export class IngestService {
       total += delta;
       deltas.push([nr, delta, now]);
     }
+    deltas.sort((x, y) => x[0] - y[0]); // rollup rows locked in one order by every writer
     return { deltas, total };
   }
 

@@ -17,6 +17,7 @@ import { Latency1764700000000 } from './migrations/1764700000000-latency';
 import { MetricsTotals1765300000000 } from './migrations/1765300000000-metrics-totals';
 import { BpfProgramStats1765300000001 } from './migrations/1765300000001-bpf-program-stats';
 import { CgroupSyscallSets1765400000000 } from './migrations/1765400000000-cgroup-syscall-sets';
+import { openAndMigrate } from './migration-lock';
 import { SqlRunner } from './sql-runner';
 import { SqliteRunner } from './sqlite-runner';
 import { bigintPool, PostgresRunner } from './postgres-runner';
@@ -50,7 +51,8 @@ const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true
       inject: [ConfigService],
       useFactory: (config: ConfigService) => {
         const url = config.get<string>('dbUrl');
-        if (url) return { type: 'postgres' as const, url, ...SCHEMA, migrationsTransactionMode: 'all' as const };
+        // PostgreSQL migrates in openAndMigrate, under a lock shared by every replica.
+        if (url) return { type: 'postgres' as const, url, ...SCHEMA, migrationsRun: false };
         const database = config.getOrThrow<string>('dbPath');
         mkdirSync(dirname(database), { recursive: true });
         return {
@@ -67,6 +69,7 @@ const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true
           },
         };
       },
+      dataSourceFactory: (options) => openAndMigrate(options!),
     }),
   ],
   providers: [

@@ -24,6 +24,13 @@ export interface SqlDialect {
    * concurrently (PostgreSQL, several replicas); '' where writes are serialised (SQLite).
    */
   forUpdate(): string;
+  /**
+   * A row source of one array parameter per column, for inserting many rows in one statement
+   * ("SELECT ... FROM <this> AS u(c1, c2)"); null where statements are cheap and rows go one by one
+   * (SQLite, in process). On PostgreSQL each statement is a round trip: ingest sends a snapshot's
+   * deltas in one statement per table instead of one per row.
+   */
+  arrayRows(types: string[]): string | null;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
@@ -41,6 +48,7 @@ export const SQLITE_DIALECT: SqlDialect = {
   greatest: (a, b) => `MAX(${a}, ${b})`,
   afterColon: (expr) => `CASE WHEN instr(${expr}, ':') > 0 THEN substr(${expr}, instr(${expr}, ':') + 1) ELSE '' END`,
   forUpdate: () => '',
+  arrayRows: () => null,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -54,4 +62,5 @@ export const POSTGRES_DIALECT: SqlDialect = {
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   afterColon: (expr) => `CASE WHEN strpos(${expr}, ':') > 0 THEN substr(${expr}, strpos(${expr}, ':') + 1) ELSE '' END`,
   forUpdate: () => ' FOR UPDATE',
+  arrayRows: (types) => `unnest(${types.map((t) => `?::${t}[]`).join(', ')})`,
 };
