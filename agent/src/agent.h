@@ -12,12 +12,14 @@
 #include "output.h"
 
 struct stream_feed;
+struct metrics_http;
 
 struct agent {
 	struct agent_opts opts;
 	struct collector coll;
-	struct child child;	  /* "-- CMD": the command, held at its gate until tracked */
-	struct stream_feed *feed; /* --server: the stream; NULL when reporting locally */
+	struct child child;	      /* "-- CMD": the command, held at its gate until tracked */
+	struct stream_feed *feed;     /* --server: the stream; NULL when reporting locally */
+	struct metrics_http *metrics; /* --metrics-addr: the exporter; NULL when off */
 	FILE *report;	  /* where reports go: --out, else stdout (a command's stdout moves) */
 	char scope[256];  /* "all processes", "pid 42, comm nginx", "command: ls -l" */
 	sigset_t mask;	  /* SIGINT, SIGTERM, SIGCHLD: blocked, taken in the loop */

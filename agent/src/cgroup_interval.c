@@ -6,7 +6,7 @@
 #include "cgroup_interval.h"
 #include "topk.h"
 
-static int row_cmp(const struct cgroup_row *x, const struct cgroup_row *y)
+int cgroup_row_cmp(const struct cgroup_row *x, const struct cgroup_row *y)
 {
 	if (x->cgid != y->cgid)
 		return x->cgid < y->cgid ? -1 : 1;
@@ -15,7 +15,12 @@ static int row_cmp(const struct cgroup_row *x, const struct cgroup_row *y)
 
 static int by_key(const void *a, const void *b)
 {
-	return row_cmp(a, b);
+	return cgroup_row_cmp(a, b);
+}
+
+void cgroup_rows_sort(struct cgroup_row *rows, size_t n)
+{
+	qsort(rows, n, sizeof(*rows), by_key);
 }
 
 /* Names the rows; cgroups created since the last walk of the hierarchy trigger one more walk. */
@@ -59,16 +64,16 @@ int cgroup_interval_next(struct cgroup_interval *ci, struct cgroup_counts *cur, 
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	qsort(cur->rows, cur->n, sizeof(*cur->rows), by_key);
+	cgroup_rows_sort(cur->rows, cur->n);
 	memcpy(next, cur->rows, cur->n * sizeof(*next));
 	/* Deltas against the previous interval (both sorted), and each cgroup's total. */
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct cgroup_row *r = &cur->rows[i];
 		__u64 before = 0;
 
-		while (j < ci->nlast && row_cmp(&ci->last[j], r) < 0)
+		while (j < ci->nlast && cgroup_row_cmp(&ci->last[j], r) < 0)
 			j++;
-		if (j < ci->nlast && !row_cmp(&ci->last[j], r))
+		if (j < ci->nlast && !cgroup_row_cmp(&ci->last[j], r))
 			before = ci->last[j].count;
 		rows[i] = (struct cgroup_delta){ .cgid = r->cgid,
 						 .slot = r->slot,

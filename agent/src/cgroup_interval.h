@@ -32,4 +32,9 @@ int cgroup_interval_next(struct cgroup_interval *ci, struct cgroup_counts *cur, 
 			 struct cgroup_delta **out, size_t *nout);
 void cgroup_interval_free(struct cgroup_interval *ci);
 
+/* The order both cgroup_interval and cgroup_seen keep rows in, to walk two reads side by side. */
+int cgroup_row_cmp(const struct cgroup_row *x, const struct cgroup_row *y);
+/* Sorts @rows by (cgid, slot). */
+void cgroup_rows_sort(struct cgroup_row *rows, size_t n);
+
 #endif /* __CGROUP_INTERVAL_H */

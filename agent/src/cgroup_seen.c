@@ -6,18 +6,6 @@
 #include <string.h>
 #include "cgroup_seen.h"
 
-static int row_cmp(const struct cgroup_row *x, const struct cgroup_row *y)
-{
-	if (x->cgid != y->cgid)
-		return x->cgid < y->cgid ? -1 : 1;
-	return x->slot < y->slot ? -1 : x->slot > y->slot;
-}
-
-static int by_key(const void *a, const void *b)
-{
-	return row_cmp(a, b);
-}
-
 /* The path of cgroup @cgid, walking the hierarchy again once if it is newer than the last walk. */
 static char *cgroup_path(struct cgroup_interval *ci, __u64 cgid, int *reloaded)
 {
@@ -48,9 +36,9 @@ static size_t mark_new(const struct cgroup_interval *ci, const struct cgroup_cou
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct cgroup_row *r = &cur->rows[i];
 
-		while (j < ci->nlast && row_cmp(&ci->last[j], r) < 0)
+		while (j < ci->nlast && cgroup_row_cmp(&ci->last[j], r) < 0)
 			j++;
-		isnew[i] = r->count && !(j < ci->nlast && !row_cmp(&ci->last[j], r));
+		isnew[i] = r->count && !(j < ci->nlast && !cgroup_row_cmp(&ci->last[j], r));
 		if (!isnew[i])
 			continue;
 		if (!n++ || r->cgid != last_cgid)
@@ -70,7 +58,7 @@ int cgroup_seen_next(struct cgroup_interval *ci, struct cgroup_counts *cur,
 	memset(out, 0, sizeof(*out));
 	if (!isnew)
 		return -ENOMEM;
-	qsort(cur->rows, cur->n, sizeof(*cur->rows), by_key);
+	cgroup_rows_sort(cur->rows, cur->n);
 	n = mark_new(ci, cur, isnew, &ngroups);
 	if (!n)
 		goto cleanup;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
@@ -79,7 +80,7 @@ enum feature {
 	FEAT_FOLLOW, /* "-- CMD": the command and its descendants; forks first, so none is missed */
 	FEAT_ERRORS, /* --errors */
 	FEAT_LATENCY,	    /* --latency: exit side; the counting program stamps the entries */
-	FEAT_CGROUP_FILTER, /* --cgroup */
+	FEAT_CGROUP_FILTER, /* --cgroup: the helper's map, for tasks deep below the cgroup */
 	NR_FEATURES,
 };
 
@@ -135,27 +136,65 @@ static void features_of(const struct collector_opts *o, bool on[NR_FEATURES])
 	on[FEAT_CGROUP_FILTER] = o->cgroup != NULL;
 }
 
-/* The filters, in rodata: the verifier drops the code of every filter left off. */
-static void set_filters(struct syscall_counter_bpf *skel, const struct collector_opts *o)
+/*
+ * --cgroup: the cgroup v2 id of @path (its inode number) and its depth below the root,
+ * counted by walking ".." up to the top of the cgroup2 file system, so the program can
+ * compare the task's ancestor at that depth (what bpf_current_task_under_cgroup() does).
+ */
+static int cgroup_target(const char *path, __u64 *id, __u32 *level)
 {
+	struct stat st, up;
+	int fd = open(path, O_RDONLY | O_DIRECTORY), pfd, err = 0;
+
+	if (fd < 0 || fstat(fd, &st))
+		err = -errno;
+	*id = st.st_ino;
+	for (*level = 0; !err; (*level)++) {
+		pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY);
+		if (pfd < 0 || fstat(pfd, &up)) {
+			err = -errno;
+			break;
+		}
+		close(fd);
+		fd = pfd;
+		if (up.st_dev != st.st_dev || up.st_ino == st.st_ino)
+			break;
+		st = up;
+	}
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/* The filters, in rodata: one bit each in "filters", their values beside it. */
+static int set_filters(struct syscall_counter_bpf *skel, const struct collector_opts *o)
+{
+	__u32 f = 0;
+
+	f |= o->targ_tgid ? F_TGID : 0;
+	f |= o->targ_tid ? F_TID : 0;
+	f |= o->excl_tgid ? F_EXCL : 0;
+	f |= o->follow ? F_FOLLOW : 0;
+	f |= o->filter_uid ? F_UID : 0;
+	f |= o->comm ? F_COMM : 0;
+	f |= o->syscall_bits ? F_SYSCALLS : 0;
+	f |= o->cgroup ? F_CGROUP : 0;
+	/* --latency: the counting program stamps each call's entry (no sys_enter program of its own). */
+	f |= o->latency ? F_TIME : 0;
+	skel->rodata->filters = f;
 	skel->rodata->targ_tgid = o->targ_tgid;
 	skel->rodata->targ_tid = o->targ_tid;
 	skel->rodata->excl_tgid = o->excl_tgid;
-	if (o->comm) {
-		skel->rodata->filter_comm = true;
+	if (o->comm)
 		strncpy((char *)skel->rodata->targ_comm, o->comm, COMM_LEN - 1);
-	}
-	skel->rodata->filter_uid = o->filter_uid;
 	skel->rodata->targ_uid = o->uid;
-	if (o->syscall_bits) {
-		skel->rodata->filter_syscalls = true;
+	if (o->syscall_bits)
 		memcpy((void *)skel->rodata->syscall_bits, o->syscall_bits, SLOT_BITMAP_BYTES);
-	}
-	skel->rodata->follow_tracked = o->follow;
 	skel->rodata->targ_errno = o->targ_errno;
-	skel->rodata->filter_cgroup = o->cgroup != NULL;
-	/* --latency: the counting program stamps each call's entry (no sys_enter program of its own). */
-	skel->rodata->time_calls = o->latency;
+	if (!o->cgroup)
+		return 0;
+	return cgroup_target(o->cgroup, (__u64 *)&skel->rodata->targ_cgid,
+			     (__u32 *)&skel->rodata->targ_cglevel);
 }
 
 /* Turns the programs and maps of @spec on or off; sizes its sized maps to @entries if non-zero. */
@@ -246,18 +285,18 @@ static int attach_all(struct collector *c, const bool features[NR_FEATURES])
 	return attach_spec(c, &count_specs[c->count_mode].load);
 }
 
-/* --cgroup: the directory's fd goes in the cgroup array the filter checks against. */
+/* --cgroup: the directory goes in the cgroup array the helper checks against (it holds a ref). */
 static int set_cgroup_filter(struct collector *c, const char *path)
 {
+	int fd = open(path, O_RDONLY | O_DIRECTORY), err = 0;
 	__u32 zero = 0;
 
-	c->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY);
-	if (c->cgroup_fd < 0)
+	if (fd < 0)
 		return -errno;
-	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.cgroup_filter), &zero, &c->cgroup_fd,
-				BPF_ANY))
-		return -errno;
-	return 0;
+	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.cgroup_filter), &zero, &fd, BPF_ANY))
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 /* After load: the buffers reads use, and the state of the chosen mode. */
@@ -320,7 +359,6 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	memset(c, 0, sizeof(*c));
 	c->mode = opts->mode;
 	c->counts_fd = -1;
-	c->cgroup_fd = -1;
 	c->count_mode = count_mode_of(opts);
 	c->per_process = c->count_mode == COUNT_PER_PROCESS;
 	c->per_cgroup = c->count_mode == COUNT_PER_CGROUP;
@@ -331,8 +369,9 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	c->skel = syscall_counter_bpf__open_opts(&open_opts);
 	if (!c->skel)
 		return -errno;
-	set_filters(c->skel, opts);
-	err = select_programs(c->skel->obj, c->count_mode, features, opts->proc_entries);
+	err = set_filters(c->skel, opts);
+	if (!err)
+		err = select_programs(c->skel->obj, c->count_mode, features, opts->proc_entries);
 	if (!err)
 		err = syscall_counter_bpf__load(c->skel);
 	if (!err)
@@ -358,8 +397,6 @@ void collector_close(struct collector *c)
 		bpf_link__destroy(c->links[i]);
 	syscall_counter_bpf__destroy(c->skel);
 	procs_free(&c->procs);
-	if (c->skel && c->cgroup_fd >= 0)
-		close(c->cgroup_fd);
 	free(c->keys);
 	free(c->values);
 	memset(c, 0, sizeof(*c));

@@ -82,7 +82,6 @@ struct collector {
 	bool errors;
 	bool latency;
 	bool per_cgroup;
-	int cgroup_fd;
 	struct procs procs;
 };
 

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "collector.h"
+#include "map_batch.h"
 #include "syscall_counter.skel.h"
 
 /* Sums entries [first, first + n) of a per-CPU array into @out, in batches. */
@@ -203,34 +204,30 @@ int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64
 {
 	int fd = bpf_map__fd(c->skel->maps.cgroup_counts),
 	    ufd = bpf_map__fd(c->skel->maps.unattributed);
-	struct cgroup_key key, next, *prev = NULL;
-	size_t cap = 0;
-	__u64 value;
+	struct map_entries e = {};
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	memset(slots, 0, NR_SLOTS * sizeof(*slots));
 	if (!c->per_cgroup)
 		return -EINVAL;
-	/* Cgroups are few and long-lived: one lookup per entry is cheap enough. */
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &value) || key.slot >= NR_SLOTS)
-			continue;
-		if (out->n == cap) {
-			struct cgroup_row *rows =
-				realloc(out->rows, (cap = cap ? cap * 2 : 256) * sizeof(*rows));
+	/* Every (cgroup, syscall) entry in a few batches, each value summed over the CPUs. */
+	err = map_read_all(fd, sizeof(struct cgroup_key), c->ncpus * sizeof(__u64), &e);
+	out->rows = err ? NULL : calloc(e.n ? e.n : 1, sizeof(*out->rows));
+	if (!err && !out->rows)
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < e.n; i++) {
+		const struct cgroup_key *key = (const struct cgroup_key *)e.keys + i;
+		__u64 value = percpu_sum((const __u64 *)e.values + i * c->ncpus, c->ncpus);
 
-			if (!rows)
-				return -ENOMEM;
-			out->rows = rows;
-		}
+		if (key->slot >= NR_SLOTS)
+			continue;
 		out->rows[out->n++] =
-			(struct cgroup_row){ .cgid = key.cgid, .slot = key.slot, .count = value };
-		slots[key.slot] += value;
+			(struct cgroup_row){ .cgid = key->cgid, .slot = key->slot, .count = value };
+		slots[key->slot] += value;
 	}
-	err = read_percpu_array(c, ufd, NR_SLOTS, out->unattributed);
+	map_entries_free(&e);
+	err = err ?: read_percpu_array(c, ufd, NR_SLOTS, out->unattributed);
 	if (err)
 		return err;
 	for (__u32 slot = 0; slot < NR_SLOTS; slot++)

@@ -10,6 +10,7 @@
 #include "options.h"
 #include "options_check.h"
 #include "stream_servers.h"
+#include "metrics_http.h"
 #include "errno_helpers.h"
 #include "warn.h"
 
@@ -40,6 +41,10 @@ enum {
 	OPT_OUT,
 	/* Self-exclusion (issue 13). */
 	OPT_INCLUDE_SELF,
+	/* Stopping under faults (issue 11). */
+	OPT_STOP_GRACE,
+	/* The agent as a Prometheus exporter (issue 15). */
+	OPT_METRICS_ADDR,
 };
 
 const char *argp_program_version = PROG_NAME " " AGENT_VERSION;
@@ -80,7 +85,9 @@ static const char argp_program_doc[] =
 	"                                      # stream a snapshot every 10 s\n"
 	"  syscall-counter-agent -C --server cp.example:50051 \\\n"
 	"      --token-file /etc/syscall-counter/token\n"
-	"                                      # the same, with the 20 busiest cgroups\n";
+	"                                      # the same, with the 20 busiest cgroups\n"
+	"  syscall-counter-agent --metrics-addr 127.0.0.1:9435\n"
+	"                                      # serve the counts to Prometheus\n";
 
 static const struct argp_option opts[] = {
 	{ "duration", 'd', "SEC", 0,
@@ -130,7 +137,7 @@ static const struct argp_option opts[] = {
 	{ "list", 'l', NULL, 0, "List every syscall known for this arch (NR<TAB>NAME) and exit",
 	  0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf debug output", 0 },
-	{ "server", OPT_SERVER, "HOST:PORT[,HOST:PORT...]", 0,
+	{ "server", OPT_SERVER, "HOST[:PORT][,...]", 0,
 	  "Stream cumulative snapshots to this control plane (every -i SEC, default 10); "
 	  "several replicas: fail over to the next, resending what is unacked",
 	  1 },
@@ -146,6 +153,13 @@ static const struct argp_option opts[] = {
 	{ "run-id", OPT_RUN_ID, "ID", 0, "Run id to report (default: a fresh UUID)", 1 },
 	{ "buffer", OPT_BUFFER, "N", 0,
 	  "Unacked snapshots kept while the control plane is away (default 3600)", 1 },
+	/* Stopping under faults (issue 11): a control plane restarting may need longer than 5 s. */
+	{ "stop-grace", OPT_STOP_GRACE, "SEC", 0,
+	  "On exit, wait up to SEC seconds for the final snapshot's ack (default 5)", 1 },
+	/* The agent as a Prometheus exporter (issue 15): group 2, with or without --server. */
+	{ "metrics-addr", OPT_METRICS_ADDR, "HOST:PORT", 0,
+	  "Serve the counts at http://HOST:PORT/metrics for Prometheus ([IPV6]:PORT; default off)",
+	  2 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
@@ -236,6 +250,8 @@ static error_t parse_mode_arg(int key, char *arg, struct agent_opts *o, struct a
 /* When and how to report: duration, intervals, format, -l, libbpf's debug output. */
 static error_t parse_report_arg(int key, char *arg, struct agent_opts *o, struct argp_state *state)
 {
+	const char *bad;
+
 	switch (key) {
 	case 'd':
 		o->duration = option_long(arg, 1, INT_MAX, state, "duration");
@@ -256,6 +272,11 @@ static error_t parse_report_arg(int key, char *arg, struct agent_opts *o, struct
 	case OPT_OUT:
 		o->out_file = arg;
 		break;
+	case OPT_METRICS_ADDR:
+		if ((bad = metrics_addr_check(arg)))
+			argp_error(state, "--metrics-addr '%s': %s", arg, bad);
+		o->metrics_addr = arg;
+		break;
 	case 'l':
 		o->list = true;
 		break;
@@ -275,11 +296,13 @@ static error_t parse_server_arg(int key, char *arg, struct agent_opts *o, struct
 
 	switch (key) {
 	case OPT_SERVER:
-		if (!servers_list_valid(arg))
+		/* HOST alone means the control plane's documented port, as in the CLI. */
+		if (servers_with_ports(arg, s->server_list, sizeof(s->server_list)))
 			argp_error(state,
-				   "--server '%s' is not HOST:PORT[,HOST:PORT...] (at most %d)",
+				   "--server '%s' is not HOST[:PORT][,HOST[:PORT]...] (at most %d; "
+				   "the port defaults to " DEFAULT_SERVER_PORT ")",
 				   arg, MAX_SERVERS);
-		s->server = arg;
+		s->server = s->server_list;
 		break;
 	case OPT_TOKEN_FILE:
 		s->token_file = arg;
@@ -301,6 +324,9 @@ static error_t parse_server_arg(int key, char *arg, struct agent_opts *o, struct
 		break;
 	case OPT_BUFFER:
 		s->buffer = option_long(arg, 1, 1000000, state, "buffer");
+		break;
+	case OPT_STOP_GRACE:
+		s->stop_grace = option_long(arg, 0, 3600, state, "stop-grace");
 		break;
 	case OPT_PROCESS_TOP:
 		s->process_top = option_long(arg, 1, 10000, state, "process-top");
@@ -364,7 +390,7 @@ int options_parse(int argc, char **argv, struct agent_opts *o)
 		.coll = { .mode = MAP_PERCPU },
 		.top = 15,
 		.format = OUT_TABLE,
-		.srv = { .buffer = 3600, .process_top = 20, .cgroup_top = 20 },
+		.srv = { .buffer = 3600, .process_top = 20, .cgroup_top = 20, .stop_grace = 5 },
 	};
 	/* Usage errors exit 2, like the CLI's (not sysexits' 64). */
 	argp_err_exit_status = 2;

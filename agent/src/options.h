@@ -7,12 +7,13 @@
 #include <linux/types.h>
 #include "collector.h"
 #include "output.h"
+#include "stream_servers.h"
 
 #define AGENT_VERSION "0.1.0"
 
 /* --server and what goes with it. */
 struct server_opts {
-	const char *server; /* HOST:PORT; NULL: print locally */
+	const char *server; /* HOST:PORT[,...], every port named; NULL: print locally */
 	const char *token_file;
 	const char *tls_ca;
 	const char *tls_cert; /* mTLS client certificate and its key (PEM files) */
@@ -20,8 +21,11 @@ struct server_opts {
 	const char *host_id;
 	const char *run_id;
 	long buffer;	  /* unacked snapshots kept */
+	long stop_grace;  /* seconds the final snapshot may wait for its ack */
 	long process_top; /* -P: busiest processes named per snapshot */
 	long cgroup_top;  /* -C: busiest cgroups named per snapshot */
+	/* --server with the default port added where none was given: what server points at. */
+	char server_list[SERVERS_LIST_MAX];
 };
 
 struct agent_opts {
@@ -37,6 +41,7 @@ struct agent_opts {
 	const char *syscalls;		      /* --syscall as given, for the scope line */
 	__u8 syscall_bits[SLOT_BITMAP_BYTES]; /* what coll.syscall_bits points at */
 	struct server_opts srv;
+	const char *metrics_addr; /* --metrics-addr HOST:PORT: serve /metrics; NULL: off */
 	/* Given explicitly: some rules only apply to options on the command line. */
 	bool map_given, process_top_given, cgroup_top_given;
 };

@@ -92,11 +92,18 @@ const char *options_broken_rule(const struct agent_opts *o)
 	    (c->per_process || o->map_given || c->failed_only || c->errors || c->latency))
 		return "-C counts in maps of its own, on its own: "
 		       "drop -P, --map, -x/-e, --errors and --latency";
-	if ((o->srv.token_file || o->srv.tls_ca || o->srv.host_id || o->srv.run_id) && !streaming)
+	/* --host-id also names the host in --metrics-addr's series. */
+	if ((o->srv.token_file || o->srv.tls_ca || (o->srv.host_id && !o->metrics_addr) ||
+	     o->srv.run_id) &&
+	    !streaming)
 		return "--token-file, --tls-ca, --host-id and --run-id go with --server";
 	if (!o->srv.tls_cert != !o->srv.tls_key)
 		return "--tls-cert and --tls-key go together";
 	if (o->srv.tls_cert && !o->srv.tls_ca)
 		return "--tls-cert and --tls-key go with --tls-ca";
+	/* The control plane takes no call without a token (it has no "no auth" mode): say so now. */
+	if (streaming && !o->srv.token_file)
+		return "--server needs --token-file FILE, the token the control plane expects "
+		       "(its SC_TOKEN_FILE, or this host's line of its SC_TOKENS_FILE)";
 	return NULL;
 }

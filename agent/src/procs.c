@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -15,10 +16,7 @@ int procs_init(struct procs *p, int counts_fd, int comms_fd, int unattributed_fd
 	p->comms_fd = comms_fd;
 	p->unattributed_fd = unattributed_fd;
 	p->ncpus = ncpus;
-	p->batch = max_entries < 4096 ? max_entries : 4096;
-	p->keys = calloc(p->batch, sizeof(*p->keys));
-	p->values = calloc(p->batch > (size_t)ncpus ? p->batch : (size_t)ncpus, sizeof(*p->values));
-	return p->keys && p->values ? 0 : -ENOMEM;
+	return 0;
 }
 
 static int push(struct proc_counts *c, const struct proc_row *row)
@@ -36,73 +34,9 @@ static int push(struct proc_counts *c, const struct proc_row *row)
 	return 0;
 }
 
-static void comm_of(struct procs *p, __u32 tgid, char *comm)
-{
-	memset(comm, 0, COMM_LEN);
-	if (bpf_map_lookup_elem(p->comms_fd, &tgid, comm))
-		strcpy(comm, "?");
-}
-
 static int is_dead(__u32 tgid)
 {
 	return kill((pid_t)tgid, 0) && errno == ESRCH;
-}
-
-/*
- * A process found dead makes no more calls, so looking up and deleting its entries
- * now moves their final values: nothing counted after this read is lost, and the
- * map does not fill with the dead.
- */
-static int drain(struct procs *p, __u32 tgid)
-{
-	struct proc_row row = { .tgid = tgid, .exited = 1 };
-	struct proc_key key = { .tgid = tgid };
-	__u64 value;
-	int err;
-
-	comm_of(p, tgid, row.comm);
-	for (__u32 slot = 0; slot < NR_SLOTS; slot++) {
-		key.slot = slot;
-		if (bpf_map_lookup_and_delete_elem(p->counts_fd, &key, &value))
-			continue;
-		row.slot = slot;
-		row.count = value;
-		err = push(&p->ledger, &row);
-		if (err)
-			return err;
-	}
-	bpf_map_delete_elem(p->comms_fd, &tgid);
-	return 0;
-}
-
-static int read_map(struct procs *p, struct proc_counts *out)
-{
-	struct proc_key in_batch, out_batch;
-	void *in = NULL;
-	__u32 count;
-	int err;
-
-	out->map_entries = 0;
-	do {
-		count = p->batch;
-		err = bpf_map_lookup_batch(p->counts_fd, in, &out_batch, p->keys, p->values, &count,
-					   NULL);
-		if (err && err != -ENOENT)
-			return err;
-		for (__u32 i = 0; i < count; i++) {
-			struct proc_row row = { .tgid = p->keys[i].tgid,
-						.slot = p->keys[i].slot,
-						.count = p->values[i] };
-			int e = push(out, &row);
-
-			if (e)
-				return e;
-		}
-		out->map_entries += count;
-		in_batch = out_batch;
-		in = &in_batch;
-	} while (!err);
-	return 0;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -112,73 +46,179 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The (tgid, slot) entries of the per-process map, each summed over the CPUs. */
+static int read_counts(struct procs *p)
+{
+	return map_read_all(p->counts_fd, sizeof(struct proc_key), p->ncpus * sizeof(__u64),
+			    &p->counts);
+}
+
+static const struct proc_key *key_at(struct procs *p, size_t i)
+{
+	return (const struct proc_key *)p->counts.keys + i;
+}
+
+static __u64 count_at(struct procs *p, size_t i)
+{
+	return percpu_sum((const __u64 *)p->counts.values + i * p->ncpus, p->ncpus);
+}
+
+/* The name recorded for @tgid, from the last read of the names map (sorted by tgid). */
+static void comm_of(struct procs *p, __u32 tgid, char *comm)
+{
+	const __u32 *keys = p->comms.keys;
+	size_t lo = 0, hi = p->comms.n;
+
+	memset(comm, 0, COMM_LEN);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (keys[mid] == tgid) {
+			memcpy(comm, (char *)p->comms.values + mid * COMM_LEN, COMM_LEN - 1);
+			return;
+		}
+		if (keys[mid] < tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	strcpy(comm, "?");
+}
+
+/* Reads the names map, sorted by tgid for comm_of(). */
+static int read_comms(struct procs *p)
+{
+	struct map_entries *e = &p->comms;
+	int err = map_read_all(p->comms_fd, sizeof(__u32), COMM_LEN, e);
+	size_t stride = sizeof(__u32) + COMM_LEN;
+	char *pairs;
+
+	if (err || e->n < 2)
+		return err;
+	/* Sort keys and values together: through one array of (tgid, name) pairs. */
+	pairs = malloc(e->n * stride);
+	if (!pairs)
+		return -ENOMEM;
+	for (size_t i = 0; i < e->n; i++) {
+		memcpy(pairs + i * stride, (__u32 *)e->keys + i, sizeof(__u32));
+		memcpy(pairs + i * stride + sizeof(__u32), (char *)e->values + i * COMM_LEN,
+		       COMM_LEN);
+	}
+	qsort(pairs, e->n, stride, cmp_u32);
+	for (size_t i = 0; i < e->n; i++) {
+		memcpy((__u32 *)e->keys + i, pairs + i * stride, sizeof(__u32));
+		memcpy((char *)e->values + i * COMM_LEN, pairs + i * stride + sizeof(__u32),
+		       COMM_LEN);
+	}
+	free(pairs);
+	return 0;
+}
+
+/* The distinct tgids of the last read of the counts map that are dead now, sorted. */
+static int dead_tgids(struct procs *p, __u32 **out, size_t *n)
+{
+	__u32 *tgids = calloc(p->counts.n ? p->counts.n : 1, sizeof(*tgids));
+	size_t k = 0;
+
+	*out = tgids;
+	*n = 0;
+	if (!tgids)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->counts.n; i++)
+		tgids[i] = key_at(p, i)->tgid;
+	qsort(tgids, p->counts.n, sizeof(*tgids), cmp_u32);
+	for (size_t i = 0; i < p->counts.n; i++)
+		if ((i == 0 || tgids[i] != tgids[i - 1]) && is_dead(tgids[i]))
+			tgids[k++] = tgids[i];
+	*n = k;
+	return 0;
+}
+
+static bool in_set(const __u32 *set, size_t n, __u32 tgid)
+{
+	return n && bsearch(&tgid, set, n, sizeof(*set), cmp_u32);
+}
+
+/*
+ * Moves the entries of the processes in @dead into the ledger and out of the maps. They
+ * were dead before the last read of the map began, so its values are their final ones:
+ * nothing counted after this read is lost, and the map does not fill with the dead.
+ */
+static int drain(struct procs *p, const __u32 *dead, size_t ndead)
+{
+	struct proc_key *gone = calloc(p->counts.n ? p->counts.n : 1, sizeof(*gone));
+	size_t ngone = 0;
+	int err = 0;
+
+	if (!gone)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->counts.n && !err; i++) {
+		const struct proc_key *key = key_at(p, i);
+		struct proc_row row = { .tgid = key->tgid, .slot = key->slot, .exited = 1 };
+
+		if (!in_set(dead, ndead, key->tgid) || key->slot >= NR_SLOTS)
+			continue;
+		row.count = count_at(p, i);
+		comm_of(p, key->tgid, row.comm);
+		gone[ngone++] = *key;
+		err = push(&p->ledger, &row);
+	}
+	err = err ?: map_delete_keys(p->counts_fd, gone, sizeof(*gone), ngone);
+	err = err ?: map_delete_keys(p->comms_fd, dead, sizeof(*dead), ndead);
+	free(gone);
+	return err;
+}
+
+/*
+ * One read of the map, then whether each of its processes is still alive; when some are
+ * dead, a second read gives their final counts (O(entries) bpf() calls either way).
+ */
+static int read_live(struct procs *p, struct proc_counts *live)
+{
+	__u32 *dead = NULL;
+	size_t ndead = 0;
+	int err;
+
+	err = read_counts(p) ?: dead_tgids(p, &dead, &ndead);
+	if (!err && ndead)
+		err = read_counts(p);
+	err = err ?: read_comms(p);
+	err = err ?: drain(p, dead, ndead);
+	for (size_t i = 0; i < p->counts.n && !err; i++) {
+		const struct proc_key *key = key_at(p, i);
+		struct proc_row row = { .tgid = key->tgid, .slot = key->slot };
+
+		if (in_set(dead, ndead, key->tgid) || key->slot >= NR_SLOTS)
+			continue;
+		row.count = count_at(p, i);
+		comm_of(p, key->tgid, row.comm);
+		err = push(live, &row);
+	}
+	free(dead);
+	return err;
+}
+
 int procs_read(struct procs *p, struct proc_counts *out, __u64 *slots)
 {
 	struct proc_counts live = {};
-	__u32 *dead = NULL;
-	size_t ndead = 0, kept = 0;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	memset(slots, 0, NR_SLOTS * sizeof(*slots));
-	err = read_map(p, &live);
-	if (err)
-		goto out;
-	/* Decide once per process whether it is dead, then drain the dead and keep the rest. */
-	dead = calloc(live.n ? live.n : 1, sizeof(*dead));
-	if (!dead) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < live.n; i++)
-		dead[ndead++] = live.rows[i].tgid;
-	qsort(dead, ndead, sizeof(*dead), cmp_u32);
-	kept = 0;
-	for (size_t i = 0; i < ndead; i++)
-		if ((i == 0 || dead[i] != dead[i - 1]) && is_dead(dead[i]))
-			dead[kept++] = dead[i];
-	ndead = kept;
-	for (size_t i = 0; i < ndead; i++) {
-		err = drain(p, dead[i]);
-		if (err)
-			goto out;
-	}
-	kept = 0;
-	for (size_t i = 0; i < live.n; i++) {
-		struct proc_row *r = &live.rows[i];
-
-		if (bsearch(&r->tgid, dead, ndead, sizeof(*dead), cmp_u32))
-			continue;
-		comm_of(p, r->tgid, r->comm);
-		live.rows[kept++] = *r;
-	}
-	live.n = kept;
+	err = read_live(p, &live);
 	out->map_entries = live.n;
-
 	for (size_t i = 0; i < live.n && !err; i++)
 		err = push(out, &live.rows[i]);
 	for (size_t i = 0; i < p->ledger.n && !err; i++)
 		err = push(out, &p->ledger.rows[i]);
+	err = err ?: percpu_array_read(p->unattributed_fd, NR_SLOTS, p->ncpus, out->unattributed);
 	if (err)
 		goto out;
-	for (__u32 slot = 0; slot < NR_SLOTS; slot++) {
-		__u64 sum = 0;
-
-		if (bpf_map_lookup_elem(p->unattributed_fd, &slot, p->values)) {
-			err = -errno;
-			goto out;
-		}
-		for (int cpu = 0; cpu < p->ncpus; cpu++)
-			sum += p->values[cpu];
-		out->unattributed[slot] = sum;
-		slots[slot] += sum;
-	}
+	for (__u32 slot = 0; slot < NR_SLOTS; slot++)
+		slots[slot] += out->unattributed[slot] + p->retired[slot];
 	for (size_t i = 0; i < out->n; i++)
 		slots[out->rows[i].slot] += out->rows[i].count;
-	for (__u32 slot = 0; slot < NR_SLOTS; slot++)
-		slots[slot] += p->retired[slot];
 out:
-	free(dead);
 	procs_counts_free(&live);
 	return err;
 }
@@ -268,7 +308,8 @@ void procs_counts_free(struct proc_counts *c)
 void procs_free(struct procs *p)
 {
 	procs_counts_free(&p->ledger);
-	free(p->keys);
-	free(p->values);
+	procs_counts_free(&p->last);
+	map_entries_free(&p->counts);
+	map_entries_free(&p->comms);
 	memset(p, 0, sizeof(*p));
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "syscall_counter.h"
+#include "map_batch.h"
 
 struct proc_row {
 	__u32 tgid;
@@ -32,9 +33,8 @@ struct procs {
 	struct proc_counts ledger;
 	/* Streaming: exited processes reported and forgotten, per slot, so totals stay cumulative. */
 	__u64 retired[NR_SLOTS];
-	struct proc_key *keys;
-	__u64 *values;
-	size_t batch;
+	/* The last reads of the maps, kept to reuse their buffers. */
+	struct map_entries counts, comms;
 };
 
 int procs_init(struct procs *p, int counts_fd, int comms_fd, int unattributed_fd, int ncpus,

@@ -8,10 +8,8 @@
 #include <sys/wait.h>
 #include "agent.h"
 #include "local_report.h"
+#include "metrics_http.h"
 #include "stream_feed.h"
-
-/* On SIGTERM (or SIGHUP, SIGINT) the final snapshot gets this long to be acked. */
-#define STOP_GRACE_MS 5000
 
 struct loop {
 	double deadline;      /* -d: monotonic seconds; 0: none */
@@ -79,9 +77,9 @@ static bool begin_stop(struct agent *a, struct loop *l)
 	l->stopping = true;
 	if (!a->feed)
 		return true;
-	/* The final snapshot: sent and acked (within a grace period) before exit. */
+	/* The final snapshot: sent and acked (within --stop-grace) before exit. */
 	stream_feed_push(a->feed, true);
-	l->stop_deadline = now_mono() + STOP_GRACE_MS / 1000.0;
+	l->stop_deadline = now_mono() + a->opts.srv.stop_grace;
 	return false;
 }
 
@@ -111,8 +109,12 @@ void agent_run(struct agent *a)
 		} else if (l.deadline && now >= l.deadline) {
 			stop = true;
 		}
-		if (!stop)
+		if (!stop) {
+			/* --metrics-addr: scrapes read the maps while this loop sleeps. */
+			metrics_http_release(a->metrics);
 			stop = wait_for_event(a, &l, now);
+			metrics_http_hold(a->metrics);
+		}
 		if (stop && !l.stopping && begin_stop(a, &l))
 			break;
 	}

@@ -76,6 +76,11 @@ int stream_push(struct stream *s, const struct snapshot *snap, uint64_t time_ms,
 	p->data = data;
 	p->len = len;
 	s->count++;
+	/* The final snapshot has only the stop grace: try at once rather than sit out a backoff. */
+	if (final && !s->cur) {
+		s->next_attempt = 0;
+		s->backoff_ms = BACKOFF_MIN_MS;
+	}
 	return 0;
 }
 

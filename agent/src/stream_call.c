@@ -109,6 +109,13 @@ void call_connect(struct stream *s)
 
 	if (!c)
 		return;
+	/*
+	 * A retry: the channel's own reconnect backoff (gRPC keeps one per channel, and fails
+	 * every call at once while it runs) would stack on ours and, against a control plane
+	 * that restarts, miss it for seconds. Ours, jittered, is the one that paces attempts.
+	 */
+	if (s->failures)
+		grpc_channel_reset_connect_backoff(servers_channel(&s->servers));
 	for (int i = 0; i < NR_OPS; i++)
 		c->tags[i] = (struct tag){ .call = c, .op = i };
 	grpc_metadata_array_init(&c->initial_md);
@@ -242,7 +249,10 @@ void call_on_event(struct stream *s, grpc_event ev)
 
 		snprintf(why, sizeof(why), "%s (status %d)%s%s", details[0] ? details : "closed",
 			 c->status,
-			 c->status == GRPC_STATUS_UNAUTHENTICATED ? ": check --token-file" : "",
+			 c->status == GRPC_STATUS_UNAUTHENTICATED ?
+				 ": check --token-file holds the control plane's token "
+				 "(its SC_TOKEN_FILE, or this host's line of its SC_TOKENS_FILE)" :
+				 "",
 			 c->status == GRPC_STATUS_UNAVAILABLE ? ": control plane unreachable" : "");
 		gpr_free(details);
 		/* Refusals no retry can change: this run id is another start's, or not this host's. */

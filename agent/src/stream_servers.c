@@ -7,40 +7,91 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "stream_servers.h"
 
-static bool entry_valid(const char *s, size_t len)
+static bool port_valid(const char *p, const char *end)
 {
-	const char *colon = memrchr(s, ':', len);
-	size_t port_len;
-
-	if (!colon || colon == s)
+	if (end - p < 1 || end - p > 5)
 		return false;
-	port_len = len - (size_t)(colon + 1 - s);
-	if (port_len < 1 || port_len > 5)
-		return false;
-	for (const char *p = colon + 1; p < s + len; p++)
+	for (; p < end; p++)
 		if (*p < '0' || *p > '9')
 			return false;
 	return true;
 }
 
-bool servers_list_valid(const char *list)
+/*
+ * One entry of a list: HOST, HOST:PORT, [V6] or [V6]:PORT (and, as before, an unbracketed
+ * address whose last colon starts the port). @has_port: whether it names its port.
+ */
+static bool entry_valid(const char *s, size_t len, bool *has_port)
+{
+	const char *end = s + len, *colon;
+
+	if (!len || memchr(s, ' ', len))
+		return false;
+	if (s[0] == '[') {
+		const char *close = memchr(s, ']', len);
+
+		if (!close || close == s + 1)
+			return false;
+		*has_port = close + 1 < end;
+		return !*has_port || (close[1] == ':' && port_valid(close + 2, end));
+	}
+	colon = memrchr(s, ':', len);
+	*has_port = colon != NULL;
+	return !colon || (colon != s && port_valid(colon + 1, end));
+}
+
+/* Calls @fn on each entry of @list; false when it is malformed or has more than MAX_SERVERS. */
+static bool servers_each(const char *list, void (*fn)(const char *, size_t, bool, void *),
+			 void *ctx)
 {
 	size_t n = 0;
+	bool has_port;
 
 	for (const char *s = list;; n++) {
 		const char *comma = strchr(s, ',');
 		size_t len = comma ? (size_t)(comma - s) : strlen(s);
 
-		if (n == MAX_SERVERS || !entry_valid(s, len))
+		if (n == MAX_SERVERS || !entry_valid(s, len, &has_port))
 			return false;
+		if (fn)
+			fn(s, len, has_port, ctx);
 		if (!comma)
 			return true;
 		s = comma + 1;
 	}
+}
+
+bool servers_list_valid(const char *list)
+{
+	return servers_each(list, NULL, NULL);
+}
+
+struct port_buf {
+	char *buf;
+	size_t len, off;
+};
+
+static void append_entry(const char *s, size_t len, bool has_port, void *ctx)
+{
+	struct port_buf *b = ctx;
+	int n = snprintf(b->buf + b->off, b->off < b->len ? b->len - b->off : 0, "%s%.*s%s",
+			 b->off ? "," : "", (int)len, s, has_port ? "" : ":" DEFAULT_SERVER_PORT);
+
+	b->off += n > 0 ? (size_t)n : 0;
+}
+
+int servers_with_ports(const char *list, char *buf, size_t len)
+{
+	struct port_buf b = { .buf = buf, .len = len };
+
+	if (!servers_each(list, append_entry, &b))
+		return -EINVAL;
+	return b.off < len ? 0 : -ENAMETOOLONG;
 }
 
 int servers_open(struct servers *sv, const char *list, grpc_channel_credentials *creds,

@@ -7,25 +7,26 @@
 
 #define EEXIST 17
 
+/*
+ * Which filters and features are on (F_* bits, syscall_counter.h): one word, fixed at load
+ * time. A program reads it once; the verifier knows its value and drops every branch of a
+ * filter that is off, so the default program reads this word and nothing else of rodata.
+ * The values below are read only when their bit is set.
+ */
+const volatile __u32 filters = 0;
 const volatile pid_t targ_tgid = 0;
 const volatile pid_t targ_tid = 0;
 /* The agent's own process: its map reads are not the workload's calls (issue 13). */
 const volatile pid_t excl_tgid = 0;
-const volatile bool follow_tracked = false;
-/* In-kernel filters, fixed at load time so a filtered-out call costs a few compares. */
-const volatile bool filter_comm = false;
 /* 8-byte aligned: compared as two words. */
 const volatile char targ_comm[COMM_LEN] __attribute__((aligned(8))) = {};
-const volatile bool filter_uid = false;
 const volatile __u32 targ_uid = 0;
-const volatile bool filter_syscalls = false;
 const volatile __u8 syscall_bits[SLOT_BITMAP_BYTES] = {};
-/* --cgroup: only tasks in the cgroup at index 0 of cgroup_filter, or below it. */
-const volatile bool filter_cgroup = false;
+/* --cgroup: the cgroup v2 id (its inode number) of the directory given, and its depth. */
+const volatile __u64 targ_cgid = 0;
+const volatile __u32 targ_cglevel = 0;
 /* -e: with -x, count only failures with this errno (0: any). */
 const volatile __u32 targ_errno = 0;
-/* --latency: the counting program also stamps each counted call's entry (one sys_enter program). */
-const volatile bool time_calls = false;
 
 /*
  * Whether 32-bit (ia32) tasks can make system calls at all: read from the kernel's
@@ -59,10 +60,11 @@ struct {
 /*
  * Per-process mode. Bounded by --proc-entries (set before load). A count whose
  * (process, syscall) entry cannot be created lands in "unattributed" under its
- * syscall, so per-process counts plus unattributed always equal the total.
+ * syscall, so per-process counts plus unattributed always equal the total. A value
+ * per CPU: a process's threads on different CPUs never share a cache line or an atomic.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, PROC_ENTRIES_DEFAULT);
 	__type(key, struct proc_key);
 	__type(value, u64);
@@ -136,14 +138,15 @@ struct {
 	__type(value, u64);
 } lat_unreturned SEC(".maps");
 
-/* Per-cgroup mode: bounded like the per-process map; overflow is unattributed too. */
+/* Per-cgroup mode: bounded and per CPU like the per-process map; overflow is unattributed too. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, PROC_ENTRIES_DEFAULT);
 	__type(key, struct cgroup_key);
 	__type(value, u64);
 } cgroup_counts SEC(".maps");
 
+/* --cgroup, for a task deeper below the wanted cgroup than cgroup_matches() walks. */
 struct {
 	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
 	__uint(max_entries, 1);
@@ -223,25 +226,6 @@ static __always_inline u32 id_to_slot(long id)
 	return SLOT_OTHER;
 }
 
-/* Filters that read the calling task; the cgroup filter asks a helper instead. */
-static __always_inline bool task_filters(void)
-{
-	return targ_tgid || targ_tid || follow_tracked || filter_uid || filter_comm || excl_tgid;
-}
-
-/*
- * The calling task, when this program needs it (@needed: it keys or times by task), or a
- * filter or the 32-bit check does; NULL otherwise. One helper call: every task field below
- * is then a plain load, where bpf_get_current_pid_tgid(), _uid_gid(), _comm() and
- * _cgroup_id() would each be a call of their own.
- */
-static __always_inline struct task_struct *current_task(bool needed)
-{
-	if (needed || time_calls || ia32_possible() || task_filters())
-		return bpf_get_current_task_btf();
-	return NULL;
-}
-
 /* Two 8-byte compares of the task's name: it and the wanted one are zero-padded. */
 static __always_inline bool comm_matches(struct task_struct *task)
 {
@@ -251,27 +235,57 @@ static __always_inline bool comm_matches(struct task_struct *task)
 	return comm[0] == want[0] && comm[1] == want[1];
 }
 
-/* Whether @task is counted: -p, -t, -- CMD, --uid, --comm. Each check runs only when its
- * rodata flag is set; the verifier drops the rest, so no filter costs nothing. */
-static __always_inline bool task_wanted(struct task_struct *task)
+/*
+ * --cgroup: whether @task's cgroup v2 is the wanted one or below it, as
+ * bpf_current_task_under_cgroup() decides, from plain loads: walk up from the task's cgroup
+ * comparing ids, and stop above the wanted depth (targ_cglevel, a lower bound of it: counted
+ * in the agent's view of the hierarchy, which a cgroup namespace can only make shorter). A
+ * task more than CGROUP_WALK levels below asks the helper instead.
+ */
+static __always_inline bool cgroup_matches(struct task_struct *task)
 {
-	u32 tgid;
+	struct cgroup *cg = task->cgroups->dfl_cgrp;
+	int level = targ_cglevel;
+	u64 id = targ_cgid;
 
-	if (!task_filters())
-		return true;
-	tgid = task->tgid;
-	if (excl_tgid && tgid == excl_tgid)
+	for (int i = 0; i < CGROUP_WALK; i++) {
+		struct cgroup_subsys_state *parent;
+
+		if (cg->level < level)
+			return false;
+		if (cg->kn->id == id)
+			return true;
+		parent = cg->self.parent;
+		if (!parent)
+			return false;
+		cg = parent->cgroup;
+	}
+	return bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
+}
+
+/* The task filters a user asks for; the agent leaving itself out (F_EXCL) is checked apart. */
+#define F_SELECT (F_TASK & ~F_EXCL)
+
+/*
+ * Whether @task is counted: -p, -t, -- CMD, --uid, --comm, --cgroup. A check runs only when
+ * its bit is set in @f; the verifier drops the others' code.
+ */
+static __always_inline bool task_wanted(u32 f, struct task_struct *task)
+{
+	u32 tgid = task->tgid;
+
+	if ((f & F_TGID) && tgid != targ_tgid)
 		return false;
-	if (targ_tgid && tgid != targ_tgid)
+	if ((f & F_TID) && task->pid != targ_tid)
 		return false;
-	if (targ_tid && task->pid != targ_tid)
-		return false;
-	if (follow_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
+	if ((f & F_FOLLOW) && !bpf_map_lookup_elem(&tracked, &tgid))
 		return false;
 	/* The subjective uid, as bpf_get_current_uid_gid() reads it (init namespace). */
-	if (filter_uid && task->cred->uid.val != targ_uid)
+	if ((f & F_UID) && task->cred->uid.val != targ_uid)
 		return false;
-	if (filter_comm && !comm_matches(task))
+	if ((f & F_COMM) && !comm_matches(task))
+		return false;
+	if ((f & F_CGROUP) && !cgroup_matches(task))
 		return false;
 	return true;
 }
@@ -279,8 +293,6 @@ static __always_inline bool task_wanted(struct task_struct *task)
 /* --syscall: only the listed ones. @slot is already bounded by id_to_slot. */
 static __always_inline bool slot_wanted(u32 slot)
 {
-	if (!filter_syscalls)
-		return true;
 	if (slot >= NR_SLOTS)
 		return false;
 	return syscall_bits[slot / 8] & (1 << (slot % 8));
@@ -290,31 +302,36 @@ enum call_kind { SKIP, NATIVE, COMPAT };
 
 /*
  * Everything a counting program decides before it counts: the slot of @id, whether the
- * call is filtered out, and whether it is a 32-bit task's (its number is then an i386
- * number, counted apart: the native maps must not see it). Cheapest checks first, so a
- * filtered-out call costs the fewest loads and calls. *@task is set when the program
- * asked for it (@need_task) or when a check needed it.
+ * call is filtered out (@f: the filters word, read once by the program), and whether it is
+ * a 32-bit task's (its number is then an i386 number, counted apart: the native maps must
+ * not see it). *@task is set when the program asked for it (@need_task: it keys or times
+ * by task) or when a check needed it; NULL otherwise. One helper call for the task: every
+ * task field is then a plain load, where bpf_get_current_pid_tgid(), _uid_gid(), _comm()
+ * and _cgroup_id() would each be a call of their own.
  */
-static __always_inline enum call_kind classify(long id, u32 *slot, struct task_struct **task,
+static __always_inline enum call_kind classify(u32 f, long id, u32 *slot, struct task_struct **task,
 					       bool need_task)
 {
 	*slot = id_to_slot(id);
 	*task = NULL;
-	if (!slot_wanted(*slot))
+	if ((f & F_SYSCALLS) && !slot_wanted(*slot))
 		return SKIP;
-	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+	if (!need_task && !(f & (F_TASK | F_TIME)) && !ia32_possible())
+		return NATIVE;
+	*task = bpf_get_current_task_btf();
+	/* On by default, so on its own: the default program tests no other filter's bit. */
+	if ((f & F_EXCL) && (*task)->tgid == excl_tgid)
 		return SKIP;
-	*task = current_task(need_task);
-	if (!task_wanted(*task))
+	if ((f & F_SELECT) && !task_wanted(f, *task))
 		return SKIP;
 	return compat_call(*task) ? COMPAT : NATIVE;
 }
 
 /* classify() at sys_enter: a 32-bit task's call is counted under its i386 number here. */
-static __always_inline bool native_call(long id, u32 *slot, struct task_struct **task,
+static __always_inline bool native_call(u32 f, long id, u32 *slot, struct task_struct **task,
 					bool need_task)
 {
-	enum call_kind kind = classify(id, slot, task, need_task);
+	enum call_kind kind = classify(f, id, slot, task, need_task);
 
 	if (kind == COMPAT)
 		percpu_add(&compat_counts, *slot, 1);
@@ -322,11 +339,11 @@ static __always_inline bool native_call(long id, u32 *slot, struct task_struct *
 }
 
 /* --latency: the entry time of a counted call, last, so that counting is not timed. */
-static __always_inline void stamp(struct task_struct *task, u32 slot)
+static __always_inline void stamp(u32 f, struct task_struct *task, u32 slot)
 {
 	struct enter_info *info;
 
-	if (!time_calls)
+	if (!(f & F_TIME) || !task)
 		return;
 	info = bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!info) {
@@ -370,6 +387,21 @@ static __always_inline bool keyed_inc(void *map, void *key, bool *created)
 	return true;
 }
 
+/*
+ * Adds one to this CPU's value of @key in a per-CPU hash, creating it; false when the map
+ * is full. A new entry starts at zero on every CPU, and another CPU's insert of the same
+ * key makes ours fail with -EEXIST and the lookup after it find ours: nothing is lost.
+ */
+static __always_inline bool percpu_keyed_inc(void *map, void *key, bool *created)
+{
+	u64 *v = lookup_or_insert(map, key, created);
+
+	if (!v)
+		return false;
+	(*v)++;
+	return true;
+}
+
 /* What a full per-process or per-cgroup map could not take, kept per syscall. */
 static __always_inline void unattributed_inc(u32 slot)
 {
@@ -379,63 +411,60 @@ static __always_inline void unattributed_inc(u32 slot)
 SEC("raw_tracepoint/sys_enter")
 int count_percpu(struct bpf_raw_tracepoint_args *ctx)
 {
+	u32 f = filters;
 	struct task_struct *task;
 	u32 slot;
 
-	if (!native_call(ctx->args[1], &slot, &task, false))
+	if (!native_call(f, ctx->args[1], &slot, &task, false))
 		return 0;
 	percpu_add(&counts_percpu, slot, 1);
-	if (task)
-		stamp(task, slot);
+	stamp(f, task, slot);
 	return 0;
 }
 
 SEC("raw_tracepoint/sys_enter")
 int count_hash(struct bpf_raw_tracepoint_args *ctx)
 {
+	u32 f = filters;
 	struct task_struct *task;
 	u32 slot;
 
-	if (!native_call(ctx->args[1], &slot, &task, false))
+	if (!native_call(f, ctx->args[1], &slot, &task, false))
 		return 0;
 	if (!keyed_inc(&counts_hash, &slot, NULL))
 		health_inc(HEALTH_INSERT_FAILED);
-	if (task)
-		stamp(task, slot);
+	stamp(f, task, slot);
 	return 0;
 }
 
 SEC("raw_tracepoint/sys_enter")
 int count_percpu_hash(struct bpf_raw_tracepoint_args *ctx)
 {
+	u32 f = filters;
 	struct task_struct *task;
 	u32 slot;
-	u64 *v;
 
-	if (!native_call(ctx->args[1], &slot, &task, false))
+	if (!native_call(f, ctx->args[1], &slot, &task, false))
 		return 0;
-	v = lookup_or_insert(&counts_percpu_hash, &slot, NULL);
-	if (v)
-		(*v)++;
-	else
+	if (!percpu_keyed_inc(&counts_percpu_hash, &slot, NULL))
 		health_inc(HEALTH_INSERT_FAILED);
-	if (task)
-		stamp(task, slot);
+	stamp(f, task, slot);
 	return 0;
 }
 
 SEC("raw_tracepoint/sys_enter")
 int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 {
+	u32 f = filters;
 	struct task_struct *task;
 	struct proc_key key;
 	struct comm comm;
 	bool created = false;
 
-	if (!native_call(ctx->args[1], &key.slot, &task, true) || !task)
+	if (!native_call(f, ctx->args[1], &key.slot, &task, true) || !task)
 		return 0;
 	key.tgid = task->tgid;
-	if (!keyed_inc(&proc_counts, &key, &created)) {
+	if (!percpu_keyed_inc(&proc_counts, &key, &created)) {
 		unattributed_inc(key.slot);
 		return 0;
 	}
@@ -450,14 +479,15 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_enter")
 int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
 {
+	u32 f = filters;
 	struct cgroup_key key = {};
 	struct task_struct *task;
 
-	if (!native_call(ctx->args[1], &key.slot, &task, true) || !task)
+	if (!native_call(f, ctx->args[1], &key.slot, &task, true) || !task)
 		return 0;
 	/* What bpf_get_current_cgroup_id() returns, without the call. */
 	key.cgid = task->cgroups->dfl_cgrp->kn->id;
-	if (!keyed_inc(&cgroup_counts, &key, NULL))
+	if (!percpu_keyed_inc(&cgroup_counts, &key, NULL))
 		unattributed_inc(key.slot);
 	return 0;
 }
@@ -491,12 +521,13 @@ static __always_inline u32 exit_errno(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_exit")
 int count_failed(struct bpf_raw_tracepoint_args *ctx)
 {
+	u32 f = filters;
 	u32 err = exit_errno(ctx), slot;
 	struct task_struct *task;
 
 	if (!err || (targ_errno && err != targ_errno))
 		return 0;
-	if (classify(exit_id(ctx), &slot, &task, false) == NATIVE)
+	if (classify(f, exit_id(ctx), &slot, &task, false) == NATIVE)
 		percpu_add(&counts_percpu, slot, 1);
 	return 0;
 }
@@ -505,11 +536,12 @@ int count_failed(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_exit")
 int count_errors(struct bpf_raw_tracepoint_args *ctx)
 {
+	u32 f = filters;
 	struct errno_key key;
 	struct task_struct *task;
 	u32 err = exit_errno(ctx);
 
-	if (!err || classify(exit_id(ctx), &key.slot, &task, false) != NATIVE)
+	if (!err || classify(f, exit_id(ctx), &key.slot, &task, false) != NATIVE)
 		return 0;
 	key.err = err;
 	percpu_add(&failed, key.slot, 1);
@@ -543,7 +575,7 @@ static __always_inline u32 log2_u64(u64 v)
 
 /*
  * Enter to exit of the same thread; the time a call spends blocked or preempted is in it.
- * The entry was stamped by the counting program (time_calls).
+ * The entry was stamped by the counting program (F_TIME).
  */
 SEC("raw_tracepoint/sys_exit")
 int lat_exit(struct bpf_raw_tracepoint_args *ctx)

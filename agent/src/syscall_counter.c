@@ -27,16 +27,19 @@
 #include "agent.h"
 #include "bpf_stats.h"
 #include "local_report.h"
+#include "metrics_http.h"
 #include "stream_feed.h"
 #include "syscall_helpers.h"
 #include "errno_helpers.h"
+#include "privileges.h"
 #include "warn.h"
 
 static bool verbose;
 
+/* libbpf's own lines only with -v: without it, the agent says in one line what went wrong. */
 static int libbpf_print_fn(enum libbpf_print_level level, const char *format, va_list args)
 {
-	if (level != LIBBPF_WARN && !verbose)
+	if (!verbose)
 		return 0;
 	return vfprintf(stderr, format, args);
 }
@@ -182,6 +185,9 @@ static int agent_start(struct agent *a)
 		warn("warning: no process %d: nothing is counted unless one with that pid starts\n",
 		     o->coll.targ_tgid);
 	build_scope(a->scope, sizeof(a->scope), o);
+	if (o->metrics_addr &&
+	    !(a->metrics = metrics_http_start(o->metrics_addr, o->srv.host_id, &a->coll)))
+		return 1;
 	if (o->srv.server && !(a->feed = stream_feed_open(o, &a->coll, a->scope)))
 		return 1;
 	if (o->cmd) {
@@ -247,6 +253,7 @@ static int agent_finish(struct agent *a)
 
 static void agent_cleanup(struct agent *a)
 {
+	metrics_http_stop(a->metrics);
 	stream_feed_free(a->feed);
 	child_kill(&a->child);
 	collector_close(&a->coll);
@@ -269,7 +276,8 @@ int main(int argc, char **argv)
 	}
 	verbose = a.opts.coll.verbose;
 	libbpf_set_print(libbpf_print_fn);
-	if (!kernel_has_btf())
+	/* Without the privileges, the one line that says how; with -v, libbpf's own lines follow. */
+	if (!kernel_has_btf() || (!privileges_enough() && !verbose))
 		return 1;
 	block_signals(&a);
 

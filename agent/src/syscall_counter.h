@@ -23,6 +23,27 @@
 #define TS_COMPAT 0x0002
 #define X32_SYSCALL_BIT 0x40000000
 
+/*
+ * The filters and features a counting program checks, one bit each in its rodata word
+ * "filters" (set by the loader): one load per call however many there are.
+ */
+enum filter_bits {
+	F_TGID = 1 << 0,     /* -p */
+	F_TID = 1 << 1,	     /* -t */
+	F_EXCL = 1 << 2,     /* the agent's own process left out */
+	F_FOLLOW = 1 << 3,   /* -- CMD: tracked processes only */
+	F_UID = 1 << 4,	     /* --uid */
+	F_COMM = 1 << 5,     /* --comm */
+	F_CGROUP = 1 << 6,   /* --cgroup, read from the task */
+	F_SYSCALLS = 1 << 7, /* --syscall */
+	F_TIME = 1 << 8,     /* --latency: the counting program stamps each call's entry */
+};
+
+/* The filters that read the calling task. */
+#define F_TASK (F_TGID | F_TID | F_EXCL | F_FOLLOW | F_UID | F_COMM | F_CGROUP)
+/* --cgroup: levels the program walks up from a task's cgroup before it asks a helper. */
+#define CGROUP_WALK 8
+
 /* Upper bound of processes followed in "-- CMD" mode. */
 #define MAX_TRACKED 32768
 

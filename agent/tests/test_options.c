@@ -20,9 +20,13 @@ static char *cmd[] = { "true", NULL };
 	"-C counts in maps of its own, on its own: drop -P, --map, -x/-e, --errors and --latency"
 #define RULE_SERVER "--token-file, --tls-ca, --host-id and --run-id go with --server"
 
-#define SERVER                          \
-	{                               \
-		.server = "127.0.0.1:1" \
+#define RULE_TOKEN                                                               \
+	"--server needs --token-file FILE, the token the control plane expects " \
+	"(its SC_TOKEN_FILE, or this host's line of its SC_TOKENS_FILE)"
+
+#define SERVER                                             \
+	{                                                  \
+		.server = "127.0.0.1:1", .token_file = "t" \
 	}
 
 static const struct {
@@ -31,6 +35,7 @@ static const struct {
 	const char *want; /* NULL: no rule broken */
 } cases[] = {
 	{ "defaults", {}, NULL },
+	{ "--server without --token-file", { .srv = { .server = "127.0.0.1:1" } }, RULE_TOKEN },
 	{ "-- CMD", { .cmd = cmd }, NULL },
 	{ "-p and -- CMD", { .cmd = cmd, .coll = { .targ_tgid = 1 } }, RULE_P_CMD },
 	{ "-t and -- CMD", { .cmd = cmd, .coll = { .targ_tid = 1 } }, RULE_P_CMD },
@@ -73,6 +78,11 @@ static const struct {
 	{ "-C --latency", { .coll = { .per_cgroup = true, .latency = true } }, RULE_C },
 	{ "--token-file", { .srv = { .token_file = "t" } }, RULE_SERVER },
 	{ "--run-id", { .srv = { .run_id = "r" } }, RULE_SERVER },
+	{ "--host-id", { .srv = { .host_id = "h" } }, RULE_SERVER },
+	/* --host-id names the host in --metrics-addr's series too (issue 15). */
+	{ "--host-id --metrics-addr",
+	  { .srv = { .host_id = "h" }, .metrics_addr = "[::1]:9435" },
+	  NULL },
 	{ "--token-file --server", { .srv = { .server = "h:1", .token_file = "t" } }, NULL },
 };
 

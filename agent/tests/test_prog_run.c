@@ -18,28 +18,9 @@
 #include <bpf/libbpf.h>
 #include "collector.h"
 #include "syscall_counter.skel.h"
+#include "prog_run.h"
 
-static int passed, failed;
-
-#define CHECK(cond, fmt, ...)                                                                  \
-	do {                                                                                   \
-		if (cond) {                                                                    \
-			passed++;                                                              \
-			printf("ok - " fmt "\n", ##__VA_ARGS__);                               \
-		} else {                                                                       \
-			failed++;                                                              \
-			printf("FAIL - " fmt " (%s:%d)\n", ##__VA_ARGS__, __FILE__, __LINE__); \
-		}                                                                              \
-	} while (0)
-
-static int run_id(int prog_fd, long id, int cpu)
-{
-	__u64 args[2] = { 0, (__u64)id };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args),
-		    .flags = cpu >= 0 ? BPF_F_TEST_RUN_ON_CPU : 0, .cpu = cpu >= 0 ? cpu : 0, );
-
-	return bpf_prog_test_run_opts(prog_fd, &opts);
-}
+int passed, failed;
 
 static int open_loaded(struct collector *c, enum map_mode mode, pid_t tgid)
 {
@@ -451,6 +432,7 @@ int main(void)
 	test_task_filters();
 	test_latency();
 	test_failures();
+	test_paths();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -13,6 +13,8 @@ export default {
     'migrations\\.e2e\\.spec\\.ts$',
     'database-start\\.e2e\\.spec\\.ts$',
     'faults\\.e2e\\.spec\\.ts$',
+    // Ten restarts of the control plane: engine-neutral, and a minute of the suite's time budget.
+    'faults-restart\\.e2e\\.spec\\.ts$',
   ],
   globalSetup: '<rootDir>/../../libs/test-support/src/pg-global-setup.ts',
   globalTeardown: '<rootDir>/../../libs/test-support/src/pg-global-teardown.ts',

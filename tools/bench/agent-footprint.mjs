@@ -3,7 +3,8 @@
 // and streaming to a real control plane at the default 10 s interval, on an idle host
 // and with 1,000 / 10,000 extra live processes making syscalls.
 //
-//   node tools/bench/agent-footprint.mjs [--seconds 60] [--procs 1000,10000] [--write]
+//   node tools/bench/agent-footprint.mjs [--seconds 60] [--procs 1000,10000] [--agent PATH] [--write]
+// --agent: another build of the agent (e.g. of an older commit), to compare its reads.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
@@ -16,11 +17,12 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
     procs: { type: 'string', default: '1000,10000' },
+    agent: { type: 'string', default: join(ROOT, 'agent/syscall-counter-agent') },
     write: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
-const AGENT = join(ROOT, 'agent/syscall-counter-agent');
+const AGENT = args.agent;
 const MANY = join(ROOT, 'agent/.output/many_procs');
 execFileSync('cc', ['-O2', join(ROOT, 'tools/bench/many_procs.c'), '-o', MANY]);
 
@@ -54,12 +56,16 @@ function startAgent(argv) {
   });
 }
 
-async function measure(label, argv, extraProcs) {
+/** Short-lived processes, one after another (~100 a second): per-process reads drain the dead. */
+const churn = () => spawn('sh', ['-c', 'while :; do /bin/true; sleep 0.01; done'], { stdio: 'ignore' });
+
+async function measure(label, argv, extraProcs, churning = false) {
   let many;
   if (extraProcs) {
     many = spawn(MANY, [String(extraProcs)], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((r) => many.stdout.once('data', r));
   }
+  const short = churning ? churn() : null;
   const agent = await startAgent(argv);
   await new Promise((r) => setTimeout(r, 1000)); // past start-up (BPF load, first connect)
   // A second agent counts the first one's own syscalls (which it leaves out of its counts).
@@ -81,13 +87,14 @@ async function measure(label, argv, extraProcs) {
   };
   agent.kill('SIGTERM');
   await new Promise((r) => agent.on('close', r));
-  if (many) {
-    many.kill('SIGKILL');
-    await new Promise((r) => many.on('close', r));
+  for (const p of [many, short].filter(Boolean)) {
+    p.kill('SIGKILL');
+    await new Promise((r) => p.on('close', r));
   }
   console.log(
     `${label.padEnd(44)} +${String(extraProcs).padStart(5)} procs: CPU ${row.cpuPct.toFixed(3)}% of one core, ` +
-      `RSS ${row.rssMiB.toFixed(1)} MiB, private ${row.privMiB.toFixed(1)} MiB`,
+      `RSS ${row.rssMiB.toFixed(1)} MiB, private ${row.privMiB.toFixed(1)} MiB, ` +
+      `own syscalls per snapshot ${row.ownPerSnapshot === undefined ? '-' : Math.round(row.ownPerSnapshot)}`,
   );
   return row;
 }
@@ -105,6 +112,7 @@ try {
   // Per-process mode: each snapshot reads (and drains) the per-process map and names the top 20.
   for (const n of [0, ...args.procs.split(',').filter(Boolean).map(Number)])
     rows.push(await measure('-P per process, streaming, -i 10', ['-P', ...stream], n));
+  rows.push(await measure('-P, streaming, -i 10, ~100 processes exiting a second', ['-P', ...stream], 0, true));
   rows.push(await measure('-C per cgroup, streaming, -i 10', ['-C', ...stream], 0));
   rows.push(await measure('--errors, streaming, -i 10', ['--errors', ...stream], 0));
   rows.push(await measure('--latency, streaming, -i 10', ['--latency', ...stream], 0));
@@ -130,9 +138,10 @@ table 1). CPU is user+system time over ${SECONDS} s of wall time after start-up;
 is Private_Clean+Private_Dirty from smaps_rollup (what the agent costs the host beyond
 shared libraries). Extra processes each call getppid and sleep 1 s in a loop. The agent
 counts per host, so its maps and work do not grow with the number of processes; in
-per-process mode (-P) each read walks the per-process map and drains the processes
-that exited; --latency reads the histogram rows of the syscalls called (a few dozen of
-1,026 × 64 buckets) and --errors the failure counters, every snapshot. The agent leaves its
+per-process mode (-P) each read walks the per-process map in batches and drains the
+processes that exited (one more batched read, and batched deletes); --latency reads the
+histogram rows of the syscalls called (a few dozen of 1,026 × 64 buckets) and --errors the
+failure counters, every snapshot. The agent leaves its
 own syscalls out of its counts; a second agent (\`-p\` of the first) counts them: "own syscalls
 per snapshot" is that count over the window divided by the snapshots sent in it.
 

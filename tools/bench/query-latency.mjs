@@ -3,13 +3,17 @@
 // syscalls per snapshot, written through the real ingest path (gRPC streams into the real
 // control plane), then timed through the real QueryService.
 //
-//   node tools/bench/query-latency.mjs [--hosts 20] [--hours 1,24] [--reps 15] [--processes K | --cgroups K] [--write]
+// On SQLite, or on PostgreSQL (--engines sqlite,pg: a throw-away cluster, see pg-bench.mjs).
+//
+//   node tools/bench/query-latency.mjs [--hosts 20] [--hours 1,24] [--reps 15] [--processes K | --cgroups K]
+//                                      [--engines sqlite,pg] [--expire] [--write]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, release, tmpdir } from 'node:os';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { updateSection } from './benchmarks-md.mjs';
-import { dbBytes, grpc, metadata, percentile, proto, simAgent, startControlPlane } from './sim-agent.mjs';
+import { engineLabel, parseEngines, startCluster, startStore, timeExpiry } from './pg-bench.mjs';
+import { grpc, metadata, percentile, proto, simAgent } from './sim-agent.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -18,6 +22,8 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '15' },
     processes: { type: 'string', default: '0' },
     cgroups: { type: 'string', default: '0' },
+    engines: { type: 'string', default: 'sqlite' },
+    expire: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
   },
 });
@@ -27,6 +33,11 @@ const REPS = Number(args.reps);
 const whole = (n, min) => Number.isInteger(n) && n >= min;
 if (!whole(HOSTS, 1) || !LEVELS.every((h) => whole(h, 1)) || !whole(REPS, 1)) {
   process.stderr.write('query-latency: --hosts, --reps and each of --hours must be whole numbers of at least 1\n');
+  process.exit(2);
+}
+const ENGINES = parseEngines(args.engines);
+if (ENGINES.includes(null)) {
+  process.stderr.write('query-latency: --engines is a list of sqlite, pg (one replica) and pgN (N replicas)\n');
   process.exit(2);
 }
 // The host of the one-host cases: host-03 of a fleet, or the last of a smaller one.
@@ -56,19 +67,21 @@ async function time(client, method, req) {
   return { p50: percentile(ms, 50), p99: percentile(ms, 99), resp };
 }
 
-const results = [];
-for (const hours of LEVELS) {
+/** One engine at one history length: a fresh store, the history written, each query timed. */
+async function measure(engine, hours) {
   const dir = mkdtempSync(join(tmpdir(), 'sc-query-'));
-  const cp = await startControlPlane(dir);
+  const store = await startStore(engine, dir, cluster);
+  const label = engineLabel(engine);
   try {
     const perHost = (hours * HOUR) / INTERVAL;
     const end = Date.now();
     const start = end - hours * HOUR;
+    const empty = store.bytes(); // an empty PostgreSQL database is ~7.5 MiB of catalog
     const t0 = Date.now();
     await Promise.all(
       Array.from({ length: HOSTS }, (_, h) =>
         simAgent({
-          listen: cp.listen,
+          listen: store.listens[h % store.listens.length],
           hostId: `host-${String(h).padStart(2, '0')}`,
           runId: `run-${h}`,
           processes: PROCS,
@@ -80,7 +93,8 @@ for (const hours of LEVELS) {
       ),
     );
     const genSeconds = (Date.now() - t0) / 1000;
-    const client = new proto.QueryServiceClient(cp.listen, grpc.credentials.createInsecure());
+    store.settle();
+    const client = new proto.QueryServiceClient(store.listens[0], grpc.credentials.createInsecure());
     const scope = (extra = {}) => ({
       hostId: '',
       runId: '',
@@ -89,6 +103,7 @@ for (const hours of LEVELS) {
       pid: 0,
       comm: '',
       container: '',
+      hostIds: [],
       ...extra,
     });
     const mid = start + Math.floor(hours / 2) * HOUR;
@@ -186,30 +201,82 @@ for (const hours of LEVELS) {
           ];
     for (const [name, method, req] of cases) {
       const r = await time(client, method, req);
-      results.push({ hours, name, p50: r.p50, p99: r.p99 });
+      results.push({ engine: label, hours, name, p50: r.p50, p99: r.p99 });
       console.log(
-        `${String(hours).padStart(4)} h  ${name.padEnd(36)} ` +
+        `${label.padEnd(24)} ${String(hours).padStart(4)} h  ${name.padEnd(36)} ` +
           `p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`,
       );
     }
     client.close();
     const snaps = HOSTS * perHost;
-    results.push({ hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes: dbBytes(cp.db) });
+    const bytes = store.bytes() - empty;
+    results.push({ engine: label, hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes, load: loadavg()[0] });
     console.log(
-      `${String(hours).padStart(4)} h  history: ${snaps} snapshots, ${snaps * 60} delta rows, ` +
-        `written in ${genSeconds.toFixed(0)} s, DB ${(dbBytes(cp.db) / 2 ** 20).toFixed(0)} MiB`,
+      `${label.padEnd(24)} ${String(hours).padStart(4)} h  history: ${snaps} snapshots, ` +
+        `${snaps * 60} delta rows, written in ${genSeconds.toFixed(0)} s, DB ${(bytes / 2 ** 20).toFixed(0)} MiB, ` +
+        `load ${loadavg()[0].toFixed(1)}`,
     );
   } finally {
-    await cp.stop();
+    await store.stop();
+    if (args.expire) expiry(engine, store, hours);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/**
+ * --expire: one expiry pass keeping the last hour of raw history, so it removes the rest (one day
+ * of every host with --hours 25); its time, or why it could not run.
+ */
+function expiry(engine, store, hours) {
+  const r = timeExpiry(store, '1h');
+  expiries.push({ engine: engineLabel(engine), hours, ...r });
+  console.log(
+    `${engineLabel(engine).padEnd(24)} ${String(hours).padStart(4)} h  expiry of all but the last hour: ` +
+      `${r.error ? `not run: ${r.error}` : `${r.seconds.toFixed(1)} s ${r.report}`}`,
+  );
+}
+
+// Durability does not change a query's plan or latency: the history is written with fsync off.
+const cluster = ENGINES.some((e) => e.postgres) ? startCluster({ fast: true }) : undefined;
+const results = [];
+const expiries = [];
+try {
+  for (const engine of ENGINES) for (const hours of LEVELS) await measure(engine, hours);
+} finally {
+  cluster?.stop();
+}
+
 const names = [...new Set(results.filter((r) => !r.meta).map((r) => r.name.replace('two half hours', 'two hours')))];
-const cell = (h, n) => {
-  const r = results.find((x) => x.hours === h && !x.meta && x.name.replace('two half hours', 'two hours') === n);
+const cell = (e, h, n) => {
+  const r = results.find(
+    (x) => x.engine === e && x.hours === h && !x.meta && x.name.replace('two half hours', 'two hours') === n,
+  );
   return r ? `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)}` : '-';
 };
+const metaOf = (e, h) => results.find((x) => x.engine === e && x.hours === h && x.meta);
+const history = (e, h) => {
+  const m = metaOf(e, h);
+  return `${m.snaps.toLocaleString('en')} / ${m.rows.toLocaleString('en')} / ${(m.bytes / 2 ** 20).toFixed(0)} MiB`;
+};
+const expiryRow = (e) => {
+  const xs = expiries.filter((x) => x.engine === e);
+  if (!xs.length) return '';
+  const cell = (h) => {
+    const x = xs.find((y) => y.hours === h);
+    return !x ? '-' : x.error ? 'not run' : `${x.seconds.toFixed(1)} s`;
+  };
+  return `| *expiry pass: all but the last hour of raw history* | ${LEVELS.map(cell).join(' | ')} |\n`;
+};
+const perHostDay = (m, hours) => (m.bytes / HOSTS / (hours / 24) / 2 ** 20).toFixed(1);
+const table = (e) => `**${e}**
+
+| query | ${LEVELS.map((h) => `${h} h of history`).join(' | ')} |
+|---|${LEVELS.map(() => '---:').join('|')}|
+${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(e, h, n)).join(' | ')} |`).join('\n')}
+| *history: snapshots / delta rows / DB size* | ${LEVELS.map((h) => history(e, h)).join(' | ')} |
+| *DB bytes per host-day (MiB)* | ${LEVELS.map((h) => perHostDay(metaOf(e, h), h)).join(' | ')} |
+${expiryRow(e)}| *load average after writing it* | ${LEVELS.map((h) => metaOf(e, h).load.toFixed(1)).join(' | ')} |
+`;
 const body = `
 ${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 delta rows per
 snapshot), written through the real ingest path${
@@ -224,16 +291,11 @@ each, the same container ids on every host; the rest of the interval is stored u
     : ''
 }; each query ${REPS} times through the
 real gRPC QueryService on loopback. Cells are p50 / p99 in ms. (For 1 h of history the
-"two hours" diff compares two half hours.)
+"two hours" diff compares two half hours.) DB size is what the history added: the SQLite file and its WAL, or
+\`pg_database_size\` (PostgreSQL: a throw-away cluster from \`tools/pg-cluster.sh\` with fsync off while
+the history is written, which changes no query plan).
 
-| query | ${LEVELS.map((h) => `${h} h of history`).join(' | ')} |
-|---|${LEVELS.map(() => '---:').join('|')}|
-${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(h, n)).join(' | ')} |`).join('\n')}
-| *history: snapshots / delta rows / DB size* | ${LEVELS.map((h) => {
-  const m = results.find((x) => x.hours === h && x.meta);
-  return `${m.snaps.toLocaleString('en')} / ${m.rows.toLocaleString('en')} / ${(m.bytes / 2 ** 20).toFixed(0)} MiB`;
-}).join(' | ')} |
-`;
+${[...new Set(results.map((r) => r.engine))].map(table).join('\n')}`;
 if (args.write) {
   updateSection(PROCS ? 'query-process' : CGROUPS ? 'query-cgroup' : 'query', {
     title: PROCS
@@ -243,7 +305,8 @@ if (args.write) {
         : '4. Query latency',
     command:
       `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}` +
-      `${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} --write`,
+      `${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} ` +
+      `--engines ${args.engines} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,
   });

@@ -3,10 +3,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(ROOT, 'package.json'));
@@ -22,20 +22,20 @@ export function metadata() {
   return md;
 }
 
-const freePort = () =>
-  new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-
-export async function startControlPlane(dir, db = join(dir, 'bench.db')) {
+/** A control plane on a free port: a SQLite file in @dir, unless @env names a database (SC_DB_URL). */
+export async function startControlPlane(dir, db = join(dir, 'bench.db'), env = {}) {
   const listen = `127.0.0.1:${await freePort()}`;
   writeFileSync(join(dir, 'token'), TOKEN);
   const proc = spawn(process.execPath, [join(ROOT, 'apps/control-plane/dist/main.js')], {
-    env: { ...process.env, SC_LISTEN: listen, SC_DB_PATH: db, SC_TOKEN_FILE: join(dir, 'token') },
+    env: {
+      // No /metrics unless the bench asks (metrics-scrape.mjs sets SC_METRICS_LISTEN).
+      SC_METRICS_LISTEN: 'off',
+      ...process.env,
+      SC_LISTEN: listen,
+      SC_DB_PATH: db,
+      SC_TOKEN_FILE: join(dir, 'token'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((res) => {

@@ -19,6 +19,13 @@ const SMOKE: Array<[script: string, args: string[], table: RegExp]> = [
   ['agent-footprint.mjs', ['--seconds', '0.2', '--procs', '20'], /^\| agent \| extra live processes \|/m],
   ['ingest-load.mjs', ['--agents', '1,2', '--seconds', '1', '--syscalls', '5'], /^\| agents \| snapshots\/s \|/m],
   ['query-latency.mjs', QUERY, /^\| query \| 1 h of history \|$/m],
+  // The PostgreSQL runs (a throw-away cluster each): two replicas for ingest, one for queries.
+  [
+    'ingest-load.mjs',
+    ['--agents', '2', '--seconds', '1', '--syscalls', '5', '--engines', 'pg2'],
+    /^\| agents \| snapshots\/s \|/m,
+  ],
+  ['query-latency.mjs', [...QUERY, '--engines', 'pg'], /^\| query \| 1 h of history \|$/m],
   ['query-latency.mjs', [...QUERY, '--processes', '2'], /^\| query \| 1 h of history \|$/m],
   ['query-latency.mjs', [...QUERY, '--cgroups', '2'], /^\| query \| 1 h of history \|$/m],
   [

@@ -138,6 +138,10 @@ describe('syscall-counter-agent collection and errors', () => {
     [['-o', 'xml'], /invalid output 'xml'/],
     [['-p', '1', '--', 'true'], /-p\/-t and a command are exclusive/],
     [['ls'], /unexpected argument 'ls' \(put a command after --\)/],
+    [
+      ['--server', '127.0.0.1:1', '--stop-grace', '3601'],
+      /invalid stop-grace '3601': expected a whole number from 0 to 3600/,
+    ],
   ])('rejects %j with a clear message and exit 2', (args, message) => {
     const r = runAgent(args as string[]);
     expect(r.status).toBe(2);

@@ -1,4 +1,4 @@
-import { countOf, parseCsv, runAgent, WORKLOAD } from '@syscall-counter/test-support';
+import { countOf, csvRows, parseCsv, runAgent, WORKLOAD } from '@syscall-counter/test-support';
 
 interface Doc {
   syscalls: Array<{ nr: number; name: string; count: number; latency?: { timed: number; unreturned: number } }>;
@@ -46,6 +46,26 @@ describe('syscall-counter-agent probe paths (real BPF): threads, forks and 32-bi
   it('--comm keeps or drops 32-bit calls like the others', () => {
     expect(json(['--comm', 'workload', '--', WORKLOAD, 'int80', '250']).compat?.total).toBe(250);
     expect(json(['--comm', 'nomatch', '--', WORKLOAD, 'int80', '250']).compat?.total ?? 0).toBe(0);
+  });
+
+  // -P and -C count in per-CPU hashes: a process's threads on both CPUs add up exactly.
+  it('-P: 4 threads of one process on every CPU add up to their calls exactly', () => {
+    const r = runAgent(['-P', '-o', 'csv', '--', WORKLOAD, 'threads', '4', '5000']);
+    expect(r.status).toBe(0);
+    const getppid = csvRows(r.stdout).filter((c) => c[1] === 'workload' && c[3] === 'getppid');
+    expect(getppid.map((c) => Number(c[4]))).toEqual([20000]);
+  });
+
+  it('-C: 4 threads, and a parent and its forked child, add up to their calls exactly', () => {
+    const getppid = (workload: string[]) => {
+      const r = runAgent(['-C', '-o', 'csv', '--', WORKLOAD, ...workload]);
+      expect(r.status).toBe(0);
+      return csvRows(r.stdout)
+        .filter((c) => c[4] === 'getppid')
+        .reduce((s, c) => s + Number(c[5]), 0);
+    };
+    expect(getppid(['threads', '4', '5000'])).toBe(20000);
+    expect(getppid(['fork', '3000'])).toBe(6000);
   });
 
   it('--syscall keeps or drops a 32-bit call by its i386 number', () => {

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { allCommands } from './commands';
 import { CliError } from './errors';
 import { expandRunPrefix } from './queries/run-prefix';
+import { printable } from './render/escape';
 
 function buildProgram(): Command {
   const program = new Command('syscall-counter')
@@ -32,7 +33,9 @@ export async function main(argv: string[]): Promise<number> {
     // Commander has printed its own message (or the help, or the version).
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (!(e instanceof CliError)) throw e;
-    process.stderr.write(`syscall-counter: ${e.message}\n`);
+    // The message may quote what the server or a flag said (a host id, a run id): inert, line by line.
+    const lines = e.message.split('\n').map((l) => printable(l));
+    process.stderr.write(`syscall-counter: ${lines.join('\n')}\n`);
     return e.exitCode;
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   cgroup2Root,
@@ -11,9 +12,12 @@ import {
   WORKLOAD,
 } from '@syscall-counter/test-support';
 
-const ID = 'aaaabbbbccccddddeeeeffff0000111122223333444455556666777788889999';
+// Names of this run's own: suites running at once on the machine must not share cgroups.
+const ID = `abc${randomBytes(31).toString('hex').slice(0, 61)}`;
+const SHORT = ID.slice(0, 12);
 const DOCKER = join('system.slice', `docker-${ID}.scope`);
-const UNIT = join('system.slice', 'sc-test-batch.service');
+const UNIT_NAME = `sc-test-batch-${process.pid}.service`;
+const UNIT = join('system.slice', UNIT_NAME);
 
 describe(
   'per-process and per-container history: ' + 'top --by, scopes, diff --by, export (real agents, real cgroups)',
@@ -67,33 +71,27 @@ describe(
       expect(table.status).toBe(0);
       expect(table.stdout).toMatch(/\n CONTAINER +\| CGROUP +\| COUNT \| +RATE\/s \| +%\n/);
       expect(table.stdout).toMatch(
-        /\n sc-test-batch\.service +\| \/system\.slice\/sc-test-batch\.service +\| +2000 \|/,
+        new RegExp(
+          `\\n ${UNIT_NAME.replace('.', '\\.')} +\\| /system\\.slice/${UNIT_NAME.replace('.', '\\.')} +\\| +2000 \\|`,
+        ),
       );
       expect(table.stdout).toMatch(
-        /\n docker:aaaabbbbcccc +\| \/system\.slice\/docker-aaaabbbb\S+\.scope +\| +1000 \|/,
+        new RegExp(`\\n docker:${SHORT} +\\| /system\\.slice/docker-${SHORT}\\S+\\.scope +\\| +1000 \\|`),
       );
       const csv = q(['export', 'top', '--run', 'cg-b', '--by', 'container', '--syscall', 'getppid']).stdout;
       expect(csv.split('\n')[0]).toBe('container,cgroup,count');
-      expect(csvRows(csv).find((r) => r[0] === 'docker:aaaabbbbcccc')).toEqual([
-        'docker:aaaabbbbcccc',
-        `/${DOCKER}`,
-        '1000',
-      ]);
+      expect(csvRows(csv).find((r) => r[0] === `docker:${SHORT}`)).toEqual([`docker:${SHORT}`, `/${DOCKER}`, '1000']);
     });
 
     it('--container scopes by label, bare id, unit or path, exactly', () => {
-      for (const container of ['docker:aaaabbbbcccc', 'aaaabbbbcccc', `/${DOCKER}`]) {
+      for (const container of [`docker:${SHORT}`, SHORT, `/${DOCKER}`]) {
         const rows = csvRows(q(['top', '--host', 'h-c', '--container', container, '--format', 'csv']).stdout);
         expect(rows.find((r) => r[1] === 'getppid')?.[2]).toBe('4000');
       }
-      const unit = csvRows(
-        q(['top', '--run', 'cg-b', '--container', 'sc-test-batch.service', '--format', 'csv']).stdout,
-      );
+      const unit = csvRows(q(['top', '--run', 'cg-b', '--container', UNIT_NAME, '--format', 'csv']).stdout);
       expect(unit.find((r) => r[1] === 'getppid')?.[2]).toBe('2000');
       // The same scope over time: the series' buckets add up to the container's calls.
-      const series = csvRows(
-        q(['export', 'series', '--run', 'cg-b', '--container', 'aaaabbbbcccc', '--bucket', '1s']).stdout,
-      );
+      const series = csvRows(q(['export', 'series', '--run', 'cg-b', '--container', SHORT, '--bucket', '1s']).stdout);
       expect(series.filter((r) => r[3] === 'getppid').reduce((sum, r) => sum + Number(r[4]), 0)).toBe(1000);
     });
 
@@ -127,9 +125,9 @@ describe(
       );
       expect(doc.by).toBe('container');
       const row = (name: string) => doc.containers.find((c: { name: string }) => c.name === name);
-      expect(row('docker:aaaabbbbcccc')).toMatchObject({ countA: '3000', countB: '1000', deltaCount: '-2000' });
-      expect(row('sc-test-batch.service')).toMatchObject({ countA: '0', countB: '2000', status: 'new' });
-      const scoped = csvRows(q(['diff', 'cg-a', 'cg-b', '--container', 'aaaabbbbcccc', '--format', 'csv']).stdout);
+      expect(row(`docker:${SHORT}`)).toMatchObject({ countA: '3000', countB: '1000', deltaCount: '-2000' });
+      expect(row(UNIT_NAME)).toMatchObject({ countA: '0', countB: '2000', status: 'new' });
+      const scoped = csvRows(q(['diff', 'cg-a', 'cg-b', '--container', SHORT, '--format', 'csv']).stdout);
       expect(scoped.find((r) => r[1] === 'getppid')?.slice(2, 5)).toEqual(['3000', '1000', '-2000']);
     });
 

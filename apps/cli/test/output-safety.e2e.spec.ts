@@ -1,7 +1,6 @@
-import { cli, ControlPlane, csvRows } from '@syscall-counter/test-support';
+import { auth, cli, collector, CollectSession, ControlPlane, csvRows, hello } from '@syscall-counter/test-support';
 import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { auth, hostileHello } from './output-safety-client';
 
 // Issue 11: --out never replaces what is not a regular file; hostile text is inert in tables and CSV.
 describe('CLI output safety: --out targets, plot size cap, escaping and CSV formulas', () => {
@@ -10,7 +9,10 @@ describe('CLI output safety: --out targets, plot size cap, escaping and CSV form
   beforeAll(async () => {
     await cp.start();
     // A host as an old control plane could have stored it: a formula of a name (this one still passes).
-    await hostileHello(cp, auth(), '=1+2');
+    const s = new CollectSession(collector(cp), auth());
+    s.send(hello('r-out', 'web-1', { hostname: '=1+2', runStartedUnixMs: String(Date.now()) }));
+    await s.next(1);
+    s.close();
   });
   afterAll(() => cp.close());
 
@@ -53,6 +55,11 @@ describe('CLI output safety: --out targets, plot size cap, escaping and CSV form
     const r = q(['plot', 'bar', '--out', join(cp.dir, 'p.png'), '--width', '100000', '--height', '100000']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--width <px>' argument '100000' is invalid. at most 10000 pixels/);
+  });
+
+  it('escapes control and bidi characters in lines outside tables: a hostile host id the server quotes back', () => {
+    const r = q(['top', '-w', '--frames', '1', '--host', 'web\u001b[2J-1\u202eevil\u0085']);
+    expect([r.status, r.stderr]).toEqual([1, "syscall-counter: unknown host 'web\\x1b[2J-1\\u202eevil\\x85'\n"]);
   });
 
   it('guards CSV cells that begin with = + - @, leaving numbers as they are', () => {

@@ -92,7 +92,7 @@ describe('seccomp from history: complete per-container sets, union across replic
 
   it('check from history lists a call outside the profile with its count and hosts; exit 1', () => {
     const full = join(tmp, 'replicas.json');
-    expect(q(['seccomp', '--container', label(REPLICA), '-o', full]).status).toBe(0);
+    expect(q(['seccomp', '--container', label(REPLICA), '--out', full]).status).toBe(0);
     const short = join(tmp, 'no-dup.json');
     withoutSyscall(full, short, 'dup');
     const drift = q(['seccomp', 'check', short, '--container', label(REPLICA), '--format', 'json']);

@@ -46,7 +46,7 @@ describe('seccomp -- CMD: a profile of what the command really called (real BPF,
 
   it('names 32-bit calls from the i386 table under SCMP_ARCH_X86, and leaves unknown numbers out', () => {
     const out = join(dir, 'int80.json');
-    expect(cli(['seccomp', '--default-action', 'kill', '-o', out, '--', WORKLOAD, 'int80', '3']).status).toBe(0);
+    expect(cli(['seccomp', '--default-action', 'kill', '--out', out, '--', WORKLOAD, 'int80', '3']).status).toBe(0);
     const p = JSON.parse(readFileSync(out, 'utf8')) as Profile;
     expect(p.defaultAction).toBe('SCMP_ACT_KILL_PROCESS');
     expect(p.defaultErrnoRet).toBeUndefined();
@@ -86,7 +86,7 @@ describe('seccomp -- CMD: a profile of what the command really called (real BPF,
 
   it("check: a profile lacking getppid reports getppid with the workload's exact count, exit 1; 0 when none", () => {
     const full = join(dir, 'check.json');
-    expect(cli(['seccomp', '-o', full, '--', WORKLOAD, 'getppid', '10']).status).toBe(0);
+    expect(cli(['seccomp', '--out', full, '--', WORKLOAD, 'getppid', '10']).status).toBe(0);
     const short = join(dir, 'check-no-getppid.json');
     withoutSyscall(full, short, 'getppid');
     const drift = cli(['seccomp', 'check', short, '--format', 'json', '--', WORKLOAD, 'getppid', '1234']);

@@ -1,46 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AGENT, cli, startControlPlane, ControlPlane, WORKLOAD } from '@syscall-counter/test-support';
-
-/** A throw-away CA and a server certificate for 127.0.0.1 signed by it. */
-function makeCerts(dir: string): void {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=syscall-counter test CA',
-  );
-  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '1',
-    '-extfile',
-    'san.ext',
-  );
-}
+import { spawnSync } from 'node:child_process';
+import { AGENT, cli, ControlPlane, makeCa, makeCert, startControlPlane, WORKLOAD } from '@syscall-counter/test-support';
 
 describe('TLS between agent, control plane and CLI (real certificates)', () => {
   let cp: ControlPlane;
@@ -48,10 +7,10 @@ describe('TLS between agent, control plane and CLI (real certificates)', () => {
 
   beforeAll(async () => {
     cp = await startControlPlane((dir) => {
-      makeCerts(dir);
-      return { SC_TLS_CERT: join(dir, 'server.pem'), SC_TLS_KEY: join(dir, 'server.key') };
+      ca = makeCa(dir);
+      const server = makeCert(dir, 'server', 'localhost', 'IP:127.0.0.1,DNS:localhost');
+      return { SC_TLS_CERT: server.cert, SC_TLS_KEY: server.key };
     });
-    ca = join(cp.dir, 'ca.pem');
   });
   afterAll(() => cp.close());
 

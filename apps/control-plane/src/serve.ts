@@ -6,9 +6,21 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/configuration';
 import { grpcOptions } from './grpc-options';
 
+/**
+ * Colour codes only for a person at a terminal: SC_LOG_FORMAT=text into a file, a pipe or the
+ * journal stays plain (Nest would colour it unless NO_COLOR is set).
+ */
+export function logColors(json: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  return !json && !env.NO_COLOR && Boolean(process.stdout.isTTY) && Boolean(process.stderr.isTTY);
+}
+
 /** The Nest application on a checked configuration: loaded only after the start-up checks passed. */
 export async function serve(config: AppConfig): Promise<void> {
-  const logger = new ConsoleLogger({ json: config.logJson, prefix: 'control-plane' });
+  const logger = new ConsoleLogger({
+    json: config.logJson,
+    colors: logColors(config.logJson),
+    prefix: 'control-plane',
+  });
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
     ...grpcOptions(config),
     logger,

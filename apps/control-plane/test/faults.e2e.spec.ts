@@ -5,8 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Issue 11: faults under a real agent's stream: a full disk, then space again.
-// (The SIGKILL x10 test of cf8836a is left out: under a loaded npm test it failed once with the
-// agent never reconnecting for 40 s; see the issue notes.)
+// (The control plane SIGKILLed ten times is faults-restart.e2e.spec.ts.)
 const N = 20000;
 
 function stored(dbPath: string, runId: string): { getppid: bigint; snapshots: number; distinct: number } {

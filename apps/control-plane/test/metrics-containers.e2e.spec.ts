@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -14,8 +15,9 @@ import {
 import { collector, CollectSession, auth, hello, snapshot } from './grpc-client';
 
 const K = 10;
-const POD_UID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
-const CONTAINER_ID = 'abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789';
+// Fresh per run: cgroups are machine-wide, and the suites of several worktrees run at once.
+const POD_UID = randomUUID();
+const CONTAINER_ID = randomBytes(32).toString('hex');
 // The kubelet's layout with the systemd cgroup driver and containerd.
 const POD_SLICE = `kubepods-burstable-pod${POD_UID.replace(/-/g, '_')}.slice`;
 const LEVELS = ['kubepods.slice', 'kubepods-burstable.slice', POD_SLICE, `cri-containerd-${CONTAINER_ID}.scope`];
@@ -41,7 +43,14 @@ describe('/metrics per container (SC_METRICS_CONTAINERS=10)', () => {
   afterAll(async () => {
     await prom?.close();
     await cp.close();
-    for (const d of [...dirs].reverse()) rmdirSync(d, { recursive: false });
+    // This run's pod and container; the kubepods slices above them only if no other run uses them.
+    for (const [i, d] of [...dirs.entries()].reverse()) {
+      try {
+        rmdirSync(d);
+      } catch (e) {
+        if (i >= 2) throw e;
+      }
+    }
   });
 
   it('50 containers on a host give K + 1 = 11 container values, the counts all kept', async () => {
@@ -79,7 +88,10 @@ describe('/metrics per container (SC_METRICS_CONTAINERS=10)', () => {
     await prom.start([address]);
     const q = `syscall_counter_container_syscalls_total{host="pod-host",syscall="getppid",pod_uid="${POD_UID}"}`;
     const [series] = await prom.waitFor(q, (res) => res.length === 1);
-    expect(series.metric).toMatchObject({ container: 'containerd:abcdef012345', container_id: CONTAINER_ID });
+    expect(series.metric).toMatchObject({
+      container: `containerd:${CONTAINER_ID.slice(0, 12)}`,
+      container_id: CONTAINER_ID,
+    });
     expect(Number(series.value[1])).toBe(N);
   });
 });

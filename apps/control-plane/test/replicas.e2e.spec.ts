@@ -19,6 +19,7 @@ const scope = (runId: string) => ({
   pid: 0,
   comm: '',
   container: '',
+  hostIds: [],
 });
 
 async function topOf(cp: ControlPlane, runId: string): Promise<TopResponse> {

@@ -48,6 +48,9 @@ export class ControlPlane {
         SC_LISTEN: this.address,
         SC_DB_PATH: this.dbPath,
         SC_TOKEN_FILE: this.tokenFile,
+        // No /metrics unless the test asks (METRICS_ON_FREE_PORT): suites run side by side, and
+        // the default port is one for the whole machine.
+        SC_METRICS_LISTEN: 'off',
         ...(this.dbUrl ? { SC_DB_URL: this.dbUrl } : {}),
         ...this.env,
       },

@@ -5,8 +5,10 @@ import { CliError, usageError } from '../errors';
 import { ConnOpts } from '../options/connection';
 import { positiveInt } from '../options/numbers';
 import { breakdownOf, DetailOpts, detailFrom, detailText } from '../options/scope';
+import { QueryClient } from '../queries/client';
 import { withClient } from '../queries/connect';
 import { warnExpired } from '../render/expired-notice';
+import { resolveRunIds } from '../queries/run-prefix';
 import { archOf, resolveSyscall } from '../syscalls';
 import { formatTime } from '../time-window';
 import { compare, Comparison, DiffBy } from './compare';
@@ -53,13 +55,32 @@ export async function fetchDiff(a: string, b: string, opts: DiffOpts): Promise<D
   const detail = detailFrom(opts);
   const sideA = parseSide(a);
   const sideB = parseSide(b);
-  const resp = await withClient(opts, (c) =>
-    c.diff({ a: { ...sideA.scope, ...detail }, b: { ...sideB.scope, ...detail }, by: DIFF_GROUP[by], syscallNr }),
-  );
+  const resp = await withClient(opts, async (c) => {
+    await wholeRunIds(c, [sideA, sideB]);
+    return c.diff({
+      a: { ...sideA.scope, ...detail },
+      b: { ...sideB.scope, ...detail },
+      by: DIFF_GROUP[by],
+      syscallNr,
+    });
+  });
   warnExpired(resp.expired);
   requireData(resp.a, sideA, opts);
   requireData(resp.b, sideB, opts);
   return { comparison: compare(resp, nameTableOf(resp, opts.arch), by), labels: { a: sideA.label, b: sideB.label } };
+}
+
+/** RUN_A and RUN_B may be unique prefixes of run ids (the 8 characters a local top prints), as --run. */
+async function wholeRunIds(c: QueryClient, sides: Array<{ scope: Scope; label: string }>): Promise<void> {
+  const runSides = sides.filter((s) => s.scope.runId);
+  const ids = await resolveRunIds(
+    c,
+    runSides.map((s) => s.scope.runId),
+  );
+  runSides.forEach((s, i) => {
+    s.scope.runId = ids[i];
+    s.label = `run ${ids[i]}`;
+  });
 }
 
 function requireData(side: DiffResponse['a'], spec: { label: string; scope: Scope }, opts: DetailOpts): void {

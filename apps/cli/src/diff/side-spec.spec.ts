@@ -5,7 +5,16 @@ const NOW = Date.parse('2026-11-24T12:00:00Z');
 describe('parseSide', () => {
   it('reads a bare id as a run', () => {
     expect(parseSide('3f2a9c1e', NOW)).toEqual({
-      scope: { hostId: '', runId: '3f2a9c1e', sinceUnixMs: '0', untilUnixMs: '0', pid: 0, comm: '', container: '' },
+      scope: {
+        hostId: '',
+        hostIds: [],
+        runId: '3f2a9c1e',
+        sinceUnixMs: '0',
+        untilUnixMs: '0',
+        pid: 0,
+        comm: '',
+        container: '',
+      },
       label: 'run 3f2a9c1e',
     });
   });
@@ -14,6 +23,7 @@ describe('parseSide', () => {
     const { scope, label } = parseSide('web-1@48h..24h', NOW);
     expect(scope).toEqual({
       hostId: 'web-1',
+      hostIds: [],
       runId: '',
       sinceUnixMs: String(NOW - 48 * 3600e3),
       untilUnixMs: String(NOW - 24 * 3600e3),

@@ -43,7 +43,14 @@ export async function startEmbedded(dbPath = DEFAULT_DB_PATH): Promise<EmbeddedC
   const port = await freeLoopbackPort();
   const address = `127.0.0.1:${port}`;
   const proc = spawn(process.execPath, [main], {
-    env: { ...process.env, SC_LISTEN: address, SC_DB_PATH: dbPath, SC_TOKEN_FILE: tokenFile, SC_LOG_FORMAT: 'json' },
+    env: {
+      ...process.env,
+      SC_LISTEN: address,
+      SC_DB_PATH: dbPath,
+      SC_TOKEN_FILE: tokenFile,
+      SC_LOG_FORMAT: 'json',
+      SC_METRICS_LISTEN: 'off',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     // A process group of its own: the terminal's Ctrl-C is ours to handle, and the agent's
     // final snapshot still needs this control plane to ack it.

@@ -6,7 +6,8 @@ import { positiveInt } from './numbers';
 
 /** Which history a query covers: a host or run, a time window. */
 export interface WindowOpts {
-  host?: string;
+  /** Every --host given (repeated, or a,b): several hosts are one scope. */
+  host?: string[];
   run?: string;
   since?: string;
   until?: string;
@@ -24,7 +25,7 @@ export interface ScopeOpts extends WindowOpts, DetailOpts {}
 export type Breakdown = 'process' | 'container';
 
 const WINDOW_HELP: Required<Record<keyof WindowOpts, string>> = {
-  host: 'only this host',
+  host: 'only this host; repeat it (or a,b) for several',
   run: 'only this run',
   since: 'from this time: a duration back from now (10m, 24h) or a timestamp',
   until: 'up to this time (same forms as --since)',
@@ -32,7 +33,7 @@ const WINDOW_HELP: Required<Record<keyof WindowOpts, string>> = {
 
 /** Latency runs here unless a control plane is named: its help says which flags need one. */
 export const LOCAL_FIRST_WINDOW_HELP: typeof WINDOW_HELP = {
-  host: 'with a control plane: only this host',
+  host: 'with a control plane: only this host (repeat it, or a,b, for several)',
   run: 'with a control plane: only this run',
   since: 'with a control plane: from this time (10m, 24h, or a timestamp)',
   until: 'with a control plane: up to this time',
@@ -41,7 +42,7 @@ export const LOCAL_FIRST_WINDOW_HELP: typeof WINDOW_HELP = {
 /** --host, --run, --since, --until. */
 export function withWindow(cmd: Command, help = WINDOW_HELP): Command {
   return cmd
-    .option('--host <id>', help.host)
+    .option('--host <id>', help.host, hostList)
     .option('--run <id>', help.run)
     .option('--since <when>', help.since)
     .option('--until <when>', help.until);
@@ -56,6 +57,13 @@ export function withScope(cmd: Command): Command {
       '--container <id>',
       'only this container: docker:ID, ID, a systemd unit or a cgroup path (runs streamed with agent -C)',
     );
+}
+
+/** --host a --host b,c: every host named, each once, in the order given. */
+export function hostList(value: string, previous: string[] | undefined): string[] {
+  const hosts = value.split(',').map((h) => h.trim());
+  if (hosts.some((h) => !h)) throw new InvalidArgumentError('a host id is not empty: --host a --host b, or --host a,b');
+  return [...new Set([...(previous ?? []), ...hosts])];
 }
 
 function pidNumber(value: string): number {
@@ -99,9 +107,22 @@ export function detailText(opts: DetailOpts): string {
     .join(', ');
 }
 
-/** "run R", "host H" or "fleet-wide": the widest thing a scope names. */
+/** "run R", "host H", "hosts A, B" or "fleet-wide": the widest thing a scope names. */
 export function whereText(opts: Pick<WindowOpts, 'host' | 'run'>): string {
-  return opts.run ? `run ${opts.run}` : opts.host ? `host ${opts.host}` : 'fleet-wide';
+  const hosts = opts.host ?? [];
+  if (opts.run) return `run ${opts.run}`;
+  return hosts.length ? `host${hosts.length > 1 ? 's' : ''} ${hosts.join(', ')}` : 'fleet-wide';
+}
+
+/** The hosts a scope names: its one host_id (what old control planes read) or its host_ids. */
+export function scopeHosts(scope: Pick<Scope, 'hostId' | 'hostIds'>): string[] {
+  return [...new Set([scope.hostId, ...(scope.hostIds ?? [])].filter(Boolean))];
+}
+
+/** One host goes in host_id, which every control plane reads; several in host_ids. */
+export function hostFields(hosts: string[] | undefined): Pick<Scope, 'hostId' | 'hostIds'> {
+  const all = hosts ?? [];
+  return all.length === 1 ? { hostId: all[0], hostIds: [] } : { hostId: '', hostIds: all };
 }
 
 export function scopeFrom(opts: ScopeOpts, now = Date.now()): Scope {
@@ -109,7 +130,7 @@ export function scopeFrom(opts: ScopeOpts, now = Date.now()): Scope {
   const until = opts.until ? parseTimePoint(opts.until, now) : 0;
   if (since && until && since > until) throw usageError(`--since ${opts.since} is after --until ${opts.until}`);
   return {
-    hostId: opts.host ?? '',
+    ...hostFields(opts.host),
     runId: opts.run ?? '',
     sinceUnixMs: String(since),
     untilUnixMs: String(until),
@@ -119,7 +140,7 @@ export function scopeFrom(opts: ScopeOpts, now = Date.now()): Scope {
 
 /** --host, --run, --since, --until name history, which only a control plane has. */
 export function requireServerForWindow(opts: WindowOpts, server: string | undefined): void {
-  if (server || !(opts.host || opts.run || opts.since || opts.until)) return;
+  if (server || !(opts.host?.length || opts.run || opts.since || opts.until)) return;
   throw usageError(
     '--host, --run, --since and --until query a control plane: add --server (or set SYSCALL_COUNTER_SERVER)',
   );

@@ -1,13 +1,12 @@
 import { usageError } from '../errors';
-import { ConnOpts } from '../options/connection';
+import { ConnOpts, serverAddresses } from '../options/connection';
 import { readCa, readToken, resolveSettings, Settings } from '../settings';
 import { QueryClient } from './client';
 
-/** A client for resolved settings that name a server, or several replicas (a:50051,b:50051). */
+/** A client for resolved settings that name a server, or several replicas (a,b:6000; the port defaults to 50051). */
 export function clientFor(settings: Settings & { server: string }): QueryClient {
-  if (settings.server.includes(',') && !settings.server.split(',').every((s) => /^\S+:\d{1,5}$/.test(s)))
-    throw usageError(`--server '${settings.server}' is not HOST:PORT[,HOST:PORT...]`);
-  return new QueryClient(settings.server, readToken(settings.tokenFile), readCa(settings.tlsCa));
+  const addresses = serverAddresses(settings.server);
+  return new QueryClient(addresses, readToken(settings.tokenFile), readCa(settings.tlsCa));
 }
 
 /** A client for the configured control plane; the commands that only read history need one. */

@@ -9,11 +9,21 @@ describe('remoteError: a gRPC status becomes one line, exit status 1, by its cod
   it.each([
     [
       status.UNAVAILABLE,
-      'connect ECONNREFUSED',
-      /^cannot reach the control plane at cp:1 \(connect ECONNREFUSED\): start/,
+      'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1 (2026-11-30T08:00:00Z)',
+      /^cannot reach the control plane at cp:1 \(connection refused\): is it running \('systemctl status syscall-/,
     ],
-    [status.DEADLINE_EXCEEDED, 'deadline', /^cannot reach the control plane at cp:1 \(deadline\)/],
-    [status.UNAUTHENTICATED, 'bad token', /^the control plane at cp:1 rejected the token: bad token$/],
+    [
+      status.UNAVAILABLE,
+      'Name resolution failed for target dns:nohost:50051',
+      /^cannot reach the control plane at cp:1 \(unknown host name\): /,
+    ],
+    [status.DEADLINE_EXCEEDED, 'deadline', /^cannot reach the control plane at cp:1 \(no answer within 15 s\)/],
+    [
+      status.UNAUTHENTICATED,
+      'wrong token',
+      /^the control plane at cp:1 rejected the token \(wrong token\): check --token-file \(or SYSCALL_COUNTER_TOKEN/,
+    ],
+    [status.FAILED_PRECONDITION, 'no run of any host was streamed with x', /^no run of any host was streamed with x$/],
     [status.NOT_FOUND, "unknown run 'x'", /^unknown run 'x'$/],
     [status.INVALID_ARGUMENT, 'cannot group by 9', /^cannot group by 9$/],
     [status.INTERNAL, 'boom', /^control plane error \(INTERNAL\): boom$/],

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { usageError } from '../errors';
 import { ConnOpts } from '../options/connection';
 import { resolveSettings } from '../settings';
+import { QueryClient } from './client';
 import { withClient } from './connect';
 
 /** A whole run id as the agent makes one: no need to ask the control plane what it means. */
@@ -23,14 +24,24 @@ export function matchRunPrefix(given: string, runIds: string[]): string {
   throw usageError(`run '${given}' is ambiguous: it starts ${matches.length} runs (${shown}${more})`);
 }
 
+/** Run ids as typed, whole or a unique prefix, as whole ids: one ListRuns answers them all. */
+export async function resolveRunIds(client: QueryClient, given: string[]): Promise<string[]> {
+  if (given.every((g) => FULL_UUID.test(g))) return given;
+  const ids = (await client.runs('')).map((r) => r.runId);
+  return given.map((g) => (FULL_UUID.test(g) ? g : matchRunPrefix(g, ids)));
+}
+
 /**
  * A preAction hook: --run accepts a unique prefix of a run id (the 8 characters a local top
  * prints, like git's short hashes) in every command that has it.
  */
 export async function expandRunPrefix(_program: Command, action: Command): Promise<void> {
-  const opts = action.opts() as ConnOpts & { run?: string; host?: string };
+  const opts = action.opts() as ConnOpts & { run?: string; host?: string | string[] };
   if (!opts.run || FULL_UUID.test(opts.run) || !resolveSettings(opts).server) return;
-  const runs = await withClient(opts, (c) => c.runs(opts.host ?? ''));
+  // runs' own --host is one id; the history commands' is a list (a run prefix among their runs).
+  const hosts = typeof opts.host === 'string' ? [opts.host] : (opts.host ?? []);
+  const all = await withClient(opts, (c) => c.runs(hosts.length === 1 ? hosts[0] : ''));
+  const runs = hosts.length > 1 ? all.filter((r) => hosts.includes(r.hostId)) : all;
   action.setOptionValue(
     'run',
     matchRunPrefix(

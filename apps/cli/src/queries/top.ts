@@ -1,6 +1,6 @@
 import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
 import { CliError } from '../errors';
-import { detailText, whereText } from '../options/scope';
+import { detailText, scopeHosts, whereText } from '../options/scope';
 import { spanSeconds, spanText, windowText } from '../time-window';
 import { QueryClient } from './client';
 import { using } from './connect';
@@ -52,7 +52,7 @@ export function topSeconds(resp: TopResponse): number {
 
 /** "run R, pid 42": what a scope covers, for titles and for "no data" errors. */
 function scopeText(scope: Scope): string {
-  const where = whereText({ host: scope.hostId, run: scope.runId });
+  const where = whereText({ host: scopeHosts(scope), run: scope.runId });
   const detail = detailText({
     pid: scope.pid || undefined,
     comm: scope.comm || undefined,

@@ -5,6 +5,7 @@ import { renderCsv, renderGrid } from './grid';
 import { countText, rateText } from './human';
 import { renderJson } from './json';
 import { nrJson, syscallCells } from './syscall-cells';
+import { titleLine } from './escape';
 
 const DIFF_CSV_VALUES = [
   'count_a',
@@ -109,12 +110,12 @@ function diffTable(c: Comparison, labels: { a: string; b: string }, top: number,
     { elidable: c.by === 'syscall' ? [false, true] : [true], width: d.width },
   );
   const head = [
-    `A: ${labels.a} (${c.secondsA.toFixed(1)} s, ${countText(c.totalA, d.exact)} calls)`,
-    `B: ${labels.b} (${c.secondsB.toFixed(1)} s, ${countText(c.totalB, d.exact)} calls)`,
+    titleLine(`A: ${labels.a} (${c.secondsA.toFixed(1)} s, ${countText(c.totalA, d.exact)} calls)`),
+    titleLine(`B: ${labels.b} (${c.secondsB.toFixed(1)} s, ${countText(c.totalB, d.exact)} calls)`),
   ];
   const kind = c.by === 'syscall' ? 'syscalls' : c.by === 'process' ? 'process names' : 'containers';
   const more = c.lines.length > top ? [`(${c.lines.length - top} more ${kind}; -n ${c.lines.length} shows all)`] : [];
-  return [...head, grid, ...more, color ? pc.bold(summary(c)) : summary(c)].join('\n') + '\n';
+  return [...head, grid, ...more, titleLine(summary(c), color ? pc.bold : undefined)].join('\n') + '\n';
 }
 
 /** A diff in the requested format: tables show the first @top rows, CSV and JSON all of them. */

@@ -3,6 +3,7 @@ import { renderCsv, renderGrid } from './grid';
 import { countText } from './human';
 import { renderJson } from './json';
 import { nrJson, SyscallRef, syscallCells } from './syscall-cells';
+import { titleLine } from './escape';
 
 /** A syscall's calls on this host, and how many failed with which errno. */
 export interface ErrorRow extends SyscallRef {
@@ -55,5 +56,5 @@ export function renderErrors(
   );
   const [f, c] = [countText(failed, d.exact), countText(calls, d.exact)];
   const total = `Failed calls: ${f} of ${c} (${share(failed, calls)}%)`;
-  return [view.title, grid, total].join('\n') + '\n';
+  return [titleLine(view.title), grid, total].join('\n') + '\n';
 }

@@ -23,6 +23,11 @@ export function printable(text: string, keepColor = false): string {
     .join('');
 }
 
+/** A title or header line above a table (host names, run ids, labels from the server): as inert as its cells. */
+export function titleLine(title: string, bold?: (s: string) => string): string {
+  return bold ? bold(printable(title)) : printable(title);
+}
+
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?%?$/i;
 
 /** A CSV cell a spreadsheet cannot take for a formula: text starting with = + - @ gets a leading '. */

@@ -4,6 +4,7 @@ import { renderCsv, renderGrid } from './grid';
 import { countText, humanDuration } from './human';
 import { renderJson } from './json';
 import { nrJson, syscallCells } from './syscall-cells';
+import { titleLine } from './escape';
 
 /** Nanoseconds as microseconds with two decimals: CSV, and tables with --exact. */
 export const us = (ns: number) => (ns / 1e3).toFixed(2);
@@ -72,5 +73,5 @@ export function renderLatency(
     d.color,
     { elidable: [false, true, false, false, false, false, false, false, false], width: d.width },
   );
-  return [view.title, grid, ...NOTE].join('\n') + '\n';
+  return [titleLine(view.title), grid, ...NOTE].join('\n') + '\n';
 }

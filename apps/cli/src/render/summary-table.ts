@@ -1,6 +1,7 @@
 import { Format } from '../options/format';
 import { renderCsv, renderGrid } from './grid';
 import { renderJson } from './json';
+import { titleLine } from './escape';
 
 /** One syscall of strace -c's table: its calls and failures exact, its time from the latency histograms. */
 export interface SummaryRow {
@@ -41,7 +42,7 @@ function table(rows: SummaryRow[], title: string, color: boolean): string {
   const total = { name: 'total', calls: sum('calls'), errors: sum('errors'), totalNs: all, timed: sum('timed') };
   const dashes = ['------', '-----------', '----------', '---------', '---------', '----------------'];
   const grid = renderGrid(HEAD, [...rows.map(line), dashes, line(total)], Array(5).fill('right').concat('left'), color);
-  return `${title}\n${grid}\n`;
+  return `${titleLine(title)}\n${grid}\n`;
 }
 
 export function renderSummary(rows: SummaryRow[], view: { format: Format; title: string; color: boolean }): string {

@@ -1,4 +1,5 @@
 import { Scope } from '@syscall-counter/proto';
+import { scopeHosts, whereText } from '../options/scope';
 import { By } from '../queries/top';
 import { displaySpan, displayTime } from './clock';
 
@@ -33,10 +34,16 @@ export function subjectText(s: TopSubject): string {
   return `Busiest ${rows}${s.syscall ? ` calling ${s.syscall}` : ''}`;
 }
 
+/** "host a" or "hosts a, b" (a repeated --host), '' for none. */
+function whereHosts(scope: Scope): string {
+  const hosts = scopeHosts(scope);
+  return hosts.length ? whereText({ host: hosts }) : '';
+}
+
 /** Every filter of a scope: "host web-1, run 3f2a…, pid 42, comm nginx, container docker:3f2a, since …". */
 export function filterTexts(scope: Scope, utc: boolean): string[] {
   return [
-    scope.hostId ? `host ${scope.hostId}` : '',
+    whereHosts(scope),
     scope.runId ? `run ${scope.runId}` : '',
     scope.pid ? `pid ${scope.pid}` : '',
     scope.comm ? `comm ${scope.comm}` : '',
@@ -57,7 +64,7 @@ export function historyHeadline(
   utc: boolean,
 ): string {
   const filters = filterTexts(scope, utc);
-  const where = scope.hostId || scope.runId ? filters : ['fleet-wide', ...filters];
+  const where = scopeHosts(scope).length || scope.runId ? filters : ['fleet-wide', ...filters];
   return [subjectText(s), ...where, displaySpan(span.firstUnixMs, span.lastUnixMs, utc)].join(', ');
 }
 

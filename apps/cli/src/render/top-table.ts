@@ -4,6 +4,7 @@ import { nrOrder } from '../syscalls';
 import { renderGrid } from './grid';
 import { countText, plural, rateText } from './human';
 import { SyscallRef, syscallCells } from './syscall-cells';
+import { titleLine } from './escape';
 
 export interface TopRow extends SyscallRef {
   count: bigint;
@@ -42,7 +43,7 @@ function totalLines(shown: bigint, rows: number, top: number, what: [string, str
 }
 
 function titled(title: string, d: Display): string {
-  return d.color ? pc.bold(title) : title;
+  return titleLine(title, d.color ? pc.bold : undefined);
 }
 
 /** SYSCALL# | NAME | COUNT | RATE/s | %, then the total of the shown rows and of all. */

@@ -6,10 +6,17 @@
 export class GroupCommit<T, R> {
   private pending: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
   private scheduled = false;
-  private committing = false;
+  private committing = 0;
 
-  /** @commit resolves one outcome per item, in order: its result, or the error that rolled it back. */
-  constructor(private readonly commit: (items: T[]) => Promise<Array<{ ok: R } | { err: unknown }>>) {}
+  /**
+   * @commit resolves one outcome per item, in order: its result, or the error that rolled it back.
+   * @concurrency commits may run at once (1 where the engine has one connection; more where each
+   * commit waits on round trips to a server and another batch can use that time).
+   */
+  constructor(
+    private readonly commit: (items: T[]) => Promise<Array<{ ok: R } | { err: unknown }>>,
+    private readonly concurrency = 1,
+  ) {}
 
   submit(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
@@ -18,16 +25,16 @@ export class GroupCommit<T, R> {
     });
   }
 
-  /** One commit at a time: what arrives during a commit waits for it, and goes in the next batch. */
+  /** At most @concurrency commits at a time: what arrives meanwhile waits, and goes in the next batch. */
   private schedule(): void {
-    if (this.scheduled || this.committing || this.pending.length === 0) return;
+    if (this.scheduled || this.committing >= this.concurrency || this.pending.length === 0) return;
     this.scheduled = true;
     setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     this.scheduled = false;
-    this.committing = true;
+    this.committing++;
     const batch = this.pending.splice(0);
     let outcomes: Array<{ ok: R } | { err: unknown }>;
     try {
@@ -36,7 +43,7 @@ export class GroupCommit<T, R> {
       batch.forEach((p) => p.reject(err)); // the commit itself failed: nothing was stored
       return;
     } finally {
-      this.committing = false;
+      this.committing--;
       this.schedule();
     }
     batch.forEach((p, i) => {

@@ -71,7 +71,11 @@ export class IngestRepository {
       addHostCgroupTotal: p(upsert('host_cgroup_totals', ['host_id', 'name_key', 'nr'], 'add')),
       addHourlyCgroup: p(upsert('hourly_cgroup_counts', ['hour_ms', 'host_id', 'name_key', 'nr'], 'add')),
       cgroupName: p('SELECT name_key FROM cgroup_names WHERE path = ? AND container = ?'),
-      putCgroupName: p('INSERT INTO cgroup_names (path, container) VALUES (?, ?) RETURNING name_key'),
+      // Another replica may insert the same name at once: the loser waits for its commit, then reads it.
+      putCgroupName: p(
+        'INSERT INTO cgroup_names (path, container) VALUES (?, ?) ON CONFLICT (path, container) DO NOTHING ' +
+          'RETURNING name_key',
+      ),
       advanceRun: p('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?'),
       touchHost: p('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
       putBpfProgram: p(
@@ -80,11 +84,33 @@ export class IngestRepository {
           'SET run_time_ns = excluded.run_time_ns, run_count = excluded.run_count',
       ),
     };
+    const rows = sql.dialect.arrayRows(['bigint', 'bigint', 'bigint']);
+    if (rows) {
+      // All of a snapshot's deltas, rollups and run totals in one statement (PostgreSQL: one round
+      // trip instead of one per row and table); rows locked in the arrays' order (by nr).
+      const sum = (t: string, keys: string, set: string) =>
+        `ON CONFLICT (${keys}) DO UPDATE SET count = ${set === 'add' ? `${t}.count + ` : ''}excluded.count`;
+      this.stmt.putDeltas = p(
+        `WITH u AS (SELECT * FROM ${rows} AS u(nr, count, now)),
+          d AS (INSERT INTO deltas (snap_key, nr, count) SELECT ?::bigint, nr, count FROM u),
+          h AS (INSERT INTO hourly_counts (hour_ms, host_id, nr, count) SELECT ?::bigint, ?, nr, count FROM u
+                ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')}),
+          t AS (INSERT INTO host_totals (host_id, nr, count) SELECT ?, nr, count FROM u
+                ${sum('host_totals', 'host_id, nr', 'add')})
+         INSERT INTO run_totals (run_id, nr, count) SELECT ?, nr, now FROM u
+                ${sum('run_totals', 'run_id, nr', 'replace')}`,
+      );
+    }
     for (const [kind, t] of Object.entries(CUMULATIVE)) {
       this.stmt[`${kind}Totals`] = p(`SELECT nr, ${t.sub} AS sub, count FROM ${t.totals} WHERE run_id = ?`);
       this.stmt[`${kind}PutTotal`] = p(upsert(t.totals, ['run_id', 'nr', t.sub], 'replace'));
       this.stmt[`${kind}PutDelta`] = p(`INSERT INTO ${t.deltas} (snap_key, nr, ${t.sub}, count) VALUES (?, ?, ?, ?)`);
     }
+  }
+
+  /** How many batches may be committing at once (see SqlRunner). */
+  get concurrentTransactions(): number {
+    return this.sql.concurrentTransactions;
   }
 
   /** fn in one transaction: resolves after the commit. */
@@ -156,6 +182,21 @@ export class IngestRepository {
   }
 
   /**
+   * A snapshot's [nr, delta, cumulative] rows (sorted by nr: every writer locks rollup rows in
+   * that order), as putDelta does row by row; in one statement where the engine has array
+   * parameters.
+   */
+  async putDeltas(snapKey: bigint, s: SnapshotHead, hourMs: bigint, deltas: Array<[number, bigint, bigint]>) {
+    if (!this.stmt.putDeltas) {
+      for (const [nr, delta, now] of deltas) await this.putDelta(snapKey, s, hourMs, nr, delta, now);
+      return;
+    }
+    if (deltas.length === 0) return;
+    const column = (i: 0 | 1 | 2) => deltas.map((d) => d[i]);
+    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId, s.hostId, s.runId);
+  }
+
+  /**
    * A process's calls of one syscall, with the host's hourly per-process rollup kept in step (an
    * atomic add: exact when two replicas ingest the same host at once).
    */
@@ -197,6 +238,7 @@ export class IngestRepository {
   private async cgroupNameKey(path: string, container: string): Promise<bigint> {
     const hit = await this.stmt.cgroupName.get<{ name_key: bigint }>(path, container);
     if (hit) return hit.name_key;
-    return (await this.stmt.putCgroupName.get<{ name_key: bigint }>(path, container))!.name_key;
+    const added = await this.stmt.putCgroupName.get<{ name_key: bigint }>(path, container);
+    return (added ?? (await this.stmt.cgroupName.get<{ name_key: bigint }>(path, container)))!.name_key;
   }
 }

@@ -2,12 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../common/domain-errors';
 import { hourOf } from '../database/hourly-rollups';
+import { lostRace, RACE_RETRIES } from '../database/lost-races';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
+import type { Run } from '../hosts-runs/run.entity';
 import { validateSeen } from '../syscall-sets/seen-validation';
 import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { validateBpfPrograms } from './bpf-programs';
 import { GroupCommit } from './group-commit';
-import { Cumulative, CumulativeRow, IngestRepository, SnapshotHead } from './ingest.repository';
+import { Cumulative, CumulativeRow, IngestRepository, RunState, SnapshotHead } from './ingest.repository';
 import {
   validateCgroups,
   validateFailures,
@@ -38,7 +40,56 @@ interface Pending {
   nowMs: number;
 }
 
+/** A stored run is taken up again only by the agent start that opened it (same host, boot and start). */
+function checkSameAgent(existing: Run | null, h: Hello): void {
+  if (existing && existing.hostId !== h.hostId)
+    throw new FailedPreconditionError(`run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`);
+  // A reconnect names the same boot and start; anything else is another agent start reusing the id.
+  const started = Number(h.runStartedUnixMs);
+  if (existing && (existing.bootId !== h.bootId || (started && Number(existing.startedMs) !== started)))
+    throw new AlreadyExistsError(
+      `run '${h.runId}' exists from another agent start (boot ${existing.bootId}, started ${existing.startedMs}): ` +
+        'give this run another --run-id',
+    );
+}
+
+/**
+ * The order a batch is stored in: by host, run and seq, so that concurrent transactions (replicas
+ * on one PostgreSQL) take the row locks of runs and hourly rollups in one order and rarely deadlock.
+ */
+function lockOrder(batch: Pending[]): number[] {
+  const key = (p: Pending) => [p.run.hostId, p.run.runId] as const;
+  return batch
+    .map((_, i) => i)
+    .sort((i, j) => {
+      const [a, b] = [key(batch[i]), key(batch[j])];
+      if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+      if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+      return i - j; // a run's snapshots stay in arrival order
+    });
+}
+
 const SUBKEY: Record<Cumulative, string> = { failure: 'errno_code', latency: 'bucket' };
+
+interface CheckContext {
+  cumulative: Map<number, bigint>;
+  seq: bigint;
+  state: RunState;
+  nowMs: number;
+}
+
+/** A snapshot that passed every check: what store() writes. */
+interface CheckedSnapshot {
+  head: SnapshotHead;
+  deltas: Array<[number, bigint, bigint]>;
+  unattributed: bigint; // cumulative
+  processes: ReturnType<typeof validateProcesses>;
+  cgroups: ReturnType<typeof validateCgroups>;
+  failures: CumulativeRow[];
+  latency: CumulativeRow[];
+  seen: ReturnType<typeof validateSeen>;
+  bpfPrograms: ReturnType<typeof validateBpfPrograms>;
+}
 
 /**
  * Collect's work: a hello opens (or reopens) a run; each snapshot of cumulative counters is
@@ -59,32 +110,24 @@ export class IngestService {
     // outcomes are handed out only after the batch's commit.
     const storeBatch = (batch: Pending[]) =>
       repo.transaction(async () => {
-        const outcomes: Array<{ ok: IngestOutcome } | { err: unknown }> = [];
-        for (const p of batch) {
+        const outcomes: Array<{ ok: IngestOutcome } | { err: unknown }> = new Array(batch.length);
+        for (const i of lockOrder(batch)) {
+          const p = batch[i];
           try {
-            outcomes.push({ ok: await repo.savepoint(() => this.store(p.run, p.snap, p.nowMs)) });
+            outcomes[i] = { ok: await repo.savepoint(() => this.store(p.run, p.snap, p.nowMs)) };
           } catch (err) {
-            outcomes.push({ err });
+            outcomes[i] = { err };
           }
         }
         return outcomes;
       });
-    this.commits = new GroupCommit(storeBatch);
+    this.commits = new GroupCommit(storeBatch, repo.concurrentTransactions);
     this.sums = new StoreSums(() => repo.storeSums());
   }
 
   async hello(h: Hello, nowMs = Date.now()): Promise<OpenedRun> {
     validateHello(h);
-    const existing = await this.hostsRuns.findRun(h.runId);
-    if (existing && existing.hostId !== h.hostId)
-      throw new FailedPreconditionError(`run '${h.runId}' belongs to host '${existing.hostId}', not '${h.hostId}'`);
-    // A reconnect names the same boot and start; anything else is another agent start reusing the id.
-    const started = Number(h.runStartedUnixMs);
-    if (existing && (existing.bootId !== h.bootId || (started && Number(existing.startedMs) !== started)))
-      throw new AlreadyExistsError(
-        `run '${h.runId}' exists from another agent start (boot ${existing.bootId}, started ${existing.startedMs}): ` +
-          'give this run another --run-id',
-      );
+    checkSameAgent(await this.hostsRuns.findRun(h.runId), h);
     const { hostId, hostname, kernelRelease, arch, bootId } = h;
     await this.hostsRuns.saveHost({ hostId, hostname, kernelRelease, arch, bootId }, nowMs);
     const run = await this.hostsRuns.openRun(
@@ -107,6 +150,8 @@ export class IngestService {
       },
       nowMs,
     );
+    // Another agent's first hello with this run id may have reached another replica first.
+    checkSameAgent(run, h);
     this.logger.log({ msg: 'run opened', runId: run.runId, hostId: run.hostId, lastSeq: run.lastSeq });
     const { runId, processTopK, cgroupTopK, errors, latency } = run;
     return { runId, hostId: run.hostId, lastAckedSeq: BigInt(run.lastSeq), processTopK, cgroupTopK, errors, latency };
@@ -116,22 +161,52 @@ export class IngestService {
    * Stores one snapshot exactly once (a repeat of a stored seq is a no-op the caller still acks),
    * committed together with the other snapshots of this turn: resolves after the commit.
    */
-  ingest(run: OpenedRun, snap: Snapshot): Promise<IngestOutcome> {
-    return this.commits.submit({ run, snap, nowMs: Date.now() });
+  async ingest(run: OpenedRun, snap: Snapshot): Promise<IngestOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commits.submit({ run, snap, nowMs: Date.now() });
+      } catch (err) {
+        // Another replica's transaction won a race (PostgreSQL): the next batch, after it, succeeds
+        // or finds the snapshot stored and acks it as a duplicate.
+        if (!lostRace(err) || attempt >= RACE_RETRIES) throw err;
+      }
+    }
   }
 
+  /** One snapshot: checked in full against the run's stored state, then written; nothing is written on a refusal. */
   private async store(run: OpenedRun, snap: Snapshot, nowMs: number): Promise<IngestOutcome> {
     const cumulative = validateSnapshot(snap, run.runId);
     const seq = BigInt(snap.seq);
+    const state = await this.openState(run, seq);
+    if (!state) return 'duplicate';
+    const checked = await this.check(run, snap, { cumulative, seq, state, nowMs });
+    const sumOf = (rows: CumulativeRow[]) => rows.reduce((a, r) => a + r[2], 0n);
+    await this.sums.add({
+      counts: checked.head.total,
+      failure: sumOf(checked.failures),
+      latency: sumOf(checked.latency),
+    });
+    await this.write(run, checked);
+    await this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, checked.unattributed);
+    return 'stored';
+  }
+
+  /** The run's stored state when @seq is new for it; undefined for a repeat (acked, not stored again). */
+  private async openState(run: OpenedRun, seq: bigint): Promise<RunState | undefined> {
     const state = await this.repo.runState(run.runId);
     if (!state) throw new NotFoundError(`unknown run '${run.runId}'`);
-    if (seq <= state.last_seq) return 'duplicate';
+    if (seq <= state.last_seq) return undefined;
     if (state.finished)
       throw new FailedPreconditionError(
         `run '${run.runId}' is finished (its final snapshot was seq ${state.last_seq})`,
       );
-    const timeMs = snapshotTime(snap, Number(state.started_ms), nowMs);
+    return state;
+  }
 
+  /** Every part of the snapshot validated and turned into the interval's rows, in the order they are checked. */
+  private async check(run: OpenedRun, snap: Snapshot, at: CheckContext): Promise<CheckedSnapshot> {
+    const { cumulative, seq, state, nowMs } = at;
+    const timeMs = snapshotTime(snap, Number(state.started_ms), nowMs);
     const { deltas, total } = await this.intervalDeltas(run.runId, seq, cumulative);
     const unattributed = validateUnattributed(snap, state.unattributed, total);
     const processes = validateProcesses(snap, deltas);
@@ -140,36 +215,36 @@ export class IngestService {
     const latency = run.latency ? await this.cumulativeDeltas('latency', run, validateLatency(snap), seq) : [];
     const seen = validateSeen(snap);
     const bpfPrograms = validateBpfPrograms(snap);
-
-    const sumOf = (rows: CumulativeRow[]) => rows.reduce((a, r) => a + r[2], 0n);
-    await this.sums.add({ counts: total, failure: sumOf(failures), latency: sumOf(latency) });
-    const unattributedDelta = unattributed - state.unattributed;
     const head: SnapshotHead = {
       runId: run.runId,
       seq,
       hostId: run.hostId,
       timeMs,
       total,
-      unattributed: unattributedDelta,
+      unattributed: unattributed - state.unattributed,
     };
+    return { head, deltas, unattributed, processes, cgroups, failures, latency, seen, bpfPrograms };
+  }
+
+  /** The checked snapshot's rows: its head, deltas, busiest processes and cgroups, and the rest. */
+  private async write(run: OpenedRun, c: CheckedSnapshot): Promise<void> {
+    const { head } = c;
     const snapKey = await this.repo.putSnapshot(head);
-    for (const [nr, delta, now] of deltas) await this.repo.putDelta(snapKey, head, hourOf(timeMs), nr, delta, now);
+    await this.repo.putDeltas(snapKey, head, hourOf(head.timeMs), c.deltas);
     if (run.processTopK > 0) {
-      for (const p of processes.rows) await this.repo.putProcess(head, snapKey, p.pid, p.nr, p.comm, p.count);
-      for (const [nr, rest] of processes.unexplained)
+      for (const p of c.processes.rows) await this.repo.putProcess(head, snapKey, p.pid, p.nr, p.comm, p.count);
+      for (const [nr, rest] of c.processes.unexplained)
         if (rest > 0n) await this.repo.putProcess(head, snapKey, 0, nr, 'other', rest);
     }
     if (run.cgroupTopK > 0) {
-      for (const g of cgroups.rows) await this.repo.putCgroup(head, snapKey, g, g.nr, g.count);
-      for (const [nr, rest] of cgroups.unexplained)
+      for (const g of c.cgroups.rows) await this.repo.putCgroup(head, snapKey, g, g.nr, g.count);
+      for (const [nr, rest] of c.cgroups.unexplained)
         if (rest > 0n) await this.repo.putCgroup(head, snapKey, undefined, nr, rest);
     }
-    for (const g of seen) await this.syscallSets.putSeen(run.runId, g, g.nrs, timeMs);
-    await this.repo.putCumulative('failure', run.runId, snapKey, failures);
-    await this.repo.putCumulative('latency', run.runId, snapKey, latency);
-    await this.repo.putBpfPrograms(run.runId, bpfPrograms);
-    await this.repo.advanceRun(run.runId, run.hostId, seq, nowMs, snap.final, unattributed);
-    return 'stored';
+    for (const g of c.seen) await this.syscallSets.putSeen(run.runId, g, g.nrs, head.timeMs);
+    await this.repo.putCumulative('failure', run.runId, snapKey, c.failures);
+    await this.repo.putCumulative('latency', run.runId, snapKey, c.latency);
+    await this.repo.putBpfPrograms(run.runId, c.bpfPrograms);
   }
 
   /** The interval's [nr, delta, cumulative] per syscall and their sum, checked to never go backwards. */
@@ -190,6 +265,7 @@ export class IngestService {
       total += delta;
       deltas.push([nr, delta, now]);
     }
+    deltas.sort((x, y) => x[0] - y[0]); // rollup rows locked in one order by every writer
     return { deltas, total };
   }
 

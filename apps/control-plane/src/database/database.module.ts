@@ -19,6 +19,7 @@ import { BpfProgramStats1765300000001 } from './migrations/1765300000001-bpf-pro
 import { CgroupSyscallSets1765400000000 } from './migrations/1765400000000-cgroup-syscall-sets';
 import { BreakdownRollupsRetention1765600000000 } from './migrations/1765600000000-breakdown-rollups-retention';
 import { RawDayPartitions1765600000001 } from './migrations/1765600000001-raw-day-partitions';
+import { openAndMigrate } from './migration-lock';
 import { SqlRunner } from './sql-runner';
 import { SqliteRunner } from './sqlite-runner';
 import { bigintPool, PostgresRunner } from './postgres-runner';
@@ -54,7 +55,8 @@ const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true
       inject: [ConfigService],
       useFactory: (config: ConfigService) => {
         const url = config.get<string>('dbUrl');
-        if (url) return { type: 'postgres' as const, url, ...SCHEMA, migrationsTransactionMode: 'all' as const };
+        // PostgreSQL migrates in openAndMigrate, under a lock shared by every replica.
+        if (url) return { type: 'postgres' as const, url, ...SCHEMA, migrationsRun: false };
         const database = config.getOrThrow<string>('dbPath');
         mkdirSync(dirname(database), { recursive: true });
         return {
@@ -71,6 +73,7 @@ const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true
           },
         };
       },
+      dataSourceFactory: (options) => openAndMigrate(options!),
     }),
   ],
   providers: [

@@ -29,6 +29,13 @@ export interface SqlDialect {
    * without waiting; null where one process owns the database (SQLite: nothing to take).
    */
   tryTransactionLock(key: number): string | null;
+  /**
+   * A row source of one array parameter per column, for inserting many rows in one statement
+   * ("SELECT ... FROM <this> AS u(c1, c2)"); null where statements are cheap and rows go one by one
+   * (SQLite, in process). On PostgreSQL each statement is a round trip: ingest sends a snapshot's
+   * deltas in one statement per table instead of one per row.
+   */
+  arrayRows(types: string[]): string | null;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
@@ -47,6 +54,7 @@ export const SQLITE_DIALECT: SqlDialect = {
   afterColon: (expr) => `CASE WHEN instr(${expr}, ':') > 0 THEN substr(${expr}, instr(${expr}, ':') + 1) ELSE '' END`,
   forUpdate: () => '',
   tryTransactionLock: () => null,
+  arrayRows: () => null,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -61,4 +69,5 @@ export const POSTGRES_DIALECT: SqlDialect = {
   afterColon: (expr) => `CASE WHEN strpos(${expr}, ':') > 0 THEN substr(${expr}, strpos(${expr}, ':') + 1) ELSE '' END`,
   forUpdate: () => ' FOR UPDATE',
   tryTransactionLock: (key) => `SELECT pg_try_advisory_xact_lock(${key}) AS got`,
+  arrayRows: (types) => `unnest(${types.map((t) => `?::${t}[]`).join(', ')})`,
 };

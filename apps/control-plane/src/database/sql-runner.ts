@@ -16,6 +16,9 @@ export interface Prepared {
 export abstract class SqlRunner {
   abstract readonly dialect: SqlDialect;
 
+  /** How many top-level transactions may usefully run at once (each holds a connection). */
+  abstract readonly concurrentTransactions: number;
+
   /** A statement reused across calls (the hot paths: ingest, per-scope checks). */
   abstract prepare(sql: string): Prepared;
 

@@ -12,6 +12,8 @@ import { SQLITE, SqliteHandle } from './sqlite.token';
 @Injectable()
 export class SqliteRunner extends SqlRunner {
   readonly dialect = SQLITE_DIALECT;
+  /** One connection: transactions run one after the other. */
+  readonly concurrentTransactions = 1;
   private readonly cache = new Map<string, Statement>();
   private queue: Promise<unknown> = Promise.resolve();
   private savepoints = 0;

@@ -73,24 +73,33 @@ export class HostsRunsRepository {
     return this.runs.findOneBy({ runId });
   }
 
-  /** Records a host on its agent's hello: first seen once, the rest kept current. */
-  async saveHost(facts: HostFacts, nowMs: number): Promise<Host> {
-    const existing = await this.hosts.findOneBy({ hostId: facts.hostId });
-    return this.hosts.save(
-      this.hosts.create({ ...facts, firstSeenMs: existing?.firstSeenMs ?? nowMs, lastSeenMs: nowMs }),
-    );
+  /**
+   * Records a host on its agent's hello: first seen once, the rest kept current. One upsert, so
+   * replicas greeting the same new host at once both succeed (a read-then-insert would race).
+   */
+  async saveHost(facts: HostFacts, nowMs: number): Promise<void> {
+    await this.hosts
+      .createQueryBuilder()
+      .insert()
+      .values({ ...facts, firstSeenMs: nowMs, lastSeenMs: nowMs })
+      .orUpdate(['hostname', 'kernel_release', 'arch', 'boot_id', 'last_seen_ms'], ['host_id'])
+      .execute();
   }
 
-  /** Creates the run on its first hello; a reconnecting agent gets the stored one back. */
+  /**
+   * Creates the run on its first hello, or touches the stored one (a reconnect, or the same first
+   * hello at another replica at the same moment: the insert that loses does nothing); returns the
+   * stored run, which the caller checks is the agent's.
+   */
   async openRun(fields: RunFields, nowMs: number): Promise<Run> {
-    const existing = await this.findRun(fields.runId);
-    if (existing) {
-      existing.lastSeenMs = nowMs;
-      return this.runs.save(existing);
-    }
-    return this.runs.save(
-      this.runs.create({ ...fields, lastSeq: 0, finished: false, lastSeenMs: nowMs, unattributed: '0' }),
-    );
+    await this.runs
+      .createQueryBuilder()
+      .insert()
+      .values({ ...fields, lastSeq: 0, finished: false, lastSeenMs: nowMs, unattributed: '0' })
+      .orIgnore()
+      .execute();
+    await this.runs.update({ runId: fields.runId }, { lastSeenMs: nowMs });
+    return (await this.findRun(fields.runId))!;
   }
 
   async hostExists(hostId: string): Promise<boolean> {

@@ -60,19 +60,32 @@ async function latency(repo: MetricsRepository, name: string): Promise<Sample[]>
   return [...series.values()].flatMap((s) => latencySamples(name, s.labels, s.rows));
 }
 
+/**
+ * Rows of syscall_counter_syscalls_total read at a time. SQLite reads synchronously, so one read of
+ * 60,000 rows held the event loop (and every ack waiting on it) for the whole read; between pages
+ * the loop runs what is due. Each series is still monotonic (a page reads committed totals).
+ */
+export const COUNTS_PAGE = 4000;
+
 /** syscall_counter_syscalls_total's lines, formatted as read (the one family of host x syscall). */
 async function syscallLines(repo: MetricsRepository): Promise<string[]> {
   const out: string[] = [];
   let host = '';
   let prefix = '';
-  for (const r of await repo.counts()) {
-    if (r.host_id !== host) {
-      host = r.host_id;
-      prefix = `syscall_counter_syscalls_total{host="${escapeValue(host)}",syscall="`;
+  let after: [string, number] = ['', Number.MIN_SAFE_INTEGER];
+  for (;;) {
+    const rows = await repo.counts(after[0], after[1], COUNTS_PAGE);
+    for (const r of rows) {
+      if (r.host_id !== host) {
+        host = r.host_id;
+        prefix = `syscall_counter_syscalls_total{host="${escapeValue(host)}",syscall="`;
+      }
+      out.push(`${prefix}${nameOf(r.arch, r.nr)}"} ${r.count}`);
     }
-    out.push(`${prefix}${nameOf(r.arch, r.nr)}"} ${r.count}`);
+    if (rows.length < COUNTS_PAGE) return out;
+    after = [host, rows[rows.length - 1].nr];
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return out;
 }
 
 /** The per-host metrics served from stored history, exact and monotonic across each host's runs. */

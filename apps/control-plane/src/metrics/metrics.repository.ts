@@ -58,9 +58,11 @@ export class MetricsRepository {
       );
     this.stmt = {
       // As floating point (what Prometheus keeps anyway): no BigInt per value on the hot path.
+      // Keyset pages in the primary key's order: each an index range, whatever the page.
       counts: p(
         'SELECT t.host_id, h.arch, CAST(t.nr AS DOUBLE PRECISION) AS nr, CAST(t.count AS DOUBLE PRECISION) AS count ' +
-          'FROM host_totals t JOIN hosts h ON h.host_id = t.host_id WHERE t.count > 0 ORDER BY t.host_id',
+          'FROM host_totals t JOIN hosts h ON h.host_id = t.host_id ' +
+          'WHERE (t.host_id, t.nr) > (?, ?) AND t.count > 0 ORDER BY t.host_id, t.nr LIMIT ?',
       ),
       failures: keyed('failure_totals', 'errno_code', 'x.errno_code <> 0'),
       latency: keyed('latency_totals', 'bucket', 'x.count > 0'),
@@ -81,9 +83,9 @@ export class MetricsRepository {
     };
   }
 
-  /** Every host's calls per syscall, over all its runs, host by host. */
-  counts(): Promise<HostTotalRow[]> {
-    return this.stmt.counts.all<HostTotalRow>();
+  /** Hosts' calls per syscall over all their runs, in (host, nr) order: @limit rows after (@host, @nr). */
+  counts(host: string, nr: number, limit: number): Promise<HostTotalRow[]> {
+    return this.stmt.counts.all<HostTotalRow>(host, nr, limit);
   }
 
   /** Every host's failed calls per syscall and errno. */

@@ -22,7 +22,8 @@ export const NEVER = 1n << 62n;
 
 /** A scope with its window resolved: [since, until) in unix ms, unbounded sides as 0 and NEVER. */
 export interface Window {
-  hostId: string;
+  /** The hosts a scope names (none: every host). */
+  hostIds: string[];
   runId: string;
   since: bigint;
   until: bigint;
@@ -32,11 +33,19 @@ export interface Window {
   filter: DetailFilter;
 }
 
+/**
+ * The hosts a scope names: host_id (old clients) and host_ids (a repeated --host), each once;
+ * none means every host.
+ */
+export function hostsOf(scope: Scope | undefined): string[] {
+  return [...new Set([scope?.hostId ?? '', ...(scope?.hostIds ?? [])].filter(Boolean))];
+}
+
 export function windowOf(scope: Scope | undefined, nr?: number): Window {
   const since = BigInt(scope?.sinceUnixMs || '0');
   const until = BigInt(scope?.untilUnixMs || '0');
   return {
-    hostId: scope?.hostId ?? '',
+    hostIds: hostsOf(scope),
     runId: scope?.runId ?? '',
     since,
     until: until > 0n ? until : NEVER,

@@ -54,7 +54,7 @@ export class TallyService {
       add(await this.counts.fromRows(w, key, source, w.since, w.until));
       return out;
     }
-    if (source === 'deltas') add(await this.counts.fromHourly(h0, h1, w.hostId, key as 'syscall' | 'host', w.nr));
+    if (source === 'deltas') add(await this.counts.fromHourly(h0, h1, w.hostIds, key as 'syscall' | 'host', w.nr));
     else add(await this.rollups.fromBreakdownHourly(w, key, source, h0, h1));
     if (since < h0) add(await this.counts.fromRows(w, key, source, since, h0));
     if (h1 < w.until) add(await this.counts.fromRows(w, key, source, h1, w.until));
@@ -85,7 +85,7 @@ export class TallyService {
     if (key === undefined || w.runId || !RollupsRepository.answers(source, key)) return span;
     const m = await this.retention.marks();
     if (m.raw === 0n || w.since >= m.raw) return span;
-    const h = await this.rollups.hours(source, floorHour(w.since), m.raw, w.hostId);
+    const h = await this.rollups.hours(source, floorHour(w.since), m.raw, w.hostIds);
     if (h.first === null || h.last === null) return span;
     return {
       ...span,

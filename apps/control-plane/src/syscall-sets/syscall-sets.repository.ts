@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Prepared, SqlRunner } from '../database/sql-runner';
+import { hostFilter } from '../queries/data/snapshot-sql';
 
 /** Which history a set covers; '' and 0n do not filter (until 0n: unbounded). */
 export interface SetFilter {
-  hostId: string;
+  /** None: every host. */
+  hostIds: string[];
   runId: string;
   since: bigint;
   until: bigint;
@@ -83,9 +85,10 @@ export class SyscallSetsRepository {
     const where = ['s.time_ms >= ?', 's.time_ms < ?'];
     const params: unknown[] = [f.since, f.until || FOREVER];
     let join = 'JOIN deltas x ON x.snap_key = s.snap_key';
-    if (f.hostId) {
-      where.push('s.host_id = ?');
-      params.push(f.hostId);
+    const hosts = hostFilter('s.host_id', f.hostIds);
+    if (hosts) {
+      where.push(hosts.sql);
+      params.push(...hosts.params);
     }
     if (f.runId) {
       where.push('s.run_id = ?');
@@ -127,9 +130,10 @@ export class SyscallSetsRepository {
   private runFilter(f: SetFilter): { sql: string; params: unknown[] } {
     const parts = ['r.started_ms < ?', 'r.last_seen_ms >= ?'];
     const params: unknown[] = [f.until || FOREVER, f.since];
-    if (f.hostId) {
-      parts.push('r.host_id = ?');
-      params.push(f.hostId);
+    const hosts = hostFilter('r.host_id', f.hostIds);
+    if (hosts) {
+      parts.push(hosts.sql);
+      params.push(...hosts.params);
     }
     if (f.runId) {
       parts.push('r.run_id = ?');

@@ -3,6 +3,7 @@ import type { ObservedSyscall, SyscallSetRequest, SyscallSetResponse } from '@sy
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../common/domain-errors';
 import { nrToWire, OTHER_NR } from '../common/syscall-nr';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
+import { hostsOf } from '../queries/scope-window';
 import { SetFilter, SetRow, SyscallSetsRepository } from './syscall-sets.repository';
 
 interface Acc {
@@ -56,15 +57,16 @@ export class SyscallSetsService {
 
   private async filterOf(req: SyscallSetRequest): Promise<SetFilter> {
     const s = req.scope;
-    if (s?.hostId && !(await this.hostsRuns.hostExists(s.hostId)))
-      throw new NotFoundError(`unknown host '${s.hostId}'`);
+    const hostIds = hostsOf(s);
+    for (const hostId of hostIds)
+      if (!(await this.hostsRuns.hostExists(hostId))) throw new NotFoundError(`unknown host '${hostId}'`);
     if (s?.runId && !(await this.hostsRuns.runExists(s.runId))) throw new NotFoundError(`unknown run '${s.runId}'`);
     if (s?.pid) throw new InvalidArgumentError('a syscall set is per container, comm, host or run, not per pid');
     if (s?.comm && s.container) throw new InvalidArgumentError('a syscall set is per container or per comm, not both');
     if ((s?.comm ?? '').length > 15 || (s?.container ?? '').length > 4096)
       throw new InvalidArgumentError('comm is at most 15 bytes and container at most 4096');
     return {
-      hostId: s?.hostId ?? '',
+      hostIds,
       runId: s?.runId ?? '',
       since: BigInt(s?.sinceUnixMs ?? 0),
       until: BigInt(s?.untilUnixMs ?? 0),

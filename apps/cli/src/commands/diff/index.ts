@@ -33,7 +33,7 @@ export function diffCommand(): Command {
     .description(
       'compare two runs or two windows: per-syscall rates, absolute and relative change, new and vanished syscalls',
     )
-    .argument('<A>', 'the baseline: RUN_ID, HOST@SINCE..UNTIL or @SINCE..UNTIL (fleet)')
+    .argument('<A>', 'the baseline: RUN_ID (or a unique prefix), HOST[,HOST...]@SINCE..UNTIL or @SINCE..UNTIL (fleet)')
     .argument('<B>', 'what to compare with it (same forms)');
   withTopN(cmd);
   withArch(cmd, ARCH_OR_HOSTS_HELP);

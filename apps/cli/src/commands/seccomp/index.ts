@@ -28,13 +28,17 @@ security-profiles-operator SeccompProfile resource, YAML).
 Examples:
   $ syscall-counter seccomp -- ./app --selftest                  # moby JSON on stdout
   $ syscall-counter seccomp --format spo --out app.yaml -- ./app
-  $ syscall-counter seccomp --default-action kill -o app.json -- ./app
+  $ syscall-counter seccomp --default-action kill --out app.json -- ./app
   $ syscall-counter seccomp check app.json -- ./app --other-path  # what it calls outside app.json`;
 
 /** The profile's text, from what the source (a command, or a history scope) called. */
 async function profileOf(command: string[], opts: SeccompOpts): Promise<string> {
   const format = (opts.format ?? 'docker') as ProfileFormat;
-  if (!FORMATS.includes(format)) throw usageError(`seccomp: --format ${format}: expected docker, oci or spo`);
+  if (!FORMATS.includes(format)) {
+    // -o was the output file here once; everywhere else it is the format (issue 13).
+    const file = /[./]/.test(format) ? `; a file is --out ${format}` : '';
+    throw usageError(`seccomp: --format ${format}: expected docker, oci or spo${file}`);
+  }
   const obs = await observe(opts, command, 'seccomp');
   reportUnknown(obs);
   const obj = seccompObject(obs.arch, obs.calls, opts.defaultAction);
@@ -46,13 +50,13 @@ export function seccompCommand(): Command {
     .description('a seccomp profile allowing exactly the syscalls a workload makes; check: drift against one')
     .argument('[command...]', 'run this command under the agent, its children included (put it after --)')
     // One --format for both: the program parses options wherever they are, so check cannot have its own.
-    .option('--format <format>', 'profile format: docker (default), oci, spo; with check: table (default), json')
+    .option('-o, --format <format>', 'profile format: docker (default), oci, spo; with check: table (default), json')
     .addOption(
       new Option('--default-action <action>', 'what other syscalls get')
         .choices(['errno', 'kill', 'log', 'trap'])
         .default('errno'),
     )
-    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .option('--out <file>', 'write to this file instead of stdout')
     .option('--name <name>', 'with --format spo: the resource name (default: from the command or scope)');
   return withSource(cmd)
     .addHelpText('after', HELP)

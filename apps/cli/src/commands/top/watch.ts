@@ -11,6 +11,7 @@ import { displayTime } from '../../render/clock';
 import { subjectText } from '../../render/titles';
 import { parseDuration } from '../../time-window';
 import { TopOpts, TopPlan } from './plan';
+import { titleLine } from '../../render/escape';
 
 /** Ctrl-C (or SIGTERM) ends the watch after the frame being drawn, and cuts the wait for the next one short. */
 class StopSignal {
@@ -105,7 +106,7 @@ async function drawFrame(opts: TopOpts, plan: TopPlan, feed: Feed, windowMs: num
   const resp = await feed.answer({ ...plan.query, scope });
   return resp?.rows.length
     ? renderTopResponse(resp, { ...plan.rendering, format: 'table', title })
-    : `${title}\nwaiting for data...\n`;
+    : `${titleLine(title)}\nwaiting for data...\n`;
 }
 
 /** The local agent's run exists once its hello arrived: until then there is nothing to show. */

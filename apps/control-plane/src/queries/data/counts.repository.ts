@@ -4,7 +4,7 @@ import { runCarries } from '../../hosts-runs/hosts-runs.repository';
 import type { CountSource, Key, Source, Window } from '../scope-window';
 import { BreakdownsRepository } from './breakdowns.repository';
 import { FailuresRepository } from './failures.repository';
-import { KeyColumns, plainKey, RowSource, snapshotFilter, snapshotIndex } from './snapshot-sql';
+import { hostFilter, KeyColumns, plainKey, RowSource, snapshotFilter, snapshotIndex } from './snapshot-sql';
 
 /** A sum per key: k the key (nr, host, run, pid, errno, ...), l its label where it has one. */
 export interface KeyedCount {
@@ -45,12 +45,13 @@ export class CountsRepository {
     );
   }
 
-  /** Whole hours [h0, h1) of one host ('' for all), keyed by syscall or host, from the hourly rollups. */
-  fromHourly(h0: bigint, h1: bigint, hostId: string, key: 'syscall' | 'host', nr?: number): Promise<KeyedCount[]> {
+  /** Whole hours [h0, h1) of some hosts (none: all), keyed by syscall or host, from the hourly rollups. */
+  fromHourly(h0: bigint, h1: bigint, hostIds: string[], key: 'syscall' | 'host', nr?: number): Promise<KeyedCount[]> {
+    const hosts = hostFilter('host_id', hostIds);
     const where = [
       'hour_ms >= ?',
       'hour_ms < ?',
-      ...(hostId ? ['host_id = ?'] : []),
+      ...(hosts ? [hosts.sql] : []),
       ...(nr === undefined ? [] : ['nr = ?']),
     ];
     return this.sql.all(
@@ -58,7 +59,7 @@ export class CountsRepository {
          FROM hourly_counts WHERE ${where.join(' AND ')} GROUP BY k`,
       h0,
       h1,
-      ...(hostId ? [hostId] : []),
+      ...(hosts?.params ?? []),
       ...(nr === undefined ? [] : [nr]),
     );
   }
@@ -101,8 +102,9 @@ export class CountsRepository {
    * over a window are then exact, however the window cuts the agents' intervals. Index seeks per run.
    */
   async span(w: Window, source: Source): Promise<SpanRow | undefined> {
+    const hosts = hostFilter('r.host_id', w.hostIds);
     const filter = [
-      w.hostId ? 'r.host_id = ?' : '',
+      hosts?.sql ?? '',
       w.runId ? 'r.run_id = ?' : '',
       source === 'deltas' ? '' : runCarries(source),
     ].filter(Boolean);
@@ -120,7 +122,7 @@ export class CountsRepository {
       w.until,
       w.since,
       w.until,
-      ...(w.hostId ? [w.hostId] : []),
+      ...(hosts?.params ?? []),
       ...(w.runId ? [w.runId] : []),
     );
     return row;

@@ -3,7 +3,7 @@ import { SqlRunner } from '../../database/sql-runner';
 import type { Key, Window } from '../scope-window';
 import { BreakdownsRepository } from './breakdowns.repository';
 import type { KeyedCount } from './counts.repository';
-import { KeyColumns, plainKey } from './snapshot-sql';
+import { hostFilter, KeyColumns, plainKey } from './snapshot-sql';
 
 /** The sources with hourly rollups, and their tables (all keyed (hour_ms, host_id, ...)). */
 export type RollupSource = 'deltas' | 'processes' | 'cgroups';
@@ -44,7 +44,8 @@ export class RollupsRepository {
   ): Promise<KeyedCount[]> {
     const rows = this.breakdowns.rows(source, w.filter, w.nr);
     const k = this.keyColumns(key);
-    const where = ['x.hour_ms >= ?', 'x.hour_ms < ?', ...(w.hostId ? ['x.host_id = ?'] : []), ...rows.where];
+    const hosts = hostFilter('x.host_id', w.hostIds);
+    const where = ['x.hour_ms >= ?', 'x.hour_ms < ?', ...(hosts ? [hosts.sql] : []), ...rows.where];
     return this.sql.all(
       `SELECT ${k.outer}, SUM(g.c) AS c
          FROM (SELECT ${k.inner}, SUM(x.count) AS c FROM ${TABLE[source]} x
@@ -52,19 +53,20 @@ export class RollupsRepository {
         GROUP BY k, l`,
       h0,
       h1,
-      ...(w.hostId ? [w.hostId] : []),
+      ...(hosts?.params ?? []),
       ...rows.params,
     );
   }
 
-  /** The first and last hour with rollups of a source in [h0, h1) (of one host, '' for all). */
-  async hours(source: RollupSource, h0: bigint, h1: bigint, hostId: string) {
+  /** The first and last hour with rollups of a source in [h0, h1) (of some hosts; none: all). */
+  async hours(source: RollupSource, h0: bigint, h1: bigint, hostIds: string[]) {
+    const hosts = hostFilter('host_id', hostIds);
     const [row] = await this.sql.all<{ first: bigint | null; last: bigint | null }>(
       `SELECT MIN(hour_ms) AS first, MAX(hour_ms) AS last FROM ${TABLE[source]}
-        WHERE hour_ms >= ? AND hour_ms < ?${hostId ? ' AND host_id = ?' : ''}`,
+        WHERE hour_ms >= ? AND hour_ms < ?${hosts ? ` AND ${hosts.sql}` : ''}`,
       h0,
       h1,
-      ...(hostId ? [hostId] : []),
+      ...(hosts?.params ?? []),
     );
     return { first: row?.first ?? null, last: row?.last ?? null };
   }

@@ -32,13 +32,21 @@ export function plainKey(col: string): KeyColumns {
   return { inner: `${col} AS a`, groupBy: 'a', outer: 'g.a AS k, NULL AS l', join: '' };
 }
 
+/** @col is one of @hostIds: "col = ?" or "col IN (?, ?)"; undefined when they are none (every host). */
+export function hostFilter(col: string, hostIds: string[]): Fragment | undefined {
+  if (!hostIds.length) return undefined;
+  const sql = hostIds.length === 1 ? `${col} = ?` : `${col} IN (${hostIds.map(() => '?').join(', ')})`;
+  return { sql, params: [...hostIds] };
+}
+
 /** The snapshots (alias s) of a scope in [since, until). */
 export function snapshotFilter(w: Window, since: bigint, until: bigint): Fragment {
   const parts = ['s.time_ms >= ?', 's.time_ms < ?'];
   const params: unknown[] = [since, until];
-  if (w.hostId) {
-    parts.push('s.host_id = ?');
-    params.push(w.hostId);
+  const hosts = hostFilter('s.host_id', w.hostIds);
+  if (hosts) {
+    parts.push(hosts.sql);
+    params.push(...hosts.params);
   }
   if (w.runId) {
     parts.push('s.run_id = ?');
@@ -53,6 +61,6 @@ export function snapshotFilter(w: Window, since: bigint, until: bigint): Fragmen
  */
 export function snapshotIndex(dialect: SqlDialect, w: Window): string {
   return dialect.indexHint(
-    w.runId ? 'idx_snapshots_run_time' : w.hostId ? 'idx_snapshots_host_time' : 'idx_snapshots_time',
+    w.runId ? 'idx_snapshots_run_time' : w.hostIds.length ? 'idx_snapshots_host_time' : 'idx_snapshots_time',
   );
 }
