@@ -96,6 +96,12 @@ describe('seccomp -- CMD: a profile of what the command really called (real BPF,
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ name: 'getppid', abi: 'native', count: 1234, hosts: [hostname()] });
     expect(Date.parse(rows[0].firstSeen)).toBeLessThanOrEqual(Date.parse(rows[0].lastSeen));
+    // The table shows local time with its zone (JSON above keeps ISO 8601 UTC); --utc shows UTC.
+    const env = { TZ: 'Asia/Kolkata' };
+    const local = cli(['seccomp', 'check', short, '--', WORKLOAD, 'getppid', '5'], { env });
+    expect(local.stdout).toMatch(/getppid .* \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+05:30 /);
+    const utc = cli(['seccomp', 'check', short, '--utc', '--', WORKLOAD, 'getppid', '5'], { env });
+    expect(utc.stdout).toMatch(/getppid .* \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC /);
     const clean = cli(['seccomp', 'check', full, '--', WORKLOAD, 'getppid', '1234']);
     expect([clean.status, clean.stdout]).toEqual([0, 'Every syscall observed is allowed by the profile.\n']);
     const missing = cli(['seccomp', 'check', join(dir, 'nope.json'), '--', WORKLOAD, 'getppid', '1']);
