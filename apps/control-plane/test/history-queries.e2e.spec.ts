@@ -1,6 +1,6 @@
 import { DiffRequest, DiffResponse, GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
 import { ControlPlane } from '@syscall-counter/test-support';
-import { auth, collector, CollectSession, hello, queries, unary } from './grpc-client';
+import { auth, collector, CollectSession, hello, queries, snapshot, unary } from './grpc-client';
 
 // Two hosts, a snapshot every 10 minutes for 5 hours, starting off the hour so windows cut
 // hours in every way: top over any window must equal the brute-force sum of the deltas,
@@ -39,25 +39,9 @@ describe('history queries over rollups and deltas', () => {
       let c110 = 0;
       for (let seq = 1; seq <= SNAPS; seq++) {
         c110 += seq;
-        s.send({
-          snapshot: {
-            runId: `run-${host}`,
-            seq: String(seq),
-            timeUnixMs: String(at(seq)),
-            counts: [
-              { nr: 110, count: String(c110) },
-              { nr: 0, count: String(w * seq) },
-            ],
-            final: false,
-            processes: [],
-            cgroups: [],
-            unattributed: '0',
-            failures: [],
-            latency: [],
-            bpfPrograms: [],
-            cgroupSyscalls: [],
-          },
-        });
+        const m = snapshot(`run-${host}`, seq, { 110: c110, 0: w * seq });
+        m.snapshot.timeUnixMs = String(at(seq));
+        s.send(m);
       }
       await s.next(SNAPS + 1);
       s.close();
