@@ -6,6 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dbBytes, procStat, ROOT, startControlPlane } from './sim-agent.mjs';
 
+// As in the migration 1765600000001-raw-day-partitions: a snapshot's key is its day × 2^32 + a sequence.
+const DAY_MS = 86_400_000;
+const DAY_KEYS = 2 ** 32;
+const PARTITIONED = ['deltas', 'process_counts', 'cgroup_counts', 'failure_deltas', 'latency_deltas'];
+
 /** The engines a benchmark may run on: `sqlite`, `pg` (one replica) and `pgN` (N replicas). */
 export function parseEngines(spec) {
   return spec.split(',').map((e) => {
@@ -76,6 +81,7 @@ export async function startStore(engine, dir, cluster) {
       bytes: () => dbBytes(cp.db),
       serverCpu: () => 0,
       settle: () => undefined,
+      ensureDays: () => undefined,
       stop: () => cp.stop(),
     };
   }
@@ -93,6 +99,20 @@ export async function startStore(engine, dir, cluster) {
     // What autovacuum does to a table that stopped growing: statistics for the planner, and the
     // visibility map that lets index-only scans skip the heap.
     settle: () => cluster.psql('VACUUM (ANALYZE)', dbUrl),
+    // The day partitions of a history written after the fact: a control plane that ran through
+    // those days had created each a few days ahead (retention/partitions.repository.ts).
+    ensureDays: (fromMs, toMs) => {
+      const sql = [];
+      for (let day = Math.floor(fromMs / DAY_MS); day <= Math.floor(toMs / DAY_MS); day++) {
+        for (const t of PARTITIONED) {
+          sql.push(
+            `CREATE TABLE IF NOT EXISTS "${t}_d${day}" PARTITION OF "${t}" ` +
+              `FOR VALUES FROM (${day * DAY_KEYS}) TO (${(day + 1) * DAY_KEYS});`,
+          );
+        }
+      }
+      cluster.psql(sql.join('\n'), dbUrl);
+    },
     stop: () => Promise.all(cps.map((c) => c.stop())),
   };
 }

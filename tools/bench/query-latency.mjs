@@ -6,6 +6,7 @@
 // On SQLite, or on PostgreSQL (--engines sqlite,pg: a throw-away cluster, see pg-bench.mjs).
 //
 //   node tools/bench/query-latency.mjs [--hosts 20] [--hours 1,24] [--reps 15] [--processes K | --cgroups K]
+//                                      [--agents 64] [--run-hours 1]
 //                                      [--engines sqlite,pg] [--expire] [--write]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { updateSection } from './benchmarks-md.mjs';
 import { engineLabel, parseEngines, startCluster, startStore, timeExpiry } from './pg-bench.mjs';
+import { queryCases } from './query-cases.mjs';
 import { grpc, metadata, percentile, proto, simAgent } from './sim-agent.mjs';
 
 const { values: args } = parseArgs({
@@ -20,6 +22,8 @@ const { values: args } = parseArgs({
     hosts: { type: 'string', default: '20' },
     hours: { type: 'string', default: '1,24' },
     reps: { type: 'string', default: '15' },
+    agents: { type: 'string', default: '64' },
+    'run-hours': { type: 'string', default: '1' },
     processes: { type: 'string', default: '0' },
     cgroups: { type: 'string', default: '0' },
     engines: { type: 'string', default: 'sqlite' },
@@ -30,9 +34,14 @@ const { values: args } = parseArgs({
 const HOSTS = Number(args.hosts);
 const LEVELS = args.hours.split(',').map(Number);
 const REPS = Number(args.reps);
+// History is written by --agents concurrent simulated agents, each streaming one run of --run-hours.
+const AGENTS = Number(args.agents);
+const RUN_HOURS = Number(args['run-hours']);
 const whole = (n, min) => Number.isInteger(n) && n >= min;
-if (!whole(HOSTS, 1) || !LEVELS.every((h) => whole(h, 1)) || !whole(REPS, 1)) {
-  process.stderr.write('query-latency: --hosts, --reps and each of --hours must be whole numbers of at least 1\n');
+if (![HOSTS, REPS, AGENTS, RUN_HOURS, ...LEVELS].every((n) => whole(n, 1))) {
+  process.stderr.write(
+    'query-latency: --hosts, --reps, --agents, --run-hours and each of --hours must be whole numbers of at least 1\n',
+  );
   process.exit(2);
 }
 const ENGINES = parseEngines(args.engines);
@@ -67,6 +76,36 @@ async function time(client, method, req) {
   return { p50: percentile(ms, 50), p99: percentile(ms, 99), resp };
 }
 
+/**
+ * Writes @perHost snapshots of every host from @start through the real ingest path, fast: each
+ * host's history is cut into runs of --run-hours (an agent restarted that often), and --agents of
+ * those runs stream at once (closed loop each, the oldest first), spread over the replicas. Every
+ * row, rollup and partition is what ingest writes for that history; only the runs are shorter.
+ */
+async function writeHistory(store, start, perHost) {
+  const perRun = Math.max(1, Math.round((RUN_HOURS * HOUR) / INTERVAL));
+  const runs = [];
+  for (let first = 0; first < perHost; first += perRun)
+    for (let h = 0; h < HOSTS; h++) runs.push({ h, first, n: Math.min(perRun, perHost - first) });
+  let next = 0;
+  const worker = async (w) => {
+    for (let r = runs[next++]; r; r = runs[next++]) {
+      const runStart = start + r.first * INTERVAL;
+      await simAgent({
+        listen: store.listens[w % store.listens.length],
+        hostId: `host-${String(r.h).padStart(2, '0')}`,
+        runId: `run-${r.h}-${r.first}`,
+        processes: PROCS,
+        cgroups: CGROUPS,
+        startedMs: runStart,
+        clock: (seq) => runStart + seq * INTERVAL,
+        more: (seq) => seq < r.n,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(AGENTS, runs.length) }, (_, w) => worker(w)));
+}
+
 /** One engine at one history length: a fresh store, the history written, each query timed. */
 async function measure(engine, hours) {
   const dir = mkdtempSync(join(tmpdir(), 'sc-query-'));
@@ -74,131 +113,18 @@ async function measure(engine, hours) {
   const label = engineLabel(engine);
   try {
     const perHost = (hours * HOUR) / INTERVAL;
-    const end = Date.now();
+    // --expire: the history ends at a UTC midnight (at least an hour ago), so that expiring what is
+    // older than that midnight removes whole days (on PostgreSQL: drops their partitions).
+    const end = args.expire ? lastMidnight() : Date.now();
     const start = end - hours * HOUR;
+    store.ensureDays(start, end);
     const empty = store.bytes(); // an empty PostgreSQL database is ~7.5 MiB of catalog
     const t0 = Date.now();
-    await Promise.all(
-      Array.from({ length: HOSTS }, (_, h) =>
-        simAgent({
-          listen: store.listens[h % store.listens.length],
-          hostId: `host-${String(h).padStart(2, '0')}`,
-          runId: `run-${h}`,
-          processes: PROCS,
-          cgroups: CGROUPS,
-          startedMs: start,
-          clock: (seq) => start + seq * INTERVAL,
-          more: (seq) => seq < perHost,
-        }),
-      ),
-    );
+    await writeHistory(store, start, perHost);
     const genSeconds = (Date.now() - t0) / 1000;
     store.settle();
     const client = new proto.QueryServiceClient(store.listens[0], grpc.credentials.createInsecure());
-    const scope = (extra = {}) => ({
-      hostId: '',
-      runId: '',
-      sinceUnixMs: String(start),
-      untilUnixMs: String(end + 1),
-      pid: 0,
-      comm: '',
-      container: '',
-      hostIds: [],
-      ...extra,
-    });
-    const mid = start + Math.floor(hours / 2) * HOUR;
-    const lastHour = { sinceUnixMs: String(end - HOUR), untilUnixMs: String(end + 1) };
-    const cases = CGROUPS
-      ? [
-          [
-            'top --by container, one host, last hour',
-            'top',
-            { scope: scope({ hostId: ONE_HOST, ...lastHour }), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 },
-          ],
-          [
-            'top --container ID, one host, last hour',
-            'top',
-            {
-              scope: scope({ hostId: ONE_HOST, container: 'docker:0001abababab', ...lastHour }),
-              by: proto.GroupBy.GROUP_BY_SYSCALL,
-              limit: 15,
-            },
-          ],
-          [
-            'top --by container, fleet-wide, last hour',
-            'top',
-            { scope: scope(lastHour), by: proto.GroupBy.GROUP_BY_CONTAINER, limit: 15 },
-          ],
-          [
-            'diff --by container, one host, two half hours',
-            'diff',
-            {
-              a: scope({ hostId: ONE_HOST, sinceUnixMs: String(end - HOUR), untilUnixMs: String(end - HOUR / 2) }),
-              b: scope({ hostId: ONE_HOST, sinceUnixMs: String(end - HOUR / 2) }),
-              by: proto.GroupBy.GROUP_BY_CONTAINER,
-            },
-          ],
-        ]
-      : PROCS
-        ? [
-            [
-              'top --by process, one host, last hour',
-              'top',
-              { scope: scope({ hostId: ONE_HOST, ...lastHour }), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 },
-            ],
-            [
-              'top --by process --syscall, one host, last hour',
-              'top',
-              {
-                scope: scope({ hostId: ONE_HOST, ...lastHour }),
-                by: proto.GroupBy.GROUP_BY_PROCESS,
-                limit: 15,
-                syscallNr: 4,
-              },
-            ],
-            [
-              'top --by process, fleet-wide, last hour',
-              'top',
-              { scope: scope(lastHour), by: proto.GroupBy.GROUP_BY_PROCESS, limit: 15 },
-            ],
-          ]
-        : [
-            [
-              'top, fleet-wide, whole history',
-              'top',
-              { scope: scope(), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
-            ],
-            [
-              'top, one host, whole history',
-              'top',
-              { scope: scope({ hostId: ONE_HOST }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
-            ],
-            ['top --by host, whole history', 'top', { scope: scope(), by: proto.GroupBy.GROUP_BY_HOST, limit: 0 }],
-            [
-              'top, one host, last hour',
-              'top',
-              { scope: scope({ hostId: ONE_HOST, ...lastHour }), by: proto.GroupBy.GROUP_BY_SYSCALL, limit: 15 },
-            ],
-            hours >= 2
-              ? [
-                  'diff of two hours, one host',
-                  'diff',
-                  {
-                    a: scope({ hostId: ONE_HOST, sinceUnixMs: String(mid - HOUR), untilUnixMs: String(mid) }),
-                    b: scope({ hostId: ONE_HOST, sinceUnixMs: String(mid), untilUnixMs: String(mid + HOUR) }),
-                    by: proto.GroupBy.GROUP_BY_SYSCALL,
-                  },
-                ]
-              : [
-                  'diff of two half hours, one host',
-                  'diff',
-                  {
-                    a: scope({ hostId: ONE_HOST, untilUnixMs: String(start + HOUR / 2) }),
-                    b: scope({ hostId: ONE_HOST, sinceUnixMs: String(start + HOUR / 2) }),
-                    by: proto.GroupBy.GROUP_BY_SYSCALL,
-                  },
-                ],
-          ];
+    const cases = queryCases({ start, end, hours, oneHost: ONE_HOST, processes: PROCS, cgroups: CGROUPS });
     for (const [name, method, req] of cases) {
       const r = await time(client, method, req);
       results.push({ engine: label, hours, name, p50: r.p50, p99: r.p99 });
@@ -218,20 +144,27 @@ async function measure(engine, hours) {
     );
   } finally {
     await store.stop();
-    if (args.expire) expiry(engine, store, hours);
+    if (args.expire) expiry(engine, store, hours, end);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** The last UTC midnight at least an hour ago (unix ms). */
+function lastMidnight() {
+  const day = 86_400_000;
+  return Math.floor((Date.now() - HOUR) / day) * day;
+}
+
 /**
- * --expire: one expiry pass keeping the last hour of raw history, so it removes the rest (one day
- * of every host with --hours 25); its time, or why it could not run.
+ * --expire: one expiry pass keeping raw history from @end on (SC_RETAIN_RAW: the whole hours since
+ * then), so it removes the whole history (one day of every host with --hours 24); its time, or why
+ * it could not run.
  */
-function expiry(engine, store, hours) {
-  const r = timeExpiry(store, '1h');
+function expiry(engine, store, hours, end) {
+  const r = timeExpiry(store, `${Math.floor((Date.now() - end) / HOUR)}h`);
   expiries.push({ engine: engineLabel(engine), hours, ...r });
   console.log(
-    `${engineLabel(engine).padEnd(24)} ${String(hours).padStart(4)} h  expiry of all but the last hour: ` +
+    `${engineLabel(engine).padEnd(24)} ${String(hours).padStart(4)} h  expiry of the history: ` +
       `${r.error ? `not run: ${r.error}` : `${r.seconds.toFixed(1)} s ${r.report}`}`,
   );
 }
@@ -265,8 +198,9 @@ const expiryRow = (e) => {
     const x = xs.find((y) => y.hours === h);
     return !x ? '-' : x.error ? 'not run' : `${x.seconds.toFixed(1)} s`;
   };
-  return `| *expiry pass: all but the last hour of raw history* | ${LEVELS.map(cell).join(' | ')} |\n`;
+  return `| *expiry pass: the whole history (s)* | ${LEVELS.map(cell).join(' | ')} |\n`;
 };
+const written = (m) => `${m.genSeconds.toFixed(0)}; ${(m.snaps / m.genSeconds).toFixed(0)}`;
 const perHostDay = (m, hours) => (m.bytes / HOSTS / (hours / 24) / 2 ** 20).toFixed(1);
 const table = (e) => `**${e}**
 
@@ -274,12 +208,14 @@ const table = (e) => `**${e}**
 |---|${LEVELS.map(() => '---:').join('|')}|
 ${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(e, h, n)).join(' | ')} |`).join('\n')}
 | *history: snapshots / delta rows / DB size* | ${LEVELS.map((h) => history(e, h)).join(' | ')} |
+| *history written in (s; snapshots/s)* | ${LEVELS.map((h) => written(metaOf(e, h))).join(' | ')} |
 | *DB bytes per host-day (MiB)* | ${LEVELS.map((h) => perHostDay(metaOf(e, h), h)).join(' | ')} |
 ${expiryRow(e)}| *load average after writing it* | ${LEVELS.map((h) => metaOf(e, h).load.toFixed(1)).join(' | ')} |
 `;
 const body = `
 ${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 delta rows per
-snapshot), written through the real ingest path${
+snapshot), written through the real ingest path by ${AGENTS} simulated agents at once (each host's
+history cut into runs of ${RUN_HOURS} h, as if its agent restarted that often)${
   PROCS
     ? `, each snapshot also naming ${PROCS} processes (5 syscalls
 each; the rest of the interval is stored under pid 0)`
@@ -306,7 +242,7 @@ if (args.write) {
     command:
       `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}` +
       `${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} ` +
-      `--engines ${args.engines} --write`,
+      `--agents ${AGENTS} --run-hours ${RUN_HOURS} --engines ${args.engines} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,
   });

@@ -3,6 +3,7 @@ import type { Hello, Snapshot } from '@syscall-counter/proto';
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '../common/domain-errors';
 import { hourOf } from '../database/hourly-rollups';
 import { lostRace, RACE_RETRIES } from '../database/lost-races';
+import { StoredSnapshot, TenMinuteRollups } from '../database/ten-minute-rollups';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
 import type { Run } from '../hosts-runs/run.entity';
 import { validateSeen } from '../syscall-sets/seen-validation';
@@ -69,6 +70,18 @@ function lockOrder(batch: Pending[]): number[] {
     });
 }
 
+/** The snapshots of a batch that were stored (not refused, not repeats): what the ten-minute rollups add. */
+function storedOf(batch: Pending[], outcomes: Array<{ ok: IngestOutcome } | { err: unknown }>): StoredSnapshot[] {
+  return batch
+    .filter((_, i) => 'ok' in outcomes[i] && outcomes[i].ok === 'stored')
+    .map((p) => ({
+      runId: p.run.runId,
+      seq: BigInt(p.snap.seq),
+      processes: p.run.processTopK > 0,
+      cgroups: p.run.cgroupTopK > 0,
+    }));
+}
+
 const SUBKEY: Record<Cumulative, string> = { failure: 'errno_code', latency: 'bucket' };
 
 interface CheckContext {
@@ -105,6 +118,7 @@ export class IngestService {
     private readonly hostsRuns: HostsRunsRepository,
     private readonly repo: IngestRepository,
     private readonly syscallSets: SyscallSetsRepository,
+    tenMinutes: TenMinuteRollups,
   ) {
     // One transaction per batch, each snapshot in a savepoint that rolls back alone; the
     // outcomes are handed out only after the batch's commit.
@@ -119,6 +133,7 @@ export class IngestService {
             outcomes[i] = { err };
           }
         }
+        await tenMinutes.add(storedOf(batch, outcomes));
         return outcomes;
       });
     this.commits = new GroupCommit(storeBatch, repo.concurrentTransactions);

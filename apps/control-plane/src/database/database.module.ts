@@ -19,11 +19,13 @@ import { BpfProgramStats1765300000001 } from './migrations/1765300000001-bpf-pro
 import { CgroupSyscallSets1765400000000 } from './migrations/1765400000000-cgroup-syscall-sets';
 import { BreakdownRollupsRetention1765600000000 } from './migrations/1765600000000-breakdown-rollups-retention';
 import { RawDayPartitions1765600000001 } from './migrations/1765600000001-raw-day-partitions';
+import { TenMinuteRollups1766200000000 } from './migrations/1766200000000-ten-minute-rollups';
 import { openAndMigrate } from './migration-lock';
 import { SqlRunner } from './sql-runner';
 import { SqliteRunner } from './sqlite-runner';
 import { bigintPool, PostgresRunner } from './postgres-runner';
 import { SQLITE, SqliteHandle } from './sqlite.token';
+import { TenMinuteRollups } from './ten-minute-rollups';
 
 /**
  * The tables written through TypeORM's repositories (on hello). The rest are read and written
@@ -44,6 +46,7 @@ export const MIGRATIONS = [
   CgroupSyscallSets1765400000000,
   BreakdownRollupsRetention1765600000000,
   RawDayPartitions1765600000001,
+  TenMinuteRollups1766200000000,
 ];
 
 const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false };
@@ -96,7 +99,8 @@ const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true
           ? new PostgresRunner(bigintPool((ds.options as { url: string }).url))
           : new SqliteRunner(db!),
     },
+    TenMinuteRollups,
   ],
-  exports: [SQLITE, SqlRunner],
+  exports: [SQLITE, SqlRunner, TenMinuteRollups],
 })
 export class DatabaseModule {}

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ExpiredHistory, Scope } from '@syscall-counter/proto';
 import { HOUR_MS } from '../database/hourly-rollups';
+import { TEN_MINUTES_MS } from '../database/ten-minute-rollups';
 import { RetentionMarks, RetentionMarksRepository } from '../retention/retention-marks.repository';
 import { CountsRepository, KeyedCount } from './data/counts.repository';
-import { RollupsRepository } from './data/rollups.repository';
+import { Grain, RollupsRepository } from './data/rollups.repository';
 import { CountSource, Key, NEVER, Source, Window, windowOf } from './scope-window';
 
 /** Separates a key from its label in the keys of labelled groupings (process, container). */
@@ -17,13 +18,43 @@ export interface Span {
 }
 
 const floorHour = (t: bigint) => (t / HOUR_MS) * HOUR_MS;
-const ceilHour = (t: bigint) => ((t + HOUR_MS - 1n) / HOUR_MS) * HOUR_MS;
+const floorTo = (t: bigint, unit: bigint) => (t === NEVER ? NEVER : (t / unit) * unit);
+const ceilTo = (t: bigint, unit: bigint) => ((t + unit - 1n) / unit) * unit;
+
+/** A part of a window and what answers it: per-snapshot rows or a rollup. */
+interface Piece {
+  grain: 'raw' | Grain;
+  from: bigint;
+  to: bigint;
+}
+
+/**
+ * [since, until) cut into the parts each source answers: whole hours from the hourly rollups, the
+ * whole ten minutes beside them from the ten-minute rollups, and the rest (under ten minutes at
+ * each edge) from the per-snapshot rows. Unbounded sides (0, NEVER) fall on every boundary.
+ */
+export function pieces(since: bigint, until: bigint): Piece[] {
+  const [h0, h1] = [ceilTo(since, HOUR_MS), floorTo(until, HOUR_MS)];
+  const [t0, t1] = [ceilTo(since, TEN_MINUTES_MS), floorTo(until, TEN_MINUTES_MS)];
+  if (t0 >= t1) return since < until ? [{ grain: 'raw', from: since, to: until }] : [];
+  const out: Piece[] = [];
+  const push = (grain: Piece['grain'], from: bigint, to: bigint) => from < to && out.push({ grain, from, to });
+  push('raw', since, t0);
+  if (h0 < h1) {
+    push('tenMinutes', t0, h0);
+    push('hour', h0, h1);
+    push('tenMinutes', h1, t1);
+  } else push('tenMinutes', t0, t1);
+  push('raw', t1, until);
+  return out;
+}
 
 /**
  * History sums, answered from the cheapest exact source: a whole run from its totals; whole
- * hours from the hourly rollups (host-wide, per process, per cgroup); the rest (partial hours,
- * runs, failures) from the per-interval rows. Where raw rows have expired (SC_RETAIN_RAW) a
- * window's first hour comes whole from the rollups, and expired() says so. 64-bit sums stay BigInt.
+ * hours and ten minutes from the rollups (host-wide, per process, per cgroup); the rest (the last
+ * minutes at a window's edges, runs, failures) from the per-interval rows. Where raw rows have
+ * expired (SC_RETAIN_RAW) a window's first hour comes whole from the hourly rollups, and expired()
+ * says so. 64-bit sums stay BigInt.
  */
 @Injectable()
 export class TallyService {
@@ -46,18 +77,21 @@ export class TallyService {
       add(await this.counts.fromTotals(w.runId, key as 'syscall' | 'host' | 'run', w.nr));
       return out;
     }
-    // Whole hours inside the window come from the rollups, when the rollups can answer.
-    const since = await this.rollupSince(w, key, source);
-    const h0 = ceilHour(since);
-    const h1 = w.until === NEVER ? NEVER : floorHour(w.until);
-    if (w.runId || !RollupsRepository.answers(source, key) || h0 >= h1) {
+    // Whole hours inside the window come from the hourly rollups and whole ten minutes at its edges
+    // from the ten-minute ones, when the rollups can answer: under ten minutes of raw rows per edge.
+    let since = await this.rollupSince(w, key, source);
+    // A start in expired time moves to its hour only for the hourly rollup to answer that hour whole.
+    if (since < w.since && floorTo(w.until, HOUR_MS) <= since) since = w.since;
+    if (w.runId || !RollupsRepository.answers(source, key)) {
       add(await this.counts.fromRows(w, key, source, w.since, w.until));
       return out;
     }
-    if (source === 'deltas') add(await this.counts.fromHourly(h0, h1, w.hostIds, key as 'syscall' | 'host', w.nr));
-    else add(await this.rollups.fromBreakdownHourly(w, key, source, h0, h1));
-    if (since < h0) add(await this.counts.fromRows(w, key, source, since, h0));
-    if (h1 < w.until) add(await this.counts.fromRows(w, key, source, h1, w.until));
+    for (const p of pieces(since, w.until)) {
+      if (p.grain === 'raw') add(await this.counts.fromRows(w, key, source, p.from, p.to));
+      else if (source === 'deltas')
+        add(await this.counts.fromRollup(p.grain, p.from, p.to, w.hostIds, key as 'syscall' | 'host', w.nr));
+      else add(await this.rollups.fromBreakdownRollup(w, key, source, p.grain, p.from, p.to));
+    }
     return out;
   }
 

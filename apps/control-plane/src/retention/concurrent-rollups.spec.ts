@@ -44,7 +44,7 @@ async function stream(ingest: IngestService, run: OpenedRun): Promise<void> {
   }
 }
 
-describe('hourly rollups stay exact when two replicas ingest the same host at once', () => {
+describe('hourly and ten-minute rollups stay exact when two replicas ingest the same host at once', () => {
   let a: INestApplicationContext;
   let b: INestApplicationContext;
   beforeAll(async () => {
@@ -73,5 +73,12 @@ describe('hourly rollups stay exact when two replicas ingest the same host at on
     expect(await one(`SELECT SUM(count) AS c FROM hourly_cgroup_counts WHERE hour_ms = ${T0} AND name_key > 0`)).toBe(
       String(2 * N),
     );
+    // The ten-minute rollups of the same rows (every snapshot falls in T0's first ten minutes).
+    for (const q of [
+      `SELECT count AS c FROM ten_minute_counts WHERE bucket_ms = ${T0} AND host_id = 'h1' AND nr = 39`,
+      `SELECT count AS c FROM ten_minute_process_counts WHERE bucket_ms = ${T0} AND pid = 7`,
+      `SELECT SUM(count) AS c FROM ten_minute_cgroup_counts WHERE bucket_ms = ${T0} AND name_key > 0`,
+    ])
+      expect(await one(q)).toBe(String(2 * N));
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../database/sql-runner';
+import { TEN_MINUTE_TABLES } from '../database/ten-minute-rollups';
 
 /** The per-snapshot tables, keyed by snapshots.snap_key: removed with their snapshot. */
 export const RAW_TABLES = ['deltas', 'process_counts', 'cgroup_counts', 'failure_deltas', 'latency_deltas'];
@@ -61,6 +62,22 @@ export class ExpiryRepository {
       for (const t of [...RAW_TABLES, 'snapshots'])
         await this.sql.prepare(`DELETE FROM ${t} WHERE snap_key IN (${list})`).run(...params);
       return keys.length;
+    });
+  }
+
+  /**
+   * Removes the ten-minute rollups before @beforeMs (they serve windows' edges over raw history, and
+   * go with it); returns how many rows went.
+   */
+  async expireTenMinute(beforeMs: bigint): Promise<number> {
+    return this.sql.transaction(async () => {
+      let n = 0;
+      for (const t of TEN_MINUTE_TABLES) {
+        const [row] = await this.sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM ${t} WHERE bucket_ms < ?`, beforeMs);
+        n += Number(row?.n ?? 0n);
+        if (row?.n) await this.sql.prepare(`DELETE FROM ${t} WHERE bucket_ms < ?`).run(beforeMs);
+      }
+      return n;
     });
   }
 

@@ -25,6 +25,8 @@ export interface ExpiryReport {
   partitionsDropped: number;
   /** Rollup rows removed per table. */
   hourlyRows: Record<string, number>;
+  /** Ten-minute rollup rows removed (with the raw rows: they cover the same time). */
+  tenMinuteRows: number;
   /** When the pass held the expiry lock (from, to; unix ms). */
   startedMs: number;
   endedMs: number;
@@ -105,12 +107,13 @@ export class ExpiryService implements OnApplicationBootstrap, OnModuleDestroy {
           if (n < RAW_BATCH) break;
         }
       }
+      const tenMinuteRows = rawBefore > 0n ? await this.repo.expireTenMinute(rawBefore) : 0;
       let hourlyRows: Record<string, number> = {};
       if (hourlyBefore > 0n && (await this.repo.anyHourlyBefore(hourlyBefore))) {
         await this.sql.transaction(() => this.marks.advance('hourly', hourlyBefore));
         hourlyRows = await this.repo.expireHourly(hourlyBefore);
       }
-      return { snapshots, partitionsDropped, hourlyRows, startedMs, endedMs: Date.now() };
+      return { snapshots, partitionsDropped, hourlyRows, tenMinuteRows, startedMs, endedMs: Date.now() };
     });
     const report: ExpiryReport = {
       ran: removed !== undefined,
@@ -119,6 +122,7 @@ export class ExpiryService implements OnApplicationBootstrap, OnModuleDestroy {
       snapshots: removed?.snapshots ?? 0,
       partitionsDropped: removed?.partitionsDropped ?? 0,
       hourlyRows: removed?.hourlyRows ?? {},
+      tenMinuteRows: removed?.tenMinuteRows ?? 0,
       startedMs: removed?.startedMs ?? tried,
       endedMs: removed?.endedMs ?? Date.now(),
     };

@@ -144,6 +144,10 @@ describe('retention: expiry of raw rows and hourly rollups', () => {
     expect(await count('deltas')).toBe(1);
     for (const t of ['process_counts', 'cgroup_counts']) expect(await count(t)).toBe(0);
     expect(await hostTotal()).toBe(metricsBefore);
+    // The ten-minute rollups go with the raw rows: r1's (4 host-wide, 5 per process, 4 per cgroup).
+    expect(report.tenMinuteRows).toBe(13);
+    expect(await count('ten_minute_counts')).toBe(1);
+    for (const t of ['ten_minute_process_counts', 'ten_minute_cgroup_counts']) expect(await count(t)).toBe(0);
 
     const hourly = { rawKeptFromUnixMs: String(T0 + 3 * HOUR), lowerBound: false };
     expect(await rows(GroupBy.GROUP_BY_SYSCALL, first3h)).toEqual({ rows: { 39: '25', 2: '12' }, expired: hourly });

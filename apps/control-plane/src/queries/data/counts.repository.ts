@@ -4,6 +4,7 @@ import { runCarries } from '../../hosts-runs/hosts-runs.repository';
 import type { CountSource, Key, Source, Window } from '../scope-window';
 import { BreakdownsRepository } from './breakdowns.repository';
 import { FailuresRepository } from './failures.repository';
+import { Grain, rollupTable } from './rollups.repository';
 import { hostFilter, KeyColumns, plainKey, RowSource, snapshotFilter, snapshotIndex } from './snapshot-sql';
 
 /** A sum per key: k the key (nr, host, run, pid, errno, ...), l its label where it has one. */
@@ -22,9 +23,10 @@ export interface SpanRow {
 }
 
 /**
- * Sums over stored counts: a whole run from run_totals, whole hours from hourly_counts, and any
- * window from the per-snapshot rows of a source (deltas here; the breakdowns and failures from
- * their repositories), plus the span of time a scope's snapshots cover and series buckets.
+ * Sums over stored counts: a whole run from run_totals, whole hours or ten minutes from the rollups
+ * (hourly_counts, ten_minute_counts), and any window from the per-snapshot rows of a source (deltas
+ * here; the breakdowns and failures from their repositories), plus the span of time a scope's
+ * snapshots cover and series buckets.
  */
 @Injectable()
 export class CountsRepository {
@@ -45,20 +47,28 @@ export class CountsRepository {
     );
   }
 
-  /** Whole hours [h0, h1) of some hosts (none: all), keyed by syscall or host, from the hourly rollups. */
-  fromHourly(h0: bigint, h1: bigint, hostIds: string[], key: 'syscall' | 'host', nr?: number): Promise<KeyedCount[]> {
+  /** Whole hours or ten minutes [t0, t1) of some hosts (none: all), keyed by syscall or host, from the rollups. */
+  fromRollup(
+    grain: Grain,
+    t0: bigint,
+    t1: bigint,
+    hostIds: string[],
+    key: 'syscall' | 'host',
+    nr?: number,
+  ): Promise<KeyedCount[]> {
+    const { table, time } = rollupTable('deltas', grain);
     const hosts = hostFilter('host_id', hostIds);
     const where = [
-      'hour_ms >= ?',
-      'hour_ms < ?',
+      `${time} >= ?`,
+      `${time} < ?`,
       ...(hosts ? [hosts.sql] : []),
       ...(nr === undefined ? [] : ['nr = ?']),
     ];
     return this.sql.all(
       `SELECT ${key === 'syscall' ? 'nr' : 'host_id'} AS k, NULL AS l, SUM(count) AS c
-         FROM hourly_counts WHERE ${where.join(' AND ')} GROUP BY k`,
-      h0,
-      h1,
+         FROM ${table} WHERE ${where.join(' AND ')} GROUP BY k`,
+      t0,
+      t1,
       ...(hosts?.params ?? []),
       ...(nr === undefined ? [] : [nr]),
     );

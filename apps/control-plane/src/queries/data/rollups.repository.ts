@@ -5,19 +5,28 @@ import { BreakdownsRepository } from './breakdowns.repository';
 import type { KeyedCount } from './counts.repository';
 import { hostFilter, KeyColumns, plainKey } from './snapshot-sql';
 
-/** The sources with hourly rollups, and their tables (all keyed (hour_ms, host_id, ...)). */
+/** The sources with rollups, and their tables (all keyed (time, host_id, ...)). */
 export type RollupSource = 'deltas' | 'processes' | 'cgroups';
 
-const TABLE: Record<RollupSource, string> = {
-  deltas: 'hourly_counts',
-  processes: 'hourly_process_counts',
-  cgroups: 'hourly_cgroup_counts',
+/** A rollup's granularity: hours (kept SC_RETAIN_HOURLY) or ten minutes (kept with the raw rows). */
+export type Grain = 'hour' | 'tenMinutes';
+
+const TABLE: Record<RollupSource, Record<Grain, string>> = {
+  deltas: { hour: 'hourly_counts', tenMinutes: 'ten_minute_counts' },
+  processes: { hour: 'hourly_process_counts', tenMinutes: 'ten_minute_process_counts' },
+  cgroups: { hour: 'hourly_cgroup_counts', tenMinutes: 'ten_minute_cgroup_counts' },
 };
 
+/** A rollup table and its time column (the start of each row's hour or ten minutes). */
+export function rollupTable(source: RollupSource, grain: Grain): { table: string; time: string } {
+  return { table: TABLE[source][grain], time: grain === 'hour' ? 'hour_ms' : 'bucket_ms' };
+}
+
 /**
- * Whole hours of the per-process and per-cgroup rows, from their hourly rollups (written by ingest
- * with the raw rows, kept after the raw rows expire), grouped like the raw rows (alias x: the
- * rollups carry the same pid, comm, name_key and nr columns); and the hours a scope's rollups cover.
+ * Whole hours (or ten minutes) of the per-process and per-cgroup rows, from their rollups (written
+ * by ingest with the raw rows; the hourly ones kept after the raw rows expire), grouped like the raw
+ * rows (alias x: the rollups carry the same pid, comm, name_key and nr columns); and the hours a
+ * scope's rollups cover.
  */
 @Injectable()
 export class RollupsRepository {
@@ -34,25 +43,27 @@ export class RollupsRepository {
     return false;
   }
 
-  /** Sums per key over the whole hours [h0, h1) of a breakdown scope (its pid/comm/container filters). */
-  fromBreakdownHourly(
+  /** Sums per key over whole hours or ten minutes [t0, t1) of a breakdown scope (its pid/comm/container filters). */
+  fromBreakdownRollup(
     w: Window,
     key: Key,
     source: 'processes' | 'cgroups',
-    h0: bigint,
-    h1: bigint,
+    grain: Grain,
+    t0: bigint,
+    t1: bigint,
   ): Promise<KeyedCount[]> {
     const rows = this.breakdowns.rows(source, w.filter, w.nr);
     const k = this.keyColumns(key);
     const hosts = hostFilter('x.host_id', w.hostIds);
-    const where = ['x.hour_ms >= ?', 'x.hour_ms < ?', ...(hosts ? [hosts.sql] : []), ...rows.where];
+    const { table, time } = rollupTable(source, grain);
+    const where = [`x.${time} >= ?`, `x.${time} < ?`, ...(hosts ? [hosts.sql] : []), ...rows.where];
     return this.sql.all(
       `SELECT ${k.outer}, SUM(g.c) AS c
-         FROM (SELECT ${k.inner}, SUM(x.count) AS c FROM ${TABLE[source]} x
+         FROM (SELECT ${k.inner}, SUM(x.count) AS c FROM ${table} x
                 WHERE ${where.join(' AND ')} GROUP BY ${k.groupBy}) g ${k.join}
         GROUP BY k, l`,
-      h0,
-      h1,
+      t0,
+      t1,
       ...(hosts?.params ?? []),
       ...rows.params,
     );
@@ -62,7 +73,7 @@ export class RollupsRepository {
   async hours(source: RollupSource, h0: bigint, h1: bigint, hostIds: string[]) {
     const hosts = hostFilter('host_id', hostIds);
     const [row] = await this.sql.all<{ first: bigint | null; last: bigint | null }>(
-      `SELECT MIN(hour_ms) AS first, MAX(hour_ms) AS last FROM ${TABLE[source]}
+      `SELECT MIN(hour_ms) AS first, MAX(hour_ms) AS last FROM ${TABLE[source].hour}
         WHERE hour_ms >= ? AND hour_ms < ?${hosts ? ` AND ${hosts.sql}` : ''}`,
       h0,
       h1,
