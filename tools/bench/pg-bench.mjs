@@ -1,9 +1,10 @@
 // The benchmarks' database engines: a fresh SQLite file, or a fresh database on a throw-away
 // PostgreSQL cluster (tools/pg-cluster.sh, durable: fsync and synchronous_commit on, as a fleet
 // would run it) served by one or more control-plane replicas.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from './ports.mjs';
 import { dbBytes, procStat, ROOT, startControlPlane } from './sim-agent.mjs';
 
 // As in the migration 1765600000001-raw-day-partitions: a snapshot's key is its day × 2^32 + a sequence.
@@ -38,6 +39,7 @@ export function startCluster({ fast = false } = {}) {
   const psql = (sql, db = url) =>
     execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], {
       encoding: 'utf8',
+      env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' },
     }).trim();
   const postmaster = Number(readFileSync(join(dir, 'data/postmaster.pid'), 'utf8').split('\n')[0]);
   let n = 0;
@@ -115,6 +117,30 @@ export async function startStore(engine, dir, cluster) {
     },
     stop: () => Promise.all(cps.map((c) => c.stop())),
   };
+}
+
+/**
+ * A control plane of another build (@mainJs) serving the store's database beside the store's own
+ * (it finds no migration of its own pending), for same-run A/B timings of queries.
+ */
+export async function startReader(store, mainJs, dir) {
+  const listen = `127.0.0.1:${await freePort()}`;
+  const proc = spawn(process.execPath, [mainJs], {
+    env: { SC_METRICS_LISTEN: 'off', ...process.env, ...store.env, SC_LISTEN: listen, SC_EXPIRE_EVERY: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((res, rej) => {
+    let log = '';
+    proc.on('exit', (code) => rej(new Error(`baseline control plane ${mainJs} exited (${code}) in ${dir}`)));
+    proc.stdout.on('data', (d) => {
+      log += d;
+      if (log.includes('"msg":"listening"')) res();
+    });
+  });
+  proc.removeAllListeners('exit');
+  proc.stdout.resume();
+  const stop = () => new Promise((r) => (proc.exitCode !== null ? r() : (proc.on('close', r), proc.kill('SIGTERM'))));
+  return { listen, stop };
 }
 
 /**

@@ -7,13 +7,13 @@
 //
 //   node tools/bench/query-latency.mjs [--hosts 20] [--hours 1,24] [--reps 15] [--processes K | --cgroups K]
 //                                      [--agents 64] [--run-hours 1]
-//                                      [--engines sqlite,pg] [--expire] [--write]
+//                                      [--engines sqlite,pg] [--expire] [--baseline DIR] [--write]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { updateSection } from './benchmarks-md.mjs';
-import { engineLabel, parseEngines, startCluster, startStore, timeExpiry } from './pg-bench.mjs';
+import { engineLabel, parseEngines, startCluster, startReader, startStore, timeExpiry } from './pg-bench.mjs';
 import { queryCases } from './query-cases.mjs';
 import { grpc, metadata, percentile, proto, simAgent } from './sim-agent.mjs';
 
@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     cgroups: { type: 'string', default: '0' },
     engines: { type: 'string', default: 'sqlite' },
     expire: { type: 'boolean', default: false },
+    baseline: { type: 'string', default: '' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -44,6 +45,9 @@ if (![HOSTS, REPS, AGENTS, RUN_HOURS, ...LEVELS].every((n) => whole(n, 1))) {
   );
   process.exit(2);
 }
+// --baseline DIR: a checkout with a built control plane (e.g. the commit before a change), timed on
+// the same history as this one's: a same-run A/B.
+const BASELINE = args.baseline;
 const ENGINES = parseEngines(args.engines);
 if (ENGINES.includes(null)) {
   process.stderr.write('query-latency: --engines is a list of sqlite, pg (one replica) and pgN (N replicas)\n');
@@ -123,20 +127,30 @@ async function measure(engine, hours) {
     await writeHistory(store, start, perHost);
     const genSeconds = (Date.now() - t0) / 1000;
     store.settle();
-    const client = new proto.QueryServiceClient(store.listens[0], grpc.credentials.createInsecure());
     const cases = queryCases({ start, end, hours, oneHost: ONE_HOST, processes: PROCS, cgroups: CGROUPS });
-    for (const [name, method, req] of cases) {
-      const r = await time(client, method, req);
-      results.push({ engine: label, hours, name, p50: r.p50, p99: r.p99 });
-      console.log(
-        `${label.padEnd(24)} ${String(hours).padStart(4)} h  ${name.padEnd(36)} ` +
-          `p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`,
-      );
+    // --baseline: another build's control plane on the same database, each case timed on both in turn.
+    const baseline = BASELINE ? await startReader(store, join(BASELINE, 'apps/control-plane/dist/main.js'), dir) : null;
+    const servers = [[label, store.listens[0]], ...(baseline ? [[`${label}, baseline`, baseline.listen]] : [])];
+    const clients = servers.map(([, l]) => new proto.QueryServiceClient(l, grpc.credentials.createInsecure()));
+    try {
+      for (const [name, method, req] of cases) {
+        for (const [i, [who]] of servers.entries()) {
+          const r = await time(clients[i], method, req);
+          results.push({ engine: who, hours, name, p50: r.p50, p99: r.p99 });
+          console.log(
+            `${who.padEnd(34)} ${String(hours).padStart(4)} h  ${name.padEnd(44)} ` +
+              `p50 ${r.p50.toFixed(1).padStart(8)} ms  p99 ${r.p99.toFixed(1).padStart(8)} ms`,
+          );
+        }
+      }
+    } finally {
+      clients.forEach((c) => c.close());
+      await baseline?.stop();
     }
-    client.close();
     const snaps = HOSTS * perHost;
     const bytes = store.bytes() - empty;
-    results.push({ engine: label, hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes, load: loadavg()[0] });
+    for (const [who] of servers)
+      results.push({ engine: who, hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes, load: loadavg()[0] });
     console.log(
       `${label.padEnd(24)} ${String(hours).padStart(4)} h  history: ${snaps} snapshots, ` +
         `${snaps * 60} delta rows, written in ${genSeconds.toFixed(0)} s, DB ${(bytes / 2 ** 20).toFixed(0)} MiB, ` +
