@@ -6,7 +6,7 @@
 // On SQLite, or on PostgreSQL (--engines sqlite,pg: a throw-away cluster, see pg-bench.mjs).
 //
 //   node tools/bench/query-latency.mjs [--hosts 20] [--hours 1,24] [--reps 15] [--processes K | --cgroups K]
-//                                      [--agents 64] [--run-hours 1]
+//                                      [--agents 64] [--run-minutes 60]
 //                                      [--engines sqlite,pg] [--expire] [--baseline DIR] [--write]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { updateSection } from './benchmarks-md.mjs';
 import { engineLabel, parseEngines, startCluster, startReader, startStore, timeExpiry } from './pg-bench.mjs';
 import { queryCases } from './query-cases.mjs';
-import { grpc, metadata, percentile, proto, simAgent } from './sim-agent.mjs';
+import { grpc, metadata, percentile, proto, ROOT, simAgent } from './sim-agent.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
     hours: { type: 'string', default: '1,24' },
     reps: { type: 'string', default: '15' },
     agents: { type: 'string', default: '64' },
-    'run-hours': { type: 'string', default: '1' },
+    'run-minutes': { type: 'string', default: '60' },
     processes: { type: 'string', default: '0' },
     cgroups: { type: 'string', default: '0' },
     engines: { type: 'string', default: 'sqlite' },
@@ -35,13 +35,13 @@ const { values: args } = parseArgs({
 const HOSTS = Number(args.hosts);
 const LEVELS = args.hours.split(',').map(Number);
 const REPS = Number(args.reps);
-// History is written by --agents concurrent simulated agents, each streaming one run of --run-hours.
+// History is written by --agents concurrent simulated agents, each streaming one run of --run-minutes.
 const AGENTS = Number(args.agents);
-const RUN_HOURS = Number(args['run-hours']);
+const RUN_MINUTES = Number(args['run-minutes']);
 const whole = (n, min) => Number.isInteger(n) && n >= min;
-if (![HOSTS, REPS, AGENTS, RUN_HOURS, ...LEVELS].every((n) => whole(n, 1))) {
+if (![HOSTS, REPS, AGENTS, RUN_MINUTES, ...LEVELS].every((n) => whole(n, 1))) {
   process.stderr.write(
-    'query-latency: --hosts, --reps, --agents, --run-hours and each of --hours must be whole numbers of at least 1\n',
+    'query-latency: --hosts, --reps, --agents, --run-minutes and each of --hours must be whole numbers of at least 1\n',
   );
   process.exit(2);
 }
@@ -69,25 +69,27 @@ function query(client, method, req) {
   return new Promise((res, rej) => client[method](req, metadata(), (e, r) => (e ? rej(e) : res(r))));
 }
 
-async function time(client, method, req) {
-  const ms = [];
-  let resp;
+/** A query @REPS times on each client, the clients by turns; p50 and p99 per client. */
+async function time(clients, method, req) {
+  const ms = clients.map(() => []);
   for (let i = 0; i < REPS; i++) {
-    const t = process.hrtime.bigint();
-    resp = await query(client, method, req);
-    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+    for (const [c, client] of clients.entries()) {
+      const t = process.hrtime.bigint();
+      await query(client, method, req);
+      ms[c].push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
   }
-  return { p50: percentile(ms, 50), p99: percentile(ms, 99), resp };
+  return ms.map((xs) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) }));
 }
 
 /**
  * Writes @perHost snapshots of every host from @start through the real ingest path, fast: each
- * host's history is cut into runs of --run-hours (an agent restarted that often), and --agents of
+ * host's history is cut into runs of --run-minutes (an agent restarted that often), and --agents of
  * those runs stream at once (closed loop each, the oldest first), spread over the replicas. Every
  * row, rollup and partition is what ingest writes for that history; only the runs are shorter.
  */
 async function writeHistory(store, start, perHost) {
-  const perRun = Math.max(1, Math.round((RUN_HOURS * HOUR) / INTERVAL));
+  const perRun = Math.max(1, Math.round((RUN_MINUTES * 60_000) / INTERVAL));
   const runs = [];
   for (let first = 0; first < perHost; first += perRun)
     for (let h = 0; h < HOSTS; h++) runs.push({ h, first, n: Math.min(perRun, perHost - first) });
@@ -128,14 +130,22 @@ async function measure(engine, hours) {
     const genSeconds = (Date.now() - t0) / 1000;
     store.settle();
     const cases = queryCases({ start, end, hours, oneHost: ONE_HOST, processes: PROCS, cgroups: CGROUPS });
-    // --baseline: another build's control plane on the same database, each case timed on both in turn.
-    const baseline = BASELINE ? await startReader(store, join(BASELINE, 'apps/control-plane/dist/main.js'), dir) : null;
-    const servers = [[label, store.listens[0]], ...(baseline ? [[`${label}, baseline`, baseline.listen]] : [])];
-    const clients = servers.map(([, l]) => new proto.QueryServiceClient(l, grpc.credentials.createInsecure()));
+    // --baseline: this build and another one each serve the finished database from a fresh process,
+    // and every query is timed on both by turns (same history, same moment: a same-run A/B).
+    let servers = [[label, { listen: store.listens[0], stop: () => undefined }]];
+    if (BASELINE) {
+      await store.stop();
+      servers = [
+        [label, await startReader(store, join(ROOT, 'apps/control-plane/dist/main.js'), dir)],
+        [`${label}, baseline`, await startReader(store, join(BASELINE, 'apps/control-plane/dist/main.js'), dir)],
+      ];
+    }
+    const clients = servers.map(([, s]) => new proto.QueryServiceClient(s.listen, grpc.credentials.createInsecure()));
     try {
       for (const [name, method, req] of cases) {
+        const timed = await time(clients, method, req);
         for (const [i, [who]] of servers.entries()) {
-          const r = await time(clients[i], method, req);
+          const r = timed[i];
           results.push({ engine: who, hours, name, p50: r.p50, p99: r.p99 });
           console.log(
             `${who.padEnd(34)} ${String(hours).padStart(4)} h  ${name.padEnd(44)} ` +
@@ -145,7 +155,7 @@ async function measure(engine, hours) {
       }
     } finally {
       clients.forEach((c) => c.close());
-      await baseline?.stop();
+      await Promise.all(servers.map(([, s]) => s.stop()));
     }
     const snaps = HOSTS * perHost;
     const bytes = store.bytes() - empty;
@@ -229,7 +239,7 @@ ${expiryRow(e)}| *load average after writing it* | ${LEVELS.map((h) => metaOf(e,
 const body = `
 ${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 delta rows per
 snapshot), written through the real ingest path by ${AGENTS} simulated agents at once (each host's
-history cut into runs of ${RUN_HOURS} h, as if its agent restarted that often)${
+history cut into runs of ${RUN_MINUTES} min, as if its agent restarted that often)${
   PROCS
     ? `, each snapshot also naming ${PROCS} processes (5 syscalls
 each; the rest of the interval is stored under pid 0)`
@@ -243,7 +253,13 @@ each, the same container ids on every host; the rest of the interval is stored u
 real gRPC QueryService on loopback. Cells are p50 / p99 in ms. (For 1 h of history the
 "two hours" diff compares two half hours.) DB size is what the history added: the SQLite file and its WAL, or
 \`pg_database_size\` (PostgreSQL: a throw-away cluster from \`tools/pg-cluster.sh\` with fsync off while
-the history is written, which changes no query plan).
+the history is written, which changes no query plan).${
+  BASELINE
+    ? ` Tables marked "baseline": the control plane built in
+\`${BASELINE}\` on the same database; after the history is written, this build's control plane and the
+baseline's each serve it from a fresh process, and each query runs on both by turns (same-run A/B).`
+    : ''
+}
 
 ${[...new Set(results.map((r) => r.engine))].map(table).join('\n')}`;
 if (args.write) {
@@ -256,7 +272,8 @@ if (args.write) {
     command:
       `node tools/bench/query-latency.mjs --hosts ${HOSTS} --hours ${args.hours} --reps ${REPS}` +
       `${PROCS ? ` --processes ${PROCS}` : ''}${CGROUPS ? ` --cgroups ${CGROUPS}` : ''} ` +
-      `--agents ${AGENTS} --run-hours ${RUN_HOURS} --engines ${args.engines} --write`,
+      `--agents ${AGENTS} --run-minutes ${RUN_MINUTES} --engines ${args.engines}` +
+      `${BASELINE ? ` --baseline ${BASELINE}` : ''}${args.expire ? ' --expire' : ''} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,
   });
