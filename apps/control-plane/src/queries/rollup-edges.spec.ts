@@ -47,13 +47,15 @@ async function storeHistory(ingest: IngestService): Promise<void> {
 
 /** Windows whose edges fall off the hours and the ten minutes (and two unbounded ones). */
 const WINDOWS: Array<[string, number, number]> = [
-  ['hours, ten minutes and raw at both edges', T0 + 7 * MIN + 13 * SEC, T0 + 2 * HOUR + 41 * MIN + 7 * SEC],
-  ['inside one hour: ten minutes and raw', T0 + 12 * MIN + 1, T0 + 58 * MIN + 30 * SEC],
+  ['hours, ten minutes and short raw edges', T0 + 7 * MIN + 13 * SEC, T0 + 2 * HOUR + 41 * MIN + 7 * SEC],
+  ['long edges: ten minutes less raw rows', T0 + 2 * MIN + 5 * SEC, T0 + 2 * HOUR + 48 * MIN + 1],
+  ['inside one hour, long edges', T0 + 12 * MIN + 1, T0 + 58 * MIN + 30 * SEC],
   ['across one hour boundary, no whole hour', T0 + 47 * MIN, T0 + HOUR + 33 * MIN + 3 * SEC],
   ['inside ten minutes: raw only', T0 + HOUR + 61 * SEC, T0 + HOUR + 6 * MIN],
   ['on the ten minutes exactly', T0 + 20 * MIN, T0 + 2 * HOUR + 50 * MIN],
   ['unbounded start', 0, T0 + HOUR + 15 * MIN + 1],
   ['unbounded end', T0 + 2 * HOUR + 3 * MIN + 5 * SEC, 0],
+  ['ending after the last snapshot', T0 + 2 * HOUR + 55 * MIN + 30 * SEC, T0 + 3 * HOUR + 8 * MIN],
 ];
 const GROUPINGS: Array<[Key, 'deltas' | 'processes' | 'cgroups']> = [
   ['syscall', 'deltas'],
@@ -91,14 +93,20 @@ describe('a window over rollups and raw edges equals the same window over the ra
   });
   afterAll(() => app.close());
 
-  it('cuts windows into raw edges under ten minutes, ten-minute and hourly rollups', () => {
-    const grains = (since: number, until: number) =>
-      pieces(BigInt(since), until ? BigInt(until) : NEVER).map((p) => p.grain);
-    expect(grains(WINDOWS[0][1], WINDOWS[0][2])).toEqual(['raw', 'tenMinutes', 'hour', 'tenMinutes', 'raw']);
-    expect(grains(WINDOWS[1][1], WINDOWS[1][2])).toEqual(['raw', 'tenMinutes', 'raw']);
-    expect(grains(WINDOWS[3][1], WINDOWS[3][2])).toEqual(['raw']);
-    expect(grains(WINDOWS[4][1], WINDOWS[4][2])).toEqual(['tenMinutes', 'hour', 'tenMinutes']);
-    expect(grains(WINDOWS[5][1], WINDOWS[5][2])).toEqual(['hour', 'tenMinutes', 'raw']);
+  it('cuts windows into hours, ten minutes and edges of at most five minutes of raw rows', () => {
+    const grains = (i: number) =>
+      pieces(BigInt(WINDOWS[i][1]), WINDOWS[i][2] ? BigInt(WINDOWS[i][2]) : NEVER).map((p) =>
+        p.less ? `less ${(Number(p.less[1] - p.less[0]) / SEC).toFixed(0)} s` : p.grain,
+      );
+    expect(grains(0)).toEqual(['raw', 'tenMinutes', 'hour', 'tenMinutes', 'raw']);
+    expect(grains(1)).toEqual(['less 125 s', 'tenMinutes', 'hour', 'tenMinutes', 'less 120 s']);
+    expect(grains(2)).toEqual(['less 120 s', 'tenMinutes', 'less 90 s']);
+    expect(grains(3)).toEqual(['raw', 'tenMinutes', 'raw']);
+    expect(grains(4)).toEqual(['raw']);
+    expect(grains(5)).toEqual(['tenMinutes', 'hour', 'tenMinutes']);
+    expect(grains(6)).toEqual(['hour', 'tenMinutes', 'less 300 s']);
+    expect(grains(7)).toEqual(['less 185 s', 'tenMinutes', 'hour']);
+    expect(grains(8)).toEqual(['raw', 'less 120 s']);
   });
 
   for (const [name, since, until] of WINDOWS) {

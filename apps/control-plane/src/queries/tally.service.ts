@@ -21,32 +21,45 @@ const floorHour = (t: bigint) => (t / HOUR_MS) * HOUR_MS;
 const floorTo = (t: bigint, unit: bigint) => (t === NEVER ? NEVER : (t / unit) * unit);
 const ceilTo = (t: bigint, unit: bigint) => ((t + unit - 1n) / unit) * unit;
 
-/** A part of a window and what answers it: per-snapshot rows or a rollup. */
-interface Piece {
+/**
+ * A part of a window and what answers it: per-snapshot rows or a rollup; a ten-minute rollup with
+ * @less is a partial ten minutes answered as the whole less the raw rows of [less[0], less[1]).
+ */
+export interface Piece {
   grain: 'raw' | Grain;
   from: bigint;
   to: bigint;
+  less?: [bigint, bigint];
 }
 
 /**
  * [since, until) cut into the parts each source answers: whole hours from the hourly rollups, the
- * whole ten minutes beside them from the ten-minute rollups, and the rest (under ten minutes at
- * each edge) from the per-snapshot rows. Unbounded sides (0, NEVER) fall on every boundary.
+ * whole ten minutes beside them from the ten-minute rollups, and each edge's partial ten minutes
+ * from whichever raw side is shorter: the part inside the window, or the rollup less the part
+ * outside (at most five minutes of raw rows per edge). Unbounded sides (0, NEVER) need no edge.
  */
 export function pieces(since: bigint, until: bigint): Piece[] {
   const [h0, h1] = [ceilTo(since, HOUR_MS), floorTo(until, HOUR_MS)];
   const [t0, t1] = [ceilTo(since, TEN_MINUTES_MS), floorTo(until, TEN_MINUTES_MS)];
-  if (t0 >= t1) return since < until ? [{ grain: 'raw', from: since, to: until }] : [];
+  if (since >= until) return [];
+  if (t0 > t1) return [{ grain: 'raw', from: since, to: until }]; // inside one ten minutes
   const out: Piece[] = [];
   const push = (grain: Piece['grain'], from: bigint, to: bigint) => from < to && out.push({ grain, from, to });
-  push('raw', since, t0);
+  if (since < t0) out.push(edge(t0 - TEN_MINUTES_MS, since, t0, 'start'));
   if (h0 < h1) {
     push('tenMinutes', t0, h0);
     push('hour', h0, h1);
     push('tenMinutes', h1, t1);
   } else push('tenMinutes', t0, t1);
-  push('raw', t1, until);
+  if (t1 < until) out.push(edge(t1, t1, until, 'end'));
   return out;
+}
+
+/** The part [from, to) of the ten minutes starting at @bucket that a window's @side keeps. */
+function edge(bucket: bigint, from: bigint, to: bigint, side: 'start' | 'end'): Piece {
+  const end = bucket + TEN_MINUTES_MS;
+  if (2n * (to - from) <= TEN_MINUTES_MS) return { grain: 'raw', from, to };
+  return { grain: 'tenMinutes', from: bucket, to: end, less: side === 'start' ? [bucket, from] : [to, end] };
 }
 
 /**
@@ -87,10 +100,15 @@ export class TallyService {
       return out;
     }
     for (const p of pieces(since, w.until)) {
-      if (p.grain === 'raw') add(await this.counts.fromRows(w, key, source, p.from, p.to));
-      else if (source === 'deltas')
-        add(await this.counts.fromRollup(p.grain, p.from, p.to, w.hostIds, key as 'syscall' | 'host', w.nr));
-      else add(await this.rollups.fromBreakdownRollup(w, key, source, p.grain, p.from, p.to));
+      if (p.grain === 'raw') {
+        add(await this.counts.fromRows(w, key, source, p.from, p.to));
+        continue;
+      }
+      const rollup =
+        source === 'deltas'
+          ? this.counts.rollupQuery(p.grain, p.from, p.to, w.hostIds, key as 'syscall' | 'host', w.nr)
+          : this.rollups.breakdownRollupQuery(w, key, source, p.grain, p.from, p.to);
+      add(await this.counts.fromRollupLess(rollup, w, key, source, p.less));
     }
     return out;
   }

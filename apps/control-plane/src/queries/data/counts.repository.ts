@@ -5,7 +5,7 @@ import type { CountSource, Key, Source, Window } from '../scope-window';
 import { BreakdownsRepository } from './breakdowns.repository';
 import { FailuresRepository } from './failures.repository';
 import { Grain, rollupTable } from './rollups.repository';
-import { hostFilter, KeyColumns, plainKey, RowSource, snapshotFilter, snapshotIndex } from './snapshot-sql';
+import { Fragment, hostFilter, KeyColumns, plainKey, RowSource, snapshotFilter, snapshotIndex } from './snapshot-sql';
 
 /** A sum per key: k the key (nr, host, run, pid, errno, ...), l its label where it has one. */
 export interface KeyedCount {
@@ -48,14 +48,7 @@ export class CountsRepository {
   }
 
   /** Whole hours or ten minutes [t0, t1) of some hosts (none: all), keyed by syscall or host, from the rollups. */
-  fromRollup(
-    grain: Grain,
-    t0: bigint,
-    t1: bigint,
-    hostIds: string[],
-    key: 'syscall' | 'host',
-    nr?: number,
-  ): Promise<KeyedCount[]> {
+  rollupQuery(grain: Grain, t0: bigint, t1: bigint, hostIds: string[], key: 'syscall' | 'host', nr?: number): Fragment {
     const { table, time } = rollupTable('deltas', grain);
     const hosts = hostFilter('host_id', hostIds);
     const where = [
@@ -64,30 +57,48 @@ export class CountsRepository {
       ...(hosts ? [hosts.sql] : []),
       ...(nr === undefined ? [] : ['nr = ?']),
     ];
-    return this.sql.all(
-      `SELECT ${key === 'syscall' ? 'nr' : 'host_id'} AS k, NULL AS l, SUM(count) AS c
-         FROM ${table} WHERE ${where.join(' AND ')} GROUP BY k`,
-      t0,
-      t1,
-      ...(hosts?.params ?? []),
-      ...(nr === undefined ? [] : [nr]),
-    );
+    return {
+      sql: `SELECT ${key === 'syscall' ? 'nr' : 'host_id'} AS k, NULL AS l, SUM(count) AS c
+              FROM ${table} WHERE ${where.join(' AND ')} GROUP BY k`,
+      params: [t0, t1, ...(hosts?.params ?? []), ...(nr === undefined ? [] : [nr])],
+    };
   }
 
   /** Sums per key from the per-snapshot rows of a source over [since, until) of a scope. */
   fromRows(w: Window, key: Key, source: CountSource, since: bigint, until: bigint): Promise<KeyedCount[]> {
+    const q = this.rowsQuery(w, key, source, since, until);
+    return this.sql.all(q.sql, ...q.params);
+  }
+
+  /**
+   * A rollup's sums (@rollup: a query of k, l, c), less the per-snapshot rows of [less[0], less[1])
+   * when given, in one statement: it reads one state of the store, so a snapshot committed meanwhile
+   * is in both parts or in neither (two statements could subtract one the rollup read had not added).
+   */
+  fromRollupLess(rollup: Fragment, w: Window, key: Key, source: CountSource, less?: [bigint, bigint]) {
+    if (!less) return this.sql.all<KeyedCount>(rollup.sql, ...rollup.params);
+    const raw = this.rowsQuery(w, key, source, less[0], less[1]);
+    return this.sql.all<KeyedCount>(
+      `SELECT u.k AS k, u.l AS l, SUM(u.c) AS c
+         FROM (SELECT a.k, a.l, a.c FROM (${rollup.sql}) a UNION ALL SELECT r.k, r.l, -r.c FROM (${raw.sql}) r) u
+        GROUP BY u.k, u.l`,
+      ...rollup.params,
+      ...raw.params,
+    );
+  }
+
+  private rowsQuery(w: Window, key: Key, source: CountSource, since: bigint, until: bigint): Fragment {
     const f = snapshotFilter(w, since, until);
     const rows = this.rowsOf(source, w, key);
     const k = this.keyColumns(source, key);
-    return this.sql.all(
-      `SELECT ${k.outer}, SUM(g.c) AS c
-         FROM (SELECT ${k.inner}, SUM(${rows.col}.count) AS c
-                 FROM snapshots s ${snapshotIndex(this.sql.dialect, w)} ${rows.join}
-                WHERE ${[f.sql, ...rows.where].join(' AND ')} GROUP BY ${k.groupBy}) g ${k.join}
-        GROUP BY k, l`,
-      ...f.params,
-      ...rows.params,
-    );
+    return {
+      sql: `SELECT ${k.outer}, SUM(g.c) AS c
+              FROM (SELECT ${k.inner}, SUM(${rows.col}.count) AS c
+                      FROM snapshots s ${snapshotIndex(this.sql.dialect, w)} ${rows.join}
+                     WHERE ${[f.sql, ...rows.where].join(' AND ')} GROUP BY ${k.groupBy}) g ${k.join}
+             GROUP BY k, l`,
+      params: [...f.params, ...rows.params],
+    };
   }
 
   /** Calls per (syscall, bucket) of the snapshots taken in (first + b*bucket, first + (b+1)*bucket]. */

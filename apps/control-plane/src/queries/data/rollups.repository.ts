@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../../database/sql-runner';
 import type { Key, Window } from '../scope-window';
-import { BreakdownsRepository } from './breakdowns.repository';
+import { Breakdown, BreakdownsRepository } from './breakdowns.repository';
 import type { KeyedCount } from './counts.repository';
-import { hostFilter, KeyColumns, plainKey } from './snapshot-sql';
+import { Fragment, hostFilter, KeyColumns, plainKey } from './snapshot-sql';
 
 /** The sources with rollups, and their tables (all keyed (time, host_id, ...)). */
 export type RollupSource = 'deltas' | 'processes' | 'cgroups';
@@ -44,29 +44,19 @@ export class RollupsRepository {
   }
 
   /** Sums per key over whole hours or ten minutes [t0, t1) of a breakdown scope (its pid/comm/container filters). */
-  fromBreakdownRollup(
-    w: Window,
-    key: Key,
-    source: 'processes' | 'cgroups',
-    grain: Grain,
-    t0: bigint,
-    t1: bigint,
-  ): Promise<KeyedCount[]> {
+  breakdownRollupQuery(w: Window, key: Key, source: Breakdown, grain: Grain, t0: bigint, t1: bigint): Fragment {
     const rows = this.breakdowns.rows(source, w.filter, w.nr);
     const k = this.keyColumns(key);
     const hosts = hostFilter('x.host_id', w.hostIds);
     const { table, time } = rollupTable(source, grain);
     const where = [`x.${time} >= ?`, `x.${time} < ?`, ...(hosts ? [hosts.sql] : []), ...rows.where];
-    return this.sql.all(
-      `SELECT ${k.outer}, SUM(g.c) AS c
-         FROM (SELECT ${k.inner}, SUM(x.count) AS c FROM ${table} x
-                WHERE ${where.join(' AND ')} GROUP BY ${k.groupBy}) g ${k.join}
-        GROUP BY k, l`,
-      t0,
-      t1,
-      ...(hosts?.params ?? []),
-      ...rows.params,
-    );
+    return {
+      sql: `SELECT ${k.outer}, SUM(g.c) AS c
+              FROM (SELECT ${k.inner}, SUM(x.count) AS c FROM ${table} x
+                     WHERE ${where.join(' AND ')} GROUP BY ${k.groupBy}) g ${k.join}
+             GROUP BY k, l`,
+      params: [t0, t1, ...(hosts?.params ?? []), ...rows.params],
+    };
   }
 
   /** The first and last hour with rollups of a source in [h0, h1) (of some hosts; none: all). */
