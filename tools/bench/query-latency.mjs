@@ -231,7 +231,8 @@ const expiryRow = (e) => {
     const rep = JSON.parse(x.report.split('\n').pop() || '{}');
     const parts = rep.partitionsDropped ? `, ${rep.partitionsDropped} partitions dropped` : '';
     const pass = ((rep.endedMs - rep.startedMs) / 1000).toFixed(1);
-    return `${pass} s (${x.seconds.toFixed(1)} s with start-up; ${(rep.snapshots ?? 0).toLocaleString('en')} snapshots${parts})`;
+    const snaps = (rep.snapshots ?? 0).toLocaleString('en');
+    return `${pass} s (${x.seconds.toFixed(1)} s with start-up; ${snaps} snapshots${parts})`;
   };
   return `| *expiry pass: all but the last 37 min of the history* | ${LEVELS.map(cell).join(' | ')} |\n`;
 };

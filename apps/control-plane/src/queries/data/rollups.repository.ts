@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../../database/sql-runner';
 import type { Key, Window } from '../scope-window';
 import { Breakdown, BreakdownsRepository } from './breakdowns.repository';
-import type { KeyedCount } from './counts.repository';
 import { Fragment, hostFilter, KeyColumns, plainKey } from './snapshot-sql';
 
 /** The sources with rollups, and their tables (all keyed (time, host_id, ...)). */
