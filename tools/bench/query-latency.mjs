@@ -90,6 +90,7 @@ async function time(clients, method, req) {
  * row, rollup and partition is what ingest writes for that history; only the runs are shorter.
  */
 async function writeHistory(store, start, perHost) {
+  Object.assign(progress, { acked: 0, of: perHost * HOSTS, since: Date.now(), store });
   const perRun = Math.max(1, Math.round((RUN_MINUTES * 60_000) / INTERVAL));
   const runs = [];
   for (let first = 0; first < perHost; first += perRun)
@@ -99,6 +100,7 @@ async function writeHistory(store, start, perHost) {
     for (let r = runs[next++]; r; r = runs[next++]) {
       const runStart = start + r.first * INTERVAL;
       await simAgent({
+        onAck: () => progress.acked++,
         listen: store.listens[w % store.listens.length],
         hostId: `host-${String(r.h).padStart(2, '0')}`,
         runId: `run-${r.h}-${r.first}`,
@@ -201,6 +203,15 @@ function expiry(engine, store, hours, midnight) {
 
 // Durability does not change a query's plan or latency: the history is written with fsync off.
 const cluster = ENGINES.some((e) => e.postgres) ? startCluster({ fast: true }) : undefined;
+// Interrupted (SIGINT, e.g. a time limit): how far the history got, and nothing left running.
+const progress = { acked: 0, of: 0, since: 0, store: undefined };
+process.on('SIGINT', () => {
+  const s = (Date.now() - progress.since) / 1000;
+  console.log(`interrupted: ${progress.acked} of ${progress.of} snapshots written in ${s.toFixed(0)} s`);
+  progress.store?.procs.forEach((p) => p.kill('SIGKILL'));
+  cluster?.stop();
+  process.exit(130);
+});
 const results = [];
 const expiries = [];
 try {
