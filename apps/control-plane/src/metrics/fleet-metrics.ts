@@ -1,6 +1,7 @@
 import { Arch, errnoName, parseArch, syscallName } from '@syscall-counter/syscall-table';
 import { HostKeyedRow, MetricsRepository } from './metrics.repository';
-import { escapeValue, Sample, TableMetric } from './table-metric';
+import { SyscallLinesCache } from './syscall-lines-cache';
+import { Sample, TableMetric } from './table-metric';
 
 /** Bucket b of the agent's latency histogram holds calls of [2^b, 2^(b+1)) ns. */
 const LATENCY_TOTAL_NS = -1n;
@@ -60,45 +61,18 @@ async function latency(repo: MetricsRepository, name: string): Promise<Sample[]>
   return [...series.values()].flatMap((s) => latencySamples(name, s.labels, s.rows));
 }
 
-/**
- * Rows of syscall_counter_syscalls_total read at a time. SQLite reads synchronously, so one read of
- * 60,000 rows held the event loop (and every ack waiting on it) for the whole read; between pages
- * the loop runs what is due. Each series is still monotonic (a page reads committed totals).
- */
-export const COUNTS_PAGE = 4000;
-
-/** syscall_counter_syscalls_total's lines, formatted as read (the one family of host x syscall). */
-async function syscallLines(repo: MetricsRepository): Promise<string[]> {
-  const out: string[] = [];
-  let host = '';
-  let prefix = '';
-  let after: [string, number] = ['', Number.MIN_SAFE_INTEGER];
-  for (;;) {
-    const rows = await repo.counts(after[0], after[1], COUNTS_PAGE);
-    for (const r of rows) {
-      if (r.host_id !== host) {
-        host = r.host_id;
-        prefix = `syscall_counter_syscalls_total{host="${escapeValue(host)}",syscall="`;
-      }
-      out.push(`${prefix}${nameOf(r.arch, r.nr)}"} ${r.count}`);
-    }
-    if (rows.length < COUNTS_PAGE) return out;
-    after = [host, rows[rows.length - 1].nr];
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 /** The per-host metrics served from stored history, exact and monotonic across each host's runs. */
 export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
   const latencyName = 'syscall_counter_syscall_duration_seconds';
   const health = () => repo.health();
+  const syscallLines = new SyscallLinesCache(repo);
   return [
     {
       name: 'syscall_counter_syscalls_total',
       help: 'System calls per host and syscall, over all the host runs (exact in-kernel counts).',
       type: 'counter',
       read: () => [],
-      lines: () => syscallLines(repo),
+      blocks: () => syscallLines.blocks(),
     },
     {
       name: 'syscall_counter_syscall_errors_total',
