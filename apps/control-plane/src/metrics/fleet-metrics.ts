@@ -61,10 +61,28 @@ async function latency(repo: MetricsRepository, name: string): Promise<Sample[]>
   return [...series.values()].flatMap((s) => latencySamples(name, s.labels, s.rows));
 }
 
+/**
+ * One read of the store for two families a scrape renders one after the other (BPF time and runs;
+ * last contact and unattributed calls): first() reads and keeps the rows, second() takes them (or
+ * reads afresh when first() did not run just before, e.g. a scrape that failed in between).
+ */
+export function sharedRead<T>(read: () => Promise<T[]>): { first: () => Promise<T[]>; second: () => Promise<T[]> } {
+  let kept: Promise<T[]> | undefined;
+  return {
+    first: () => (kept = read()),
+    second: () => {
+      const rows = kept ?? read();
+      kept = undefined;
+      return rows;
+    },
+  };
+}
+
 /** The per-host metrics served from stored history, exact and monotonic across each host's runs. */
 export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
   const latencyName = 'syscall_counter_syscall_duration_seconds';
-  const health = () => repo.health();
+  const health = sharedRead(() => repo.health());
+  const bpf = sharedRead(() => repo.bpf());
   const syscallLines = new SyscallLinesCache(repo);
   return [
     {
@@ -95,7 +113,7 @@ export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
       help: "Time in the agent's BPF programs (kernel run-time statistics), per host and program.",
       type: 'counter',
       read: async () =>
-        (await repo.bpf()).map((b) => ({
+        (await bpf.first()).map((b) => ({
           labels: { host: b.host_id, program: b.program },
           value: Number(b.run_time_ns) / 1e9,
         })),
@@ -105,7 +123,7 @@ export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
       help: "Runs of the agent's BPF programs (kernel run-time statistics), per host and program.",
       type: 'counter',
       read: async () =>
-        (await repo.bpf()).map((b) => ({
+        (await bpf.second()).map((b) => ({
           labels: { host: b.host_id, program: b.program },
           value: Number(b.run_count),
         })),
@@ -115,13 +133,14 @@ export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
       help: "When the host's agent last reached the control plane (a stored snapshot or a hello), Unix time.",
       type: 'gauge',
       read: async () =>
-        (await health()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.last_seen_ms) / 1000 })),
+        (await health.first()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.last_seen_ms) / 1000 })),
     },
     {
       name: 'syscall_counter_agent_unattributed_total',
       help: 'Calls the agent counted but could not attribute to a process or container (its map was full).',
       type: 'counter',
-      read: async () => (await health()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.unattributed) })),
+      read: async () =>
+        (await health.second()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.unattributed) })),
     },
   ];
 }

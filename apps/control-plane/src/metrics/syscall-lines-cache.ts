@@ -45,7 +45,7 @@ export class SyscallLinesCache {
         const r = read.get(host);
         this.hosts.set(host, {
           version: current.get(host)!,
-          text: Buffer.from(r ? render(host, r.arch, r.counts) : ''),
+          text: Buffer.from(r?.counts ? render(host, r.arch, r.counts) : ''),
         });
       }
     }
