@@ -15,22 +15,21 @@ import { updateSection } from './benchmarks-md.mjs';
 import { freePort } from './ports.mjs';
 import { percentile as pct, procStat, ROOT, simAgent, startControlPlane } from './sim-agent.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    hosts: { type: 'string', default: '1000' },
-    agents: { type: 'string', default: '32' },
-    seconds: { type: 'string', default: '30' },
-    // Scrape intervals (s) to load ingest with, for --seconds each.
-    every: { type: 'string', default: '15,1' },
-    scrapes: { type: 'string', default: '20' },
-    // Scrapes after every host stored one more snapshot (none of its lines still cached).
-    churn: { type: 'string', default: '3' },
-    db: { type: 'string', default: 'sqlite' },
-    // The agent exporter's scrapes per mode (0: skip that part; it needs root and BPF).
-    'agent-scrapes': { type: 'string', default: '20' },
-    write: { type: 'boolean', default: false },
-  },
-});
+const OPTIONS = {
+  hosts: { type: 'string', default: '1000' },
+  agents: { type: 'string', default: '32' },
+  seconds: { type: 'string', default: '30' },
+  // Scrape intervals (s) to load ingest with, for --seconds each.
+  every: { type: 'string', default: '15,1' },
+  scrapes: { type: 'string', default: '20' },
+  // Scrapes after every host stored one more snapshot (none of its lines still cached).
+  churn: { type: 'string', default: '3' },
+  db: { type: 'string', default: 'sqlite' },
+  // The agent exporter's scrapes per mode (0: skip that part; it needs root and BPF).
+  'agent-scrapes': { type: 'string', default: '20' },
+  write: { type: 'boolean', default: false },
+};
+const { values: args } = parseArgs({ options: OPTIONS });
 const HOSTS = Number(args.hosts);
 const AGENTS = Number(args.agents);
 const SECONDS = Number(args.seconds);
@@ -223,10 +222,14 @@ ${agentRows.join('\n')}
   if (args.write)
     updateSection(args.db === 'postgres' ? 'metrics-postgres' : 'metrics', {
       title: args.db === 'postgres' ? '6c. /metrics at fleet scale on PostgreSQL' : '6. /metrics at fleet scale',
-      command:
-        `node tools/bench/metrics-scrape.mjs --hosts ${HOSTS} --agents ${AGENTS} ` +
-        `--seconds ${SECONDS} --every ${args.every} --scrapes ${args.scrapes} --churn ${args.churn} ` +
-        `--agent-scrapes ${args['agent-scrapes']} --db ${args.db} --write`,
+      // The options given that differ from their defaults: a line that re-runs this one.
+      command: [
+        'node tools/bench/metrics-scrape.mjs',
+        ...Object.keys(OPTIONS)
+          .filter((k) => k !== 'write' && (k === 'db' || args[k] !== OPTIONS[k].default))
+          .map((k) => `--${k} ${args[k]}`),
+        '--write',
+      ].join(' '),
       machine: `${cpus().length} CPUs (${cpus()[0].model.trim()}), Linux ${release()}, Node ${process.version}`,
       body,
     });
