@@ -333,10 +333,14 @@ static __always_inline enum call_kind classify(u32 f, long id, u32 *slot, struct
 	if (!need_task && !(f & (F_TASK | F_TIME)) && !ia32_possible())
 		return NATIVE;
 	*task = bpf_get_current_task_btf();
-	/* On by default, so on its own: the default program tests no other filter's bit. */
-	if ((f & F_EXCL) && (*task)->tgid == excl_tgid)
-		return SKIP;
+	/*
+	 * The filters a user asked for first: a call they leave out is then decided without the
+	 * agent's own check. That one is on by default, so on its own: the default program tests
+	 * no other filter's bit.
+	 */
 	if ((f & F_SELECT) && !task_wanted(f, *task))
+		return SKIP;
+	if ((f & F_EXCL) && (*task)->tgid == excl_tgid)
 		return SKIP;
 	return compat_call(*task) ? COMPAT : NATIVE;
 }
