@@ -105,38 +105,105 @@ static void test_collisions(const char *what, struct collector_opts o, __u64 id)
 	collector_close(&c);
 }
 
-/* A process's calls in the cache (on CPU 0) after it is gone: read once, kept, entry freed. */
+/* A slot whose key for this process takes the entry at @idx on CPU 0, but not @avoid's; -1: none. */
+static int slot_at(struct collector *c, size_t idx, int avoid)
+{
+	for (int s = 0; s <= MAX_SYSCALL_ID; s++)
+		if (s != avoid && key_cache_hash(getpid(), s) == idx &&
+		    entry(c, 0, getpid(), s) != entry(c, 0, getpid(), avoid))
+			return s;
+	return -1;
+}
+
+/* A child's calls on CPU 0: one on every slot (so its entries cover many indices). */
+static int run_child(struct collector *c)
+{
+	pid_t child = fork();
+	int status = 1;
+
+	if (child == 0) {
+		for (int s = 0; s <= MAX_SYSCALL_ID; s++)
+			if (run_pinned(c->prog_fd, s, 0))
+				_exit(1);
+		_exit(0);
+	}
+	if (child > 0)
+		waitpid(child, &status, 0);
+	return child < 0 ? -errno : status ? -EIO : child;
+}
+
+/*
+ * The parent counts on CPU 0 (2 calls), a child on every slot, then exits. One read: the
+ * child's counts are kept and its entries freed; the parent's entry stays with its count. Then
+ * the parent claims one of the freed entries with another key (3 calls): counted there, exact.
+ */
 static void test_forget_dead(void)
 {
 	struct collector_opts o = { .per_process = true, .no_attach = true };
 	static struct snapshot snap;
 	static __u64 unattr[NR_SLOTS];
 	struct collector c;
-	size_t rows = 0;
-	pid_t child;
-	int err, status = 1;
+	size_t rows = 0, held = 0, freed = 0;
+	int err, child = -1, again = -1;
 
-	err = collector_open(&c, &o);
-	child = err ? -1 : fork();
-	if (child == 0) {
-		for (int k = 0; k < 4; k++)
-			if (run_pinned(c.prog_fd, 39, 0))
-				_exit(1);
-		_exit(0);
-	}
-	if (child > 0)
-		waitpid(child, &status, 0);
-	err = err ?: status ? -EIO : read_keyed(&c, &snap, &rows, unattr);
-	CHECK(!err && snap.slots[39] == 4 && entry(&c, 0, child, 39)->id == 0,
-	      "-P: an exited process's 4 cached calls are counted and its entry freed (%llu)",
-	      snap.slots[39]);
-	err = err ?: run_pinned(c.prog_fd, 39, 0);
+	err = collector_open(&c, &o)		   ?:
+		      run_pinned(c.prog_fd, 39, 0) ?:
+						     run_pinned(c.prog_fd, 39, 0);
+	if (!err)
+		err = child = run_child(&c);
+	err = err < 0 ? err : 0;
+	for (size_t i = 0; !err && i < KEY_CACHE_SLOTS; i++)
+		if (c.kcache.entries[i].id == (__u64)child && again < 0)
+			again = slot_at(&c, i, 39);
+	err = err ?: read_keyed(&c, &snap, &rows, unattr);
+	for (size_t i = 0; !err && i < c.kcache.n; i++)
+		held += c.kcache.entries[i].id == (__u64)child;
+	CHECK(!err && snap.slots[39] == 3 && snap.slots[40] == 1 && snap.slots[1023] == 1 && !held,
+	      "-P: an exited process's cached calls are counted and its entries freed (%zu held)",
+	      held);
+	CHECK(!err && entry(&c, 0, getpid(), 39)->id == (__u64)getpid() &&
+		      entry(&c, 0, getpid(), 39)->count == 2,
+	      "-P: a live process's entry stays with its count (2) when another's are freed");
+	for (int k = 0; !err && again >= 0 && k < 3; k++)
+		err = run_pinned(c.prog_fd, again, 0);
 	unpin();
 	err = err ?: read_keyed(&c, &snap, &rows, unattr);
-	CHECK(!err && snap.slots[39] == 5 && entry(&c, 0, getpid(), 39)->count == 1,
-	      "-P: the exited process's counts stay after it is forgotten, a live one's add (%llu)",
-	      snap.slots[39]);
+	freed = again >= 0 ? entry(&c, 0, getpid(), again)->count : 0;
+	CHECK(!err && again >= 0 && freed == 3 && snap.slots[again] == 4 && snap.slots[39] == 3,
+	      "-P: a freed entry is claimed by another key and counts there (3 + the child's 1: %llu)",
+	      again >= 0 ? snap.slots[again] : 0);
 	collector_close(&c);
+}
+
+/*
+ * key_cache_forget() alone, on entries of a dead tgid read by the last merge: unchanged since,
+ * freed; grown since (its pid reused), kept, what was read its baseline; claimed after the
+ * merge (not read), kept. Then a merge reports only the counts beyond the baseline.
+ */
+static void test_forget_reused(void)
+{
+	static struct key_cache_entry ce[3];
+	__u64 read[3] = {}, base[3] = {};
+	__u32 dead[1] = { 4242 };
+	struct map_entries e = { .key_size = sizeof(struct proc_key), .value_size = sizeof(__u64) };
+	struct key_cache kc = { .entries = ce, .n = 3, .read = read, .base = base };
+	int err;
+
+	ce[0] = (struct key_cache_entry){ .id = 4242, .slot = 39, .count = 4 };
+	ce[1] = (struct key_cache_entry){ .id = 4242, .slot = 40, .count = 3 };
+	err = key_cache_merge(&kc, &e, 1);
+	ce[1].count += 2; /* the pid's new process, after the read */
+	ce[2] = (struct key_cache_entry){ .id = 4242, .slot = 41, .count = 1 };
+	key_cache_forget(&kc, dead, 1);
+	CHECK(!err && e.n == 2 && !ce[0].id && !ce[0].count && ce[1].id == 4242 && base[1] == 3 &&
+		      ce[2].id == 4242 && ce[2].count == 1,
+	      "-P: forget frees a dead pid's unchanged entries, keeps grown (baseline 3) and new ones");
+	e.n = 0;
+	err = key_cache_merge(&kc, &e, 1);
+	CHECK(!err && e.n == 2 && ((__u64 *)e.values)[0] == 2 && ((__u64 *)e.values)[1] == 1,
+	      "-P: a kept entry reports what its new process counted (2), the new entry its own (1)");
+	map_entries_free(&e);
+	free(kc.in_hash);
 }
 
 /* By default -P counts in the cache; --proc-entries (a bound on the keys kept) turns it off. */
@@ -171,4 +238,5 @@ void test_key_cache(void)
 	test_collisions("-P", (struct collector_opts){ .per_process = true }, getpid());
 	test_collisions("-C", (struct collector_opts){ .per_cgroup = true }, own_cgroup_id());
 	test_forget_dead();
+	test_forget_reused();
 }
