@@ -450,8 +450,10 @@ static __always_inline bool key_cache_inc(u32 f, u64 id, u32 slot, bool *claimed
 		e->count++;
 		return true;
 	}
-	if (e->id)
+	if (e->id) {
+		health_inc(HEALTH_KCACHE_TAKEN);
 		return false;
+	}
 	e->slot = slot;
 	e->count = 1;
 	barrier();

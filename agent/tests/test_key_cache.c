@@ -67,7 +67,8 @@ static void test_collisions(const char *what, struct collector_opts o, __u64 id)
 	static const int calls[3] = { 3, 2, 1 };
 	bool two = two_cpus();
 	struct collector c;
-	size_t rows = 0;
+	size_t rows = 0, in_use = 0, size = 0;
+	__u64 taken = 0;
 	const __u32 s[3] = { 39, 40, 41 };
 	int err;
 
@@ -102,6 +103,10 @@ static void test_collisions(const char *what, struct collector_opts o, __u64 id)
 		      !unattr[s[1]] && rows == 2,
 	      "%s: a taken entry sends a key to the hash, a full hash to unattributed; exact (%zu rows)",
 	      what, rows);
+	err = err ?: collector_key_cache_use(&c, &in_use, &size, &taken);
+	CHECK(!err && taken == 3 && in_use == 3u + two && size == c.kcache.n,
+	      "%s: 3 calls found their entry taken; %zu entries in use (2 occupied, s0%s)", what,
+	      in_use, two ? ", s1 on CPU 1" : "");
 	collector_close(&c);
 }
 
