@@ -166,15 +166,9 @@ static int cgroup_target(const char *path, __u64 *id, __u32 *level)
 	return err;
 }
 
-/*
- * -P, -C: whether they count in the key cache first (see key_cache in collector_opts). Only on
- * x86, whose stores are seen in order: the program's claim of an entry relies on it.
- */
+/* -P, -C: whether they count in the key cache first (see key_cache in collector_opts). */
 static bool key_cache_on(const struct collector_opts *o)
 {
-#if !defined(__x86_64__) && !defined(__i386__)
-	return false;
-#endif
 	if (!o->per_process && !o->per_cgroup)
 		return false;
 	return o->key_cache > 0 || (o->key_cache == 0 && !o->proc_entries);

@@ -432,10 +432,10 @@ static __always_inline struct key_cache_entry *key_cache_entry(u64 id, u32 slot)
  * -P, -C: adds one to (@id, @slot) in this CPU's cache entry if the entry is that key's, or
  * free (then claimed: *@claimed, when not NULL). False when it is another key's: the hash
  * counts the call. A count never leaves the entry it was made in, so the reader's sum of the
- * cache and the hash is exact at any moment; the claim writes the id last, so a reader that
- * sees it sees the slot and the count too. That holds because x86 stores are seen in order:
- * the agent sets F_KCACHE only on x86 (see key_cache_on()); elsewhere a claim would need a
- * fully ordered store (a BPF cmpxchg, -mcpu=v3).
+ * cache and the hash is exact at any moment. The claim writes the id last with a cmpxchg, fully
+ * ordered on every architecture (x86 and arm64 alike), so a reader that sees the id sees the
+ * slot and the count too; only a claim pays it, not a count. It cannot fail: programs do not
+ * nest on a CPU (the kernel skips a nested run as a recursion miss) and the reader only frees.
  */
 static __always_inline bool key_cache_inc(u32 f, u64 id, u32 slot, bool *claimed)
 {
@@ -456,8 +456,7 @@ static __always_inline bool key_cache_inc(u32 f, u64 id, u32 slot, bool *claimed
 	}
 	e->slot = slot;
 	e->count = 1;
-	barrier();
-	*(volatile u64 *)&e->id = id;
+	__sync_val_compare_and_swap(&e->id, 0, id);
 	if (claimed)
 		*claimed = true;
 	return true;
