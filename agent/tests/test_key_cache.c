@@ -216,6 +216,7 @@ static void test_auto(void)
 {
 	struct collector_opts o = { .per_process = true, .no_attach = true };
 	static struct snapshot snap;
+	struct proc_counts procs = {};
 	static __u64 unattr[NR_SLOTS];
 	struct collector c;
 	size_t rows = 0;
@@ -225,9 +226,12 @@ static void test_auto(void)
 		      run_pinned(c.prog_fd, 39, 0) ?:
 						     run_pinned(c.prog_fd, 39, 0);
 	unpin();
-	err = err ?: read_keyed(&c, &snap, &rows, unattr);
-	CHECK(!err && snap.slots[39] == 2 && entry(&c, 0, getpid(), 39)->count == 2,
-	      "-P: by default its calls count in the key cache (2)");
+	err = err ?: collector_read_procs(&c, &procs, &snap);
+	CHECK(!err && snap.slots[39] == 2 && entry(&c, 0, getpid(), 39)->count == 2 &&
+		      procs.n == 1 && procs.map_entries == 0 && !c.kcache.in_hash[0],
+	      "-P: by default its calls count in the key cache (2), no map entry in use (%zu)",
+	      procs.map_entries);
+	procs_counts_free(&procs);
 	collector_close(&c);
 	o.proc_entries = 8;
 	err = collector_open(&c, &o) ?: run_id(c.prog_fd, 39, -1);
