@@ -211,6 +211,60 @@ static void test_forget_reused(void)
 	free(kc.in_hash);
 }
 
+/* A read-only descriptor of the map @fd: lookups work, deletes fail (EPERM). */
+static int read_only_fd(int fd)
+{
+	LIBBPF_OPTS(bpf_get_fd_by_id_opts, opts, .open_flags = BPF_F_RDONLY);
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	fd = bpf_map_get_fd_by_id_opts(info.id, &opts);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * -P, the hash alone: a child's 4 calls, then it exits; the first read cannot delete its key
+ * (a read-only descriptor) and fails; the next one drains it. Counted once: 4, not 8.
+ */
+static void test_delete_fails(void)
+{
+	struct collector_opts o = { .per_process = true, .no_attach = true, .key_cache = -1 };
+	static struct snapshot snap;
+	struct proc_counts procs = {};
+	struct collector c;
+	int err, failed = 0, fd, ro = -1;
+	pid_t child;
+
+	err = collector_open(&c, &o);
+	child = err ? -1 : fork();
+	if (child == 0) {
+		for (int k = 0; k < 4; k++)
+			if (run_pinned(c.prog_fd, 39, 0))
+				_exit(1);
+		_exit(0);
+	}
+	if (child > 0)
+		waitpid(child, &failed, 0);
+	err = err ?: failed ? -EIO : (ro = read_only_fd(c.procs.counts_fd)) < 0 ? ro : 0;
+	if (!err) {
+		fd = c.procs.counts_fd;
+		c.procs.counts_fd = ro;
+		failed = collector_read_procs(&c, &procs, &snap);
+		procs_counts_free(&procs);
+		c.procs.counts_fd = fd;
+		err = collector_read_procs(&c, &procs, &snap);
+		procs_counts_free(&procs);
+	}
+	CHECK(!err && failed && snap.slots[39] == 4,
+	      "-P: a read whose delete fails (%d) adds nothing; the next counts the exited 4 once (%llu)",
+	      failed, snap.slots[39]);
+	if (ro >= 0)
+		close(ro);
+	collector_close(&c);
+}
+
 /* By default -P counts in the cache; --proc-entries (a bound on the keys kept) turns it off. */
 static void test_auto(void)
 {
@@ -248,4 +302,5 @@ void test_key_cache(void)
 	test_collisions("-C", (struct collector_opts){ .per_cgroup = true }, own_cgroup_id());
 	test_forget_dead();
 	test_forget_reused();
+	test_delete_fails();
 }
