@@ -342,15 +342,22 @@ static int prepare_reads(struct collector *c, const struct collector_opts *o)
 	err = procs_init(&c->procs, bpf_map__fd(skel->maps.proc_counts),
 			 bpf_map__fd(skel->maps.proc_comms), bpf_map__fd(skel->maps.unattributed),
 			 c->ncpus, bpf_map__max_entries(skel->maps.proc_counts));
+	/* Into *c: a struct collector is not copied once open. */
 	c->procs.cache = &c->kcache;
 	return err;
 }
 
-/* -P, -C: the key cache gets KEY_CACHE_SLOTS entries for each possible CPU. */
-static int size_key_cache(struct syscall_counter_bpf *skel)
+/*
+ * -P, -C: the key cache gets KEY_CACHE_SLOTS entries for each possible CPU; 1 when it is off.
+ * libbpf_num_possible_cpus() counts CPUs, not the highest id + 1: on a sparse possible mask a
+ * high CPU's lookup finds no entry, and that CPU counts in the hash (exact, just slower).
+ */
+static int size_key_cache(struct syscall_counter_bpf *skel, const struct collector_opts *o)
 {
 	int ncpus = libbpf_num_possible_cpus();
 
+	if (!key_cache_on(o))
+		return bpf_map__set_max_entries(skel->maps.key_cache, 1);
 	if (ncpus < 0)
 		return ncpus;
 	return bpf_map__set_max_entries(skel->maps.key_cache, ncpus * KEY_CACHE_SLOTS);
@@ -399,7 +406,7 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	if (!err)
 		err = select_programs(c->skel->obj, c->count_mode, features, opts->proc_entries);
 	if (!err && (c->per_process || c->per_cgroup))
-		err = size_key_cache(c->skel);
+		err = size_key_cache(c->skel, opts);
 	if (!err)
 		err = syscall_counter_bpf__load(c->skel);
 	if (!err)

@@ -120,6 +120,11 @@ size_t collector_proc_capacity(struct collector *c);
 /* Counts that could not be recorded exactly; all zero in a healthy run. */
 int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_full, __u64 *comm_full,
 		     __u64 *errno_full, __u64 *inflight_full, __u64 *recursion_misses);
+/*
+ * -P, -C: the key cache's entries in use of its @size (0: no cache), and the calls that found
+ * their entry taken by another key (counted in the hash: slower, exact).
+ */
+int collector_key_cache_use(struct collector *c, size_t *in_use, size_t *size, __u64 *taken);
 void collector_close(struct collector *c);
 
 const char *map_mode_name(enum map_mode mode);

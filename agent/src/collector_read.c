@@ -279,3 +279,17 @@ int collector_health(struct collector *c, __u64 *insert_failed, __u64 *track_ful
 	*recursion_misses = info.recursion_misses;
 	return 0;
 }
+
+int collector_key_cache_use(struct collector *c, size_t *in_use, size_t *size, __u64 *taken)
+{
+	int fd = bpf_map__fd(c->skel->maps.health);
+	__u32 k = HEALTH_KCACHE_TAKEN;
+
+	*in_use = key_cache_in_use(&c->kcache);
+	*size = c->kcache.n;
+	*taken = 0;
+	if (bpf_map_lookup_elem(fd, &k, c->values))
+		return -errno;
+	*taken = percpu_sum(c->values, c->ncpus);
+	return 0;
+}

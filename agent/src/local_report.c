@@ -183,6 +183,17 @@ int report_final(struct agent *a)
 	return 0;
 }
 
+void report_key_cache(struct collector *coll)
+{
+	size_t in_use, size;
+	__u64 taken;
+
+	if (!collector_key_cache_use(coll, &in_use, &size, &taken) && size)
+		warn("health: key cache: %zu of %zu entries in use, %llu calls found their entry "
+		     "taken (counted in the hash)\n",
+		     in_use, size, taken);
+}
+
 void report_health(struct collector *coll)
 {
 	__u64 insert_failed = 0, track_full = 0, comm_full = 0, errno_full = 0, inflight_full = 0,

@@ -11,5 +11,7 @@ int report_interval(struct agent *a, double now);
 int report_final(struct agent *a);
 /* Warnings about counts that could not be kept exactly; nothing in a healthy run. */
 void report_health(struct collector *coll);
+/* --verbose, -P/-C: how full the key cache is (it fades as dead keys' entries stay held). */
+void report_key_cache(struct collector *coll);
 
 #endif /* __LOCAL_REPORT_H */

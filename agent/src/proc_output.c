@@ -90,7 +90,8 @@ static void print_table(FILE *f, const struct report *r, const struct proc_sum *
 	}
 	if (unattributed)
 		fprintf(f,
-			"Unattributed (the per-process map was full; raise --proc-entries): %llu\n",
+			"Unattributed (the per-process map was full; raise --proc-entries, "
+			"which also turns the key cache off): %llu\n",
 			unattributed);
 	if (r->compat) {
 		__u64 compat = 0;

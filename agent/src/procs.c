@@ -47,9 +47,9 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /*
- * The (tgid, slot) entries of the per-process map, each summed over the CPUs, and those of
- * the cache in front of it: the map first, so that a key's count in the cache is added
- * (a count never moves from one to the other, see key_cache_inc()).
+ * The (tgid, slot) entries of the per-process map, each summed over the CPUs, plus those of
+ * the cache in front of it (a count never moves from one to the other, see key_cache_inc(),
+ * so either order of the two reads is exact).
  */
 static int read_counts(struct procs *p)
 {
@@ -145,14 +145,23 @@ static bool in_set(const __u32 *set, size_t n, __u32 tgid)
 	return n && bsearch(&tgid, set, n, sizeof(*set), cmp_u32);
 }
 
+/* Whether the hash holds key @i of the last read (else only the cache: nothing to delete). */
+static bool in_hash(struct procs *p, size_t i)
+{
+	return !p->cache || !p->cache->n || p->cache->in_hash[i];
+}
+
 /*
  * Moves the entries of the processes in @dead into the ledger and out of the maps. They
  * were dead before the last read of the map began, so its values are their final ones:
- * nothing counted after this read is lost, and the map does not fill with the dead.
+ * nothing counted after this read is lost, and the map does not fill with the dead. The
+ * ledger takes them only once they are out of the hash, so a failed delete counts nothing
+ * twice (the next read finds them again).
  */
 static int drain(struct procs *p, const __u32 *dead, size_t ndead)
 {
 	struct proc_key *gone = calloc(p->counts.n ? p->counts.n : 1, sizeof(*gone));
+	struct proc_counts rows = {};
 	size_t ngone = 0;
 	int err = 0;
 
@@ -166,14 +175,17 @@ static int drain(struct procs *p, const __u32 *dead, size_t ndead)
 			continue;
 		row.count = count_at(p, i);
 		comm_of(p, key->tgid, row.comm);
-		gone[ngone++] = *key;
-		err = push(&p->ledger, &row);
+		if (in_hash(p, i))
+			gone[ngone++] = *key;
+		err = push(&rows, &row);
 	}
-	/* A key only in the cache is not in the map: its delete fails with -ENOENT, skipped. */
 	err = err ?: map_delete_keys(p->counts_fd, gone, sizeof(*gone), ngone);
+	for (size_t i = 0; i < rows.n && !err; i++)
+		err = push(&p->ledger, &rows.rows[i]);
 	if (!err && p->cache)
 		key_cache_forget(p->cache, dead, ndead);
 	err = err ?: map_delete_keys(p->comms_fd, dead, sizeof(*dead), ndead);
+	procs_counts_free(&rows);
 	free(gone);
 	return err;
 }
@@ -182,7 +194,7 @@ static int drain(struct procs *p, const __u32 *dead, size_t ndead)
  * One read of the map, then whether each of its processes is still alive; when some are
  * dead, a second read gives their final counts (O(entries) bpf() calls either way).
  */
-static int read_live(struct procs *p, struct proc_counts *live)
+static int read_live(struct procs *p, struct proc_counts *live, size_t *in_map)
 {
 	__u32 *dead = NULL;
 	size_t ndead = 0;
@@ -201,6 +213,7 @@ static int read_live(struct procs *p, struct proc_counts *live)
 			continue;
 		row.count = count_at(p, i);
 		comm_of(p, key->tgid, row.comm);
+		*in_map += in_hash(p, i);
 		err = push(live, &row);
 	}
 	free(dead);
@@ -214,8 +227,8 @@ int procs_read(struct procs *p, struct proc_counts *out, __u64 *slots)
 
 	memset(out, 0, sizeof(*out));
 	memset(slots, 0, NR_SLOTS * sizeof(*slots));
-	err = read_live(p, &live);
-	out->map_entries = live.n;
+	/* Entries of the hash only: the cache's are beyond its capacity. */
+	err = read_live(p, &live, &out->map_entries);
 	for (size_t i = 0; i < live.n && !err; i++)
 		err = push(out, &live.rows[i]);
 	for (size_t i = 0; i < p->ledger.n && !err; i++)

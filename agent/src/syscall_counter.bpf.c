@@ -430,10 +430,12 @@ static __always_inline struct key_cache_entry *key_cache_entry(u64 id, u32 slot)
 
 /*
  * -P, -C: adds one to (@id, @slot) in this CPU's cache entry if the entry is that key's, or
- * free (then claimed: *@claimed). False when it is another key's: the hash counts the call.
- * A count never leaves the entry it was made in, so the reader's sum of the cache and the
- * hash is exact at any moment; the claim writes the id last, so a reader that sees it sees
- * the slot and the count too (x86 stores are seen in order).
+ * free (then claimed: *@claimed, when not NULL). False when it is another key's: the hash
+ * counts the call. A count never leaves the entry it was made in, so the reader's sum of the
+ * cache and the hash is exact at any moment. The claim writes the id last with a cmpxchg, fully
+ * ordered on every architecture (x86 and arm64 alike), so a reader that sees the id sees the
+ * slot and the count too; only a claim pays it, not a count. It cannot fail: programs do not
+ * nest on a CPU (the kernel skips a nested run as a recursion miss) and the reader only frees.
  */
 static __always_inline bool key_cache_inc(u32 f, u64 id, u32 slot, bool *claimed)
 {
@@ -448,13 +450,15 @@ static __always_inline bool key_cache_inc(u32 f, u64 id, u32 slot, bool *claimed
 		e->count++;
 		return true;
 	}
-	if (e->id)
+	if (e->id) {
+		health_inc(HEALTH_KCACHE_TAKEN);
 		return false;
+	}
 	e->slot = slot;
 	e->count = 1;
-	barrier();
-	*(volatile u64 *)&e->id = id;
-	*claimed = true;
+	__sync_val_compare_and_swap(&e->id, 0, id);
+	if (claimed)
+		*claimed = true;
 	return true;
 }
 
@@ -539,13 +543,12 @@ int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
 	u32 f = filters;
 	struct cgroup_key key = {};
 	struct task_struct *task;
-	bool claimed = false;
 
 	if (!native_call(f, ctx->args[1], &key.slot, &task, true) || !task)
 		return 0;
 	/* What bpf_get_current_cgroup_id() returns, without the call. */
 	key.cgid = task->cgroups->dfl_cgrp->kn->id;
-	if (!key_cache_inc(f, key.cgid, key.slot, &claimed) &&
+	if (!key_cache_inc(f, key.cgid, key.slot, NULL) &&
 	    !percpu_keyed_inc(&cgroup_counts, &key, NULL))
 		unattributed_inc(key.slot);
 	return 0;
@@ -683,7 +686,8 @@ int count_empty(struct bpf_raw_tracepoint_args *ctx)
 
 /*
  * Benchmarks only (tools/bench/probe_ab.c attaches it to sys_enter and sys_exit): the floor and
- * one clock read, what each call under --latency pays at the least.
+ * one clock read, what each call under --latency pays at the least. It ships in the object
+ * (one object for agent and benchmark); the agent never loads it (select_programs()).
  */
 SEC("raw_tracepoint/sys_enter")
 int bench_clock(struct bpf_raw_tracepoint_args *ctx)

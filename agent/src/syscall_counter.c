@@ -240,6 +240,8 @@ static int agent_finish(struct agent *a)
 	report_health(&a->coll);
 	if (o->coll.verbose)
 		bpf_stats_report(&a->coll);
+	if (o->coll.verbose)
+		report_key_cache(&a->coll);
 	if (stream_feed_fatal(a->feed)) {
 		warn("the control plane refused this run: %s\n", stream_feed_fatal(a->feed));
 		exit_code = 1;

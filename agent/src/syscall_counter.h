@@ -127,6 +127,8 @@ enum health {
 	HEALTH_COMM_FULL,	  /* a process name could not be recorded (the count was) */
 	HEALTH_ERRNO_FULL,    /* a failed call's errno could not be recorded (the failure was) */
 	HEALTH_INFLIGHT_FULL, /* a call could not be timed (too many threads in syscalls) */
+	/* Not a loss: -P/-C calls whose cache entry another key held, counted in the hash. */
+	HEALTH_KCACHE_TAKEN,
 	NR_HEALTH,
 };
 

@@ -128,8 +128,10 @@ int read_keyed(struct collector *c, struct snapshot *snap, size_t *rows, __u64 *
 
 	if (c->per_process) {
 		err = collector_read_procs(c, &procs, snap);
-		*rows = procs.map_entries;
-
+		/* Live keys, in the hash or the key cache (map_entries counts the hash's alone). */
+		*rows = 0;
+		for (size_t i = 0; !err && i < procs.n; i++)
+			*rows += !procs.rows[i].exited;
 		memcpy(unattr, procs.unattributed, sizeof(procs.unattributed));
 		procs_counts_free(&procs);
 		return err;
@@ -166,6 +168,7 @@ static void test_percpu_keyed(const char *what, struct collector_opts o)
 	collector_close(&c);
 
 	o.proc_entries = 2;
+	o.key_cache = -1; /* the bounded hash alone */
 	err = collector_open(&c, &o);
 	for (long id = 0; !err && id < 3; id++)
 		err = run_id(c.prog_fd, id, -1);
@@ -335,9 +338,16 @@ out:
 void test_paths(void)
 {
 	test_filter_word();
-	test_percpu_keyed("-P", (struct collector_opts){ .per_process = true });
-	test_percpu_keyed("-C", (struct collector_opts){ .per_cgroup = true });
-	test_keyed_race("-P", (struct collector_opts){ .per_process = true });
-	test_keyed_race("-C", (struct collector_opts){ .per_cgroup = true });
+	/* key_cache -1: the hash alone; 1: the key cache in front of it. */
+	test_percpu_keyed("-P", (struct collector_opts){ .per_process = true, .key_cache = -1 });
+	test_percpu_keyed("-C", (struct collector_opts){ .per_cgroup = true, .key_cache = -1 });
+	test_percpu_keyed("-P cache",
+			  (struct collector_opts){ .per_process = true, .key_cache = 1 });
+	test_percpu_keyed("-C cache",
+			  (struct collector_opts){ .per_cgroup = true, .key_cache = 1 });
+	test_keyed_race("-P", (struct collector_opts){ .per_process = true, .key_cache = -1 });
+	test_keyed_race("-C", (struct collector_opts){ .per_cgroup = true, .key_cache = -1 });
+	test_keyed_race("-P cache", (struct collector_opts){ .per_process = true, .key_cache = 1 });
+	test_keyed_race("-C cache", (struct collector_opts){ .per_cgroup = true, .key_cache = 1 });
 	test_cgroup_filter();
 }

@@ -68,6 +68,21 @@ describe('syscall-counter-agent probe paths (real BPF): threads, forks and 32-bi
     },
   );
 
+  // The key cache's health line: CPUs × 1,024 entries; none with --proc-entries (cache off).
+  it('-P --verbose reports the key cache in use; with --proc-entries there is none', () => {
+    const line = (extra: string[]) => {
+      const r = runAgent(['-P', '--verbose', ...extra, '-o', 'csv', '--', WORKLOAD, 'fork', '300']);
+      expect(r.status).toBe(0);
+      return /health: key cache: (\d+) of (\d+) entries in use, (\d+) calls found/.exec(r.stderr);
+    };
+    const m = line([]);
+    expect(m).not.toBeNull();
+    expect(Number(m?.[2]) % 1024).toBe(0);
+    expect(Number(m?.[2])).toBeGreaterThan(0);
+    expect(Number(m?.[1])).toBeLessThanOrEqual(Number(m?.[2]));
+    expect(line(['--proc-entries', '1000'])).toBeNull();
+  });
+
   it('-C: 4 threads, and a parent and its forked child, add up to their calls exactly', () => {
     const getppid = (workload: string[]) => {
       const r = runAgent(['-C', '-o', 'csv', '--', WORKLOAD, ...workload]);
