@@ -32,6 +32,8 @@ async function storeHistory(ingest: IngestService): Promise<void> {
             processes: [
               { pid: 100 + h, comm: 'a', nr: 0, count: String(inc[0]) },
               { pid: 200, comm: 'b', nr: 2, count: String(inc[1]) },
+              // Seen once, in the raw side a long edge subtracts from its ten minutes.
+              ...(seq === 1 && h === 1 ? [{ pid: 300, comm: 'once', nr: 4, count: '10' }] : []),
             ],
             cgroups: [
               { path: '/a.slice/docker-aaa.scope', container: 'docker:aaa', nr: 0, count: String(inc[0]) },
@@ -68,8 +70,10 @@ const GROUPINGS: Array<[Key, 'deltas' | 'processes' | 'cgroups']> = [
   ['host', 'cgroups'],
 ];
 
-function windowOf(since: number, until: number, hostIds: string[] = [], nr?: number): Window {
-  const filter = { pid: 0, comm: '', container: '' };
+type Filter = Window['filter'];
+const NO_FILTER: Filter = { pid: 0, comm: '', container: '' };
+
+function windowOf(since: number, until: number, hostIds: string[] = [], nr?: number, filter = NO_FILTER): Window {
   return { hostIds, runId: '', since: BigInt(since), until: until ? BigInt(until) : NEVER, bounded: true, nr, filter };
 }
 
@@ -114,15 +118,19 @@ describe('a window over rollups and raw edges equals the same window over the ra
       const tally = app.get(TallyService);
       const counts = app.get(CountsRepository);
       for (const [key, source] of GROUPINGS) {
-        for (const [hosts, nr] of [
+        for (const [hosts, nr, filter] of [
           [[], undefined],
           [['h2'], undefined],
+          [['h1', 'h2'], undefined],
           [[], 0],
-        ] as Array<[string[], number?]>) {
-          const w = windowOf(since, until, hosts, nr);
+          ...(source === 'processes' ? [[[], undefined, { ...NO_FILTER, pid: 200 }]] : []),
+          ...(source === 'processes' ? [[[], undefined, { ...NO_FILTER, comm: 'a' }]] : []),
+          ...(source === 'cgroups' ? [[[], undefined, { ...NO_FILTER, container: 'docker:aaa' }]] : []),
+        ] as Array<[string[], number?, Filter?]>) {
+          const w = windowOf(since, until, hosts, nr, filter);
           const raw = keyed(await counts.fromRows(w, key, source, w.since, w.until));
           const got = asStrings(await tally.sum(w, key, source));
-          expect({ key, source, hosts, nr, got }).toEqual({ key, source, hosts, nr, got: raw });
+          expect({ key, source, hosts, nr, filter, got }).toEqual({ key, source, hosts, nr, filter, got: raw });
           // Not vacuous: every window holds calls of each grouping.
           expect(raw.size).toBeGreaterThan(0);
         }

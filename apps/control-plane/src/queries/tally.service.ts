@@ -92,14 +92,13 @@ export class TallyService {
     }
     // Whole hours inside the window come from the hourly rollups and whole ten minutes at its edges
     // from the ten-minute ones, when the rollups can answer: under ten minutes of raw rows per edge.
-    let since = await this.rollupSince(w, key, source);
-    // A start in expired time moves to its hour only for the hourly rollup to answer that hour whole.
-    if (since < w.since && floorTo(w.until, HOUR_MS) <= since) since = w.since;
     if (w.runId || !RollupsRepository.answers(source, key)) {
       add(await this.counts.fromRows(w, key, source, w.since, w.until));
+      dropZeros(out);
       return out;
     }
-    for (const p of pieces(since, w.until)) {
+    const [since, until] = await this.rollupRange(w);
+    for (const p of pieces(since, until)) {
       if (p.grain === 'raw') {
         add(await this.counts.fromRows(w, key, source, p.from, p.to));
         continue;
@@ -110,6 +109,9 @@ export class TallyService {
           : this.rollups.breakdownRollupQuery(w, key, source, p.grain, p.from, p.to);
       add(await this.counts.fromRollupLess(rollup, w, key, source, p.less));
     }
+    // A rollup less its raw side leaves 0 for a key seen only in that side: the raw rows (never
+    // 0) would not name it at all.
+    dropZeros(out);
     return out;
   }
 
@@ -146,12 +148,21 @@ export class TallyService {
     };
   }
 
-  /** Where the rollups take over: a window starting in expired raw time starts at its hour. */
-  private async rollupSince(w: Window, key: Key, source: CountSource): Promise<bigint> {
-    if (w.since === 0n || w.runId || !RollupsRepository.answers(source, key)) return w.since;
+  /**
+   * The range the rollups answer: an edge in expired raw time moves out to its hour, which the
+   * hourly rollup answers whole (expired() says so), since no raw row is left to cut it.
+   */
+  private async rollupRange(w: Window): Promise<[bigint, bigint]> {
     const m: RetentionMarks = await this.retention.marks();
-    return m.raw > 0n && w.since < m.raw ? floorHour(w.since) : w.since;
+    if (m.raw === 0n) return [w.since, w.until];
+    const since = w.since > 0n && w.since < m.raw ? floorHour(w.since) : w.since;
+    const until = w.until !== NEVER && w.until < m.raw ? ceilTo(w.until, HOUR_MS) : w.until;
+    return [since, until];
   }
+}
+
+function dropZeros(m: Map<number | string, bigint>): void {
+  for (const [k, c] of m) if (c === 0n) m.delete(k);
 }
 
 /** A whole run (no window) by syscall, host or run: its cumulative totals answer, expiry or not. */

@@ -166,6 +166,15 @@ describe('retention: expiry of raw rows and hourly rollups', () => {
       rows: { 39: '25', 2: '12' },
       expired: hourly,
     });
+    // So does a window ending inside an expired hour, or lying inside one: no raw row is left to cut it.
+    expect(await rows(GroupBy.GROUP_BY_SYSCALL, window(T0 + 30 * MIN, T0 + HOUR + 20 * MIN))).toEqual({
+      rows: { 39: '25', 2: '5' },
+      expired: hourly,
+    });
+    expect(await rows(GroupBy.GROUP_BY_SYSCALL, window(T0 + 65 * MIN, T0 + 75 * MIN))).toEqual({
+      rows: { 39: '15' },
+      expired: hourly,
+    });
     // A whole run still comes from its totals: nothing to announce.
     expect(await rows(GroupBy.GROUP_BY_SYSCALL, Scope.fromPartial({ runId: 'r1' }))).toEqual({
       rows: { 39: '25', 2: '12' },
