@@ -57,6 +57,8 @@ export class BatchStore {
   /** Keys of cgroup names known committed (names are never deleted, nor their keys reused). */
   private readonly names = new Map<string, bigint>();
   private readonly sums: StoreSums;
+  /** How many batches were stored again snapshot by snapshot (the batched write failed). */
+  fallbacks = 0;
 
   constructor(
     private readonly repo: IngestRepository,
@@ -75,6 +77,7 @@ export class BatchStore {
     try {
       return await this.storeBatched(batch);
     } catch (err) {
+      this.fallbacks++;
       for (const p of batch) this.progress.forget(p.run.runId);
       const why = err instanceof RunMovedOn ? 'a run moved on' : (err as Error).message;
       this.logger.log({ msg: 'batch stored again snapshot by snapshot', snapshots: batch.length, why });
