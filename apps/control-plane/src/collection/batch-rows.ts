@@ -11,27 +11,32 @@ export interface KeyedSnapshot {
 
 type Cell = bigint | number | string;
 
-function compareRows(a: Cell[], b: Cell[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+function compareKeys(a: Cell[], b: Cell[], n: number): number {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   return 0;
 }
 
 /**
- * Rows of one table for the whole batch. Tables with a key get one row per key, combined as the
- * table's ON CONFLICT would (add, replace, keep the first), sorted by key.
+ * Rows of one table for the whole batch. With @combine, tables with a key get one row per key,
+ * combined as the table's ON CONFLICT would (add, replace, keep the first), sorted by key: what
+ * one multi-row statement needs. Without, rows stay as they came (one statement per row).
  */
 class TableRows {
   private readonly plain: Cell[][] = [];
   private readonly byKey = new Map<string, Cell[]>();
   private readonly nKeys: number;
 
-  constructor(private readonly name: BatchTableName) {
-    this.nKeys = (BATCH_TABLES[name] as { keys?: string[] }).keys?.length ?? 0;
+  constructor(
+    private readonly name: BatchTableName,
+    combine: boolean,
+  ) {
+    this.nKeys = combine ? ((BATCH_TABLES[name] as { keys?: string[] }).keys?.length ?? 0) : 0;
   }
 
   add(row: Cell[]): void {
     if (!this.nKeys) return void this.plain.push(row);
-    const key = row.slice(0, this.nKeys).join('\u0000');
+    let key = String(row[0]);
+    for (let i = 1; i < this.nKeys; i++) key += `\u0000${row[i]}`;
     const had = this.byKey.get(key);
     if (!had) return void this.byKey.set(key, row);
     const mode = (BATCH_TABLES[this.name] as { onConflict?: string }).onConflict;
@@ -41,23 +46,24 @@ class TableRows {
   }
 
   rows(): Cell[][] {
-    return this.nKeys ? [...this.byKey.values()].sort((a, b) => compareRows(a.slice(0, this.nKeys), b)) : this.plain;
+    return this.nKeys ? [...this.byKey.values()].sort((a, b) => compareKeys(a, b, this.nKeys)) : this.plain;
   }
 }
 
 /**
  * Every row a batch of checked snapshots writes besides the snapshot rows themselves: the same
  * rows, with the same sums, that the per-snapshot path writes one statement at a time (see
- * IngestService.writeOne); @nameKey gives a cgroup's key in cgroup_names.
+ * BatchStore.writeOne); @nameKey gives a cgroup's key in cgroup_names. @combine: rows of one key
+ * combined into one (for one statement per table; per-row statements take them as they come).
  */
 export function batchTableRows(
   batch: KeyedSnapshot[],
   nameKey: (path: string, container: string) => bigint,
+  combine: boolean,
 ): BatchTableRows {
-  const t = Object.fromEntries(Object.keys(BATCH_TABLES).map((n) => [n, new TableRows(n as BatchTableName)])) as Record<
-    BatchTableName,
-    TableRows
-  >;
+  const t = Object.fromEntries(
+    Object.keys(BATCH_TABLES).map((n) => [n, new TableRows(n as BatchTableName, combine)]),
+  ) as Record<BatchTableName, TableRows>;
   for (const { run, c, snapKey } of batch) {
     const { runId, hostId, timeMs } = c.head;
     const hour = hourOf(timeMs);

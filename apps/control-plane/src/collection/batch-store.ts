@@ -165,7 +165,8 @@ export class BatchStore {
       names.set(name, key);
     }
     const keyed = stored.map((s, i) => ({ ...s, snapKey: keys[i] }));
-    await this.batches.putRows(batchTableRows(keyed, (path, container) => names.get(`${path}\u0000${container}`)!));
+    const nameKey = (path: string, container: string) => names.get(`${path}\u0000${container}`)!;
+    await this.batches.putRows(batchTableRows(keyed, nameKey, this.batches.multiRow));
     return added;
   }
 

@@ -90,6 +90,11 @@ export class IngestBatchRepository {
     }
   }
 
+  /** Whether a table's rows go in one statement (then rows of one key must be combined first). */
+  get multiRow(): boolean {
+    return this.arrays;
+  }
+
   /** The stored progress of @runIds (failures and latency for the runs named in those lists). */
   async progress(runIds: string[], failureOf: string[], latencyOf: string[]): Promise<Map<string, RunProgress>> {
     const out = new Map<string, RunProgress>();
