@@ -62,14 +62,14 @@ static const struct count_spec count_specs[NR_COUNT_MODES] = {
 	[COUNT_PER_PROCESS] = {
 		.load = {
 			.progs = { "count_per_process" },
-			.maps = { "proc_counts", "proc_comms", "unattributed" },
+			.maps = { "proc_counts", "proc_comms", "unattributed", "key_cache" },
 			.sized = { "proc_counts", "proc_comms" },
 		},
 	},
 	[COUNT_PER_CGROUP] = {
 		.load = {
 			.progs = { "count_per_cgroup" },
-			.maps = { "cgroup_counts", "unattributed" },
+			.maps = { "cgroup_counts", "unattributed", "key_cache" },
 			.sized = { "cgroup_counts" },
 		},
 	},
@@ -166,6 +166,14 @@ static int cgroup_target(const char *path, __u64 *id, __u32 *level)
 	return err;
 }
 
+/* -P, -C: whether they count in the key cache first (see key_cache in collector_opts). */
+static bool key_cache_on(const struct collector_opts *o)
+{
+	if (!o->per_process && !o->per_cgroup)
+		return false;
+	return o->key_cache > 0 || (o->key_cache == 0 && !o->proc_entries);
+}
+
 /* The filters, in rodata: one bit each in "filters", their values beside it. */
 static int set_filters(struct syscall_counter_bpf *skel, const struct collector_opts *o)
 {
@@ -181,6 +189,7 @@ static int set_filters(struct syscall_counter_bpf *skel, const struct collector_
 	f |= o->cgroup ? F_CGROUP : 0;
 	/* --latency: the counting program stamps each call's entry (no sys_enter program of its own). */
 	f |= o->latency ? F_TIME : 0;
+	f |= key_cache_on(o) ? F_KCACHE : 0;
 	skel->rodata->filters = f;
 	skel->rodata->targ_tgid = o->targ_tgid;
 	skel->rodata->targ_tid = o->targ_tid;
@@ -322,12 +331,29 @@ static int prepare_reads(struct collector *c, const struct collector_opts *o)
 		if (err)
 			return err;
 	}
-	if (c->per_process)
-		return procs_init(&c->procs, bpf_map__fd(skel->maps.proc_counts),
-				  bpf_map__fd(skel->maps.proc_comms),
-				  bpf_map__fd(skel->maps.unattributed), c->ncpus,
-				  bpf_map__max_entries(skel->maps.proc_counts));
-	return 0;
+	if (key_cache_on(o)) {
+		err = key_cache_map(&c->kcache, bpf_map__fd(skel->maps.key_cache),
+				    bpf_map__max_entries(skel->maps.key_cache));
+		if (err)
+			return err;
+	}
+	if (!c->per_process)
+		return 0;
+	err = procs_init(&c->procs, bpf_map__fd(skel->maps.proc_counts),
+			 bpf_map__fd(skel->maps.proc_comms), bpf_map__fd(skel->maps.unattributed),
+			 c->ncpus, bpf_map__max_entries(skel->maps.proc_counts));
+	c->procs.cache = &c->kcache;
+	return err;
+}
+
+/* -P, -C: the key cache gets KEY_CACHE_SLOTS entries for each possible CPU. */
+static int size_key_cache(struct syscall_counter_bpf *skel)
+{
+	int ncpus = libbpf_num_possible_cpus();
+
+	if (ncpus < 0)
+		return ncpus;
+	return bpf_map__set_max_entries(skel->maps.key_cache, ncpus * KEY_CACHE_SLOTS);
 }
 
 /*
@@ -372,6 +398,8 @@ int collector_open(struct collector *c, const struct collector_opts *opts)
 	err = set_filters(c->skel, opts);
 	if (!err)
 		err = select_programs(c->skel->obj, c->count_mode, features, opts->proc_entries);
+	if (!err && (c->per_process || c->per_cgroup))
+		err = size_key_cache(c->skel);
 	if (!err)
 		err = syscall_counter_bpf__load(c->skel);
 	if (!err)
@@ -397,6 +425,7 @@ void collector_close(struct collector *c)
 		bpf_link__destroy(c->links[i]);
 	syscall_counter_bpf__destroy(c->skel);
 	procs_free(&c->procs);
+	key_cache_unmap(&c->kcache);
 	free(c->keys);
 	free(c->values);
 	memset(c, 0, sizeof(*c));

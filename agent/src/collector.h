@@ -32,6 +32,11 @@ struct collector_opts {
 	bool per_cgroup;    /* count per (cgroup v2, syscall); replaces the map mode */
 	const char *cgroup; /* --cgroup: a cgroup v2 directory (it and below), or NULL */
 	const char *kconfig; /* tests: overrides of the kernel's config (CONFIG_X=n lines), or NULL */
+	/*
+	 * -P, -C: the key cache in front of their map. 0: on unless proc_entries bounds the map (then
+	 * the cache, holding keys of its own, would let more keys in than asked); < 0 off; > 0 on.
+	 */
+	int key_cache;
 };
 
 struct cgroup_row {
@@ -83,6 +88,7 @@ struct collector {
 	bool latency;
 	bool per_cgroup;
 	struct procs procs;
+	struct key_cache kcache; /* -P, -C: the per-CPU cache in front of their hash */
 };
 
 /* Cumulative counts since the program was attached, one per slot. */

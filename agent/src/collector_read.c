@@ -213,6 +213,8 @@ int collector_read_cgroups(struct collector *c, struct cgroup_counts *out, __u64
 		return -EINVAL;
 	/* Every (cgroup, syscall) entry in a few batches, each value summed over the CPUs. */
 	err = map_read_all(fd, sizeof(struct cgroup_key), c->ncpus * sizeof(__u64), &e);
+	/* After the map, the cache in front of it (a count is in one or the other, for good). */
+	err = err ?: key_cache_merge(&c->kcache, &e, c->ncpus);
 	out->rows = err ? NULL : calloc(e.n ? e.n : 1, sizeof(*out->rows));
 	if (!err && !out->rows)
 		err = -ENOMEM;

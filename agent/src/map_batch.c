@@ -7,7 +7,7 @@
 
 #define BATCH 4096
 
-static int reserve(struct map_entries *e, size_t more)
+int map_entries_reserve(struct map_entries *e, size_t more)
 {
 	size_t cap = e->cap ? e->cap : BATCH;
 	void *keys, *values;
@@ -39,7 +39,7 @@ static int read_per_key(int fd, struct map_entries *e)
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
 		memcpy(key, next, e->key_size);
 		prev = key;
-		if (reserve(e, 1))
+		if (map_entries_reserve(e, 1))
 			return -ENOMEM;
 		if (bpf_map_lookup_elem(fd, key, (char *)e->values + e->n * e->value_size))
 			continue;
@@ -64,7 +64,7 @@ int map_read_all(int fd, size_t key_size, size_t value_size, struct map_entries 
 	}
 	out->n = 0;
 	do {
-		if (reserve(out, BATCH))
+		if (map_entries_reserve(out, BATCH))
 			return -ENOMEM;
 		count = BATCH;
 		err = bpf_map_lookup_batch(fd, in, &out_batch,

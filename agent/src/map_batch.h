@@ -23,6 +23,8 @@ int map_read_all(int fd, size_t key_size, size_t value_size, struct map_entries 
 int percpu_array_read(int fd, __u32 n, int ncpus, __u64 *out);
 /* Deletes @n keys of @key_size bytes from @fd, in batches. */
 int map_delete_keys(int fd, const void *keys, size_t key_size, size_t n);
+/* Room for @more entries beyond @e->n. */
+int map_entries_reserve(struct map_entries *e, size_t more);
 void map_entries_free(struct map_entries *e);
 
 /* The sum over @ncpus CPUs of a per-CPU u64 value. */

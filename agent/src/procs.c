@@ -46,11 +46,17 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The (tgid, slot) entries of the per-process map, each summed over the CPUs. */
+/*
+ * The (tgid, slot) entries of the per-process map, each summed over the CPUs, and those of
+ * the cache in front of it: the map first, so that a key's count in the cache is added
+ * (a count never moves from one to the other, see key_cache_inc()).
+ */
 static int read_counts(struct procs *p)
 {
-	return map_read_all(p->counts_fd, sizeof(struct proc_key), p->ncpus * sizeof(__u64),
-			    &p->counts);
+	int err = map_read_all(p->counts_fd, sizeof(struct proc_key), p->ncpus * sizeof(__u64),
+			       &p->counts);
+
+	return err ?: p->cache ? key_cache_merge(p->cache, &p->counts, p->ncpus) : 0;
 }
 
 static const struct proc_key *key_at(struct procs *p, size_t i)
@@ -163,7 +169,10 @@ static int drain(struct procs *p, const __u32 *dead, size_t ndead)
 		gone[ngone++] = *key;
 		err = push(&p->ledger, &row);
 	}
+	/* A key only in the cache is not in the map: its delete fails with -ENOENT, skipped. */
 	err = err ?: map_delete_keys(p->counts_fd, gone, sizeof(*gone), ngone);
+	if (!err && p->cache)
+		key_cache_forget(p->cache, dead, ndead);
 	err = err ?: map_delete_keys(p->comms_fd, dead, sizeof(*dead), ndead);
 	free(gone);
 	return err;

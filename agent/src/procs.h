@@ -7,6 +7,7 @@
 #include <linux/types.h>
 #include "syscall_counter.h"
 #include "map_batch.h"
+#include "key_cache.h"
 
 struct proc_row {
 	__u32 tgid;
@@ -35,6 +36,8 @@ struct procs {
 	__u64 retired[NR_SLOTS];
 	/* The last reads of the maps, kept to reuse their buffers. */
 	struct map_entries counts, comms;
+	/* The cache the program counts in before the map (NULL or empty: none), read with it. */
+	struct key_cache *cache;
 };
 
 int procs_init(struct procs *p, int counts_fd, int comms_fd, int unattributed_fd, int ncpus,

@@ -146,6 +146,20 @@ struct {
 	__type(value, u64);
 } cgroup_counts SEC(".maps");
 
+/*
+ * -P and -C: KEY_CACHE_SLOTS entries per CPU (CPU c's at c * KEY_CACHE_SLOTS; the loader sizes
+ * it to the possible CPUs), found by an inlined array lookup where the hash costs a call, jhash
+ * and a bucket walk. Only CPU c's program writes CPU c's entries, except the reader freeing an
+ * entry of a process that is gone (through mmap). See key_cache_inc().
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, KEY_CACHE_SLOTS);
+	__type(key, u32);
+	__type(value, struct key_cache_entry);
+} key_cache SEC(".maps");
+
 /* --cgroup, for a task deeper below the wanted cgroup than cgroup_matches() walks. */
 struct {
 	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
@@ -319,10 +333,14 @@ static __always_inline enum call_kind classify(u32 f, long id, u32 *slot, struct
 	if (!need_task && !(f & (F_TASK | F_TIME)) && !ia32_possible())
 		return NATIVE;
 	*task = bpf_get_current_task_btf();
-	/* On by default, so on its own: the default program tests no other filter's bit. */
-	if ((f & F_EXCL) && (*task)->tgid == excl_tgid)
-		return SKIP;
+	/*
+	 * The filters a user asked for first: a call they leave out is then decided without the
+	 * agent's own check. That one is on by default, so on its own: the default program tests
+	 * no other filter's bit.
+	 */
 	if ((f & F_SELECT) && !task_wanted(f, *task))
+		return SKIP;
+	if ((f & F_EXCL) && (*task)->tgid == excl_tgid)
 		return SKIP;
 	return compat_call(*task) ? COMPAT : NATIVE;
 }
@@ -402,6 +420,44 @@ static __always_inline bool percpu_keyed_inc(void *map, void *key, bool *created
 	return true;
 }
 
+/* This CPU's cache entry for (@id, @slot). */
+static __always_inline struct key_cache_entry *key_cache_entry(u64 id, u32 slot)
+{
+	u32 idx = bpf_get_smp_processor_id() * KEY_CACHE_SLOTS + key_cache_hash(id, slot);
+
+	return bpf_map_lookup_elem(&key_cache, &idx);
+}
+
+/*
+ * -P, -C: adds one to (@id, @slot) in this CPU's cache entry if the entry is that key's, or
+ * free (then claimed: *@claimed). False when it is another key's: the hash counts the call.
+ * A count never leaves the entry it was made in, so the reader's sum of the cache and the
+ * hash is exact at any moment; the claim writes the id last, so a reader that sees it sees
+ * the slot and the count too (x86 stores are seen in order).
+ */
+static __always_inline bool key_cache_inc(u32 f, u64 id, u32 slot, bool *claimed)
+{
+	struct key_cache_entry *e;
+
+	if (!(f & F_KCACHE) || !id)
+		return false;
+	e = key_cache_entry(id, slot);
+	if (!e)
+		return false;
+	if (e->id == id && e->slot == slot) {
+		e->count++;
+		return true;
+	}
+	if (e->id)
+		return false;
+	e->slot = slot;
+	e->count = 1;
+	barrier();
+	*(volatile u64 *)&e->id = id;
+	*claimed = true;
+	return true;
+}
+
 /* What a full per-process or per-cgroup map could not take, kept per syscall. */
 static __always_inline void unattributed_inc(u32 slot)
 {
@@ -464,7 +520,8 @@ int count_per_process(struct bpf_raw_tracepoint_args *ctx)
 	if (!native_call(f, ctx->args[1], &key.slot, &task, true) || !task)
 		return 0;
 	key.tgid = task->tgid;
-	if (!percpu_keyed_inc(&proc_counts, &key, &created)) {
+	if (!key_cache_inc(f, key.tgid, key.slot, &created) &&
+	    !percpu_keyed_inc(&proc_counts, &key, &created)) {
 		unattributed_inc(key.slot);
 		return 0;
 	}
@@ -482,12 +539,14 @@ int count_per_cgroup(struct bpf_raw_tracepoint_args *ctx)
 	u32 f = filters;
 	struct cgroup_key key = {};
 	struct task_struct *task;
+	bool claimed = false;
 
 	if (!native_call(f, ctx->args[1], &key.slot, &task, true) || !task)
 		return 0;
 	/* What bpf_get_current_cgroup_id() returns, without the call. */
 	key.cgid = task->cgroups->dfl_cgrp->kn->id;
-	if (!percpu_keyed_inc(&cgroup_counts, &key, NULL))
+	if (!key_cache_inc(f, key.cgid, key.slot, &claimed) &&
+	    !percpu_keyed_inc(&cgroup_counts, &key, NULL))
 		unattributed_inc(key.slot);
 	return 0;
 }
@@ -619,6 +678,17 @@ int lat_thread_exit(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sys_enter")
 int count_empty(struct bpf_raw_tracepoint_args *ctx)
 {
+	return 0;
+}
+
+/*
+ * Benchmarks only (tools/bench/probe_ab.c attaches it to sys_enter and sys_exit): the floor and
+ * one clock read, what each call under --latency pays at the least.
+ */
+SEC("raw_tracepoint/sys_enter")
+int bench_clock(struct bpf_raw_tracepoint_args *ctx)
+{
+	bpf_ktime_get_ns();
 	return 0;
 }
 

@@ -37,6 +37,7 @@ enum filter_bits {
 	F_CGROUP = 1 << 6,   /* --cgroup, read from the task */
 	F_SYSCALLS = 1 << 7, /* --syscall */
 	F_TIME = 1 << 8,     /* --latency: the counting program stamps each call's entry */
+	F_KCACHE = 1 << 9,   /* -P, -C: count in the per-CPU key cache first */
 };
 
 /* The filters that read the calling task. */
@@ -61,6 +62,29 @@ struct cgroup_key {
 	__u64 cgid;
 	__u32 slot;
 	__u32 pad;
+};
+
+/*
+ * -P and -C: a direct-mapped cache of (process or cgroup, slot) counts per CPU in front of
+ * the per-CPU hash (KEY_CACHE_SLOTS entries per CPU, a power of two). An entry, once claimed
+ * by a key, counts only that key until the reader frees it (its process is gone): counts never
+ * move between cache and hash, so a reader sums both. id 0: free.
+ */
+#define KEY_CACHE_BITS 10
+#define KEY_CACHE_SLOTS (1 << KEY_CACHE_BITS)
+
+/* Where (@id, @slot) goes among a CPU's entries: a multiplicative hash of both. */
+static inline __u32 key_cache_hash(__u64 id, __u32 slot)
+{
+	return (__u32)(((id ^ ((__u64)slot << 40)) * 0x9E3779B97F4A7C15ULL) >>
+		       (64 - KEY_CACHE_BITS));
+}
+
+struct key_cache_entry {
+	__u64 id; /* tgid (-P) or cgroup id (-C); written last when claimed */
+	__u32 slot;
+	__u32 pad;
+	__u64 count;
 };
 
 /* --errors: failed calls per (slot, errno). */

@@ -3,6 +3,7 @@
 #ifndef __PROG_RUN_H
 #define __PROG_RUN_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -30,7 +31,18 @@ static inline int run_id(int prog_fd, long id, int cpu)
 	return bpf_prog_test_run_opts(prog_fd, &opts);
 }
 
+struct collector;
+struct snapshot;
+
 /* The tests of test_prog_paths.c: filter word, per-CPU hashes, cgroup filter. */
 void test_paths(void);
+/* The tests of test_key_cache.c: the cache in front of the -P and -C hashes. */
+void test_key_cache(void);
+
+/* From test_prog_paths.c: runs on two CPUs, pinned runs, and -P/-C totals of slot 39. */
+bool two_cpus(void);
+int run_pinned(int prog_fd, long id, int cpu);
+void unpin(void);
+int read_keyed(struct collector *c, struct snapshot *snap, size_t *rows, __u64 *unattr);
 
 #endif /* __PROG_RUN_H */

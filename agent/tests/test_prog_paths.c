@@ -19,7 +19,7 @@
 #include "syscall_counter.skel.h"
 #include "prog_run.h"
 
-static bool two_cpus(void)
+bool two_cpus(void)
 {
 	return libbpf_num_possible_cpus() >= 2 && sysconf(_SC_NPROCESSORS_ONLN) >= 2;
 }
@@ -28,7 +28,7 @@ static bool two_cpus(void)
  * Runs a sys_enter program as this thread on CPU @cpu: pinned there, not through
  * BPF_F_TEST_RUN_ON_CPU, which runs it in whatever task that CPU is running.
  */
-static int run_pinned(int prog_fd, long id, int cpu)
+int run_pinned(int prog_fd, long id, int cpu)
 {
 	cpu_set_t set;
 
@@ -40,7 +40,7 @@ static int run_pinned(int prog_fd, long id, int cpu)
 }
 
 /* Lets this thread run on every CPU again. */
-static void unpin(void)
+void unpin(void)
 {
 	cpu_set_t set;
 
@@ -120,7 +120,7 @@ static void test_filter_word(void)
 }
 
 /* Per-process or per-cgroup totals of slot 39 (per-key sums plus unattributed). */
-static int read_keyed(struct collector *c, struct snapshot *snap, size_t *rows, __u64 *unattr)
+int read_keyed(struct collector *c, struct snapshot *snap, size_t *rows, __u64 *unattr)
 {
 	struct proc_counts procs;
 	struct cgroup_counts cgroups;

@@ -433,6 +433,7 @@ int main(void)
 	test_latency();
 	test_failures();
 	test_paths();
+	test_key_cache();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

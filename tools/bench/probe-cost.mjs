@@ -9,12 +9,14 @@
 // runs are reported, and a storm run while another tracer had a program on
 // sys_enter/sys_exit is thrown away and run again.
 //
-// Usage: node tools/bench/probe-cost.mjs [--reps 7] [--calls 1000000] [--burst 3]
+// Usage: node tools/bench/probe-cost.mjs [--reps 5] [--calls 300000] [--burst 3]
 //        [--no-peers] [--only RE] [--write]
+// With the peers and these defaults a run takes about 5 minutes on 2 vCPUs; after the table it
+// prints each of the agent's modes next to the cheapest peer of its group.
 // Peers not installed are skipped with a line saying so (tools/bench/peers-setup.sh installs them).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
-import { cpus, homedir, release } from 'node:os';
+import { cpus, homedir, loadavg as osLoadavg, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { updateSection } from './benchmarks-md.mjs';
@@ -29,8 +31,9 @@ const opt = (name, def) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : def;
 };
-const REPS = Number(opt('--reps', 7));
-const CALLS = Number(opt('--calls', 1_000_000));
+const REPS = Number(opt('--reps', 5));
+const CALLS = Number(opt('--calls', 300_000));
+const STARTED = Date.now();
 const BURST = Number(opt('--burst', 3));
 const WRITE = args.includes('--write');
 const PEERS = !args.includes('--no-peers'); // --peers is accepted and is the default
@@ -251,6 +254,10 @@ function syscallTracers() {
   return list.filter((e) => e.tracepoint === 'sys_enter' || e.tracepoint === 'sys_exit').map((e) => e.pid);
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const loadavg = () =>
+  osLoadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function startTracer(t, progs) {
   const proc = spawn(t.cmd, t.args, { stdio: ['ignore', 'pipe', 'pipe'], env: t.env ?? process.env });
@@ -356,6 +363,36 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+const addedOf = (c, t) => median(results[`${t}|${c.name}`]) - baseOf[t];
+
+/** Each agent mode against the peer of its group that adds the least, thread count by thread count. */
+function peerLines() {
+  const rows = [];
+  for (const group of GROUPS) {
+    const live = CONFIGS.filter((c) => c.group === group && c.tracer && !c.broken);
+    const theirs = live.filter((c) => c.peer);
+    if (!theirs.length) continue;
+    for (const c of live.filter((x) => !x.peer)) {
+      const cells = THREADS.map((t) => {
+        const best = theirs.reduce((a, b) => (addedOf(b, t) < addedOf(a, t) ? b : a));
+        const ratio = addedOf(c, t) / addedOf(best, t);
+        return `${addedOf(c, t).toFixed(1)} vs ${addedOf(best, t).toFixed(1)} (${best.name}): ${ratio.toFixed(2)}`;
+      });
+      rows.push(`| ${c.name} | ${cells.join(' | ')} |`);
+    }
+  }
+  if (!rows.length) return [];
+  const heads = THREADS.map((t) => `${t} thread${t > 1 ? 's' : ''}: added ns, agent vs cheapest peer: ratio`);
+  return [
+    '',
+    'Each mode next to its peer (same run):',
+    '',
+    `| agent mode | ${heads.join(' | ')} |`,
+    `|---|${THREADS.map(() => '---').join('|')}|`,
+    ...rows,
+  ];
+}
+
 const expected = BURST * THREADS.reduce((s, t) => s + t * CALLS, 0);
 const countsOk = (c) =>
   c.expectZero ? counts[c.name].every((x) => x === 0) : counts[c.name].every((x) => x >= expected);
@@ -389,8 +426,10 @@ for (const c of CONFIGS.filter((x) => !x.broken)) {
 }
 const programs = CONFIGS.filter((c) => c.program && !c.broken).map((c) => `- ${c.name}: \`${c.program}\``);
 if (programs.length) lines.push('', ...programs);
+lines.push(...peerLines());
 const table = lines.join('\n');
 console.log(table);
+console.log(`wall time: ${((Date.now() - STARTED) / 1000).toFixed(0)} s, load average ${loadavg()}`);
 const bad = CONFIGS.filter((c) => !c.broken && c.tracer?.count && !countsOk(c));
 if (bad.length) {
   console.error(`counts wrong: ${bad.map((c) => c.name).join(', ')}`);

@@ -39,6 +39,7 @@ struct mode {
 	const char *name;
 	struct collector_opts o;
 	bool two_empty; /* scratch: the empty program on sys_enter and on sys_exit (this build) */
+	bool clock2;	/* scratch: a program reading the clock on both (this build) */
 	double ns[2][MAX_ROUNDS]; /* [this build, the other one] */
 };
 
@@ -54,7 +55,12 @@ static struct mode modes[] = {
 	{ .name = "default", .o = { .mode = MAP_PERCPU, .excl_tgid = 1 } },
 	{ .name = "P", .o = { .per_process = true, .excl_tgid = 1 } },
 	{ .name = "C", .o = { .per_cgroup = true, .excl_tgid = 1 } },
+	/* -P and -C in parts: without the key cache in front of their hash. */
+	{ .name = "P-hash", .o = { .per_process = true, .excl_tgid = 1, .key_cache = -1 } },
+	{ .name = "C-hash", .o = { .per_cgroup = true, .excl_tgid = 1, .key_cache = -1 } },
 	{ .name = "errors", .o = { .errors = true, .excl_tgid = 1 } },
+	/* What --latency cannot go below: two programs, each reading the clock once. */
+	{ .name = "clock2", .clock2 = true },
 	{ .name = "latency", .o = { .latency = true, .excl_tgid = 1 } },
 	{ .name = "p1-out", .o = { .targ_tgid = 1, .excl_tgid = 1 } },
 	{ .name = "syscall-out", .o = { .syscall_bits = read_only, .excl_tgid = 1 } },
@@ -215,6 +221,30 @@ static int attach_two_empty(struct collector *c)
 	return 0;
 }
 
+/* The scratch mode clock2: bench_clock alone, attached to both tracepoints. */
+static int open_clock2(struct collector *c)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .kconfig = "CONFIG_IA32_EMULATION=n\n");
+	static const char *const tps[] = { "sys_enter", "sys_exit" };
+	struct bpf_program *prog;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->skel = syscall_counter_bpf__open_opts(&oo);
+	if (!c->skel)
+		return -errno;
+	bpf_object__for_each_program(prog, c->skel->obj)
+		bpf_program__set_autoload(prog, prog == c->skel->progs.bench_clock);
+	err = syscall_counter_bpf__load(c->skel);
+	for (int i = 0; !err && i < 2; i++) {
+		c->links[i] =
+			bpf_program__attach_raw_tracepoint(c->skel->progs.bench_clock, tps[i]);
+		err = c->links[i] ? 0 : -errno;
+		c->nr_links += !err;
+	}
+	return err;
+}
+
 /* One storm under mode @m of build @i. */
 static int sample(struct mode *m, int i, int threads, int r)
 {
@@ -223,9 +253,12 @@ static int sample(struct mode *m, int i, int threads, int r)
 	bool traced = strcmp(m->name, "none");
 	int err;
 
-	if (m->two_empty && i)
+	if ((m->two_empty || m->clock2) && i)
 		return 0;
-	err = traced ? impls[i].open(c, &m->o) : 0;
+	if (m->clock2)
+		err = open_clock2(c);
+	else
+		err = traced ? impls[i].open(c, &m->o) : 0;
 	if (!err && m->two_empty)
 		err = attach_two_empty(c);
 	if (err) {

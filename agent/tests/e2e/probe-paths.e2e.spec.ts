@@ -56,6 +56,18 @@ describe('syscall-counter-agent probe paths (real BPF): threads, forks and 32-bi
     expect(getppid.map((c) => Number(c[4]))).toEqual([20000]);
   });
 
+  // Through the per-CPU key cache by default, through the hash alone with --proc-entries.
+  it.each([[[]], [['--proc-entries', '1000']]])(
+    '-P %j: a parent and its forked child (exited when read) count their own calls exactly',
+    (extra: string[]) => {
+      const r = runAgent(['-P', ...extra, '-o', 'csv', '--', WORKLOAD, 'fork', '3000']);
+      expect(r.status).toBe(0);
+      const getppid = csvRows(r.stdout).filter((c) => c[1] === 'workload' && c[3] === 'getppid');
+      expect(new Set(getppid.map((c) => c[0])).size).toBe(2);
+      expect(getppid.map((c) => Number(c[4]))).toEqual([3000, 3000]);
+    },
+  );
+
   it('-C: 4 threads, and a parent and its forked child, add up to their calls exactly', () => {
     const getppid = (workload: string[]) => {
       const r = runAgent(['-C', '-o', 'csv', '--', WORKLOAD, ...workload]);
