@@ -3,7 +3,8 @@
  * --metrics-addr: the agent as a standalone Prometheus exporter, like ebpf_exporter. A small
  * HTTP/1.1 server on a thread of its own: one connection at a time (Prometheus scrapes are
  * few and short), a bounded request read within a timeout, Connection: close, GET /metrics
- * and nothing else.
+ * and nothing else: the Prometheus text format, or OpenMetrics when the Accept header names it;
+ * with --metrics-token-file, only for a request presenting its token as a bearer token.
  *
  * The collector's read functions keep state and scratch buffers (the per-process ledger, the
  * batch buffers) that are not for two threads at once, so scrapes take the maps in turns with
@@ -24,11 +25,14 @@
 #include "metrics_http.h"
 #include "metrics_addr.h"
 #include "metrics_text.h"
+#include "credentials.h"
 #include "host_facts.h"
 #include "warn.h"
 
 #define MAX_REQUEST 8192	/* a request's line and headers; more is refused (431) */
 #define REQUEST_TIMEOUT_MS 5000 /* to send them, and to take the answer */
+#define TEXT_FORMAT "text/plain; version=0.0.4; charset=utf-8"
+#define OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
 
 struct metrics_http {
 	int listen_fd;
@@ -38,6 +42,7 @@ struct metrics_http {
 	pthread_mutex_t lock; /* the collector: the main loop's, or a scrape's */
 	struct collector *coll;
 	char host[129];
+	char *token; /* --metrics-token-file's token; NULL: no auth */
 	struct metrics_data data;
 	struct mbuf text;
 };
@@ -107,8 +112,44 @@ static int read_request(int fd, char *buf)
 	return len;
 }
 
+/*
+ * The value of header @name in the request @buf (its line and headers), up to the end of its line
+ * and at most @n - 1 bytes, in @out; "" when it is not there. Names match whatever their case.
+ */
+static const char *header(const char *buf, const char *name, char *out, size_t n)
+{
+	size_t len = strlen(name);
+	const char *line = strchr(buf, '\n');
+
+	out[0] = '\0';
+	for (; line; line = strchr(line, '\n')) {
+		line++;
+		if (!strncasecmp(line, name, len) && line[len] == ':') {
+			line += len + 1 + strspn(line + len + 1, " \t");
+			snprintf(out, n, "%.*s", (int)strcspn(line, "\r\n"), line);
+			break;
+		}
+	}
+	return out;
+}
+
+/* Whether the request presents @token as its bearer token, compared in constant time. */
+static bool bearer_matches(const char *buf, const char *token)
+{
+	char auth[1024];
+	const char *presented = header(buf, "Authorization", auth, sizeof(auth));
+	size_t len = strlen(token);
+	unsigned char diff = 0;
+
+	if (strncmp(presented, "Bearer ", 7) || strlen(presented + 7) != len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		diff |= presented[7 + i] ^ token[i];
+	return !diff;
+}
+
 /* GET /metrics: read under the lock, formatted after it. */
-static void serve_metrics(struct metrics_http *m, int fd, bool head)
+static void serve_metrics(struct metrics_http *m, int fd, bool head, bool openmetrics)
 {
 	char msg[128];
 	int err;
@@ -122,20 +163,20 @@ static void serve_metrics(struct metrics_http *m, int fd, bool head)
 		return;
 	}
 	m->text.len = 0;
-	metrics_render(&m->data, &m->text);
+	metrics_render(&m->data, &m->text, openmetrics);
 	if (m->text.oom) {
 		mbuf_free(&m->text);
 		reply_text(fd, 500, "Internal Server Error", "", "out of memory\n");
 		return;
 	}
-	reply(fd, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", "", m->text.p, m->text.len,
+	reply(fd, 200, "OK", openmetrics ? OPENMETRICS : TEXT_FORMAT, "", m->text.p, m->text.len,
 	      head);
 }
 
 static void handle(struct metrics_http *m, int fd)
 {
 	static char buf[MAX_REQUEST];
-	char method[16], target[256], version[16];
+	char method[16], target[256], version[16], accept[1024];
 	struct timeval tv = { .tv_sec = REQUEST_TIMEOUT_MS / 1000 };
 	int len;
 
@@ -156,7 +197,12 @@ static void handle(struct metrics_http *m, int fd)
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply_text(fd, 405, "Method Not Allowed", "Allow: GET, HEAD\r\n",
 				  "method not allowed: GET /metrics\n");
-	serve_metrics(m, fd, !strcmp(method, "HEAD"));
+	if (m->token && !bearer_matches(buf, m->token))
+		return reply_text(fd, 401, "Unauthorized", "WWW-Authenticate: Bearer\r\n",
+				  "unauthorized: present the metrics bearer token\n");
+	header(buf, "Accept", accept, sizeof(accept));
+	serve_metrics(m, fd, !strcmp(method, "HEAD"),
+		      strstr(accept, "application/openmetrics-text") != NULL);
 }
 
 /*
@@ -201,7 +247,8 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-struct metrics_http *metrics_http_start(const char *addr, const char *host_id, struct collector *c)
+struct metrics_http *metrics_http_start(const char *addr, const char *host_id,
+					const char *token_file, struct collector *c)
 {
 	static struct host_facts facts;
 	struct metrics_http *m = calloc(1, sizeof(*m));
@@ -212,14 +259,20 @@ struct metrics_http *metrics_http_start(const char *addr, const char *host_id, s
 	}
 	m->coll = c;
 	m->wake[0] = m->wake[1] = -1;
+	m->listen_fd = -1;
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_mutex_lock(&m->lock);
+	/* The token is read once: a scrape never waits on the file system. */
+	if (token_file && !(m->token = credentials_read_token(token_file))) {
+		metrics_http_stop(m);
+		return NULL;
+	}
 	if (!host_id) {
 		host_facts_read(&facts);
 		host_id = facts.host_id;
 	}
 	snprintf(m->host, sizeof(m->host), "%s", host_id);
 	m->data.host = m->host;
-	pthread_mutex_init(&m->lock, NULL);
-	pthread_mutex_lock(&m->lock);
 	m->listen_fd = metrics_listen(addr);
 	if (m->listen_fd < 0 || pipe2(m->wake, O_CLOEXEC) ||
 	    (errno = pthread_create(&m->thread, NULL, serve, m))) {
@@ -262,6 +315,7 @@ void metrics_http_stop(struct metrics_http *m)
 	metrics_data_reset(&m->data);
 	free(m->data.lat);
 	mbuf_free(&m->text);
+	free(m->token);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }

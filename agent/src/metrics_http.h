@@ -15,10 +15,12 @@ struct metrics_http;
 const char *metrics_addr_check(const char *addr);
 /*
  * Listens on @addr and serves @c's counts, labelled host=@host_id (NULL: this machine's id),
- * from a thread of its own. The calling thread holds the collector until it calls
- * metrics_http_release(). NULL, after one line on stderr, if it cannot listen.
+ * from a thread of its own; with @token_file, only to scrapes that present its token as a bearer
+ * token. The calling thread holds the collector until it calls metrics_http_release(). NULL,
+ * after one line on stderr, if it cannot read the token or listen.
  */
-struct metrics_http *metrics_http_start(const char *addr, const char *host_id, struct collector *c);
+struct metrics_http *metrics_http_start(const char *addr, const char *host_id,
+					const char *token_file, struct collector *c);
 /* The main loop is about to sleep: scrapes may read the maps until metrics_http_hold(). */
 void metrics_http_release(struct metrics_http *m);
 /* The main loop is awake and reads the maps itself: a scrape in progress finishes first. */

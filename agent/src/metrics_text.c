@@ -105,9 +105,15 @@ static const char *js_number(double x, char *buf, size_t len)
 	return buf;
 }
 
+/* OpenMetrics names a counter's family without the _total its samples end in. */
 static void family(struct mbuf *b, const char *name, const char *type, const char *help)
 {
-	mbuf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	int len = strlen(name);
+
+	if (b->openmetrics && !strcmp(type, "counter") && len > 6 &&
+	    !strcmp(name + len - 6, "_total"))
+		len -= 6;
+	mbuf_printf(b, "# HELP %.*s %s\n# TYPE %.*s %s\n", len, name, help, len, name, type);
 }
 
 /* The calls of 32-bit tasks are counted as "other", as they are streamed (stream_msg.c). */
@@ -207,12 +213,13 @@ static void bpf_stats(struct mbuf *b, const struct metrics_data *d, const char *
 			host, d->bpf[i].name, d->bpf[i].run_cnt);
 }
 
-void metrics_render(const struct metrics_data *d, struct mbuf *b)
+void metrics_render(const struct metrics_data *d, struct mbuf *b, bool openmetrics)
 {
 	char hbuf[1024];
 	/* Host ids are at most 128 characters (host_facts.h), so escaped they fit. */
 	const char *host = escape(d->host, hbuf, sizeof(hbuf));
 
+	b->openmetrics = openmetrics;
 	syscalls(b, d, host);
 	if (d->errors)
 		errors(b, d, host);
@@ -228,4 +235,6 @@ void metrics_render(const struct metrics_data *d, struct mbuf *b)
 	}
 	family(b, "syscall_counter_build_info", "gauge", "The agent's version.");
 	mbuf_printf(b, "syscall_counter_build_info{version=\"%s\"} 1\n", AGENT_VERSION);
+	if (openmetrics)
+		mbuf_printf(b, "# EOF\n");
 }

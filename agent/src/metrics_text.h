@@ -9,11 +9,15 @@
 #include "bpf_stats.h"
 #include "collector.h"
 
-/* A growing text buffer; oom is set (and the text left short) when memory runs out. */
+/*
+ * A growing text buffer; oom is set (and the text left short) when memory runs out. openmetrics:
+ * metrics_render() is writing OpenMetrics into it (how family names are spelled).
+ */
 struct mbuf {
 	char *p;
 	size_t len, cap;
 	bool oom;
+	bool openmetrics;
 };
 
 void mbuf_printf(struct mbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -37,7 +41,10 @@ struct metrics_data {
 int metrics_read(struct collector *c, struct metrics_data *d);
 /* Frees what metrics_read() allocated for one scrape (the errno rows). */
 void metrics_data_reset(struct metrics_data *d);
-/* The exposition of @d in the Prometheus text format 0.0.4. */
-void metrics_render(const struct metrics_data *d, struct mbuf *out);
+/*
+ * The exposition of @d in the Prometheus text format 0.0.4, or OpenMetrics 1.0 (@openmetrics:
+ * the same samples; counter families named without _total; '# EOF' at the end).
+ */
+void metrics_render(const struct metrics_data *d, struct mbuf *out, bool openmetrics);
 
 #endif /* __METRICS_TEXT_H */

@@ -45,6 +45,7 @@ enum {
 	OPT_STOP_GRACE,
 	/* The agent as a Prometheus exporter (issue 15). */
 	OPT_METRICS_ADDR,
+	OPT_METRICS_TOKEN_FILE,
 };
 
 const char *argp_program_version = PROG_NAME " " AGENT_VERSION;
@@ -159,6 +160,9 @@ static const struct argp_option opts[] = {
 	/* The agent as a Prometheus exporter (issue 15): group 2, with or without --server. */
 	{ "metrics-addr", OPT_METRICS_ADDR, "HOST:PORT", 0,
 	  "Serve the counts at http://HOST:PORT/metrics for Prometheus ([IPV6]:PORT; default off)",
+	  2 },
+	{ "metrics-token-file", OPT_METRICS_TOKEN_FILE, "FILE", 0,
+	  "With --metrics-addr: scrapes must send 'Authorization: Bearer TOKEN', TOKEN read from FILE",
 	  2 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
@@ -276,6 +280,9 @@ static error_t parse_report_arg(int key, char *arg, struct agent_opts *o, struct
 		if ((bad = metrics_addr_check(arg)))
 			argp_error(state, "--metrics-addr '%s': %s", arg, bad);
 		o->metrics_addr = arg;
+		break;
+	case OPT_METRICS_TOKEN_FILE:
+		o->metrics_token_file = arg;
 		break;
 	case 'l':
 		o->list = true;

@@ -41,7 +41,8 @@ struct agent_opts {
 	const char *syscalls;		      /* --syscall as given, for the scope line */
 	__u8 syscall_bits[SLOT_BITMAP_BYTES]; /* what coll.syscall_bits points at */
 	struct server_opts srv;
-	const char *metrics_addr; /* --metrics-addr HOST:PORT: serve /metrics; NULL: off */
+	const char *metrics_addr;	/* --metrics-addr HOST:PORT: serve /metrics; NULL: off */
+	const char *metrics_token_file; /* --metrics-token-file: scrapes need its bearer token */
 	/* Given explicitly: some rules only apply to options on the command line. */
 	bool map_given, process_top_given, cgroup_top_given;
 };

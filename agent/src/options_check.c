@@ -92,6 +92,8 @@ const char *options_broken_rule(const struct agent_opts *o)
 	    (c->per_process || o->map_given || c->failed_only || c->errors || c->latency))
 		return "-C counts in maps of its own, on its own: "
 		       "drop -P, --map, -x/-e, --errors and --latency";
+	if (o->metrics_token_file && !o->metrics_addr)
+		return "--metrics-token-file goes with --metrics-addr";
 	/* --host-id also names the host in --metrics-addr's series. */
 	if ((o->srv.token_file || o->srv.tls_ca || (o->srv.host_id && !o->metrics_addr) ||
 	     o->srv.run_id) &&

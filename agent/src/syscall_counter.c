@@ -185,8 +185,8 @@ static int agent_start(struct agent *a)
 		warn("warning: no process %d: nothing is counted unless one with that pid starts\n",
 		     o->coll.targ_tgid);
 	build_scope(a->scope, sizeof(a->scope), o);
-	if (o->metrics_addr &&
-	    !(a->metrics = metrics_http_start(o->metrics_addr, o->srv.host_id, &a->coll)))
+	if (o->metrics_addr && !(a->metrics = metrics_http_start(o->metrics_addr, o->srv.host_id,
+								 o->metrics_token_file, &a->coll)))
 		return 1;
 	if (o->srv.server && !(a->feed = stream_feed_open(o, &a->coll, a->scope)))
 		return 1;

@@ -4,6 +4,8 @@
 // (the same closed loop as ingest-load.mjs, --agents agents, with and without a scrape
 // every --every seconds: a list, e.g. 15,1), on SQLite or (--db postgres) a throw-away
 // PostgreSQL cluster; then the agent's own --metrics-addr: scrape time and size per mode.
+// The control plane keeps each host's rendered lines until its counts move, so scrapes are
+// measured both ways: nothing moved since the last scrape, and (--churn rounds) every host moved.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
@@ -13,20 +15,21 @@ import { updateSection } from './benchmarks-md.mjs';
 import { freePort } from './ports.mjs';
 import { percentile as pct, procStat, ROOT, simAgent, startControlPlane } from './sim-agent.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    hosts: { type: 'string', default: '1000' },
-    agents: { type: 'string', default: '32' },
-    seconds: { type: 'string', default: '30' },
-    // Scrape intervals (s) to load ingest with, for --seconds each.
-    every: { type: 'string', default: '15,1' },
-    scrapes: { type: 'string', default: '20' },
-    db: { type: 'string', default: 'sqlite' },
-    // The agent exporter's scrapes per mode (0: skip that part; it needs root and BPF).
-    'agent-scrapes': { type: 'string', default: '20' },
-    write: { type: 'boolean', default: false },
-  },
-});
+const OPTIONS = {
+  hosts: { type: 'string', default: '1000' },
+  agents: { type: 'string', default: '32' },
+  seconds: { type: 'string', default: '30' },
+  // Scrape intervals (s) to load ingest with, for --seconds each.
+  every: { type: 'string', default: '15,1' },
+  scrapes: { type: 'string', default: '20' },
+  // Scrapes after every host stored one more snapshot (none of its lines still cached).
+  churn: { type: 'string', default: '3' },
+  db: { type: 'string', default: 'sqlite' },
+  // The agent exporter's scrapes per mode (0: skip that part; it needs root and BPF).
+  'agent-scrapes': { type: 'string', default: '20' },
+  write: { type: 'boolean', default: false },
+};
+const { values: args } = parseArgs({ options: OPTIONS });
 const HOSTS = Number(args.hosts);
 const AGENTS = Number(args.agents);
 const SECONDS = Number(args.seconds);
@@ -43,12 +46,12 @@ async function scrapeOnce(address, accept) {
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, bytes: Buffer.byteLength(body), body };
 }
 
-/** @hosts hosts, each one run of two snapshots of 60 syscalls, 100 streams at a time. */
-async function populate(listen, hosts) {
+/** @hosts hosts, each one run (tagged @tag) of @n snapshots of 60 syscalls, 100 streams at a time. */
+async function populate(listen, hosts, tag = '', n = 2) {
   for (let i = 0; i < hosts; i += 100) {
     const batch = [];
     for (let h = i; h < Math.min(hosts, i + 100); h++)
-      batch.push(simAgent({ listen, hostId: `host-${h}`, runId: `run-${h}`, more: (seq) => seq < 2 }));
+      batch.push(simAgent({ listen, hostId: `host-${h}`, runId: `run-${h}${tag}`, more: (seq) => seq < n }));
     await Promise.all(batch);
   }
 }
@@ -130,6 +133,15 @@ try {
   };
   const text = await scrapes();
   const open = await scrapes('application/openmetrics-text; version=1.0.0');
+  // Every host moved: a new run of one snapshot per host, then one scrape (all hosts read again).
+  const moved = [];
+  moved.cpuMs = 0;
+  for (let k = 0; k < Number(args.churn); k++) {
+    await populate(cp.listen, HOSTS, `-moved-${k}`, 1);
+    const cpu0 = procStat(cp.proc.pid).cpu;
+    moved.push(await scrapeOnce(metrics));
+    moved.cpuMs += ((procStat(cp.proc.pid).cpu - cpu0) * 1000) / Number(args.churn);
+  }
   const series = text[0].body.split('\n').filter((l) => l.startsWith('syscall_counter_syscalls_total{')).length;
   const f = (x) => x.toFixed(1);
   const loads = [];
@@ -177,7 +189,9 @@ try {
   const body = `
 ${HOSTS} hosts × 60 syscalls stored (one run of two snapshots each) in **${engine}**:
 **${series}** \`syscall_counter_syscalls_total\` series. Scrape time is from request to the last byte, on
-loopback, ${args.scrapes} scrapes per format after one warm-up; CPU is the control plane's user+system
+loopback, ${args.scrapes} scrapes per format after one warm-up, nothing stored between them (each
+host's lines served as kept); then ${args.churn} scrapes each after every host stored one more
+snapshot (every host read and rendered again). CPU is the control plane's user+system
 time per scrape (what the scrape costs, whatever else the machine runs${pgNote}).
 Load average at the end: ${load}.
 
@@ -185,6 +199,7 @@ Load average at the end: ${load}.
 |---|---:|---:|---:|---:|
 ${row('Prometheus text 0.0.4', text)}
 ${row('OpenMetrics 1.0.0', open)}
+${moved.length ? row(`text, every host moved since the last scrape (${moved.length} scrapes)`, moved) : ''}
 
 Ingest at the knee (${AGENTS} closed-loop agents), without and with scrapes at each interval:
 
@@ -207,9 +222,14 @@ ${agentRows.join('\n')}
   if (args.write)
     updateSection(args.db === 'postgres' ? 'metrics-postgres' : 'metrics', {
       title: args.db === 'postgres' ? '6c. /metrics at fleet scale on PostgreSQL' : '6. /metrics at fleet scale',
-      command:
-        `node tools/bench/metrics-scrape.mjs --hosts ${HOSTS} --agents ${AGENTS} ` +
-        `--every ${args.every} --db ${args.db} --write`,
+      // The options given that differ from their defaults: a line that re-runs this one.
+      command: [
+        'node tools/bench/metrics-scrape.mjs',
+        ...Object.keys(OPTIONS)
+          .filter((k) => k !== 'write' && (k === 'db' || args[k] !== OPTIONS[k].default))
+          .map((k) => `--${k} ${args[k]}`),
+        '--write',
+      ].join(' '),
       machine: `${cpus().length} CPUs (${cpus()[0].model.trim()}), Linux ${release()}, Node ${process.version}`,
       body,
     });

@@ -1,6 +1,7 @@
 import { Arch, errnoName, parseArch, syscallName } from '@syscall-counter/syscall-table';
 import { HostKeyedRow, MetricsRepository } from './metrics.repository';
-import { escapeValue, Sample, TableMetric } from './table-metric';
+import { SyscallLinesCache } from './syscall-lines-cache';
+import { Sample, TableMetric } from './table-metric';
 
 /** Bucket b of the agent's latency histogram holds calls of [2^b, 2^(b+1)) ns. */
 const LATENCY_TOTAL_NS = -1n;
@@ -61,44 +62,35 @@ async function latency(repo: MetricsRepository, name: string): Promise<Sample[]>
 }
 
 /**
- * Rows of syscall_counter_syscalls_total read at a time. SQLite reads synchronously, so one read of
- * 60,000 rows held the event loop (and every ack waiting on it) for the whole read; between pages
- * the loop runs what is due. Each series is still monotonic (a page reads committed totals).
+ * One read of the store for two families a scrape renders one after the other (BPF time and runs;
+ * last contact and unattributed calls): first() reads and keeps the rows, second() takes them (or
+ * reads afresh when first() did not run just before, e.g. a scrape that failed in between).
  */
-export const COUNTS_PAGE = 4000;
-
-/** syscall_counter_syscalls_total's lines, formatted as read (the one family of host x syscall). */
-async function syscallLines(repo: MetricsRepository): Promise<string[]> {
-  const out: string[] = [];
-  let host = '';
-  let prefix = '';
-  let after: [string, number] = ['', Number.MIN_SAFE_INTEGER];
-  for (;;) {
-    const rows = await repo.counts(after[0], after[1], COUNTS_PAGE);
-    for (const r of rows) {
-      if (r.host_id !== host) {
-        host = r.host_id;
-        prefix = `syscall_counter_syscalls_total{host="${escapeValue(host)}",syscall="`;
-      }
-      out.push(`${prefix}${nameOf(r.arch, r.nr)}"} ${r.count}`);
-    }
-    if (rows.length < COUNTS_PAGE) return out;
-    after = [host, rows[rows.length - 1].nr];
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+export function sharedRead<T>(read: () => Promise<T[]>): { first: () => Promise<T[]>; second: () => Promise<T[]> } {
+  let kept: Promise<T[]> | undefined;
+  return {
+    first: () => (kept = read()),
+    second: () => {
+      const rows = kept ?? read();
+      kept = undefined;
+      return rows;
+    },
+  };
 }
 
 /** The per-host metrics served from stored history, exact and monotonic across each host's runs. */
 export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
   const latencyName = 'syscall_counter_syscall_duration_seconds';
-  const health = () => repo.health();
+  const health = sharedRead(() => repo.health());
+  const bpf = sharedRead(() => repo.bpf());
+  const syscallLines = new SyscallLinesCache(repo);
   return [
     {
       name: 'syscall_counter_syscalls_total',
       help: 'System calls per host and syscall, over all the host runs (exact in-kernel counts).',
       type: 'counter',
       read: () => [],
-      lines: () => syscallLines(repo),
+      blocks: () => syscallLines.blocks(),
     },
     {
       name: 'syscall_counter_syscall_errors_total',
@@ -121,7 +113,7 @@ export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
       help: "Time in the agent's BPF programs (kernel run-time statistics), per host and program.",
       type: 'counter',
       read: async () =>
-        (await repo.bpf()).map((b) => ({
+        (await bpf.first()).map((b) => ({
           labels: { host: b.host_id, program: b.program },
           value: Number(b.run_time_ns) / 1e9,
         })),
@@ -131,7 +123,7 @@ export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
       help: "Runs of the agent's BPF programs (kernel run-time statistics), per host and program.",
       type: 'counter',
       read: async () =>
-        (await repo.bpf()).map((b) => ({
+        (await bpf.second()).map((b) => ({
           labels: { host: b.host_id, program: b.program },
           value: Number(b.run_count),
         })),
@@ -141,13 +133,14 @@ export function fleetMetrics(repo: MetricsRepository): TableMetric[] {
       help: "When the host's agent last reached the control plane (a stored snapshot or a hello), Unix time.",
       type: 'gauge',
       read: async () =>
-        (await health()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.last_seen_ms) / 1000 })),
+        (await health.first()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.last_seen_ms) / 1000 })),
     },
     {
       name: 'syscall_counter_agent_unattributed_total',
       help: 'Calls the agent counted but could not attribute to a process or container (its map was full).',
       type: 'counter',
-      read: async () => (await health()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.unattributed) })),
+      read: async () =>
+        (await health.second()).map((h) => ({ labels: { host: h.host_id }, value: Number(h.unattributed) })),
     },
   ];
 }

@@ -1,5 +1,5 @@
 import { kubeletIds } from './container-metrics';
-import { latencySamples, nameOf } from './fleet-metrics';
+import { latencySamples, nameOf, sharedRead } from './fleet-metrics';
 import { bearerMatches } from './metrics-http.server';
 import { renderTable } from './table-metric';
 import { loadMetricsConfig } from './metrics-config';
@@ -68,5 +68,15 @@ describe('metrics: pure pieces', () => {
     const line = 'x_total{host="a\\"b\\\\c",syscall="read"} 3\n';
     expect(renderTable(m, false)).toBe('# HELP x_total Calls.\n# TYPE x_total counter\n' + line);
     expect(renderTable(m, true)).toBe('# HELP x Calls.\n# TYPE x counter\n' + line);
+  });
+
+  it('two families of one scrape share one read; a second without a first reads afresh', async () => {
+    let reads = 0;
+    const shared = sharedRead(async () => [++reads]);
+    expect([await shared.first(), await shared.second()]).toEqual([[1], [1]]);
+    expect(await shared.second()).toEqual([2]);
+    await shared.first(); // a scrape that failed before its second family: the next scrape reads again
+    expect([await shared.first(), await shared.second()]).toEqual([[4], [4]]);
+    expect(reads).toBe(4);
   });
 });

@@ -19,24 +19,22 @@ export interface TableMetric {
   help: string;
   type: 'counter' | 'gauge' | 'histogram';
   read: () => Promise<Sample[]> | Sample[];
-  /** Instead of read, for the biggest family: its sample lines, formatted by the reader. */
-  lines?: () => Promise<string[]> | string[];
+  /**
+   * Instead of read, for the biggest family: its sample lines already encoded, in blocks that each
+   * end in a newline (one per host, kept between scrapes: see syscall-lines-cache.ts). The lines are
+   * the same in both formats.
+   */
+  blocks?: () => Promise<Buffer[]>;
 }
 
 /** A family whose samples were read (the store's reads are async): what renderTable formats. */
-export interface ReadTable extends Omit<TableMetric, 'read' | 'lines'> {
-  read: () => Sample[];
-  lines?: () => string[];
-}
+export type ReadTable = Omit<TableMetric, 'read' | 'blocks'> & { read: () => Sample[] };
 
-/** Reads a family's samples (or lines) from the store once, for renderTable. */
-export async function readTable(m: TableMetric): Promise<ReadTable> {
-  if (m.lines) {
-    const lines = await m.lines();
-    return { name: m.name, help: m.help, type: m.type, read: () => [], lines: () => lines };
-  }
+/** A family's exposition in either format, read from the store once: its text, in pieces. */
+export async function renderFamily(m: TableMetric, openMetrics: boolean): Promise<Buffer[]> {
+  if (m.blocks) return [Buffer.from(header(m, openMetrics)), ...(await m.blocks())];
   const samples = await m.read();
-  return { name: m.name, help: m.help, type: m.type, read: () => samples };
+  return [Buffer.from(renderTable({ name: m.name, help: m.help, type: m.type, read: () => samples }, openMetrics))];
 }
 
 export function escapeValue(v: string): string {
@@ -50,15 +48,19 @@ function formatValue(v: number): string {
   return String(v);
 }
 
+/** A family's HELP and TYPE lines: OpenMetrics names a counter's family without its _total suffix. */
+function header(m: Omit<TableMetric, 'read'>, openMetrics: boolean): string {
+  const family = openMetrics && m.type === 'counter' ? m.name.replace(/_total$/, '') : m.name;
+  const help = m.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return `# HELP ${family} ${help}\n# TYPE ${family} ${m.type}\n`;
+}
+
 /**
  * One family in the Prometheus text format (0.0.4) or OpenMetrics 1.0: the same sample lines,
  * but OpenMetrics names a counter's family without its _total suffix.
  */
 export function renderTable(m: ReadTable, openMetrics: boolean): string {
-  const family = openMetrics && m.type === 'counter' ? m.name.replace(/_total$/, '') : m.name;
-  const help = m.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-  const lines = [`# HELP ${family} ${help}`, `# TYPE ${family} ${m.type}`];
-  if (m.lines) return [...lines, ...m.lines()].join('\n') + '\n';
+  const lines = [header(m, openMetrics).slice(0, -1)];
   for (const s of m.read()) {
     let labels = '';
     for (const k in s.labels) labels += `${labels ? ',' : ''}${k}="${escapeValue(String(s.labels[k]))}"`;
