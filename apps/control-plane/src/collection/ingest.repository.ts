@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hourOf } from '../database/hourly-rollups';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BpfProgramRow } from './bpf-programs';
+import type { RunProgress } from './run-progress';
 import type { SumKind } from './store-sums';
 
 const MAX_INT64 = (1n << 63n) - 1n;
@@ -12,11 +13,11 @@ export type Cumulative = 'failure' | 'latency';
 /** [nr, subkey, interval delta, cumulative count]. */
 export type CumulativeRow = [number, number, bigint, bigint];
 
-export interface RunState {
+interface RunState {
   host_id: string;
   last_seq: bigint;
   unattributed: bigint;
-  finished: bigint;
+  finished: bigint | boolean;
   started_ms: bigint;
 }
 
@@ -123,9 +124,23 @@ export class IngestRepository {
     return this.sql.savepoint(fn);
   }
 
-  /** The run's progress, locked until commit where replicas may ingest the same run at once. */
-  runState(runId: string): Promise<RunState | undefined> {
-    return this.stmt.run.get<RunState>(runId);
+  /**
+   * The run's progress as stored, its row locked until commit where replicas may ingest the same
+   * run at once (its cumulative failures and latency read only for runs that send them).
+   */
+  async lockedProgress(run: { runId: string; errors: boolean; latency: boolean }): Promise<RunProgress | undefined> {
+    const s = await this.stmt.run.get<RunState>(run.runId);
+    if (!s) return undefined;
+    return {
+      hostId: s.host_id,
+      lastSeq: s.last_seq,
+      unattributed: s.unattributed,
+      finished: !!s.finished,
+      startedMs: s.started_ms,
+      totals: await this.totals(run.runId),
+      failure: run.errors ? await this.cumulativeTotals('failure', run.runId) : new Map(),
+      latency: run.latency ? await this.cumulativeTotals('latency', run.runId) : new Map(),
+    };
   }
 
   /** The whole store's sum of each kind of count (what the largest query could sum). */
@@ -235,7 +250,8 @@ export class IngestRepository {
     for (const r of rows) await this.stmt.putBpfProgram.run(runId, r.program, r.runTimeNs, r.runCount);
   }
 
-  private async cgroupNameKey(path: string, container: string): Promise<bigint> {
+  /** The key of a cgroup name in cgroup_names, added if new (another replica may add it at once). */
+  async cgroupNameKey(path: string, container: string): Promise<bigint> {
     const hit = await this.stmt.cgroupName.get<{ name_key: bigint }>(path, container);
     if (hit) return hit.name_key;
     const added = await this.stmt.putCgroupName.get<{ name_key: bigint }>(path, container);

@@ -19,6 +19,7 @@ import { BpfProgramStats1765300000001 } from './migrations/1765300000001-bpf-pro
 import { CgroupSyscallSets1765400000000 } from './migrations/1765400000000-cgroup-syscall-sets';
 import { BreakdownRollupsRetention1765600000000 } from './migrations/1765600000000-breakdown-rollups-retention';
 import { RawDayPartitions1765600000001 } from './migrations/1765600000001-raw-day-partitions';
+import { CounterFillfactor1766100000000 } from './migrations/1766100000000-counter-fillfactor';
 import { TenMinuteRollups1766200000000 } from './migrations/1766200000000-ten-minute-rollups';
 import { openAndMigrate } from './migration-lock';
 import { SqlRunner } from './sql-runner';
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   CgroupSyscallSets1765400000000,
   BreakdownRollupsRetention1765600000000,
   RawDayPartitions1765600000001,
+  CounterFillfactor1766100000000,
   TenMinuteRollups1766200000000,
 ];
 

@@ -24,9 +24,15 @@ export function bigintPool(connectionString: string, max = 10): Pool {
   });
 }
 
-/** BigInt parameters (and array elements) as text: node-postgres sends text, the server casts it. */
+const isInteger = (x: unknown) => typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x));
+
+/**
+ * BigInt parameters (and array elements) as text: node-postgres sends text, the server casts it.
+ * An array of integers (ingest sends thousands per batch) is spelled as its array literal here:
+ * node-postgres would quote and escape every element.
+ */
 function param(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(param);
+  if (Array.isArray(v)) return v.every(isInteger) ? `{${v.join(',')}}` : v.map(param);
   return typeof v === 'bigint' ? v.toString() : v;
 }
 

@@ -1,0 +1,235 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Snapshot } from '@syscall-counter/proto';
+import { hourOf } from '../database/hourly-rollups';
+import { StoredSnapshot, TenMinuteRollups } from '../database/ten-minute-rollups';
+import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
+import { batchCgroupNames, batchTableRows } from './batch-rows';
+import { BatchHead, IngestBatchRepository, RunAdvance } from './ingest-batch.repository';
+import { CumulativeRow, IngestRepository } from './ingest.repository';
+import { RunProgress, RunProgressCache } from './run-progress';
+import { CheckedSnapshot, checkSnapshot, RunOptions } from './snapshot-check';
+import { StoreSums } from './store-sums';
+
+export type IngestOutcome = 'stored' | 'duplicate';
+type Outcome = { ok: IngestOutcome } | { err: unknown };
+
+/** A snapshot waiting for the next group commit. */
+export interface PendingSnapshot {
+  run: RunOptions;
+  snap: Snapshot;
+  nowMs: number;
+}
+
+/** Thrown inside the batch's transaction to roll it back: a run had moved on since it was read. */
+class RunMovedOn extends Error {}
+
+/**
+ * The order a batch is stored in: by host, run and arrival, so that concurrent transactions
+ * (replicas on one PostgreSQL) take the row locks of runs and hourly rollups in one order and
+ * rarely deadlock, and a run's snapshots are checked in the order they came.
+ */
+function lockOrder(batch: PendingSnapshot[]): number[] {
+  const key = (p: PendingSnapshot) => [p.run.hostId, p.run.runId] as const;
+  return batch
+    .map((_, i) => i)
+    .sort((i, j) => {
+      const [a, b] = [key(batch[i]), key(batch[j])];
+      if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+      if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+      return i - j;
+    });
+}
+
+const sumOf = (rows: CumulativeRow[]) => rows.reduce((a, r) => a + r[2], 0n);
+
+/** The snapshots of a batch that were stored (not refused, not repeats): what the ten-minute rollups add. */
+function storedOf(batch: PendingSnapshot[], outcomes: Outcome[]): StoredSnapshot[] {
+  return batch
+    .filter((_, i) => 'ok' in outcomes[i] && outcomes[i].ok === 'stored')
+    .map((p) => ({
+      runId: p.run.runId,
+      seq: BigInt(p.snap.seq),
+      processes: p.run.processTopK > 0,
+      cgroups: p.run.cgroupTopK > 0,
+    }));
+}
+
+/**
+ * Stores a group-commit batch of snapshots in one transaction, exactly once, each snapshot
+ * failing alone. First the batched path: every snapshot checked in JS against its run's progress
+ * (this replica's cache, or read for the whole batch at once), then all the rows of the batch
+ * written with one statement per table, each run advanced only from the last_seq it was checked
+ * against. If that write fails (a run moved on: another replica stored a snapshot of it; a
+ * constraint or deadlock), the transaction is rolled back and the batch is stored again the
+ * per-snapshot way: each in a savepoint, its run's progress read under a row lock.
+ */
+@Injectable()
+export class BatchStore {
+  private readonly logger = new Logger(BatchStore.name);
+  private readonly progress = new RunProgressCache();
+  /** Keys of cgroup names known committed (names are never deleted, nor their keys reused). */
+  private readonly names = new Map<string, bigint>();
+  private readonly sums: StoreSums;
+  /** How many batches were stored again snapshot by snapshot (the batched write failed). */
+  fallbacks = 0;
+
+  constructor(
+    private readonly repo: IngestRepository,
+    private readonly batches: IngestBatchRepository,
+    private readonly syscallSets: SyscallSetsRepository,
+    private readonly tenMinutes: TenMinuteRollups,
+  ) {
+    this.sums = new StoreSums(() => repo.storeSums());
+  }
+
+  get concurrentTransactions(): number {
+    return this.repo.concurrentTransactions;
+  }
+
+  /** One outcome per snapshot, in order, each settled after the batch's commit. */
+  async store(batch: PendingSnapshot[]): Promise<Outcome[]> {
+    try {
+      return await this.storeBatched(batch);
+    } catch (err) {
+      this.fallbacks++;
+      for (const p of batch) this.progress.forget(p.run.runId);
+      const why = err instanceof RunMovedOn ? 'a run moved on' : (err as Error).message;
+      this.logger.log({ msg: 'batch stored again snapshot by snapshot', snapshots: batch.length, why });
+      return this.storeEach(batch);
+    }
+  }
+
+  private async storeBatched(batch: PendingSnapshot[]): Promise<Outcome[]> {
+    const { outcomes, after, newNames } = await this.repo.transaction(async () => {
+      const order = lockOrder(batch);
+      const before = await this.progressOf(order.map((i) => batch[i].run));
+      const after = new Map<string, RunProgress>();
+      const outcomes: Outcome[] = new Array(batch.length);
+      const stored: Array<{ run: RunOptions; c: CheckedSnapshot }> = [];
+      for (const i of order) {
+        const { run, snap, nowMs } = batch[i];
+        try {
+          const o = checkSnapshot(run, snap, after.get(run.runId) ?? before.get(run.runId), nowMs);
+          if (o.duplicate) {
+            outcomes[i] = { ok: 'duplicate' };
+            continue;
+          }
+          const c = o.checked;
+          await this.sums.add({ counts: c.head.total, failure: sumOf(c.failures), latency: sumOf(c.latency) });
+          after.set(run.runId, o.next);
+          stored.push({ run, c });
+          outcomes[i] = { ok: 'stored' };
+        } catch (err) {
+          outcomes[i] = { err };
+        }
+      }
+      const newNames = stored.length ? await this.writeBatch(stored, before, after, batch[0].nowMs) : [];
+      await this.tenMinutes.add(storedOf(batch, outcomes));
+      return { outcomes, after, newNames };
+    });
+    // Committed: what the next batches may rely on.
+    for (const [runId, p] of after) this.progress.committed(runId, p);
+    for (const [name, key] of newNames) this.names.set(name, key);
+    return outcomes;
+  }
+
+  /** The progress of the batch's runs: cached, or read for all the others in one go. */
+  private async progressOf(runs: RunOptions[]): Promise<Map<string, RunProgress>> {
+    const out = new Map<string, RunProgress>();
+    const missing = new Map<string, RunOptions>();
+    for (const r of runs) {
+      const p = this.progress.get(r.runId);
+      if (p) out.set(r.runId, p);
+      else missing.set(r.runId, r);
+    }
+    if (missing.size === 0) return out;
+    const all = [...missing.values()];
+    const read = await this.batches.progress(
+      all.map((r) => r.runId),
+      all.filter((r) => r.errors).map((r) => r.runId),
+      all.filter((r) => r.latency).map((r) => r.runId),
+    );
+    for (const [id, p] of read) out.set(id, p);
+    return out;
+  }
+
+  /** The checked snapshots' rows; the cgroup names it added. Throws RunMovedOn to roll back. */
+  private async writeBatch(
+    stored: Array<{ run: RunOptions; c: CheckedSnapshot }>,
+    before: Map<string, RunProgress>,
+    after: Map<string, RunProgress>,
+    nowMs: number,
+  ): Promise<Array<[string, bigint]>> {
+    const heads: BatchHead[] = stored.map((s) => s.c.head);
+    const runs: RunAdvance[] = [...after].map(([runId, p]) => ({
+      runId,
+      hostId: p.hostId,
+      fromSeq: before.get(runId)!.lastSeq,
+      toSeq: p.lastSeq,
+      finished: p.finished,
+      unattributed: p.unattributed,
+    }));
+    const keys = await this.batches.putHeads(heads, runs, nowMs);
+    if (!keys) throw new RunMovedOn();
+    const added: Array<[string, bigint]> = [];
+    const names = new Map<string, bigint>();
+    for (const [path, container] of batchCgroupNames(stored)) {
+      const name = `${path}\u0000${container}`;
+      let key = this.names.get(name);
+      if (key === undefined) added.push([name, (key = await this.repo.cgroupNameKey(path, container))]);
+      names.set(name, key);
+    }
+    const keyed = stored.map((s, i) => ({ ...s, snapKey: keys[i] }));
+    const nameKey = (path: string, container: string) => names.get(`${path}\u0000${container}`)!;
+    await this.batches.putRows(batchTableRows(keyed, nameKey, this.batches.multiRow));
+    return added;
+  }
+
+  /** The fallback: one transaction, each snapshot in its own savepoint, checked against its run read under lock. */
+  private storeEach(batch: PendingSnapshot[]): Promise<Outcome[]> {
+    return this.repo.transaction(async () => {
+      const outcomes: Outcome[] = new Array(batch.length);
+      for (const i of lockOrder(batch)) {
+        const p = batch[i];
+        try {
+          outcomes[i] = { ok: await this.repo.savepoint(() => this.storeOne(p)) };
+        } catch (err) {
+          outcomes[i] = { err };
+        }
+      }
+      await this.tenMinutes.add(storedOf(batch, outcomes));
+      return outcomes;
+    });
+  }
+
+  private async storeOne({ run, snap, nowMs }: PendingSnapshot): Promise<IngestOutcome> {
+    const o = checkSnapshot(run, snap, await this.repo.lockedProgress(run), nowMs);
+    if (o.duplicate) return 'duplicate';
+    const c = o.checked;
+    await this.sums.add({ counts: c.head.total, failure: sumOf(c.failures), latency: sumOf(c.latency) });
+    await this.writeOne(run, c);
+    await this.repo.advanceRun(run.runId, run.hostId, c.head.seq, nowMs, c.final, c.unattributed);
+    return 'stored';
+  }
+
+  /** The checked snapshot's rows, a statement per row: its head, deltas, busiest processes and cgroups, the rest. */
+  private async writeOne(run: RunOptions, c: CheckedSnapshot): Promise<void> {
+    const { head } = c;
+    const snapKey = await this.repo.putSnapshot(head);
+    await this.repo.putDeltas(snapKey, head, hourOf(head.timeMs), c.deltas);
+    if (run.processTopK > 0) {
+      for (const p of c.processes.rows) await this.repo.putProcess(head, snapKey, p.pid, p.nr, p.comm, p.count);
+      for (const [nr, rest] of c.processes.unexplained)
+        if (rest > 0n) await this.repo.putProcess(head, snapKey, 0, nr, 'other', rest);
+    }
+    if (run.cgroupTopK > 0) {
+      for (const g of c.cgroups.rows) await this.repo.putCgroup(head, snapKey, g, g.nr, g.count);
+      for (const [nr, rest] of c.cgroups.unexplained)
+        if (rest > 0n) await this.repo.putCgroup(head, snapKey, undefined, nr, rest);
+    }
+    for (const g of c.seen) await this.syscallSets.putSeen(run.runId, g, g.nrs, head.timeMs);
+    await this.repo.putCumulative('failure', run.runId, snapKey, c.failures);
+    await this.repo.putCumulative('latency', run.runId, snapKey, c.latency);
+    await this.repo.putBpfPrograms(run.runId, c.bpfPrograms);
+  }
+}

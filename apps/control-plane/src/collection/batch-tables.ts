@@ -1,0 +1,109 @@
+/**
+ * The tables a group-commit batch writes after its snapshot rows, each as one list of rows for
+ * the whole batch. Rows of the rollup and total tables are pre-aggregated per key in JS (see
+ * batch-rows.ts): one INSERT ... ON CONFLICT DO UPDATE may not touch the same row twice, and
+ * fewer rows mean fewer row locks. Every writer sends them sorted by key, so two replicas adding to
+ * the same host's rollups lock its rows in one order.
+ */
+export interface BatchTable {
+  table: string;
+  /** Columns and their PostgreSQL types (for the unnest of array parameters). */
+  cols: Array<[string, 'bigint' | 'text']>;
+  /** The key of an upsert, and what a conflict does to the other columns. */
+  keys?: string[];
+  onConflict?: 'add' | 'replace' | 'keep';
+}
+
+const big = (c: string): [string, 'bigint'] => [c, 'bigint'];
+const text = (c: string): [string, 'text'] => [c, 'text'];
+
+export const BATCH_TABLES = {
+  deltas: { table: 'deltas', cols: [big('snap_key'), big('nr'), big('count')] },
+  hourly: {
+    table: 'hourly_counts',
+    cols: [big('hour_ms'), text('host_id'), big('nr'), big('count')],
+    keys: ['hour_ms', 'host_id', 'nr'],
+    onConflict: 'add',
+  },
+  hostTotals: {
+    table: 'host_totals',
+    cols: [text('host_id'), big('nr'), big('count')],
+    keys: ['host_id', 'nr'],
+    onConflict: 'add',
+  },
+  runTotals: {
+    table: 'run_totals',
+    cols: [text('run_id'), big('nr'), big('count')],
+    keys: ['run_id', 'nr'],
+    onConflict: 'replace',
+  },
+  processes: {
+    table: 'process_counts',
+    cols: [big('snap_key'), big('pid'), big('nr'), text('comm'), big('count')],
+  },
+  hourlyProcesses: {
+    table: 'hourly_process_counts',
+    cols: [big('hour_ms'), text('host_id'), big('pid'), text('comm'), big('nr'), big('count')],
+    keys: ['hour_ms', 'host_id', 'pid', 'comm', 'nr'],
+    onConflict: 'add',
+  },
+  cgroups: { table: 'cgroup_counts', cols: [big('snap_key'), big('name_key'), big('nr'), big('count')] },
+  hostCgroupTotals: {
+    table: 'host_cgroup_totals',
+    cols: [text('host_id'), big('name_key'), big('nr'), big('count')],
+    keys: ['host_id', 'name_key', 'nr'],
+    onConflict: 'add',
+  },
+  hourlyCgroups: {
+    table: 'hourly_cgroup_counts',
+    cols: [big('hour_ms'), text('host_id'), big('name_key'), big('nr'), big('count')],
+    keys: ['hour_ms', 'host_id', 'name_key', 'nr'],
+    onConflict: 'add',
+  },
+  failureDeltas: { table: 'failure_deltas', cols: [big('snap_key'), big('nr'), big('errno_code'), big('count')] },
+  failureTotals: {
+    table: 'failure_totals',
+    cols: [text('run_id'), big('nr'), big('errno_code'), big('count')],
+    keys: ['run_id', 'nr', 'errno_code'],
+    onConflict: 'replace',
+  },
+  latencyDeltas: { table: 'latency_deltas', cols: [big('snap_key'), big('nr'), big('bucket'), big('count')] },
+  latencyTotals: {
+    table: 'latency_totals',
+    cols: [text('run_id'), big('nr'), big('bucket'), big('count')],
+    keys: ['run_id', 'nr', 'bucket'],
+    onConflict: 'replace',
+  },
+  seen: {
+    table: 'cgroup_syscalls',
+    cols: [text('run_id'), big('name_key'), big('nr'), big('first_ms')],
+    keys: ['run_id', 'name_key', 'nr'],
+    onConflict: 'keep',
+  },
+  bpfPrograms: {
+    table: 'bpf_program_totals',
+    cols: [text('run_id'), text('program'), big('run_time_ns'), big('run_count')],
+    keys: ['run_id', 'program'],
+    onConflict: 'replace',
+  },
+} satisfies Record<string, BatchTable>;
+
+export type BatchTableName = keyof typeof BATCH_TABLES;
+
+/** A batch's rows per table (in the table's column order). */
+export type BatchTableRows = Record<BatchTableName, unknown[][]>;
+
+/** The INSERT of one row (SQLite) or of a whole array-parameter row source (PostgreSQL). */
+export function insertSql(t: BatchTable, rowSource?: string): string {
+  const cols = t.cols.map(([c]) => c);
+  const values = rowSource ? `SELECT * FROM ${rowSource}` : `VALUES (${cols.map(() => '?').join(', ')})`;
+  let sql = `INSERT INTO ${t.table} (${cols.join(', ')}) ${values}`;
+  if (t.keys) {
+    const rest = cols.filter((c) => !t.keys!.includes(c));
+    const set = rest.map((c) =>
+      t.onConflict === 'add' ? `${c} = ${t.table}.${c} + excluded.${c}` : `${c} = excluded.${c}`,
+    );
+    sql += ` ON CONFLICT (${t.keys.join(', ')}) ` + (t.onConflict === 'keep' ? 'DO NOTHING' : `DO UPDATE SET ${set}`);
+  }
+  return sql;
+}
