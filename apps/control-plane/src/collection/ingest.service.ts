@@ -8,6 +8,9 @@ import { GroupCommit } from './group-commit';
 import { BatchStore, IngestOutcome, PendingSnapshot } from './batch-store';
 import { validateHello } from './snapshot-validation';
 
+/** Ingest retries a lost race more than other writers: many agents' batches contend at once. */
+const INGEST_RACE_RETRIES = 4 * RACE_RETRIES;
+
 export type { IngestOutcome } from './batch-store';
 
 export interface OpenedRun {
@@ -92,9 +95,12 @@ export class IngestService {
       try {
         return await this.commits.submit({ run, snap, nowMs: Date.now() });
       } catch (err) {
-        // Another replica's transaction won a race (PostgreSQL): the next batch, after it, succeeds
-        // or finds the snapshot stored and acks it as a duplicate.
-        if (!lostRace(err) || attempt >= RACE_RETRIES) throw err;
+        // Another transaction won a race (PostgreSQL: another replica, or this one's concurrent
+        // batches of the same host): the next batch, after it, succeeds or finds the snapshot
+        // stored and acks it as a duplicate. A short random wait keeps two losers from meeting
+        // again in the same order.
+        if (!lostRace(err) || attempt >= INGEST_RACE_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
       }
     }
   }
