@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BATCH_TABLES, BatchTable, BatchTableName, BatchTableRows, insertSql } from './batch-tables';
+import type { SnapshotHead } from './ingest.repository';
 import type { RunProgress } from './run-progress';
 
-/** A stored snapshot's row, and the run's progress it moves from (the seq its batch was checked after). */
-export interface BatchHead {
-  runId: string;
-  seq: bigint;
-  hostId: string;
-  timeMs: bigint;
-  total: bigint;
-  unattributed: bigint;
-}
+/** A stored snapshot's row: the same head the per-snapshot path writes. */
+export type BatchHead = SnapshotHead;
 
 /** How a batch moves one run on: from the last_seq it was checked against to its newest seq. */
 export interface RunAdvance {
