@@ -7,6 +7,8 @@
 #                                     DIR/sock; creates database syscall_counter; prints
 #                                     "postgres://postgres@127.0.0.1:PORT/syscall_counter DIR"
 #   tools/pg-cluster.sh stop DIR      stops it (fast shutdown) and deletes DIR
+#   tools/pg-cluster.sh halt DIR      stops it and keeps DIR (a benchmark history kept for later)
+#   tools/pg-cluster.sh resume DIR    starts a halted DIR again at a free port; prints as start does
 #
 # Run as root, the server runs as the `postgres` user (initdb refuses root); as anyone else,
 # as that user. Authentication is `trust`, on loopback only: the cluster is a throw-away one.
@@ -20,7 +22,7 @@ die() {
   printf 'pg-cluster: %s\n' "$1" >&2
   exit "${2:-1}"
 }
-usage() { die 'usage: tools/pg-cluster.sh start [DIR] | stop DIR' 2; }
+usage() { die 'usage: tools/pg-cluster.sh start [DIR] | stop DIR | halt DIR | resume DIR' 2; }
 
 [ -x "$PG_BIN/initdb" ] || die "no PostgreSQL server binaries (install postgresql: bash tools/bootstrap.sh)"
 
@@ -39,6 +41,26 @@ free_port() {
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})'
 }
 
+# Starts the server of an initialised DIR at a free port (written to DIR/port).
+serve() {
+  local dir=$1
+  local fast=()
+  [ "${SC_PG_FAST:-0}" = 1 ] && fast=(-c fsync=off -c full_page_writes=off)
+  local port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    if as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+      -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 ${fast[*]}" >/dev/null; then
+      break
+    fi
+    if [ "$attempt" -eq 5 ]; then
+      tail -n 5 "$dir/server.log" >&2
+      return 1
+    fi
+  done
+  echo "$port" >"$dir/port"
+}
+
 start() {
   local dir=${1:-}
   if [ -z "$dir" ]; then
@@ -55,21 +77,12 @@ start() {
   as_owner "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
     >"$dir/initdb.log" 2>&1 || die "initdb failed: see $dir/initdb.log"
 
-  local fast=()
-  [ "${SC_PG_FAST:-0}" = 1 ] && fast=(-c fsync=off -c full_page_writes=off)
-  local port attempt
-  for attempt in 1 2 3 4 5; do
-    port=$(free_port)
-    if as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-      -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 ${fast[*]}" >/dev/null; then
-      break
-    fi
-    if [ "$attempt" -eq 5 ]; then
-      tail -n 5 "$dir/server.log" >&2
-      rm -rf "$dir"
-      die "pg_ctl start failed (its log is above)"
-    fi
-  done
+  serve "$dir" || {
+    rm -rf "$dir"
+    die "pg_ctl start failed (its log is above)"
+  }
+  local port
+  port=$(cat "$dir/port")
   as_owner "$PG_BIN/createdb" -h "$dir/sock" -p "$port" -U postgres "$DB" ||
     die "createdb failed: see $dir/server.log"
   local url="postgres://postgres@127.0.0.1:$port/$DB"
@@ -88,8 +101,32 @@ stop() {
   rm -rf "$dir"
 }
 
+halt() {
+  local dir=${1:-}
+  [ -n "$dir" ] || usage
+  [ -f "$dir/data/PG_VERSION" ] || die "no cluster directory $dir"
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ||
+      die "pg_ctl stop failed: see $dir/server.log"
+  fi
+}
+
+resume() {
+  local dir=${1:-}
+  [ -n "$dir" ] || usage
+  [ -f "$dir/data/PG_VERSION" ] || die "no cluster directory $dir"
+  [ -f "$dir/data/postmaster.pid" ] && die "$dir is running (halt it first: tools/pg-cluster.sh halt $dir)"
+  dir=$(cd "$dir" && pwd)
+  serve "$dir" || die "pg_ctl start failed (its log is above)"
+  local url="postgres://postgres@127.0.0.1:$(cat "$dir/port")/$DB"
+  echo "$url" >"$dir/url"
+  echo "$url $dir"
+}
+
 case "${1:-}" in
 start) start "${2:-}" ;;
 stop) stop "${2:-}" ;;
+halt) halt "${2:-}" ;;
+resume) resume "${2:-}" ;;
 *) usage ;;
 esac

@@ -29,8 +29,9 @@ export function engineLabel(e) {
  * A throw-away cluster for the whole benchmark run; @fast turns fsync off (SC_PG_FAST), for
  * benchmarks that time queries over a history they only need written quickly.
  */
-export function startCluster({ fast = false } = {}) {
-  const [url, dir] = execFileSync('bash', [join(ROOT, 'tools/pg-cluster.sh'), 'start'], {
+export function startCluster({ fast = false, dir: at = '', resume = false } = {}) {
+  const verb = resume ? 'resume' : 'start';
+  const [url, dir] = execFileSync('bash', [join(ROOT, 'tools/pg-cluster.sh'), verb, ...(at ? [at] : [])], {
     encoding: 'utf8',
     env: { ...process.env, SC_PG_FAST: fast ? '1' : '0' },
   })
@@ -66,6 +67,8 @@ export function startCluster({ fast = false } = {}) {
       return sum;
     },
     stop: () => execFileSync('bash', [join(ROOT, 'tools/pg-cluster.sh'), 'stop', dir], { stdio: 'inherit' }),
+    /** Stops the server and keeps its data directory (query-latency.mjs --keep). */
+    halt: () => execFileSync('bash', [join(ROOT, 'tools/pg-cluster.sh'), 'halt', dir], { stdio: 'inherit' }),
   };
 }
 
@@ -73,9 +76,14 @@ export function startCluster({ fast = false } = {}) {
  * The store under test: control plane(s) on @engine, with what the benchmarks read from it
  * (addresses, CPU of the control planes and of the server, database bytes).
  */
-export async function startStore(engine, dir, cluster) {
+export async function startStore(
+  engine,
+  dir,
+  cluster,
+  { dbUrl = engine.postgres ? cluster.createDatabase() : '', env = {} } = {},
+) {
   if (!engine.postgres) {
-    const cp = await startControlPlane(dir);
+    const cp = await startControlPlane(dir, undefined, env);
     return {
       env: { SC_DB_PATH: cp.db, SC_TOKEN_FILE: join(dir, 'token') },
       listens: [cp.listen],
@@ -87,13 +95,13 @@ export async function startStore(engine, dir, cluster) {
       stop: () => cp.stop(),
     };
   }
-  const dbUrl = cluster.createDatabase();
   // Replicas start together: the migration lock lets one migrate while the others wait.
   const cps = await Promise.all(
-    Array.from({ length: engine.replicas }, () => startControlPlane(dir, undefined, { SC_DB_URL: dbUrl })),
+    Array.from({ length: engine.replicas }, () => startControlPlane(dir, undefined, { ...env, SC_DB_URL: dbUrl })),
   );
   return {
     env: { SC_DB_URL: dbUrl, SC_TOKEN_FILE: join(dir, 'token') },
+    dbUrl,
     listens: cps.map((c) => c.listen),
     procs: cps.map((c) => c.proc),
     bytes: () => Number(cluster.psql('SELECT pg_database_size(current_database())', dbUrl)),
