@@ -4,6 +4,7 @@ import { HostsRunsModule } from '../hosts-runs/hosts-runs.module';
 import { BreakdownsRepository } from './data/breakdowns.repository';
 import { CountsRepository } from './data/counts.repository';
 import { FailuresRepository } from './data/failures.repository';
+import { HostTotalsRepository } from './data/host-totals.repository';
 import { LatencyRepository } from './data/latency.repository';
 import { RollupsRepository } from './data/rollups.repository';
 import { RetentionMarksRepository } from '../retention/retention-marks.repository';
@@ -22,6 +23,7 @@ import { TopService } from './top.service';
     BreakdownsRepository,
     CountsRepository,
     FailuresRepository,
+    HostTotalsRepository,
     LatencyRepository,
     RollupsRepository,
     RetentionMarksRepository,

@@ -4,6 +4,7 @@ import { HOUR_MS } from '../database/hourly-rollups';
 import { TEN_MINUTES_MS } from '../database/ten-minute-rollups';
 import { RetentionMarks, RetentionMarksRepository } from '../retention/retention-marks.repository';
 import { CountsRepository, KeyedCount } from './data/counts.repository';
+import { HostTotalsRepository } from './data/host-totals.repository';
 import { Grain, RollupsRepository } from './data/rollups.repository';
 import { CountSource, Key, NEVER, Source, Window, windowOf } from './scope-window';
 
@@ -63,8 +64,8 @@ function edge(bucket: bigint, from: bigint, to: bigint, side: 'start' | 'end'): 
 }
 
 /**
- * History sums, answered from the cheapest exact source: a whole run from its totals; whole
- * hours and ten minutes from the rollups (host-wide, per process, per cgroup); the rest (the last
+ * History sums, answered from the cheapest exact source: a whole run from its totals; the hosts
+ * whose whole history a window covers from their all-time totals; whole hours and ten minutes from the rollups (host-wide, per process, per cgroup); the rest (the last
  * minutes at a window's edges, runs, failures) from the per-interval rows. Where raw rows have
  * expired (SC_RETAIN_RAW) a window's first hour comes whole from the hourly rollups, and expired()
  * says so. 64-bit sums stay BigInt.
@@ -75,6 +76,7 @@ export class TallyService {
     private readonly counts: CountsRepository,
     private readonly rollups: RollupsRepository,
     private readonly retention: RetentionMarksRepository,
+    private readonly hostTotals: HostTotalsRepository,
   ) {}
 
   /** Sums per key over a window: numbers for syscalls and errnos, strings for the others. */
@@ -90,6 +92,12 @@ export class TallyService {
       add(await this.counts.fromTotals(w.runId, key as 'syscall' | 'host' | 'run', w.nr));
       return out;
     }
+    const rest = await this.wholeHosts(w, key, source, add);
+    if (!rest) {
+      dropZeros(out);
+      return out;
+    }
+    w = rest;
     // Whole hours inside the window come from the hourly rollups and whole ten minutes at its edges
     // from the ten-minute ones, when the rollups can answer: under ten minutes of raw rows per edge.
     if (w.runId || !RollupsRepository.answers(source, key)) {
@@ -113,6 +121,22 @@ export class TallyService {
     // 0) would not name it at all.
     dropZeros(out);
     return out;
+  }
+
+  /**
+   * Adds (@add) the all-time totals of the hosts whose whole history the window covers (host-wide
+   * counts by syscall or host, not per run); the window over the other hosts, left to answer
+   * (undefined: none left). Raw rows from until on must all be kept, or the store cannot tell
+   * whether a host has deltas after the window.
+   */
+  private async wholeHosts(w: Window, key: Key, source: CountSource, add: (rows: KeyedCount[]) => void) {
+    if (source !== 'deltas' || w.runId || (key !== 'syscall' && key !== 'host')) return w;
+    const m = await this.retention.marks();
+    if (w.until < m.raw) return w;
+    const { partial, whole, rows } = await this.hostTotals.whole(w, key, m.raw);
+    if (!whole) return w; // as asked (a fleet-wide scope keeps its plans)
+    add(rows);
+    return partial.length ? { ...w, hostIds: partial } : undefined;
   }
 
   /**
