@@ -266,7 +266,17 @@ function expiry(engine, store, hours, midnight) {
 // Durability does not change a query's plan or latency: the history is written with fsync off.
 // --keep / --reuse: the cluster lives in DIR/pg and is halted, not deleted, at the end.
 const KEPT_PG = (REUSE?.dir ?? KEEP) && { dir: join(REUSE?.dir ?? KEEP, 'pg'), resume: Boolean(REUSE) };
-const cluster = ENGINES.some((e) => e.postgres) ? startCluster({ fast: true, ...KEPT_PG }) : undefined;
+const cluster = ENGINES.some((e) => e.postgres) ? clusterOrExit() : undefined;
+
+function clusterOrExit() {
+  try {
+    return startCluster({ fast: true, ...KEPT_PG });
+  } catch (e) {
+    // pg-cluster.sh said why (e.g. a kept cluster still running): its line, not a stack trace.
+    process.stderr.write(`query-latency: ${String(e.stderr ?? '').trim() || e.message}\n`);
+    process.exit(1);
+  }
+}
 const endCluster = () => (KEPT_PG ? cluster?.halt() : cluster?.stop());
 // Interrupted (SIGINT, e.g. a time limit): how far the history got, and nothing left running.
 const progress = { acked: 0, of: 0, since: 0, store: undefined };

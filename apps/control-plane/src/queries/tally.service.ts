@@ -38,8 +38,12 @@ export interface Piece {
  * whole ten minutes beside them from the ten-minute rollups, and each edge's partial ten minutes
  * from whichever raw side is shorter: the part inside the window, or the rollup less the part
  * outside (at most five minutes of raw rows per edge). Unbounded sides (0, NEVER) need no edge.
+ * Given @emptyFrom (a time from which on the store holds next to nothing: after its newest
+ * snapshot, or the server's clock), an end edge reaching it is always the rollup less the part
+ * after the window, which has (next to) no raw rows: a window ending at the newest data or now
+ * (`--since 1h`) reads none at its end. Exact either way: the subtraction reads what is there.
  */
-export function pieces(since: bigint, until: bigint): Piece[] {
+export function pieces(since: bigint, until: bigint, emptyFrom?: bigint): Piece[] {
   const [h0, h1] = [ceilTo(since, HOUR_MS), floorTo(until, HOUR_MS)];
   const [t0, t1] = [ceilTo(since, TEN_MINUTES_MS), floorTo(until, TEN_MINUTES_MS)];
   if (since >= until) return [];
@@ -52,21 +56,22 @@ export function pieces(since: bigint, until: bigint): Piece[] {
     push('hour', h0, h1);
     push('tenMinutes', h1, t1);
   } else push('tenMinutes', t0, t1);
-  if (t1 < until) out.push(edge(t1, t1, until, 'end'));
+  if (t1 < until) out.push(edge(t1, t1, until, 'end', emptyFrom !== undefined && until >= emptyFrom));
   return out;
 }
 
 /** The part [from, to) of the ten minutes starting at @bucket that a window's @side keeps. */
-function edge(bucket: bigint, from: bigint, to: bigint, side: 'start' | 'end'): Piece {
+function edge(bucket: bigint, from: bigint, to: bigint, side: 'start' | 'end', future = false): Piece {
   const end = bucket + TEN_MINUTES_MS;
-  if (2n * (to - from) <= TEN_MINUTES_MS) return { grain: 'raw', from, to };
+  if (!future && 2n * (to - from) <= TEN_MINUTES_MS) return { grain: 'raw', from, to };
   return { grain: 'tenMinutes', from: bucket, to: end, less: side === 'start' ? [bucket, from] : [to, end] };
 }
 
 /**
  * History sums, answered from the cheapest exact source: a whole run from its totals; the hosts
- * whose whole history a window covers from their all-time totals; whole hours and ten minutes from the rollups (host-wide, per process, per cgroup); the rest (the last
- * minutes at a window's edges, runs, failures) from the per-interval rows. Where raw rows have
+ * whose whole history a window covers from their all-time totals; whole hours and ten minutes
+ * from the rollups (host-wide, per process, per cgroup); the rest (the last minutes at a window's
+ * edges, runs, failures) from the per-interval rows. Where raw rows have
  * expired (SC_RETAIN_RAW) a window's first hour comes whole from the hourly rollups, and expired()
  * says so. 64-bit sums stay BigInt.
  */
@@ -106,7 +111,7 @@ export class TallyService {
       return out;
     }
     const [since, until] = await this.rollupRange(w);
-    for (const p of pieces(since, until)) {
+    for (const p of pieces(since, until, await this.emptyFrom(until))) {
       if (p.grain === 'raw') {
         add(await this.counts.fromRows(w, key, source, p.from, p.to));
         continue;
@@ -121,6 +126,21 @@ export class TallyService {
     // 0) would not name it at all.
     dropZeros(out);
     return out;
+  }
+
+  /** The server's clock (unix ms); specs move it. */
+  now(): bigint {
+    return BigInt(Date.now());
+  }
+
+  /**
+   * For a window ending at @until off the ten minutes: a time from which on nothing is stored
+   * yet but snapshots of clocks running ahead: just after the newest snapshot, or now.
+   */
+  private async emptyFrom(until: bigint): Promise<bigint | undefined> {
+    if (until === NEVER || until % TEN_MINUTES_MS === 0n) return undefined;
+    const latest = await this.rollups.newestSnapshot();
+    return min(latest + 1n, this.now());
   }
 
   /**

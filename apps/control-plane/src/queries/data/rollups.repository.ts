@@ -71,6 +71,12 @@ export class RollupsRepository {
     return { first: row?.first ?? null, last: row?.last ?? null };
   }
 
+  /** The time of the newest snapshot stored (0: none): one index seek on both engines. */
+  async newestSnapshot(): Promise<bigint> {
+    const [row] = await this.sql.all<{ t: bigint | null }>('SELECT MAX(time_ms) AS t FROM snapshots');
+    return BigInt(row?.t ?? 0n);
+  }
+
   private keyColumns(key: Key): KeyColumns {
     if (key === 'host') return plainKey('x.host_id');
     if (key === 'syscall') return plainKey('x.nr');
