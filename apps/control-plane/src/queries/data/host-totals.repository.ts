@@ -37,10 +37,9 @@ export class HostTotalsRepository {
     const skew = BigInt(CLOCK_SKEW_MS);
     const cond: string[] = [];
     const params: unknown[] = [];
-    const started = 'SELECT MIN(r.started_ms) FROM runs r WHERE r.host_id = h.host_id';
     const stored = 'SELECT 1 FROM snapshots s WHERE s.host_id = h.host_id AND s.time_ms';
     if (w.since > 0n) {
-      cond.push(`((${started}) >= ? OR ((${started}) >= ? AND NOT EXISTS (${stored} < ?)))`);
+      cond.push(`(f.first >= ? OR (f.first >= ? AND NOT EXISTS (${stored} < ?)))`);
       params.push(w.since + skew, rawMark + skew, w.since);
     }
     if (w.until !== NEVER) {
@@ -49,11 +48,15 @@ export class HostTotalsRepository {
     }
     const hosts = hostFilter('h.host_id', w.hostIds);
     const nr = w.nr === undefined ? '' : ' AND t.nr = ?';
+    // Each host's coverage once (MATERIALIZED: SQLite would otherwise inline it into the join and
+    // evaluate it again for every totals row), then the covered hosts' totals.
     const rows = await this.sql.all<{ host: string; whole: bigint; nr: bigint | null; c: bigint | null }>(
-      `SELECT c.host_id AS host, c.whole AS whole, t.nr AS nr, t.count AS c
-         FROM (SELECT h.host_id, CASE WHEN ${cond.length ? cond.join(' AND ') : '1 = 1'} THEN 1 ELSE 0 END AS whole
-                 FROM hosts h${hosts ? ` WHERE ${hosts.sql}` : ''}) c
-         LEFT JOIN host_totals t ON c.whole = 1 AND t.host_id = c.host_id${nr}`,
+      `WITH c AS MATERIALIZED (
+         SELECT h.host_id, CASE WHEN ${cond.length ? cond.join(' AND ') : '1 = 1'} THEN 1 ELSE 0 END AS whole
+           FROM hosts h LEFT JOIN (SELECT host_id, MIN(started_ms) AS first FROM runs GROUP BY host_id) f
+             ON f.host_id = h.host_id${hosts ? ` WHERE ${hosts.sql}` : ''})
+       SELECT c.host_id AS host, c.whole AS whole, t.nr AS nr, t.count AS c
+         FROM c LEFT JOIN host_totals t ON c.whole = 1 AND t.host_id = c.host_id${nr}`,
       ...params,
       ...(hosts?.params ?? []),
       ...(w.nr === undefined ? [] : [w.nr]),
