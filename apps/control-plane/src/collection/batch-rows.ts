@@ -67,11 +67,11 @@ export function batchTableRows(
   for (const { run, c, snapKey } of batch) {
     const { runId, hostId, timeMs } = c.head;
     const hour = hourOf(timeMs);
-    for (const [nr, delta, now] of c.deltas) {
+    // The run's totals are not rows: they ride in the update of its runs row (packed-totals.ts).
+    for (const [nr, delta] of c.deltas) {
       t.deltas.add([snapKey, nr, delta]);
       t.hourly.add([hour, hostId, nr, delta]);
       t.hostTotals.add([hostId, nr, delta]);
-      t.runTotals.add([runId, nr, now]);
     }
     const process = (pid: number, nr: number, comm: string, count: bigint) => {
       t.processes.add([snapKey, pid, nr, comm, count]);

@@ -6,6 +6,7 @@ import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { batchCgroupNames, batchTableRows } from './batch-rows';
 import { BatchHead, IngestBatchRepository, RunAdvance } from './ingest-batch.repository';
 import { CumulativeRow, IngestRepository } from './ingest.repository';
+import { packTotals } from './packed-totals';
 import { RunProgress, RunProgressCache } from './run-progress';
 import { CheckedSnapshot, checkSnapshot, RunOptions } from './snapshot-check';
 import { StoreSums } from './store-sums';
@@ -168,6 +169,7 @@ export class BatchStore {
       toSeq: p.lastSeq,
       finished: p.finished,
       unattributed: p.unattributed,
+      totals: packTotals(p.totals),
     }));
     const keys = await this.batches.putHeads(heads, runs, nowMs);
     if (!keys) throw new RunMovedOn();
@@ -208,7 +210,7 @@ export class BatchStore {
     const c = o.checked;
     await this.sums.add({ counts: c.head.total, failure: sumOf(c.failures), latency: sumOf(c.latency) });
     await this.writeOne(run, c);
-    await this.repo.advanceRun(run.runId, run.hostId, c.head.seq, nowMs, c.final, c.unattributed);
+    await this.repo.advanceRun(run.runId, run.hostId, nowMs, o.next);
     return 'stored';
   }
 

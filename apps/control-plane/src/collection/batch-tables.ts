@@ -31,12 +31,6 @@ export const BATCH_TABLES = {
     keys: ['host_id', 'nr'],
     onConflict: 'add',
   },
-  runTotals: {
-    table: 'run_totals',
-    cols: [text('run_id'), big('nr'), big('count')],
-    keys: ['run_id', 'nr'],
-    onConflict: 'replace',
-  },
   processes: {
     table: 'process_counts',
     cols: [big('snap_key'), big('pid'), big('nr'), text('comm'), big('count')],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BATCH_TABLES, BatchTable, BatchTableName, BatchTableRows, insertSql } from './batch-tables';
 import type { SnapshotHead } from './ingest.repository';
+import { unpackTotals } from './packed-totals';
 import type { RunProgress } from './run-progress';
 
 /** A stored snapshot's row: the same head the per-snapshot path writes. */
@@ -15,6 +16,8 @@ export interface RunAdvance {
   toSeq: bigint;
   finished: boolean;
   unattributed: bigint;
+  /** The run's cumulative totals after the batch, packed (packTotals). */
+  totals: string;
 }
 
 interface ProgressRow {
@@ -24,8 +27,7 @@ interface ProgressRow {
   unattributed: bigint;
   finished: bigint | boolean;
   started_ms: bigint;
-  nr: bigint | null;
-  count: bigint | null;
+  totals: string | null;
 }
 
 const HEAD_COLS = ['run_id', 'seq', 'host_id', 'time_ms', 'total', 'unattributed'] as const;
@@ -50,8 +52,8 @@ export class IngestBatchRepository {
     const runs = this.arrays ? `IN (SELECT * FROM ${d.arrayRows(['text'])})` : '= ?';
     this.stmt = {
       progress: p(
-        'SELECT r.run_id, r.host_id, r.last_seq, r.unattributed, r.finished, r.started_ms, t.nr, t.count ' +
-          `FROM runs r LEFT JOIN run_totals t ON t.run_id = r.run_id WHERE r.run_id ${runs}`,
+        'SELECT r.run_id, r.host_id, r.last_seq, r.unattributed, r.finished, r.started_ms, r.totals ' +
+          `FROM runs r WHERE r.run_id ${runs}`,
       ),
       failure: p(`SELECT run_id, nr, errno_code AS sub, count FROM failure_totals WHERE run_id ${runs}`),
       latency: p(`SELECT run_id, nr, bucket AS sub, count FROM latency_totals WHERE run_id ${runs}`),
@@ -60,9 +62,9 @@ export class IngestBatchRepository {
       const u = (types: string[]) => d.arrayRows(types)!;
       this.stmt.heads = p(
         `WITH r AS (UPDATE runs SET last_seq = u.seq, last_seen_ms = u.seen_ms, finished = u.finished,
-                      unattributed = u.unattributed
-                    FROM ${u(['text', 'bigint', 'bigint', 'bigint', 'boolean', 'bigint'])}
-                      AS u(run_id, from_seq, seq, seen_ms, finished, unattributed)
+                      unattributed = u.unattributed, totals = u.totals
+                    FROM ${u(['text', 'bigint', 'bigint', 'bigint', 'boolean', 'bigint', 'text'])}
+                      AS u(run_id, from_seq, seq, seen_ms, finished, unattributed, totals)
                     WHERE runs.run_id = u.run_id AND runs.last_seq = u.from_seq RETURNING runs.run_id),
               h AS (UPDATE hosts SET last_seen_ms = v.seen_ms FROM ${u(['text', 'bigint'])} AS v(host_id, seen_ms)
                     WHERE hosts.host_id = v.host_id),
@@ -73,7 +75,7 @@ export class IngestBatchRepository {
       );
     } else {
       this.stmt.advance = p(
-        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? ' +
+        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ? ' +
           'WHERE run_id = ? AND last_seq = ? RETURNING run_id',
       );
       this.stmt.touchHost = p('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?');
@@ -92,17 +94,12 @@ export class IngestBatchRepository {
   /** The stored progress of @runIds (failures and latency for the runs named in those lists). */
   async progress(runIds: string[], failureOf: string[], latencyOf: string[]): Promise<Map<string, RunProgress>> {
     const out = new Map<string, RunProgress>();
-    // One statement for a run's row and its totals: they are read as of one moment. The cumulative
+    // A run's totals are in its row: read as of one moment with its last_seq. The cumulative
     // tables are read after it: a run advanced in between is caught by the batch's last_seq check.
     for (const r of await this.each<ProgressRow>('progress', runIds)) {
-      let p = out.get(r.run_id);
-      if (!p) {
-        const { host_id: hostId, last_seq: lastSeq, unattributed, started_ms: startedMs } = r;
-        const [totals, failure, latency] = [new Map(), new Map(), new Map()];
-        p = { hostId, lastSeq, unattributed, startedMs, finished: !!r.finished, totals, failure, latency };
-        out.set(r.run_id, p);
-      }
-      if (r.nr !== null) p.totals.set(Number(r.nr), r.count!);
+      const { host_id: hostId, last_seq: lastSeq, unattributed, started_ms: startedMs } = r;
+      const [totals, failure, latency] = [unpackTotals(r.totals), new Map(), new Map()];
+      out.set(r.run_id, { hostId, lastSeq, unattributed, startedMs, finished: !!r.finished, totals, failure, latency });
     }
     for (const kind of ['failure', 'latency'] as const) {
       const rows = await this.each<{ run_id: string; nr: bigint; sub: bigint; count: bigint }>(
@@ -123,7 +120,8 @@ export class IngestBatchRepository {
     const now = BigInt(nowMs);
     if (this.arrays) return this.putHeadsArrays(heads, runs, now);
     for (const r of runs) {
-      const moved = await this.stmt.advance.get(r.toSeq, now, r.finished ? 1n : 0n, r.unattributed, r.runId, r.fromSeq);
+      const fin = r.finished ? 1n : 0n;
+      const moved = await this.stmt.advance.get(r.toSeq, now, fin, r.unattributed, r.totals, r.runId, r.fromSeq);
       if (!moved) return null;
     }
     for (const host of new Set(runs.map((r) => r.hostId))) await this.stmt.touchHost.run(now, host);
@@ -160,6 +158,7 @@ export class IngestBatchRepository {
       runs.map(() => now),
       col(runs, 'finished'),
       col(runs, 'unattributed'),
+      col(runs, 'totals'),
       hosts,
       hosts.map(() => now),
       ...HEAD_COLS.map((_, i) => heads.map((h) => headCell(h, i))),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hourOf } from '../database/hourly-rollups';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BpfProgramRow } from './bpf-programs';
+import { packTotals, unpackTotals } from './packed-totals';
 import type { RunProgress } from './run-progress';
 import type { SumKind } from './store-sums';
 
@@ -19,6 +20,7 @@ interface RunState {
   unattributed: bigint;
   finished: bigint | boolean;
   started_ms: bigint;
+  totals: string | null;
 }
 
 export interface SnapshotHead {
@@ -54,11 +56,9 @@ export class IngestRepository {
     const upsert = sql.dialect.upsertCount;
     this.stmt = {
       run: p(
-        'SELECT host_id, last_seq, unattributed, finished, started_ms FROM runs WHERE run_id = ?' +
+        'SELECT host_id, last_seq, unattributed, finished, started_ms, totals FROM runs WHERE run_id = ?' +
           sql.dialect.forUpdate(),
       ),
-      totals: p('SELECT nr, count FROM run_totals WHERE run_id = ?'),
-      putTotal: p(upsert('run_totals', ['run_id', 'nr'], 'replace')),
       putSnapshot: p(
         'INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?) ' +
           'RETURNING snap_key',
@@ -77,7 +77,9 @@ export class IngestRepository {
         'INSERT INTO cgroup_names (path, container) VALUES (?, ?) ON CONFLICT (path, container) DO NOTHING ' +
           'RETURNING name_key',
       ),
-      advanceRun: p('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?'),
+      advanceRun: p(
+        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ? WHERE run_id = ?',
+      ),
       touchHost: p('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
       putBpfProgram: p(
         'INSERT INTO bpf_program_totals (run_id, program, run_time_ns, run_count) VALUES (?, ?, ?, ?) ' +
@@ -87,19 +89,18 @@ export class IngestRepository {
     };
     const rows = sql.dialect.arrayRows(['bigint', 'bigint', 'bigint']);
     if (rows) {
-      // All of a snapshot's deltas, rollups and run totals in one statement (PostgreSQL: one round
-      // trip instead of one per row and table); rows locked in the arrays' order (by nr).
+      // All of a snapshot's deltas and rollups in one statement (PostgreSQL: one round trip instead
+      // of one per row and table); rows locked in the arrays' order (by nr). The run's totals go
+      // with the run's row (advanceRun).
       const sum = (t: string, keys: string, set: string) =>
         `ON CONFLICT (${keys}) DO UPDATE SET count = ${set === 'add' ? `${t}.count + ` : ''}excluded.count`;
       this.stmt.putDeltas = p(
         `WITH u AS (SELECT * FROM ${rows} AS u(nr, count, now)),
           d AS (INSERT INTO deltas (snap_key, nr, count) SELECT ?::bigint, nr, count FROM u),
           h AS (INSERT INTO hourly_counts (hour_ms, host_id, nr, count) SELECT ?::bigint, ?, nr, count FROM u
-                ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')}),
-          t AS (INSERT INTO host_totals (host_id, nr, count) SELECT ?, nr, count FROM u
-                ${sum('host_totals', 'host_id, nr', 'add')})
-         INSERT INTO run_totals (run_id, nr, count) SELECT ?, nr, now FROM u
-                ${sum('run_totals', 'run_id, nr', 'replace')}`,
+                ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')})
+         INSERT INTO host_totals (host_id, nr, count) SELECT ?, nr, count FROM u
+                ${sum('host_totals', 'host_id, nr', 'add')}`,
       );
     }
     for (const [kind, t] of Object.entries(CUMULATIVE)) {
@@ -137,7 +138,7 @@ export class IngestRepository {
       unattributed: s.unattributed,
       finished: !!s.finished,
       startedMs: s.started_ms,
-      totals: await this.totals(run.runId),
+      totals: unpackTotals(s.totals),
       failure: run.errors ? await this.cumulativeTotals('failure', run.runId) : new Map(),
       latency: run.latency ? await this.cumulativeTotals('latency', run.runId) : new Map(),
     };
@@ -160,12 +161,6 @@ export class IngestRepository {
     };
   }
 
-  /** The run's cumulative counts per nr as of its last snapshot. */
-  async totals(runId: string): Promise<Map<number, bigint>> {
-    const rows = await this.stmt.totals.all<{ nr: bigint; count: bigint }>(runId);
-    return new Map(rows.map((t) => [Number(t.nr), t.count]));
-  }
-
   /** The run's cumulative rows of a kind, keyed "nr:subkey". */
   async cumulativeTotals(kind: Cumulative, runId: string): Promise<Map<string, bigint>> {
     const rows = await this.stmt[`${kind}Totals`].all<{ nr: bigint; sub: bigint; count: bigint }>(runId);
@@ -186,14 +181,13 @@ export class IngestRepository {
   }
 
   /**
-   * One syscall's interval delta, with the run's total, the host's hourly rollup and its
-   * all-runs total (what /metrics serves) kept in step.
+   * One syscall's interval delta, with the host's hourly rollup and its all-runs total (what
+   * /metrics serves) kept in step (the run's total goes with advanceRun).
    */
-  async putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint, now: bigint) {
+  async putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint) {
     await this.stmt.putDelta.run(snapKey, nr, delta);
     await this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
     await this.stmt.addHostTotal.run(s.hostId, nr, delta);
-    await this.stmt.putTotal.run(s.runId, nr, now);
   }
 
   /**
@@ -203,12 +197,12 @@ export class IngestRepository {
    */
   async putDeltas(snapKey: bigint, s: SnapshotHead, hourMs: bigint, deltas: Array<[number, bigint, bigint]>) {
     if (!this.stmt.putDeltas) {
-      for (const [nr, delta, now] of deltas) await this.putDelta(snapKey, s, hourMs, nr, delta, now);
+      for (const [nr, delta] of deltas) await this.putDelta(snapKey, s, hourMs, nr, delta);
       return;
     }
     if (deltas.length === 0) return;
     const column = (i: 0 | 1 | 2) => deltas.map((d) => d[i]);
-    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId, s.hostId, s.runId);
+    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId, s.hostId);
   }
 
   /**
@@ -239,9 +233,10 @@ export class IngestRepository {
     }
   }
 
-  /** The run's progress as of a stored snapshot, and its host's last contact. */
-  async advanceRun(runId: string, hostId: string, seq: bigint, nowMs: number, final: boolean, unattributed: bigint) {
-    await this.stmt.advanceRun.run(seq, BigInt(nowMs), final ? 1n : 0n, unattributed, runId);
+  /** The run's progress (its totals packed in its row) as of a stored snapshot, and its host's last contact. */
+  async advanceRun(runId: string, hostId: string, nowMs: number, p: RunProgress) {
+    const fin = p.finished ? 1n : 0n;
+    await this.stmt.advanceRun.run(p.lastSeq, BigInt(nowMs), fin, p.unattributed, packTotals(p.totals), runId);
     await this.stmt.touchHost.run(BigInt(nowMs), hostId);
   }
 

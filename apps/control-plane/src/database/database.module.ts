@@ -21,6 +21,7 @@ import { BreakdownRollupsRetention1765600000000 } from './migrations/17656000000
 import { RawDayPartitions1765600000001 } from './migrations/1765600000001-raw-day-partitions';
 import { CounterFillfactor1766100000000 } from './migrations/1766100000000-counter-fillfactor';
 import { TenMinuteRollups1766200000000 } from './migrations/1766200000000-ten-minute-rollups';
+import { PackedRunTotals1766300000000 } from './migrations/1766300000000-packed-run-totals';
 import { openAndMigrate } from './migration-lock';
 import { SqlRunner } from './sql-runner';
 import { SqliteRunner } from './sqlite-runner';
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   RawDayPartitions1765600000001,
   CounterFillfactor1766100000000,
   TenMinuteRollups1766200000000,
+  PackedRunTotals1766300000000,
 ];
 
 const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false };
