@@ -111,5 +111,8 @@ export function batchCgroupNames(batch: Array<Omit<KeyedSnapshot, 'snapKey'>>): 
     const groups = [...(run.cgroupTopK > 0 ? c.cgroups.rows : []), ...c.seen];
     for (const g of groups) names.set(`${g.path}\u0000${g.container}`, [g.path, g.container]);
   }
-  return [...names.values()];
+  // Sorted: a name new to two replicas at once is inserted by both (unique key), so in one order.
+  return [...names.values()].sort((a, b) =>
+    a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : +(a[1] > b[1]),
+  );
 }

@@ -102,6 +102,7 @@ export class BatchStore {
 
   private async storeBatched(batch: PendingSnapshot[]): Promise<Outcome[]> {
     const { outcomes, after, newNames } = await this.repo.transaction(async () => {
+      await this.repo.lockHosts(batch.map((p) => p.run.hostId));
       const order = lockOrder(batch);
       const before = await this.progressOf(order.map((i) => batch[i].run));
       const after = new Map<string, RunProgress>();
@@ -190,6 +191,7 @@ export class BatchStore {
   /** The fallback: one transaction, each snapshot in its own savepoint, checked against its run read under lock. */
   private storeEach(batch: PendingSnapshot[]): Promise<Outcome[]> {
     return this.repo.transaction(async () => {
+      await this.repo.lockHosts(batch.map((p) => p.run.hostId));
       const outcomes: Outcome[] = new Array(batch.length);
       for (const i of lockOrder(batch)) {
         const p = batch[i];

@@ -103,6 +103,13 @@ export class IngestRepository {
                 ${sum('host_totals', 'host_id, nr', 'add')}`,
       );
     }
+    const hosts = sql.dialect.arrayRows(['text']);
+    if (hosts) {
+      // ORDER BY before FOR UPDATE: the rows are locked as the sort returns them, in host_id order.
+      this.stmt.lockHosts = p(
+        `SELECT host_id FROM hosts WHERE host_id IN (SELECT * FROM ${hosts}) ORDER BY host_id FOR UPDATE`,
+      );
+    }
     for (const [kind, t] of Object.entries(CUMULATIVE)) {
       this.stmt[`${kind}Totals`] = p(`SELECT nr, ${t.sub} AS sub, count FROM ${t.totals} WHERE run_id = ?`);
       this.stmt[`${kind}PutTotal`] = p(upsert(t.totals, ['run_id', 'nr', t.sub], 'replace'));
@@ -123,6 +130,18 @@ export class IngestRepository {
   /** fn in a savepoint of the running transaction: its failure rolls back its writes alone. */
   savepoint<R>(fn: () => Promise<R>): Promise<R> {
     return this.sql.savepoint(fn);
+  }
+
+  /**
+   * Locks the rows of @hostIds in host_id order, first thing in an ingest transaction (both paths),
+   * where replicas share the database: every other row a batch locks (its runs, the hourly and
+   * ten-minute rollups, the host's totals) belongs to one of its hosts, so two transactions that could
+   * meet on any row meet first on a host row, taken by both in one order: they wait, never deadlock.
+   * (Before, hosts were locked mid-statement, in the plan's order, and the per-snapshot path locked
+   * them after the rollups: see docs/DATABASE-ENGINES.md.) SQLite serialises writers: nothing to do.
+   */
+  async lockHosts(hostIds: string[]): Promise<void> {
+    if (this.stmt.lockHosts && hostIds.length > 0) await this.stmt.lockHosts.all([...new Set(hostIds)].sort());
   }
 
   /**
