@@ -69,12 +69,11 @@ export function batchTableRows(
     const { runId, hostId, timeMs } = c.head;
     const hour = hourOf(timeMs);
     const ten = combine ? (timeMs / TEN_MINUTES_MS) * TEN_MINUTES_MS : null; // see BATCH_TABLES.tenMinute
-    // The run's totals are not rows: they ride in the update of its runs row (packed-totals.ts).
+    // The run's and the host's totals are not rows: they ride in the updates of their runs and hosts rows.
     for (const [nr, delta] of c.deltas) {
       t.deltas.add([snapKey, nr, delta]);
       t.hourly.add([hour, hostId, nr, delta]);
       if (ten !== null) t.tenMinute.add([ten, hostId, nr, delta]);
-      t.hostTotals.add([hostId, nr, delta]);
     }
     const process = (pid: number, nr: number, comm: string, count: bigint) => {
       t.processes.add([snapKey, pid, nr, comm, count]);

@@ -25,12 +25,6 @@ export const BATCH_TABLES = {
     keys: ['hour_ms', 'host_id', 'nr'],
     onConflict: 'add',
   },
-  hostTotals: {
-    table: 'host_totals',
-    cols: [text('host_id'), big('nr'), big('count')],
-    keys: ['host_id', 'nr'],
-    onConflict: 'add',
-  },
   // The ten-minute rollups: in the batch's statement where rows are combined (PostgreSQL); SQLite's
   // per-row path sums them from the stored rows instead (TenMinuteRollups), one statement per table.
   tenMinute: {

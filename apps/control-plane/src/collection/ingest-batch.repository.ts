@@ -8,6 +8,13 @@ import type { RunProgress } from './run-progress';
 /** A stored snapshot's row: the same head the per-snapshot path writes. */
 export type BatchHead = SnapshotHead;
 
+/** A host's all-runs totals after the batch, packed (packTotals), and their sum. */
+export interface HostAdvance {
+  hostId: string;
+  totals: string;
+  calls: bigint | null;
+}
+
 /** How a batch moves one run on: from the last_seq it was checked against to its newest seq. */
 export interface RunAdvance {
   runId: string;
@@ -66,7 +73,8 @@ export class IngestBatchRepository {
                     FROM ${u(['text', 'bigint', 'bigint', 'bigint', 'boolean', 'bigint', 'text'])}
                       AS u(run_id, from_seq, seq, seen_ms, finished, unattributed, totals)
                     WHERE runs.run_id = u.run_id AND runs.last_seq = u.from_seq RETURNING runs.run_id),
-              h AS (UPDATE hosts SET last_seen_ms = v.seen_ms FROM ${u(['text', 'bigint'])} AS v(host_id, seen_ms)
+              h AS (UPDATE hosts SET last_seen_ms = v.seen_ms, totals = v.totals, calls = v.calls
+                    FROM ${u(['text', 'bigint', 'text', 'bigint'])} AS v(host_id, seen_ms, totals, calls)
                     WHERE hosts.host_id = v.host_id),
               s AS (INSERT INTO snapshots (${HEAD_COLS.join(', ')})
                     SELECT * FROM ${u(['text', 'bigint', 'text', 'bigint', 'bigint', 'bigint'])}
@@ -78,7 +86,7 @@ export class IngestBatchRepository {
         'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ? ' +
           'WHERE run_id = ? AND last_seq = ? RETURNING run_id',
       );
-      this.stmt.touchHost = p('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?');
+      this.stmt.touchHost = p('UPDATE hosts SET last_seen_ms = ?, totals = ?, calls = ? WHERE host_id = ?');
       this.stmt.head = p(
         `INSERT INTO snapshots (${HEAD_COLS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?) RETURNING snap_key`,
       );
@@ -113,18 +121,23 @@ export class IngestBatchRepository {
 
   /**
    * Advances every run of the batch (only from the last_seq it was checked against), touches their
-   * hosts and inserts the snapshot rows: their keys, in @heads' order; null when a run had moved on
+   * hosts (@hosts: sorted, with their new totals) and inserts the snapshot rows: their keys, in @heads' order; null when a run had moved on
    * (another replica stored a snapshot of it meanwhile): the caller rolls the batch back.
    */
-  async putHeads(heads: BatchHead[], runs: RunAdvance[], nowMs: number): Promise<bigint[] | null> {
+  async putHeads(
+    heads: BatchHead[],
+    runs: RunAdvance[],
+    hosts: HostAdvance[],
+    nowMs: number,
+  ): Promise<bigint[] | null> {
     const now = BigInt(nowMs);
-    if (this.arrays) return this.putHeadsArrays(heads, runs, now);
+    if (this.arrays) return this.putHeadsArrays(heads, runs, hosts, now);
     for (const r of runs) {
       const fin = r.finished ? 1n : 0n;
       const moved = await this.stmt.advance.get(r.toSeq, now, fin, r.unattributed, r.totals, r.runId, r.fromSeq);
       if (!moved) return null;
     }
-    for (const host of new Set(runs.map((r) => r.hostId))) await this.stmt.touchHost.run(now, host);
+    for (const h of hosts) await this.stmt.touchHost.run(now, h.totals, h.calls, h.hostId);
     const keys: bigint[] = [];
     for (const h of heads) {
       const row = await this.stmt.head.get<{ snap_key: bigint }>(...HEAD_COLS.map((_, i) => headCell(h, i)));
@@ -148,9 +161,13 @@ export class IngestBatchRepository {
     await this.sql.prepare(`WITH ${ctes.join(',\n')} SELECT 1`).run(...params);
   }
 
-  private async putHeadsArrays(heads: BatchHead[], runs: RunAdvance[], now: bigint): Promise<bigint[] | null> {
+  private async putHeadsArrays(
+    heads: BatchHead[],
+    runs: RunAdvance[],
+    hosts: HostAdvance[],
+    now: bigint,
+  ): Promise<bigint[] | null> {
     const col = <T, K extends keyof T>(xs: T[], k: K) => xs.map((x) => x[k]);
-    const hosts = [...new Set(runs.map((r) => r.hostId))].sort();
     const rows = await this.stmt.heads.all<{ run_id: string; seq: bigint; snap_key: bigint; advanced: bigint }>(
       col(runs, 'runId'),
       col(runs, 'fromSeq'),
@@ -159,8 +176,10 @@ export class IngestBatchRepository {
       col(runs, 'finished'),
       col(runs, 'unattributed'),
       col(runs, 'totals'),
-      hosts,
+      col(hosts, 'hostId'),
       hosts.map(() => now),
+      col(hosts, 'totals'),
+      col(hosts, 'calls'),
       ...HEAD_COLS.map((_, i) => heads.map((h) => headCell(h, i))),
     );
     if (rows.length !== heads.length || Number(rows[0]?.advanced ?? 0) !== runs.length) return null;

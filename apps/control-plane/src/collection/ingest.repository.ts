@@ -32,6 +32,20 @@ export interface SnapshotHead {
   unattributed: bigint;
 }
 
+/** A host's all-runs counts per syscall (what /metrics serves) and their sum (null: none yet). */
+export interface HostTotals {
+  totals: Map<number, bigint>;
+  calls: bigint | null;
+}
+
+/** Adds a stored snapshot's [nr, delta, ...] rows to its host's totals. */
+export function addToHost(h: HostTotals, deltas: Array<[number, bigint, ...unknown[]]>): void {
+  for (const [nr, delta] of deltas) {
+    h.totals.set(nr, (h.totals.get(nr) ?? 0n) + delta);
+    h.calls = (h.calls ?? 0n) + delta;
+  }
+}
+
 export interface CgroupName {
   path: string;
   container: string;
@@ -65,7 +79,6 @@ export class IngestRepository {
       ),
       putDelta: p('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
       addHourly: p(upsert('hourly_counts', ['hour_ms', 'host_id', 'nr'], 'add')),
-      addHostTotal: p(upsert('host_totals', ['host_id', 'nr'], 'add')),
       putProcess: p('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       addHourlyProcess: p(upsert('hourly_process_counts', ['hour_ms', 'host_id', 'pid', 'comm', 'nr'], 'add')),
       putCgroup: p('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
@@ -99,17 +112,16 @@ export class IngestRepository {
           d AS (INSERT INTO deltas (snap_key, nr, count) SELECT ?::bigint, nr, count FROM u),
           h AS (INSERT INTO hourly_counts (hour_ms, host_id, nr, count) SELECT ?::bigint, ?, nr, count FROM u
                 ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')})
-         INSERT INTO host_totals (host_id, nr, count) SELECT ?, nr, count FROM u
-                ${sum('host_totals', 'host_id, nr', 'add')}`,
+         SELECT 1`,
       );
     }
     const hosts = sql.dialect.arrayRows(['text']);
-    if (hosts) {
-      // ORDER BY before FOR UPDATE: the rows are locked as the sort returns them, in host_id order.
-      this.stmt.lockHosts = p(
-        `SELECT host_id FROM hosts WHERE host_id IN (SELECT * FROM ${hosts}) ORDER BY host_id FOR UPDATE`,
-      );
-    }
+    // ORDER BY before FOR UPDATE: the rows are locked as the sort returns them, in host_id order.
+    this.stmt.lockHosts = p(
+      'SELECT host_id, totals, calls FROM hosts WHERE host_id ' +
+        (hosts ? `IN (SELECT * FROM ${hosts}) ORDER BY host_id FOR UPDATE` : '= ?'),
+    );
+    this.stmt.putHostTotals = p('UPDATE hosts SET totals = ?, calls = ? WHERE host_id = ?');
     for (const [kind, t] of Object.entries(CUMULATIVE)) {
       this.stmt[`${kind}Totals`] = p(`SELECT nr, ${t.sub} AS sub, count FROM ${t.totals} WHERE run_id = ?`);
       this.stmt[`${kind}PutTotal`] = p(upsert(t.totals, ['run_id', 'nr', t.sub], 'replace'));
@@ -138,10 +150,22 @@ export class IngestRepository {
    * ten-minute rollups, the host's totals) belongs to one of its hosts, so two transactions that could
    * meet on any row meet first on a host row, taken by both in one order: they wait, never deadlock.
    * (Before, hosts were locked mid-statement, in the plan's order, and the per-snapshot path locked
-   * them after the rollups: see docs/DATABASE-ENGINES.md.) SQLite serialises writers: nothing to do.
+   * them after the rollups: see docs/DATABASE-ENGINES.md.) Returns their all-runs totals as locked:
+   * the transaction adds its snapshots' deltas in JS and writes them back before its commit, which
+   * is exact with several replicas because the row stays locked from this read to that commit.
+   * SQLite serialises writers: no lock, the same read.
    */
-  async lockHosts(hostIds: string[]): Promise<void> {
-    if (this.stmt.lockHosts && hostIds.length > 0) await this.stmt.lockHosts.all([...new Set(hostIds)].sort());
+  async lockHosts(hostIds: string[]): Promise<Map<string, HostTotals>> {
+    const ids = [...new Set(hostIds)].sort();
+    const rows: Array<{ host_id: string; totals: string | null; calls: bigint | null }> = [];
+    if (this.sql.dialect.arrayRows(['text'])) rows.push(...(await this.stmt.lockHosts.all<(typeof rows)[0]>(ids)));
+    else for (const id of ids) rows.push(...(await this.stmt.lockHosts.all<(typeof rows)[0]>(id)));
+    return new Map(rows.map((r) => [r.host_id, { totals: unpackTotals(r.totals), calls: r.calls }]));
+  }
+
+  /** The hosts' all-runs totals (the fallback's: the batched path writes them with its heads). */
+  async putHostTotals(hosts: Map<string, HostTotals>): Promise<void> {
+    for (const [id, h] of hosts) await this.stmt.putHostTotals.run(packTotals(h.totals), h.calls, id);
   }
 
   /**
@@ -200,13 +224,12 @@ export class IngestRepository {
   }
 
   /**
-   * One syscall's interval delta, with the host's hourly rollup and its all-runs total (what
-   * /metrics serves) kept in step (the run's total goes with advanceRun).
+   * One syscall's interval delta, with the host's hourly rollup kept in step (the run's total goes
+   * with advanceRun, the host's with putHostTotals).
    */
   async putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint) {
     await this.stmt.putDelta.run(snapKey, nr, delta);
     await this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
-    await this.stmt.addHostTotal.run(s.hostId, nr, delta);
   }
 
   /**
@@ -221,7 +244,7 @@ export class IngestRepository {
     }
     if (deltas.length === 0) return;
     const column = (i: 0 | 1 | 2) => deltas.map((d) => d[i]);
-    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId, s.hostId);
+    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId);
   }
 
   /**

@@ -22,6 +22,7 @@ import { RawDayPartitions1765600000001 } from './migrations/1765600000001-raw-da
 import { CounterFillfactor1766100000000 } from './migrations/1766100000000-counter-fillfactor';
 import { TenMinuteRollups1766200000000 } from './migrations/1766200000000-ten-minute-rollups';
 import { PackedRunTotals1766300000000 } from './migrations/1766300000000-packed-run-totals';
+import { PackedHostTotals1766300000001 } from './migrations/1766300000001-packed-host-totals';
 import { openAndMigrate } from './migration-lock';
 import { SqlRunner } from './sql-runner';
 import { SqliteRunner } from './sqlite-runner';
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   CounterFillfactor1766100000000,
   TenMinuteRollups1766200000000,
   PackedRunTotals1766300000000,
+  PackedHostTotals1766300000001,
 ];
 
 const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false };

@@ -30,10 +30,13 @@ async function writeOldTotals(cp: ControlPlane): Promise<void> {
         map_mode, interval_ms, scope, started_ms, last_seen_ms, last_seq)
       VALUES ('${run}', 'h1', 'h1', 'x86_64', '6.1', 'b', 'v', 'percpu', 1000, 'all processes', ${T1}, ${T1}, ${seq})`);
   await old.query(`INSERT INTO run_totals VALUES ('r1', 110, 17), ('r1', 0, 5), ('r1', 39, ${BIG})`);
+  await old.query(`INSERT INTO hosts (host_id, hostname, kernel_release, arch, boot_id, first_seen_ms, last_seen_ms)
+    VALUES ('h2', 'h2', '6.1', 'x86_64', 'b', ${T1}, ${T1})`);
+  await old.query(`INSERT INTO host_totals VALUES ('h1', 110, 17), ('h1', 0, 5)`);
   await old.destroy();
 }
 
-describe('run totals packed into the runs row (migration 1766300000000)', () => {
+describe('run and host totals packed into their rows (migrations 1766300000000-1)', () => {
   const cp = new ControlPlane({ SC_RETAIN_RAW: 'off', SC_RETAIN_HOURLY: 'off' });
   afterAll(() => cp.close());
 
@@ -65,6 +68,15 @@ describe('run totals packed into the runs row (migration 1766300000000)', () => 
       ]);
       // A run without totals keeps none (NULL), and reads as an empty run.
       expect(db.prepare(`SELECT totals FROM runs WHERE run_id = 'r2'`).get()).toEqual({ totals: null });
+      // The hosts' totals (what /metrics serves) and their sum, the scrape cache's version.
+      expect(db.prepare('SELECT host_id, nr, count FROM host_totals ORDER BY host_id, nr').all()).toEqual([
+        { host_id: 'h1', nr: 0, count: 5 },
+        { host_id: 'h1', nr: 110, count: 17 },
+      ]);
+      expect(db.prepare('SELECT host_id, calls FROM hosts ORDER BY host_id').all()).toEqual([
+        { host_id: 'h1', calls: 22 },
+        { host_id: 'h2', calls: null },
+      ]);
     } finally {
       db.close();
     }
