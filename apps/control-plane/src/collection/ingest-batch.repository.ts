@@ -121,8 +121,9 @@ export class IngestBatchRepository {
 
   /**
    * Advances every run of the batch (only from the last_seq it was checked against), touches their
-   * hosts (@hosts: sorted, with their new totals) and inserts the snapshot rows: their keys, in @heads' order; null when a run had moved on
-   * (another replica stored a snapshot of it meanwhile): the caller rolls the batch back.
+   * hosts (@hosts: sorted, with their new totals) and inserts the snapshot rows: their keys, in
+   * @heads' order; null when a run had moved on (another replica stored a snapshot of it meanwhile):
+   * the caller rolls the batch back.
    */
   async putHeads(
     heads: BatchHead[],
