@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { unpackTotals } from '../collection/packed-totals';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 
 /**
@@ -138,8 +137,25 @@ export class MetricsRepository {
   }
 }
 
-/** A host's packed totals as "nr count,nr count,..." in nr order, counts above zero only (null: none). */
-function countsText(packed: string | null): string | null {
-  const pairs = [...unpackTotals(packed)].filter(([, c]) => c > 0n).sort((a, b) => a[0] - b[0]);
-  return pairs.length ? pairs.map(([nr, c]) => `${nr} ${c}`).join(',') : null;
+/**
+ * A host's packed totals as "nr count,nr count,..." in nr order, counts above zero only (null: none).
+ * Plain string work, no BigInt: a scrape after every host moved converts 1,000 hosts × 60 pairs.
+ */
+export function countsText(packed: string | null): string | null {
+  const body = packed?.replace(/[{}\s"]/g, '');
+  if (!body) return null;
+  const out: string[] = [];
+  let last = -1;
+  let sorted = true;
+  for (const pair of body.split(',')) {
+    const colon = pair.indexOf(':');
+    const nr = pair.slice(0, colon);
+    const count = pair.slice(colon + 1);
+    if (count === '0') continue;
+    if (Number(nr) < last) sorted = false;
+    last = Number(nr);
+    out.push(`${nr} ${count}`);
+  }
+  if (!sorted) out.sort((x, y) => parseInt(x, 10) - parseInt(y, 10));
+  return out.length ? out.join(',') : null;
 }
