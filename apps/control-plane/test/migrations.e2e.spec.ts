@@ -1,4 +1,4 @@
-import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
+import { GroupBy, Scope, SeriesResponse, TopResponse } from '@syscall-counter/proto';
 import { DataSource } from 'typeorm';
 import { InitialSchema1764000000000 } from '../src/database/migrations/1764000000000-initial-schema';
 import { SnapshotTimeIndex1764100000000 } from '../src/database/migrations/1764100000000-snapshot-time-index';
@@ -48,6 +48,20 @@ describe('migrations carry stored history forward', () => {
         [0, '5'],
       ]);
       expect([top.firstUnixMs, top.lastUnixMs]).toEqual(['1000', '3600002000']);
+      // series reads each snapshot's total as the first schema wrote it (the sum of its deltas).
+      const series = await unary<unknown, SeriesResponse>(queries(cp), 'series', {
+        scope: Scope.fromPartial({ hostId: 'h1', sinceUnixMs: '1' }),
+        bucketMs: '1800000000',
+        top: 5,
+      });
+      expect([series.buckets, series.totals, series.lines.map((l) => [l.nr, l.counts])]).toEqual([
+        3,
+        ['15', '0', '7'],
+        [
+          [110, ['10', '0', '7']],
+          [0, ['5', '0', '0']],
+        ],
+      ]);
       const db = cp.db();
       expect(db.prepare('SELECT hour_ms, nr, count FROM hourly_counts ORDER BY hour_ms, nr').all()).toEqual([
         { hour_ms: 0, nr: 0, count: 5 },

@@ -1,4 +1,5 @@
 import { hourOf } from '../database/hourly-rollups';
+import { TEN_MINUTES_MS } from '../database/ten-minute-rollups';
 import { BATCH_TABLES, BatchTableName, BatchTableRows } from './batch-tables';
 import type { RunOptions, CheckedSnapshot } from './snapshot-check';
 
@@ -67,15 +68,17 @@ export function batchTableRows(
   for (const { run, c, snapKey } of batch) {
     const { runId, hostId, timeMs } = c.head;
     const hour = hourOf(timeMs);
-    for (const [nr, delta, now] of c.deltas) {
+    const ten = combine ? (timeMs / TEN_MINUTES_MS) * TEN_MINUTES_MS : null; // see BATCH_TABLES.tenMinute
+    // The run's and the host's totals are not rows: they ride in the updates of their runs and hosts rows.
+    for (const [nr, delta] of c.deltas) {
       t.deltas.add([snapKey, nr, delta]);
       t.hourly.add([hour, hostId, nr, delta]);
-      t.hostTotals.add([hostId, nr, delta]);
-      t.runTotals.add([runId, nr, now]);
+      if (ten !== null) t.tenMinute.add([ten, hostId, nr, delta]);
     }
     const process = (pid: number, nr: number, comm: string, count: bigint) => {
       t.processes.add([snapKey, pid, nr, comm, count]);
       t.hourlyProcesses.add([hour, hostId, pid, comm, nr, count]);
+      if (ten !== null) t.tenMinuteProcesses.add([ten, hostId, pid, comm, nr, count]);
     };
     if (run.processTopK > 0) {
       for (const p of c.processes.rows) process(p.pid, p.nr, p.comm, p.count);
@@ -85,6 +88,7 @@ export function batchTableRows(
       t.cgroups.add([snapKey, key, nr, count]);
       t.hostCgroupTotals.add([hostId, key, nr, count]);
       t.hourlyCgroups.add([hour, hostId, key, nr, count]);
+      if (ten !== null) t.tenMinuteCgroups.add([ten, hostId, key, nr, count]);
     };
     if (run.cgroupTopK > 0) {
       for (const g of c.cgroups.rows) cgroup(nameKey(g.path, g.container), g.nr, g.count);
@@ -111,5 +115,8 @@ export function batchCgroupNames(batch: Array<Omit<KeyedSnapshot, 'snapKey'>>): 
     const groups = [...(run.cgroupTopK > 0 ? c.cgroups.rows : []), ...c.seen];
     for (const g of groups) names.set(`${g.path}\u0000${g.container}`, [g.path, g.container]);
   }
-  return [...names.values()];
+  // Sorted: a name new to two replicas at once is inserted by both (unique key), so in one order.
+  return [...names.values()].sort((a, b) =>
+    a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : +(a[1] > b[1]),
+  );
 }

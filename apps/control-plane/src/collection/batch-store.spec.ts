@@ -32,6 +32,11 @@ const DUMP: Record<string, string> = {
   hourlyCgroups:
     'SELECT h.hour_ms, h.host_id, n.path, h.nr, h.count FROM hourly_cgroup_counts h ' +
     'LEFT JOIN cgroup_names n ON n.name_key = h.name_key ORDER BY 1, 2, 3, 4',
+  tenMinute: 'SELECT * FROM ten_minute_counts ORDER BY 1, 2, 3',
+  tenMinuteProcesses: 'SELECT * FROM ten_minute_process_counts ORDER BY 1, 2, 3, 4, 5',
+  tenMinuteCgroups:
+    'SELECT t.bucket_ms, t.host_id, n.path, t.nr, t.count FROM ten_minute_cgroup_counts t ' +
+    'LEFT JOIN cgroup_names n ON n.name_key = t.name_key ORDER BY 1, 2, 3, 4',
   hostTotals: 'SELECT * FROM host_totals ORDER BY 1, 2',
   hostCgroupTotals:
     'SELECT t.host_id, n.path, t.nr, t.count FROM host_cgroup_totals t ' +

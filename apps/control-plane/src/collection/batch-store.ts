@@ -4,8 +4,9 @@ import { hourOf } from '../database/hourly-rollups';
 import { StoredSnapshot, TenMinuteRollups } from '../database/ten-minute-rollups';
 import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { batchCgroupNames, batchTableRows } from './batch-rows';
-import { BatchHead, IngestBatchRepository, RunAdvance } from './ingest-batch.repository';
-import { CumulativeRow, IngestRepository } from './ingest.repository';
+import { BatchHead, HostAdvance, IngestBatchRepository, RunAdvance } from './ingest-batch.repository';
+import { addToHost, CumulativeRow, HostTotals, IngestRepository } from './ingest.repository';
+import { packTotals } from './packed-totals';
 import { RunProgress, RunProgressCache } from './run-progress';
 import { CheckedSnapshot, checkSnapshot, RunOptions } from './snapshot-check';
 import { StoreSums } from './store-sums';
@@ -41,6 +42,29 @@ function lockOrder(batch: PendingSnapshot[]): number[] {
 }
 
 const sumOf = (rows: CumulativeRow[]) => rows.reduce((a, r) => a + r[2], 0n);
+
+/** A host's totals as locked (a host with no row yet: none; its update then matches nothing, as before). */
+function hostOf(hosts: Map<string, HostTotals>, hostId: string): HostTotals {
+  let h = hosts.get(hostId);
+  if (!h) hosts.set(hostId, (h = { totals: new Map(), calls: null }));
+  return h;
+}
+
+/** The batch's hosts, sorted, with the stored snapshots' deltas added to their totals as locked. */
+function hostsAfter(stored: Array<{ c: CheckedSnapshot }>, locked: Map<string, HostTotals>): HostAdvance[] {
+  const hosts = new Map<string, HostTotals>();
+  for (const { c } of stored) {
+    const id = c.head.hostId;
+    if (!hosts.has(id)) {
+      const was = locked.get(id);
+      hosts.set(id, { totals: new Map(was?.totals), calls: was?.calls ?? null });
+    }
+    addToHost(hosts.get(id)!, c.deltas);
+  }
+  return [...hosts]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([hostId, h]) => ({ hostId, totals: packTotals(h.totals), calls: h.calls }));
+}
 
 /** The snapshots of a batch that were stored (not refused, not repeats): what the ten-minute rollups add. */
 function storedOf(batch: PendingSnapshot[], outcomes: Outcome[]): StoredSnapshot[] {
@@ -101,6 +125,7 @@ export class BatchStore {
 
   private async storeBatched(batch: PendingSnapshot[]): Promise<Outcome[]> {
     const { outcomes, after, newNames } = await this.repo.transaction(async () => {
+      const hosts = await this.repo.lockHosts(batch.map((p) => p.run.hostId));
       const order = lockOrder(batch);
       const before = await this.progressOf(order.map((i) => batch[i].run));
       const after = new Map<string, RunProgress>();
@@ -123,8 +148,9 @@ export class BatchStore {
           outcomes[i] = { err };
         }
       }
-      const newNames = stored.length ? await this.writeBatch(stored, before, after, batch[0].nowMs) : [];
-      await this.tenMinutes.add(storedOf(batch, outcomes));
+      const newNames = stored.length ? await this.writeBatch(stored, before, after, hosts, batch[0].nowMs) : [];
+      // With one statement per table the ten-minute rows went with the others (batchTableRows).
+      if (!this.batches.multiRow) await this.tenMinutes.add(storedOf(batch, outcomes));
       return { outcomes, after, newNames };
     });
     // Committed: what the next batches may rely on.
@@ -158,6 +184,7 @@ export class BatchStore {
     stored: Array<{ run: RunOptions; c: CheckedSnapshot }>,
     before: Map<string, RunProgress>,
     after: Map<string, RunProgress>,
+    hosts: Map<string, HostTotals>,
     nowMs: number,
   ): Promise<Array<[string, bigint]>> {
     const heads: BatchHead[] = stored.map((s) => s.c.head);
@@ -168,8 +195,9 @@ export class BatchStore {
       toSeq: p.lastSeq,
       finished: p.finished,
       unattributed: p.unattributed,
+      totals: packTotals(p.totals),
     }));
-    const keys = await this.batches.putHeads(heads, runs, nowMs);
+    const keys = await this.batches.putHeads(heads, runs, hostsAfter(stored, hosts), nowMs);
     if (!keys) throw new RunMovedOn();
     const added: Array<[string, bigint]> = [];
     const names = new Map<string, bigint>();
@@ -188,28 +216,34 @@ export class BatchStore {
   /** The fallback: one transaction, each snapshot in its own savepoint, checked against its run read under lock. */
   private storeEach(batch: PendingSnapshot[]): Promise<Outcome[]> {
     return this.repo.transaction(async () => {
+      const hosts = await this.repo.lockHosts(batch.map((p) => p.run.hostId));
       const outcomes: Outcome[] = new Array(batch.length);
       for (const i of lockOrder(batch)) {
         const p = batch[i];
         try {
-          outcomes[i] = { ok: await this.repo.savepoint(() => this.storeOne(p)) };
+          const c = await this.repo.savepoint(() => this.storeOne(p));
+          // Committed to the savepoint: its deltas count for the host (a rolled-back one's do not).
+          if (c) addToHost(hostOf(hosts, c.head.hostId), c.deltas);
+          outcomes[i] = { ok: c ? 'stored' : 'duplicate' };
         } catch (err) {
           outcomes[i] = { err };
         }
       }
+      await this.repo.putHostTotals(hosts);
       await this.tenMinutes.add(storedOf(batch, outcomes));
       return outcomes;
     });
   }
 
-  private async storeOne({ run, snap, nowMs }: PendingSnapshot): Promise<IngestOutcome> {
+  /** One snapshot of the fallback: what it stored (undefined: a duplicate). */
+  private async storeOne({ run, snap, nowMs }: PendingSnapshot): Promise<CheckedSnapshot | undefined> {
     const o = checkSnapshot(run, snap, await this.repo.lockedProgress(run), nowMs);
-    if (o.duplicate) return 'duplicate';
+    if (o.duplicate) return undefined;
     const c = o.checked;
     await this.sums.add({ counts: c.head.total, failure: sumOf(c.failures), latency: sumOf(c.latency) });
     await this.writeOne(run, c);
-    await this.repo.advanceRun(run.runId, run.hostId, c.head.seq, nowMs, c.final, c.unattributed);
-    return 'stored';
+    await this.repo.advanceRun(run.runId, run.hostId, nowMs, o.next);
+    return c;
   }
 
   /** The checked snapshot's rows, a statement per row: its head, deltas, busiest processes and cgroups, the rest. */

@@ -25,17 +25,13 @@ export const BATCH_TABLES = {
     keys: ['hour_ms', 'host_id', 'nr'],
     onConflict: 'add',
   },
-  hostTotals: {
-    table: 'host_totals',
-    cols: [text('host_id'), big('nr'), big('count')],
-    keys: ['host_id', 'nr'],
+  // The ten-minute rollups: in the batch's statement where rows are combined (PostgreSQL); SQLite's
+  // per-row path sums them from the stored rows instead (TenMinuteRollups), one statement per table.
+  tenMinute: {
+    table: 'ten_minute_counts',
+    cols: [big('bucket_ms'), text('host_id'), big('nr'), big('count')],
+    keys: ['bucket_ms', 'host_id', 'nr'],
     onConflict: 'add',
-  },
-  runTotals: {
-    table: 'run_totals',
-    cols: [text('run_id'), big('nr'), big('count')],
-    keys: ['run_id', 'nr'],
-    onConflict: 'replace',
   },
   processes: {
     table: 'process_counts',
@@ -45,6 +41,12 @@ export const BATCH_TABLES = {
     table: 'hourly_process_counts',
     cols: [big('hour_ms'), text('host_id'), big('pid'), text('comm'), big('nr'), big('count')],
     keys: ['hour_ms', 'host_id', 'pid', 'comm', 'nr'],
+    onConflict: 'add',
+  },
+  tenMinuteProcesses: {
+    table: 'ten_minute_process_counts',
+    cols: [big('bucket_ms'), text('host_id'), big('pid'), text('comm'), big('nr'), big('count')],
+    keys: ['bucket_ms', 'host_id', 'pid', 'comm', 'nr'],
     onConflict: 'add',
   },
   cgroups: { table: 'cgroup_counts', cols: [big('snap_key'), big('name_key'), big('nr'), big('count')] },
@@ -58,6 +60,12 @@ export const BATCH_TABLES = {
     table: 'hourly_cgroup_counts',
     cols: [big('hour_ms'), text('host_id'), big('name_key'), big('nr'), big('count')],
     keys: ['hour_ms', 'host_id', 'name_key', 'nr'],
+    onConflict: 'add',
+  },
+  tenMinuteCgroups: {
+    table: 'ten_minute_cgroup_counts',
+    cols: [big('bucket_ms'), text('host_id'), big('name_key'), big('nr'), big('count')],
+    keys: ['bucket_ms', 'host_id', 'name_key', 'nr'],
     onConflict: 'add',
   },
   failureDeltas: { table: 'failure_deltas', cols: [big('snap_key'), big('nr'), big('errno_code'), big('count')] },

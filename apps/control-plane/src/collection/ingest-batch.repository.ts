@@ -2,10 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BATCH_TABLES, BatchTable, BatchTableName, BatchTableRows, insertSql } from './batch-tables';
 import type { SnapshotHead } from './ingest.repository';
+import { unpackTotals } from './packed-totals';
 import type { RunProgress } from './run-progress';
 
 /** A stored snapshot's row: the same head the per-snapshot path writes. */
 export type BatchHead = SnapshotHead;
+
+/** A host's all-runs totals after the batch, packed (packTotals), and their sum. */
+export interface HostAdvance {
+  hostId: string;
+  totals: string;
+  calls: bigint | null;
+}
 
 /** How a batch moves one run on: from the last_seq it was checked against to its newest seq. */
 export interface RunAdvance {
@@ -15,6 +23,8 @@ export interface RunAdvance {
   toSeq: bigint;
   finished: boolean;
   unattributed: bigint;
+  /** The run's cumulative totals after the batch, packed (packTotals). */
+  totals: string;
 }
 
 interface ProgressRow {
@@ -24,8 +34,7 @@ interface ProgressRow {
   unattributed: bigint;
   finished: bigint | boolean;
   started_ms: bigint;
-  nr: bigint | null;
-  count: bigint | null;
+  totals: string | null;
 }
 
 const HEAD_COLS = ['run_id', 'seq', 'host_id', 'time_ms', 'total', 'unattributed'] as const;
@@ -50,8 +59,8 @@ export class IngestBatchRepository {
     const runs = this.arrays ? `IN (SELECT * FROM ${d.arrayRows(['text'])})` : '= ?';
     this.stmt = {
       progress: p(
-        'SELECT r.run_id, r.host_id, r.last_seq, r.unattributed, r.finished, r.started_ms, t.nr, t.count ' +
-          `FROM runs r LEFT JOIN run_totals t ON t.run_id = r.run_id WHERE r.run_id ${runs}`,
+        'SELECT r.run_id, r.host_id, r.last_seq, r.unattributed, r.finished, r.started_ms, r.totals ' +
+          `FROM runs r WHERE r.run_id ${runs}`,
       ),
       failure: p(`SELECT run_id, nr, errno_code AS sub, count FROM failure_totals WHERE run_id ${runs}`),
       latency: p(`SELECT run_id, nr, bucket AS sub, count FROM latency_totals WHERE run_id ${runs}`),
@@ -60,11 +69,12 @@ export class IngestBatchRepository {
       const u = (types: string[]) => d.arrayRows(types)!;
       this.stmt.heads = p(
         `WITH r AS (UPDATE runs SET last_seq = u.seq, last_seen_ms = u.seen_ms, finished = u.finished,
-                      unattributed = u.unattributed
-                    FROM ${u(['text', 'bigint', 'bigint', 'bigint', 'boolean', 'bigint'])}
-                      AS u(run_id, from_seq, seq, seen_ms, finished, unattributed)
+                      unattributed = u.unattributed, totals = u.totals
+                    FROM ${u(['text', 'bigint', 'bigint', 'bigint', 'boolean', 'bigint', 'text'])}
+                      AS u(run_id, from_seq, seq, seen_ms, finished, unattributed, totals)
                     WHERE runs.run_id = u.run_id AND runs.last_seq = u.from_seq RETURNING runs.run_id),
-              h AS (UPDATE hosts SET last_seen_ms = v.seen_ms FROM ${u(['text', 'bigint'])} AS v(host_id, seen_ms)
+              h AS (UPDATE hosts SET last_seen_ms = v.seen_ms, totals = v.totals, calls = v.calls
+                    FROM ${u(['text', 'bigint', 'text', 'bigint'])} AS v(host_id, seen_ms, totals, calls)
                     WHERE hosts.host_id = v.host_id),
               s AS (INSERT INTO snapshots (${HEAD_COLS.join(', ')})
                     SELECT * FROM ${u(['text', 'bigint', 'text', 'bigint', 'bigint', 'bigint'])}
@@ -73,10 +83,10 @@ export class IngestBatchRepository {
       );
     } else {
       this.stmt.advance = p(
-        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? ' +
+        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ? ' +
           'WHERE run_id = ? AND last_seq = ? RETURNING run_id',
       );
-      this.stmt.touchHost = p('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?');
+      this.stmt.touchHost = p('UPDATE hosts SET last_seen_ms = ?, totals = ?, calls = ? WHERE host_id = ?');
       this.stmt.head = p(
         `INSERT INTO snapshots (${HEAD_COLS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?) RETURNING snap_key`,
       );
@@ -92,17 +102,12 @@ export class IngestBatchRepository {
   /** The stored progress of @runIds (failures and latency for the runs named in those lists). */
   async progress(runIds: string[], failureOf: string[], latencyOf: string[]): Promise<Map<string, RunProgress>> {
     const out = new Map<string, RunProgress>();
-    // One statement for a run's row and its totals: they are read as of one moment. The cumulative
+    // A run's totals are in its row: read as of one moment with its last_seq. The cumulative
     // tables are read after it: a run advanced in between is caught by the batch's last_seq check.
     for (const r of await this.each<ProgressRow>('progress', runIds)) {
-      let p = out.get(r.run_id);
-      if (!p) {
-        const { host_id: hostId, last_seq: lastSeq, unattributed, started_ms: startedMs } = r;
-        const [totals, failure, latency] = [new Map(), new Map(), new Map()];
-        p = { hostId, lastSeq, unattributed, startedMs, finished: !!r.finished, totals, failure, latency };
-        out.set(r.run_id, p);
-      }
-      if (r.nr !== null) p.totals.set(Number(r.nr), r.count!);
+      const { host_id: hostId, last_seq: lastSeq, unattributed, started_ms: startedMs } = r;
+      const [totals, failure, latency] = [unpackTotals(r.totals), new Map(), new Map()];
+      out.set(r.run_id, { hostId, lastSeq, unattributed, startedMs, finished: !!r.finished, totals, failure, latency });
     }
     for (const kind of ['failure', 'latency'] as const) {
       const rows = await this.each<{ run_id: string; nr: bigint; sub: bigint; count: bigint }>(
@@ -116,17 +121,24 @@ export class IngestBatchRepository {
 
   /**
    * Advances every run of the batch (only from the last_seq it was checked against), touches their
-   * hosts and inserts the snapshot rows: their keys, in @heads' order; null when a run had moved on
-   * (another replica stored a snapshot of it meanwhile): the caller rolls the batch back.
+   * hosts (@hosts: sorted, with their new totals) and inserts the snapshot rows: their keys, in
+   * @heads' order; null when a run had moved on (another replica stored a snapshot of it meanwhile):
+   * the caller rolls the batch back.
    */
-  async putHeads(heads: BatchHead[], runs: RunAdvance[], nowMs: number): Promise<bigint[] | null> {
+  async putHeads(
+    heads: BatchHead[],
+    runs: RunAdvance[],
+    hosts: HostAdvance[],
+    nowMs: number,
+  ): Promise<bigint[] | null> {
     const now = BigInt(nowMs);
-    if (this.arrays) return this.putHeadsArrays(heads, runs, now);
+    if (this.arrays) return this.putHeadsArrays(heads, runs, hosts, now);
     for (const r of runs) {
-      const moved = await this.stmt.advance.get(r.toSeq, now, r.finished ? 1n : 0n, r.unattributed, r.runId, r.fromSeq);
+      const fin = r.finished ? 1n : 0n;
+      const moved = await this.stmt.advance.get(r.toSeq, now, fin, r.unattributed, r.totals, r.runId, r.fromSeq);
       if (!moved) return null;
     }
-    for (const host of new Set(runs.map((r) => r.hostId))) await this.stmt.touchHost.run(now, host);
+    for (const h of hosts) await this.stmt.touchHost.run(now, h.totals, h.calls, h.hostId);
     const keys: bigint[] = [];
     for (const h of heads) {
       const row = await this.stmt.head.get<{ snap_key: bigint }>(...HEAD_COLS.map((_, i) => headCell(h, i)));
@@ -150,9 +162,13 @@ export class IngestBatchRepository {
     await this.sql.prepare(`WITH ${ctes.join(',\n')} SELECT 1`).run(...params);
   }
 
-  private async putHeadsArrays(heads: BatchHead[], runs: RunAdvance[], now: bigint): Promise<bigint[] | null> {
+  private async putHeadsArrays(
+    heads: BatchHead[],
+    runs: RunAdvance[],
+    hosts: HostAdvance[],
+    now: bigint,
+  ): Promise<bigint[] | null> {
     const col = <T, K extends keyof T>(xs: T[], k: K) => xs.map((x) => x[k]);
-    const hosts = [...new Set(runs.map((r) => r.hostId))].sort();
     const rows = await this.stmt.heads.all<{ run_id: string; seq: bigint; snap_key: bigint; advanced: bigint }>(
       col(runs, 'runId'),
       col(runs, 'fromSeq'),
@@ -160,8 +176,11 @@ export class IngestBatchRepository {
       runs.map(() => now),
       col(runs, 'finished'),
       col(runs, 'unattributed'),
-      hosts,
+      col(runs, 'totals'),
+      col(hosts, 'hostId'),
       hosts.map(() => now),
+      col(hosts, 'totals'),
+      col(hosts, 'calls'),
       ...HEAD_COLS.map((_, i) => heads.map((h) => headCell(h, i))),
     );
     if (rows.length !== heads.length || Number(rows[0]?.advanced ?? 0) !== runs.length) return null;

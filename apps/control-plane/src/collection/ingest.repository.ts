@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hourOf } from '../database/hourly-rollups';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BpfProgramRow } from './bpf-programs';
+import { packTotals, unpackTotals } from './packed-totals';
 import type { RunProgress } from './run-progress';
 import type { SumKind } from './store-sums';
 
@@ -19,6 +20,7 @@ interface RunState {
   unattributed: bigint;
   finished: bigint | boolean;
   started_ms: bigint;
+  totals: string | null;
 }
 
 export interface SnapshotHead {
@@ -28,6 +30,20 @@ export interface SnapshotHead {
   timeMs: bigint;
   total: bigint;
   unattributed: bigint;
+}
+
+/** A host's all-runs counts per syscall (what /metrics serves) and their sum (null: none yet). */
+export interface HostTotals {
+  totals: Map<number, bigint>;
+  calls: bigint | null;
+}
+
+/** Adds a stored snapshot's [nr, delta, ...] rows to its host's totals. */
+export function addToHost(h: HostTotals, deltas: Array<[number, bigint, ...unknown[]]>): void {
+  for (const [nr, delta] of deltas) {
+    h.totals.set(nr, (h.totals.get(nr) ?? 0n) + delta);
+    h.calls = (h.calls ?? 0n) + delta;
+  }
 }
 
 export interface CgroupName {
@@ -54,18 +70,15 @@ export class IngestRepository {
     const upsert = sql.dialect.upsertCount;
     this.stmt = {
       run: p(
-        'SELECT host_id, last_seq, unattributed, finished, started_ms FROM runs WHERE run_id = ?' +
+        'SELECT host_id, last_seq, unattributed, finished, started_ms, totals FROM runs WHERE run_id = ?' +
           sql.dialect.forUpdate(),
       ),
-      totals: p('SELECT nr, count FROM run_totals WHERE run_id = ?'),
-      putTotal: p(upsert('run_totals', ['run_id', 'nr'], 'replace')),
       putSnapshot: p(
         'INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?) ' +
           'RETURNING snap_key',
       ),
       putDelta: p('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
       addHourly: p(upsert('hourly_counts', ['hour_ms', 'host_id', 'nr'], 'add')),
-      addHostTotal: p(upsert('host_totals', ['host_id', 'nr'], 'add')),
       putProcess: p('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       addHourlyProcess: p(upsert('hourly_process_counts', ['hour_ms', 'host_id', 'pid', 'comm', 'nr'], 'add')),
       putCgroup: p('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
@@ -77,7 +90,9 @@ export class IngestRepository {
         'INSERT INTO cgroup_names (path, container) VALUES (?, ?) ON CONFLICT (path, container) DO NOTHING ' +
           'RETURNING name_key',
       ),
-      advanceRun: p('UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ? WHERE run_id = ?'),
+      advanceRun: p(
+        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ? WHERE run_id = ?',
+      ),
       touchHost: p('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
       putBpfProgram: p(
         'INSERT INTO bpf_program_totals (run_id, program, run_time_ns, run_count) VALUES (?, ?, ?, ?) ' +
@@ -87,21 +102,26 @@ export class IngestRepository {
     };
     const rows = sql.dialect.arrayRows(['bigint', 'bigint', 'bigint']);
     if (rows) {
-      // All of a snapshot's deltas, rollups and run totals in one statement (PostgreSQL: one round
-      // trip instead of one per row and table); rows locked in the arrays' order (by nr).
+      // All of a snapshot's deltas and rollups in one statement (PostgreSQL: one round trip instead
+      // of one per row and table); rows locked in the arrays' order (by nr). The run's totals go
+      // with the run's row (advanceRun).
       const sum = (t: string, keys: string, set: string) =>
         `ON CONFLICT (${keys}) DO UPDATE SET count = ${set === 'add' ? `${t}.count + ` : ''}excluded.count`;
       this.stmt.putDeltas = p(
         `WITH u AS (SELECT * FROM ${rows} AS u(nr, count, now)),
           d AS (INSERT INTO deltas (snap_key, nr, count) SELECT ?::bigint, nr, count FROM u),
           h AS (INSERT INTO hourly_counts (hour_ms, host_id, nr, count) SELECT ?::bigint, ?, nr, count FROM u
-                ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')}),
-          t AS (INSERT INTO host_totals (host_id, nr, count) SELECT ?, nr, count FROM u
-                ${sum('host_totals', 'host_id, nr', 'add')})
-         INSERT INTO run_totals (run_id, nr, count) SELECT ?, nr, now FROM u
-                ${sum('run_totals', 'run_id, nr', 'replace')}`,
+                ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')})
+         SELECT 1`,
       );
     }
+    const hosts = sql.dialect.arrayRows(['text']);
+    // ORDER BY before FOR UPDATE: the rows are locked as the sort returns them, in host_id order.
+    this.stmt.lockHosts = p(
+      'SELECT host_id, totals, calls FROM hosts WHERE host_id ' +
+        (hosts ? `IN (SELECT * FROM ${hosts}) ORDER BY host_id FOR UPDATE` : '= ?'),
+    );
+    this.stmt.putHostTotals = p('UPDATE hosts SET totals = ?, calls = ? WHERE host_id = ?');
     for (const [kind, t] of Object.entries(CUMULATIVE)) {
       this.stmt[`${kind}Totals`] = p(`SELECT nr, ${t.sub} AS sub, count FROM ${t.totals} WHERE run_id = ?`);
       this.stmt[`${kind}PutTotal`] = p(upsert(t.totals, ['run_id', 'nr', t.sub], 'replace'));
@@ -125,6 +145,30 @@ export class IngestRepository {
   }
 
   /**
+   * Locks the rows of @hostIds in host_id order, first thing in an ingest transaction (both paths),
+   * where replicas share the database: every other row a batch locks (its runs, the hourly and
+   * ten-minute rollups, the host's totals) belongs to one of its hosts, so two transactions that could
+   * meet on any row meet first on a host row, taken by both in one order: they wait, never deadlock.
+   * (Before, hosts were locked mid-statement, in the plan's order, and the per-snapshot path locked
+   * them after the rollups: see docs/DATABASE-ENGINES.md.) Returns their all-runs totals as locked:
+   * the transaction adds its snapshots' deltas in JS and writes them back before its commit, which
+   * is exact with several replicas because the row stays locked from this read to that commit.
+   * SQLite serialises writers: no lock, the same read.
+   */
+  async lockHosts(hostIds: string[]): Promise<Map<string, HostTotals>> {
+    const ids = [...new Set(hostIds)].sort();
+    const rows: Array<{ host_id: string; totals: string | null; calls: bigint | null }> = [];
+    if (this.sql.dialect.arrayRows(['text'])) rows.push(...(await this.stmt.lockHosts.all<(typeof rows)[0]>(ids)));
+    else for (const id of ids) rows.push(...(await this.stmt.lockHosts.all<(typeof rows)[0]>(id)));
+    return new Map(rows.map((r) => [r.host_id, { totals: unpackTotals(r.totals), calls: r.calls }]));
+  }
+
+  /** The hosts' all-runs totals (the fallback's: the batched path writes them with its heads). */
+  async putHostTotals(hosts: Map<string, HostTotals>): Promise<void> {
+    for (const [id, h] of hosts) await this.stmt.putHostTotals.run(packTotals(h.totals), h.calls, id);
+  }
+
+  /**
    * The run's progress as stored, its row locked until commit where replicas may ingest the same
    * run at once (its cumulative failures and latency read only for runs that send them).
    */
@@ -137,7 +181,7 @@ export class IngestRepository {
       unattributed: s.unattributed,
       finished: !!s.finished,
       startedMs: s.started_ms,
-      totals: await this.totals(run.runId),
+      totals: unpackTotals(s.totals),
       failure: run.errors ? await this.cumulativeTotals('failure', run.runId) : new Map(),
       latency: run.latency ? await this.cumulativeTotals('latency', run.runId) : new Map(),
     };
@@ -160,12 +204,6 @@ export class IngestRepository {
     };
   }
 
-  /** The run's cumulative counts per nr as of its last snapshot. */
-  async totals(runId: string): Promise<Map<number, bigint>> {
-    const rows = await this.stmt.totals.all<{ nr: bigint; count: bigint }>(runId);
-    return new Map(rows.map((t) => [Number(t.nr), t.count]));
-  }
-
   /** The run's cumulative rows of a kind, keyed "nr:subkey". */
   async cumulativeTotals(kind: Cumulative, runId: string): Promise<Map<string, bigint>> {
     const rows = await this.stmt[`${kind}Totals`].all<{ nr: bigint; sub: bigint; count: bigint }>(runId);
@@ -186,14 +224,12 @@ export class IngestRepository {
   }
 
   /**
-   * One syscall's interval delta, with the run's total, the host's hourly rollup and its
-   * all-runs total (what /metrics serves) kept in step.
+   * One syscall's interval delta, with the host's hourly rollup kept in step (the run's total goes
+   * with advanceRun, the host's with putHostTotals).
    */
-  async putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint, now: bigint) {
+  async putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint) {
     await this.stmt.putDelta.run(snapKey, nr, delta);
     await this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
-    await this.stmt.addHostTotal.run(s.hostId, nr, delta);
-    await this.stmt.putTotal.run(s.runId, nr, now);
   }
 
   /**
@@ -203,12 +239,12 @@ export class IngestRepository {
    */
   async putDeltas(snapKey: bigint, s: SnapshotHead, hourMs: bigint, deltas: Array<[number, bigint, bigint]>) {
     if (!this.stmt.putDeltas) {
-      for (const [nr, delta, now] of deltas) await this.putDelta(snapKey, s, hourMs, nr, delta, now);
+      for (const [nr, delta] of deltas) await this.putDelta(snapKey, s, hourMs, nr, delta);
       return;
     }
     if (deltas.length === 0) return;
     const column = (i: 0 | 1 | 2) => deltas.map((d) => d[i]);
-    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId, s.hostId, s.runId);
+    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId);
   }
 
   /**
@@ -239,9 +275,10 @@ export class IngestRepository {
     }
   }
 
-  /** The run's progress as of a stored snapshot, and its host's last contact. */
-  async advanceRun(runId: string, hostId: string, seq: bigint, nowMs: number, final: boolean, unattributed: bigint) {
-    await this.stmt.advanceRun.run(seq, BigInt(nowMs), final ? 1n : 0n, unattributed, runId);
+  /** The run's progress (its totals packed in its row) as of a stored snapshot, and its host's last contact. */
+  async advanceRun(runId: string, hostId: string, nowMs: number, p: RunProgress) {
+    const fin = p.finished ? 1n : 0n;
+    await this.stmt.advanceRun.run(p.lastSeq, BigInt(nowMs), fin, p.unattributed, packTotals(p.totals), runId);
     await this.stmt.touchHost.run(BigInt(nowMs), hostId);
   }
 

@@ -21,6 +21,8 @@ import { BreakdownRollupsRetention1765600000000 } from './migrations/17656000000
 import { RawDayPartitions1765600000001 } from './migrations/1765600000001-raw-day-partitions';
 import { CounterFillfactor1766100000000 } from './migrations/1766100000000-counter-fillfactor';
 import { TenMinuteRollups1766200000000 } from './migrations/1766200000000-ten-minute-rollups';
+import { PackedRunTotals1766300000000 } from './migrations/1766300000000-packed-run-totals';
+import { PackedHostTotals1766300000001 } from './migrations/1766300000001-packed-host-totals';
 import { openAndMigrate } from './migration-lock';
 import { SqlRunner } from './sql-runner';
 import { SqliteRunner } from './sqlite-runner';
@@ -49,6 +51,8 @@ export const MIGRATIONS = [
   RawDayPartitions1765600000001,
   CounterFillfactor1766100000000,
   TenMinuteRollups1766200000000,
+  PackedRunTotals1766300000000,
+  PackedHostTotals1766300000001,
 ];
 
 const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false };

@@ -54,8 +54,8 @@ export interface HostHealthRow {
 }
 
 /**
- * What a scrape reads, all cumulative per host over its runs: syscall counts from host_totals
- * (one row per host and syscall, kept by ingest; read again only for hosts whose sum moved, see
+ * What a scrape reads, all cumulative per host over its runs: syscall counts from the hosts rows
+ * (their totals packed in one column and their sum, kept by ingest; read again only for hosts whose sum moved, see
  * syscall-lines-cache.ts), failures and latency from the runs' totals (only runs streaming --errors
  * or --latency have rows), and each host's last contact.
  */
@@ -72,23 +72,13 @@ export class MetricsRepository {
           WHERE ${where} GROUP BY r.host_id, h.arch, x.nr, x.${sub}`,
       );
     this.stmt = {
-      // One row per host, summed in one pass over host_totals (on PostgreSQL 3-4x faster than a
-      // subquery per host, which reads each host's rows by index; on SQLite the same).
-      versions: p(
-        `SELECT h.host_id, h.arch, t.total
-           FROM hosts h LEFT JOIN (SELECT host_id, SUM(count) AS total FROM host_totals GROUP BY host_id) t
-             ON t.host_id = h.host_id
-          ORDER BY h.host_id`,
-      ),
-      // One row per host, its counts as one string (string_agg: SQLite 3.44+ and PostgreSQL alike):
-      // a row object per host instead of one per syscall is most of a scrape's read time saved.
-      // Per host a subquery over its primary-key range: 2-3x faster than a grouped join on SQLite, ~2x on
-      // PostgreSQL.
+      // One row per host: its calls (the sum of its totals) are kept in its row by ingest.
+      versions: p('SELECT h.host_id, h.arch, h.calls AS total FROM hosts h ORDER BY h.host_id'),
+      // One row per host, its totals packed in one column (collection/packed-totals.ts): a row
+      // object per host instead of one per syscall is most of a scrape's read time saved.
       counts: p(
-        `SELECT h.host_id, h.arch,
-                (SELECT string_agg(CAST(t.nr AS TEXT) || ' ' || CAST(t.count AS TEXT), ',' ORDER BY t.nr)
-                   FROM host_totals t WHERE t.host_id = h.host_id AND t.count > 0) AS counts
-           FROM hosts h WHERE h.host_id IN (${new Array(HOSTS_PER_READ).fill('?').join(', ')})`,
+        `SELECT h.host_id, h.arch, h.totals FROM hosts h
+          WHERE h.host_id IN (${new Array(HOSTS_PER_READ).fill('?').join(', ')})`,
       ),
       failures: keyed('failure_totals', 'errno_code', 'x.errno_code <> 0'),
       latency: keyed('latency_totals', 'bucket', 'x.count > 0'),
@@ -115,9 +105,10 @@ export class MetricsRepository {
   }
 
   /** The calls per syscall of up to HOSTS_PER_READ hosts, over all their runs. */
-  hostCounts(hosts: string[]): Promise<HostCountsRow[]> {
+  async hostCounts(hosts: string[]): Promise<HostCountsRow[]> {
     const params = [...hosts, ...new Array<null>(HOSTS_PER_READ - hosts.length).fill(null)];
-    return this.stmt.counts.all<HostCountsRow>(...params);
+    const rows = await this.stmt.counts.all<{ host_id: string; arch: string; totals: string | null }>(...params);
+    return rows.map((r) => ({ host_id: r.host_id, arch: r.arch, counts: countsText(r.totals) }));
   }
 
   /** Every host's failed calls per syscall and errno. */
@@ -144,4 +135,27 @@ export class MetricsRepository {
   health(): Promise<HostHealthRow[]> {
     return this.stmt.health.all<HostHealthRow>();
   }
+}
+
+/**
+ * A host's packed totals as "nr count,nr count,..." in nr order, counts above zero only (null: none).
+ * Plain string work, no BigInt: a scrape after every host moved converts 1,000 hosts × 60 pairs.
+ */
+export function countsText(packed: string | null): string | null {
+  const body = packed?.replace(/[{}\s"]/g, '');
+  if (!body) return null;
+  const out: string[] = [];
+  let last = -1;
+  let sorted = true;
+  for (const pair of body.split(',')) {
+    const colon = pair.indexOf(':');
+    const nr = pair.slice(0, colon);
+    const count = pair.slice(colon + 1);
+    if (count === '0') continue;
+    if (Number(nr) < last) sorted = false;
+    last = Number(nr);
+    out.push(`${nr} ${count}`);
+  }
+  if (!sorted) out.sort((x, y) => parseInt(x, 10) - parseInt(y, 10));
+  return out.length ? out.join(',') : null;
 }

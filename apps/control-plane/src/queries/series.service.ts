@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../common/domain-errors';
 import { nrToWire } from '../common/syscall-nr';
 import { CountsRepository } from './data/counts.repository';
 import { ScopeChecks } from './scope-checks';
-import { sourceOf, windowOf } from './scope-window';
+import { CountSource, sourceOf, Window, windowOf } from './scope-window';
 import { TallyService } from './tally.service';
 
 const MAX_BUCKETS = 10000;
@@ -38,6 +38,28 @@ export class SeriesService {
         `${buckets} buckets is too many: use a bucket of at least ${width / BigInt(MAX_BUCKETS) + 1n} ms`,
       );
     }
+    // The fast path ranks the syscalls from the rollups (TallyService: whole hours and ten minutes,
+    // raw edges) and reads the lines of just the top ones and the totals by index. It answers the
+    // host-wide deltas over unexpired time: over expired time the rollups would rank hours whose raw
+    // rows (all a series reads) are gone, and the per-process and per-cgroup rows have no
+    // per-snapshot total. Those, and a run's window (no rollup is per run), group every row.
+    const fast = source === 'deltas' && !expired && !(w.runId && w.bounded);
+    const { lines, totals } = fast
+      ? await this.fromIndex(w, req.top || 5, first, bucket, buckets)
+      : await this.fromRows(w, source, req.top || 5, first, bucket, buckets);
+    return {
+      startUnixMs: String(first),
+      bucketMs: String(bucket),
+      buckets,
+      lines: lines.map(([nr, counts]) => ({ nr: nrToWire(nr), counts: counts.map(String) })),
+      totals: totals.map(String),
+      arch,
+      expired,
+    };
+  }
+
+  /** The top @n syscalls' lines and all syscalls' totals by grouping every row of the window. */
+  private async fromRows(w: Window, source: CountSource, n: number, first: bigint, bucket: bigint, buckets: number) {
     const rows = await this.counts.seriesRows(w, source, first, bucket);
     const perNr = new Map<number, bigint>();
     const totals = new Array<bigint>(buckets).fill(0n);
@@ -45,25 +67,34 @@ export class SeriesService {
       perNr.set(Number(r.nr), (perNr.get(Number(r.nr)) ?? 0n) + r.c);
       totals[Number(r.b)] += r.c;
     }
-    const top = [...perNr.entries()]
-      .sort((a, b) => (a[1] === b[1] ? a[0] - b[0] : a[1] < b[1] ? 1 : -1))
-      .slice(0, req.top || 5)
-      .map(([nr]) => nr);
-    const lines = top.map((nr) => {
-      const counts = new Array<bigint>(buckets).fill(0n);
-      for (const r of rows) if (Number(r.nr) === nr) counts[Number(r.b)] += r.c;
-      return { nr: nrToWire(nr), counts: counts.map(String) };
-    });
-    return {
-      startUnixMs: String(first),
-      bucketMs: String(bucket),
-      buckets,
-      lines,
-      totals: totals.map(String),
-      arch,
-      expired,
-    };
+    const top = busiest(perNr, n);
+    const lines = new Map(top.map((nr) => [nr, new Array<bigint>(buckets).fill(0n)]));
+    for (const r of rows) {
+      const counts = lines.get(Number(r.nr));
+      if (counts) counts[Number(r.b)] += r.c;
+    }
+    return { lines: [...lines.entries()], totals };
   }
+
+  /** The same from the tally's ranking, the top syscalls' rows by index seeks and snapshots.total. */
+  private async fromIndex(w: Window, n: number, first: bigint, bucket: bigint, buckets: number) {
+    const top = busiest((await this.tally.sum(w, 'syscall', 'deltas')) as Map<number, bigint>, n);
+    const lines = new Map(top.map((nr) => [nr, new Array<bigint>(buckets).fill(0n)]));
+    const totals = new Array<bigint>(buckets).fill(0n);
+    for (const r of await this.counts.seriesLines(w, top, first, bucket)) {
+      const counts = r.t === 1n ? totals : lines.get(Number(r.nr));
+      if (counts) counts[Number(r.b)] += r.c;
+    }
+    return { lines: [...lines.entries()], totals };
+  }
+}
+
+/** The @n syscalls with the most calls, most first; ties by nr. */
+function busiest(perNr: Map<number, bigint>, n: number): number[] {
+  return [...perNr.entries()]
+    .sort((a, b) => (a[1] === b[1] ? a[0] - b[0] : a[1] < b[1] ? 1 : -1))
+    .slice(0, n)
+    .map(([nr]) => nr);
 }
 
 /** The bucket width asked for, or about 60 buckets over the width (whole seconds); at least 1 s. */

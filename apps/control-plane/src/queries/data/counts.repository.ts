@@ -118,6 +118,31 @@ export class CountsRepository {
   }
 
   /**
+   * Series buckets of the host-wide deltas read by index, not by grouping every row: the calls of
+   * just @nrs per bucket (seeks on deltas' (snap_key, nr) key), as rows (0, nr, b, c), and the calls
+   * of all syscalls per bucket from snapshots.total (the sum of each snapshot's deltas, written with
+   * it), as rows (1, 0, b, c). One statement, so lines and totals read one state of the store.
+   */
+  seriesLines(w: Window, nrs: number[], first: bigint, bucket: bigint) {
+    const f = snapshotFilter(w, w.since, w.until);
+    const int = this.sql.dialect.int();
+    const b = this.sql.dialect.greatest(`(s.time_ms - ${int} - 1) / ${int}`, '0');
+    const from = `FROM snapshots s ${snapshotIndex(this.sql.dialect, w)}`;
+    const lines = nrs.length
+      ? `SELECT 0 AS t, d.nr AS nr, ${b} AS b, SUM(d.count) AS c
+           ${from} JOIN deltas d ON d.snap_key = s.snap_key AND d.nr IN (${nrs.map(() => '?').join(', ')})
+          WHERE ${f.sql} GROUP BY d.nr, b UNION ALL `
+      : '';
+    return this.sql.all<{ t: bigint; nr: bigint; b: bigint; c: bigint }>(
+      `${lines}SELECT 1 AS t, 0 AS nr, ${b} AS b, SUM(s.total) AS c ${from} WHERE ${f.sql} GROUP BY b`,
+      ...(nrs.length ? [first, bucket, ...nrs, ...f.params] : []),
+      first,
+      bucket,
+      ...f.params,
+    );
+  }
+
+  /**
    * Time the data of a scope covers, and its arch. Each snapshot's delta covers the time since the
    * run's previous snapshot (or its start), so the span runs from there to the last snapshot: rates
    * over a window are then exact, however the window cuts the agents' intervals. Index seeks per run.
