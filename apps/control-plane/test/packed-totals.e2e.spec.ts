@@ -1,25 +1,14 @@
 import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
 import { ControlPlane, createDatabase, testEngine } from '@syscall-counter/test-support';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../src/database/database.module';
 import { queries, unary } from './grpc-client';
+import { schemaBefore } from './old-schema';
 
 const T1 = 1_700_000_010_000;
 const BIG = 9_007_199_254_740_993n; // above 2^53: the packed text must stay exact
 
 /** A database as the schema before packed run totals left it: one run_totals row per run and syscall. */
 async function writeOldTotals(cp: ControlPlane): Promise<void> {
-  const before = MIGRATIONS.slice(
-    0,
-    MIGRATIONS.findIndex((m) => m.name.startsWith('PackedRunTotals')),
-  );
-  const old = new DataSource(
-    cp.dbUrl
-      ? { type: 'postgres', url: cp.dbUrl, migrations: before }
-      : { type: 'better-sqlite3', database: cp.dbPath, migrations: before },
-  );
-  await old.initialize();
-  await old.runMigrations();
+  const old = await schemaBefore(cp, 'PackedRunTotals');
   await old.query(`INSERT INTO hosts (host_id, hostname, kernel_release, arch, boot_id, first_seen_ms, last_seen_ms)
     VALUES ('h1', 'h1', '6.1', 'x86_64', 'b', ${T1}, ${T1})`);
   for (const [run, seq] of [

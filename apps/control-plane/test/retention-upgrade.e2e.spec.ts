@@ -1,8 +1,7 @@
 import { GroupBy, Scope, TopResponse } from '@syscall-counter/proto';
 import { ControlPlane, createDatabase, testEngine } from '@syscall-counter/test-support';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../src/database/database.module';
 import { queries, unary } from './grpc-client';
+import { schemaBefore } from './old-schema';
 
 const DAY = 86_400_000;
 const T1 = 1_700_000_010_000; // 2023-11-14T22:13:30Z
@@ -10,17 +9,7 @@ const T2 = T1 + 2 * 3_600_000; // the next day, 00:13:30Z
 
 /** A database as the schema before retention left it: per-process rows, no rollups of them, no partitions. */
 async function writeOldHistory(cp: ControlPlane): Promise<void> {
-  const before = MIGRATIONS.slice(
-    0,
-    MIGRATIONS.findIndex((m) => m.name.startsWith('BreakdownRollupsRetention')),
-  );
-  const old = new DataSource(
-    cp.dbUrl
-      ? { type: 'postgres', url: cp.dbUrl, migrations: before }
-      : { type: 'better-sqlite3', database: cp.dbPath, migrations: before },
-  );
-  await old.initialize();
-  await old.runMigrations();
+  const old = await schemaBefore(cp, 'BreakdownRollupsRetention');
   await old.query(`INSERT INTO hosts (host_id, hostname, kernel_release, arch, boot_id, first_seen_ms, last_seen_ms)
     VALUES ('h1', 'h1', '6.1', 'x86_64', 'b', ${T1}, ${T2})`);
   await old.query(`INSERT INTO runs (run_id, host_id, hostname, arch, kernel_release, boot_id, agent_version, map_mode,

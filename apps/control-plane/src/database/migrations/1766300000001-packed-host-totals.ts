@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { ddl } from './engine-ddl';
+import { packTotalsInto, unpackTotalsFrom } from './packed-totals-ddl';
 
 /**
  * A host's all-runs totals packed into its `hosts` row (issue 12, ingest throughput), as the runs'
@@ -12,36 +13,17 @@ export class PackedHostTotals1766300000001 implements MigrationInterface {
   name = 'PackedHostTotals1766300000001';
 
   async up(runner: QueryRunner): Promise<void> {
-    const q = ddl(runner);
-    const pg = runner.connection.options.type === 'postgres';
-    await q.query(`ALTER TABLE "hosts" ADD COLUMN "totals" text`);
-    await q.query(`ALTER TABLE "hosts" ADD COLUMN "calls" integer`);
-    const packed = pg
-      ? `SELECT json_object_agg(t.nr, t.count ORDER BY t.nr)::text FROM "host_totals" t`
-      : `SELECT json_group_object(CAST(t.nr AS TEXT), t.count) FROM (SELECT nr, count, host_id FROM "host_totals"
-           ORDER BY nr) t`;
-    await q.query(`UPDATE "hosts" SET "totals" = (${packed} WHERE t.host_id = "hosts".host_id),
-        "calls" = (SELECT SUM(c.count) FROM "host_totals" c WHERE c.host_id = "hosts".host_id)
-      WHERE EXISTS (SELECT 1 FROM "host_totals" o WHERE o.host_id = "hosts".host_id)`);
-    await q.query(`DROP TABLE "host_totals"`);
-    await q.query(
-      pg
-        ? `CREATE VIEW "host_totals" AS SELECT h.host_id, j.key::bigint AS nr, j.value::bigint AS count
-             FROM "hosts" h CROSS JOIN LATERAL json_each_text(h.totals::json) j`
-        : `CREATE VIEW "host_totals" AS SELECT h.host_id AS host_id, CAST(j.key AS INTEGER) AS nr, j.value AS count
-             FROM "hosts" h, json_each(h.totals) j`,
-    );
+    await packTotalsInto(runner, { rows: 'host_totals', owner: 'hosts', key: 'host_id' }, async (q) => {
+      await q.query(`ALTER TABLE "hosts" ADD COLUMN "calls" integer`);
+      await q.query(`UPDATE "hosts"
+          SET "calls" = (SELECT SUM(c.count) FROM "host_totals" c WHERE c.host_id = "hosts".host_id)
+        WHERE EXISTS (SELECT 1 FROM "host_totals" o WHERE o.host_id = "hosts".host_id)`);
+    });
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    const q = ddl(runner);
-    await q.query(`CREATE TABLE "host_totals_rows" (
-      "host_id" text NOT NULL, "nr" integer NOT NULL, "count" integer NOT NULL,
-      PRIMARY KEY ("host_id", "nr")) WITHOUT ROWID`);
-    await q.query(`INSERT INTO "host_totals_rows" SELECT host_id, nr, count FROM "host_totals"`);
-    await q.query(`DROP VIEW "host_totals"`);
-    await q.query(`ALTER TABLE "host_totals_rows" RENAME TO "host_totals"`);
-    await q.query(`ALTER TABLE "hosts" DROP COLUMN "calls"`);
-    await q.query(`ALTER TABLE "hosts" DROP COLUMN "totals"`);
+    await unpackTotalsFrom(runner, { rows: 'host_totals', key: 'host_id' });
+    await ddl(runner).query(`ALTER TABLE "hosts" DROP COLUMN "calls"`);
+    await ddl(runner).query(`ALTER TABLE "hosts" DROP COLUMN "totals"`);
   }
 }
