@@ -90,14 +90,19 @@ start() {
   echo "$url $dir"
 }
 
+# Stops the server of cluster directory $1 if it runs (fast shutdown: sessions are cut).
+server_down() {
+  if [ -f "$1/data/postmaster.pid" ]; then
+    as_owner "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null ||
+      die "pg_ctl stop failed: see $1/server.log"
+  fi
+}
+
 stop() {
   local dir=${1:-}
   [ -n "$dir" ] || usage
   [ -d "$dir" ] || die "no cluster directory $dir"
-  if [ -f "$dir/data/postmaster.pid" ]; then
-    as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ||
-      die "pg_ctl stop failed: see $dir/server.log"
-  fi
+  server_down "$dir"
   rm -rf "$dir"
 }
 
@@ -105,10 +110,7 @@ halt() {
   local dir=${1:-}
   [ -n "$dir" ] || usage
   [ -f "$dir/data/PG_VERSION" ] || die "no cluster directory $dir"
-  if [ -f "$dir/data/postmaster.pid" ]; then
-    as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ||
-      die "pg_ctl stop failed: see $dir/server.log"
-  fi
+  server_down "$dir"
 }
 
 resume() {

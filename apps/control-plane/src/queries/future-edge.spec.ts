@@ -1,7 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { IngestService } from '../collection/ingest.service';
 import { hello, inMemoryApp, snapshot, streamRun, T0 } from '../testing/in-memory-app';
-import { CountsRepository, KeyedCount } from './data/counts.repository';
+import { keyed } from '../testing/keyed-counts';
+import { CountsRepository } from './data/counts.repository';
 import { Key, NEVER, Window } from './scope-window';
 import { pieces, TallyService } from './tally.service';
 
@@ -59,15 +60,6 @@ const GROUPINGS: Array<[Key, 'deltas' | 'processes' | 'cgroups']> = [
 function windowOf(since: number, until: number, hostIds: string[] = []): Window {
   const filter = { pid: 0, comm: '', container: '' };
   return { hostIds, runId: '', since: BigInt(since), until: BigInt(until), bounded: true, filter };
-}
-
-function keyed(rows: KeyedCount[]): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const r of rows) {
-    const k = r.l !== null ? `${r.k}\u0000${r.l}` : String(r.k);
-    out.set(k, (out.get(k) ?? 0n) + r.c);
-  }
-  return out;
 }
 
 describe('an end edge at or after now or the newest snapshot is its ten minutes less the rest, exactly', () => {

@@ -1,7 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { IngestService } from '../collection/ingest.service';
 import { hello, inMemoryApp, snapshot, streamRun, T0 } from '../testing/in-memory-app';
-import { CountsRepository, KeyedCount } from './data/counts.repository';
+import { asStrings, keyed } from '../testing/keyed-counts';
+import { CountsRepository } from './data/counts.repository';
 import { Key, NEVER, Window } from './scope-window';
 import { pieces, TallyService } from './tally.service';
 
@@ -76,18 +77,6 @@ const NO_FILTER: Filter = { pid: 0, comm: '', container: '' };
 function windowOf(since: number, until: number, hostIds: string[] = [], nr?: number, filter = NO_FILTER): Window {
   return { hostIds, runId: '', since: BigInt(since), until: until ? BigInt(until) : NEVER, bounded: true, nr, filter };
 }
-
-/** The per-snapshot rows' answer, keyed as TallyService keys it. */
-function keyed(rows: KeyedCount[]): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const r of rows) {
-    const k = r.l !== null ? `${r.k}\u0000${r.l}` : String(r.k);
-    out.set(k, (out.get(k) ?? 0n) + r.c);
-  }
-  return out;
-}
-
-const asStrings = (m: Map<number | string, bigint>) => new Map([...m].map(([k, c]) => [String(k), c]));
 
 describe('a window over rollups and raw edges equals the same window over the raw rows', () => {
   let app: INestApplicationContext;

@@ -8,7 +8,8 @@ import { ExpiryService } from '../retention/expiry.service';
 import { PartitionsRepository } from '../retention/partitions.repository';
 import { RetentionMarksRepository } from '../retention/retention-marks.repository';
 import { hello, inMemoryApp, snapshot, streamRun, T0 } from '../testing/in-memory-app';
-import { CountsRepository, KeyedCount } from './data/counts.repository';
+import { asStrings, keyed } from '../testing/keyed-counts';
+import { CountsRepository } from './data/counts.repository';
 import { HostTotalsRepository, WholeHosts } from './data/host-totals.repository';
 import { NEVER, Window } from './scope-window';
 import { TallyService } from './tally.service';
@@ -56,14 +57,6 @@ function windowOf(since: number, until: number, hostIds: string[] = [], nr?: num
   const filter = { pid: 0, comm: '', container: '' };
   return { hostIds, runId: '', since: BigInt(since), until: until ? BigInt(until) : NEVER, bounded: true, nr, filter };
 }
-
-function keyed(rows: KeyedCount[]): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const r of rows) out.set(String(r.k), (out.get(String(r.k)) ?? 0n) + r.c);
-  return out;
-}
-
-const asStrings = (m: Map<number | string, bigint>) => new Map([...m].map(([k, c]) => [String(k), c]));
 
 describe('hosts whose whole history a window covers are answered from their totals, exactly', () => {
   let app: INestApplicationContext;
