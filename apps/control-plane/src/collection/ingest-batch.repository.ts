@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BATCH_TABLES, BatchTable, BatchTableName, BatchTableRows, insertSql } from './batch-tables';
-import type { SnapshotHead } from './ingest.repository';
+import type { RunState, SnapshotHead } from './ingest.repository';
 import { unpackTotals } from './packed-totals';
 import type { RunProgress } from './run-progress';
 
@@ -27,15 +27,7 @@ export interface RunAdvance {
   totals: string;
 }
 
-interface ProgressRow {
-  run_id: string;
-  host_id: string;
-  last_seq: bigint;
-  unattributed: bigint;
-  finished: bigint | boolean;
-  started_ms: bigint;
-  totals: string | null;
-}
+type ProgressRow = RunState & { run_id: string };
 
 const HEAD_COLS = ['run_id', 'seq', 'host_id', 'time_ms', 'total', 'unattributed'] as const;
 

@@ -14,7 +14,8 @@ export type Cumulative = 'failure' | 'latency';
 /** [nr, subkey, interval delta, cumulative count]. */
 export type CumulativeRow = [number, number, bigint, bigint];
 
-interface RunState {
+/** A run's stored progress, as both ingest paths read it. */
+export interface RunState {
   host_id: string;
   last_seq: bigint;
   unattributed: bigint;
