@@ -8,7 +8,7 @@
 //   node tools/bench/span-cost.mjs [--hosts 20] [--days 7] [--run-minutes 60] [--reps 7]
 //
 // Needs a built control plane (npx nx run control-plane:build). Prints the median and best of
-// --reps per window and variant, and the 1-minute load average.
+// --reps per window and variant (a table), and the 1-minute load average; exits 1 if the answers differ.
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -107,16 +107,21 @@ async function main() {
       ['last hour', end - HOUR, end],
       ['an hour in the middle', mid, mid + HOUR],
       ['a day in the middle', mid, mid + 24 * HOUR],
-      [`all ${DAYS} days`, T0, end + HOUR],
+      [`the whole history (${DAYS} d)`, T0, end + HOUR],
     ];
+    const f = (x) => `${x.median.toFixed(1)}, ${x.best.toFixed(1)}`;
+    console.log('| window | every-run span ms (median, best) | span ms (median, best) | same answer |');
+    console.log('|---|---|---|---|');
+    let differ = 0;
     for (const [label, since, until] of windows) {
       const w = { hostIds: [], runId: '', since: BigInt(since), until: BigInt(until), bounded: true, filter: {} };
       const before = await time(() => sql.all(EVERY_RUN_SPAN, w.since, w.until, w.since, w.until));
       const after = await time(() => counts.span(w, 'deltas'));
       const same = JSON.stringify(before.answer[0], String) === JSON.stringify(after.answer, String);
-      const f = (x) => `median ${x.median.toFixed(1)} ms, best ${x.best.toFixed(1)} ms`;
-      console.log(`${label}: every-run span ${f(before)}; span ${f(after)}; same answer: ${same}`);
+      if (!same) differ++;
+      console.log(`| ${label} | ${f(before)} | ${f(after)} | ${same ? 'yes' : 'NO'} |`);
     }
+    if (differ) process.exitCode = 1;
     console.log(`load average (1 min): ${loadavg()[0].toFixed(2)}`);
     await app.close();
   } finally {
