@@ -41,7 +41,7 @@ async function insert(sql: SqlRunner, head: string, values: string, rows: unknow
 
 /**
  * HOSTS hosts (each through a hello), RUNS_PER_HOST runs each of SNAPS snapshots, written as rows
- * (the runs' last_hour_ms as the migration backfills it: ingest's upkeep is span-scale.spec's).
+ * (the runs' last_hour_ms and last_ms as the migrations backfill them: ingest's upkeep is span-scale.spec's).
  */
 async function storeRuns(app: INestApplicationContext, sql: SqlRunner): Promise<void> {
   const ingest = app.get(IngestService);
@@ -59,7 +59,8 @@ async function storeRuns(app: INestApplicationContext, sql: SqlRunner): Promise<
   await insert(sql, 'INSERT INTO snapshots (run_id, seq, host_id, time_ms, total)', '?, ?, ?, ?, ?', snaps);
   await sql
     .prepare(
-      `UPDATE runs SET last_hour_ms = (SELECT MAX(s.time_ms) FROM snapshots s WHERE s.run_id = runs.run_id)
+      `UPDATE runs SET last_ms = (SELECT MAX(s.time_ms) FROM snapshots s WHERE s.run_id = runs.run_id),
+                       last_hour_ms = (SELECT MAX(s.time_ms) FROM snapshots s WHERE s.run_id = runs.run_id)
                    / 3600000 * 3600000 WHERE EXISTS (SELECT 1 FROM snapshots o WHERE o.run_id = runs.run_id)`,
     )
     .run();
@@ -93,6 +94,8 @@ describe('CountsRepository.span cost over 3,000 runs', () => {
     ['the last hour', win(lastHour, lastHour + HOUR)],
     ['an hour in the middle', win(middle, middle + HOUR)],
     ['a day in the middle', win(middle, middle + 24 * HOUR)],
+    ['the whole history', win(0, Number(NEVER))],
+    ['all but the first half hour', win(T0 + 30 * MIN, Number(NEVER))],
   ];
 
   it.each(cases)('answers %s as the every-run span does', async (_, w) => {
@@ -114,5 +117,21 @@ describe('CountsRepository.span cost over 3,000 runs', () => {
     expect(await seekedRuns(cases[1][1])).toBeLessThanOrEqual(3 * HOSTS);
     expect(await seekedRuns(cases[2][1])).toBeLessThanOrEqual(27 * HOSTS);
     expect(await seekedRuns(win(0, Number(NEVER)))).toBe(3020);
+  });
+
+  it('seeks into snapshots only for the runs a window cuts, not for the runs it covers whole', async () => {
+    const seekedRuns = async (w: Window) => {
+      const runs = counts.seekRuns(w, 'deltas');
+      return Number(
+        (await sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM runs r WHERE ${runs.sql}`, ...runs.params))[0].n,
+      );
+    };
+    // The whole history: no run is cut; each host's hello run has no snapshot to read its end from.
+    expect(await seekedRuns(cases[3][1])).toBe(HOSTS);
+    // Cut at since: the run alive there, and the one started within the clock skew after it.
+    expect(await seekedRuns(cases[4][1])).toBeLessThanOrEqual(2 * HOSTS);
+    // A day: the runs at either edge (2-3 each) of 24, per host.
+    expect(await seekedRuns(cases[2][1])).toBeLessThanOrEqual(5 * HOSTS);
+    expect(await seekedRuns(cases[0][1])).toBeLessThanOrEqual(3 * HOSTS);
   });
 });

@@ -40,7 +40,8 @@ function lcg(seed: number): (n: number) => number {
 /**
  * Per host, RUNS_PER_HOST runs of 2-5 snapshots 3-25 minutes apart, about 70 minutes apart, every
  * seventh one starting before the previous one ended (two runs of a host at once); every third
- * run per process (-P), every fourth per cgroup (-C); h3 is arm64.
+ * run per process (-P), every fourth per cgroup (-C), every fifth started up to 10 minutes after its
+ * first snapshot (a clock behind); h3 is arm64.
  */
 function plan(): RunPlan[] {
   const rnd = lcg(7);
@@ -53,7 +54,9 @@ function plan(): RunPlan[] {
       for (let n = 2 + rnd(4); n > 0; n--) times.push((t += (3 + rnd(23)) * MIN + rnd(1000)));
       const runId = `${hostId}-r${i}`;
       const arch = hostId === 'h3' ? 'arm64' : 'x86_64';
-      out.push({ runId, hostId, arch, started: start, times, processes: i % 3 === 0, cgroups: i % 4 === 0 });
+      // Every fifth run's clock is behind: its first snapshot precedes its start (within the skew allowed).
+      const started = i % 5 === 2 ? times[0] + (1 + rnd(9)) * MIN : start;
+      out.push({ runId, hostId, arch, started, times, processes: i % 3 === 0, cgroups: i % 4 === 0 });
       start = i % 7 === 6 ? times[0] + MIN : times[times.length - 1] + (5 + rnd(60)) * MIN;
     }
   }
@@ -140,6 +143,27 @@ function windows(runs: RunPlan[]): Window[] {
     out.push(win(0, 0, [], r.runId), win(r.times[0], r.times[r.times.length - 1], [], r.runId));
     out.push(win(r.times[1], 0, [r.hostId], r.runId), win(r.started - HOUR, r.times[0] + 1, [], r.runId));
   }
+  return [...out, ...wholeRunWindows(runs, rnd)];
+}
+
+/**
+ * Windows that cover runs whole (answered from the runs' rows), from one run's start, or just
+ * before it, or within the clock skew before it, to another's newest snapshot, or just after it.
+ */
+function wholeRunWindows(runs: RunPlan[], rnd: (n: number) => number): Window[] {
+  const out: Window[] = [];
+  const lastOf = (r: RunPlan) => r.times[r.times.length - 1];
+  for (let i = 0; i < 24; i++) {
+    const [a, b] = [runs[rnd(runs.length)], runs[rnd(runs.length)]].sort((x, y) => x.started - y.started);
+    const since = a.started - [0, 1, 5 * MIN, 10 * MIN, 10 * MIN + 1, 30 * MIN][i % 6];
+    const until = Math.max(lastOf(b), since + 1) + [1, 0, 2 * MIN][i % 3];
+    const hosts = [[], [a.hostId], [a.hostId, b.hostId]][i % 3];
+    out.push(win(since, until, hosts), win(since, 0, hosts), win(0, until, hosts));
+  }
+  for (let i = 0; i < 8; i++) {
+    const r = runs[rnd(runs.length)];
+    out.push(win(r.started - 10 * MIN, lastOf(r) + 1, [], r.runId), win(r.started - 9 * MIN, 0, [r.hostId], r.runId));
+  }
   return out;
 }
 
@@ -177,6 +201,12 @@ describe('CountsRepository.span over many runs', () => {
     const hourOf = (t: number) => BigInt(t - (t % HOUR));
     const want = Object.fromEntries(runs.map((r) => [r.runId, hourOf(Math.max(...r.times))]));
     expect(Object.fromEntries(rows.map((r) => [r.run_id, BigInt(r.last_hour_ms)]))).toEqual(want);
+  });
+
+  it("ingest keeps each run's newest snapshot time exactly", async () => {
+    const rows = await sql.all<{ run_id: string; last_ms: bigint }>('SELECT run_id, last_ms FROM runs');
+    const want = Object.fromEntries(runs.map((r) => [r.runId, BigInt(Math.max(...r.times))]));
+    expect(Object.fromEntries(rows.map((r) => [r.run_id, BigInt(r.last_ms)]))).toEqual(want);
   });
 
   it('equals the reference for every window, scope and source', async () => {

@@ -147,26 +147,33 @@ export class CountsRepository {
   /**
    * Time the data of a scope covers, and its arch. Each snapshot's delta covers the time since the
    * run's previous snapshot (or its start), so the span runs from there to the last snapshot: rates
-   * over a window are then exact, however the window cuts the agents' intervals. Index seeks per
-   * run, and only for the runs that can have snapshots in the window (spanRuns).
+   * over a window are then exact, however the window cuts the agents' intervals. A run whose every
+   * snapshot lies in the window spans from its start to its newest snapshot (runs.last_ms), read
+   * from its row (wholeRuns); only the others that can reach the window (spanRuns) cost index seeks.
    */
   async span(w: Window, source: Source): Promise<SpanRow | undefined> {
     const runs = this.spanRuns(w, source);
+    const whole = this.wholeRuns(w);
     const inWindow = 's.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?';
+    const previous = 'SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t';
     const [row] = await this.sql.all<SpanRow>(
-      `SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t),
-                           x.started_ms)) AS first,
-              MAX(x.last_t) AS last, COUNT(DISTINCT x.arch) AS arches, MIN(x.arch) AS arch
-         FROM (SELECT r.run_id, r.started_ms, r.arch,
-                      (SELECT MIN(s.time_ms) FROM snapshots s WHERE ${inWindow}) AS first_t,
-                      (SELECT MAX(s.time_ms) FROM snapshots s WHERE ${inWindow}) AS last_t
-                 FROM runs r WHERE ${runs.sql}) x
-        WHERE x.first_t IS NOT NULL`,
+      `SELECT MIN(y.first) AS first, MAX(y.last) AS last, COUNT(DISTINCT y.arch) AS arches, MIN(y.arch) AS arch
+         FROM (SELECT COALESCE((${previous}), x.started_ms) AS first, x.last_t AS last, x.arch
+                 FROM (SELECT r.run_id, r.started_ms, r.arch,
+                              (SELECT MIN(s.time_ms) FROM snapshots s WHERE ${inWindow}) AS first_t,
+                              (SELECT MAX(s.time_ms) FROM snapshots s WHERE ${inWindow}) AS last_t
+                         FROM runs r WHERE ${runs.sql} AND NOT (${whole.sql})) x
+                WHERE x.first_t IS NOT NULL
+               UNION ALL
+               SELECT r.started_ms, r.last_ms, r.arch FROM runs r WHERE ${runs.sql} AND ${whole.sql}) y`,
       w.since,
       w.until,
       w.since,
       w.until,
       ...runs.params,
+      ...whole.params,
+      ...runs.params,
+      ...whole.params,
     );
     return row;
   }
@@ -188,6 +195,29 @@ export class CountsRepository {
     ].filter(Boolean);
     const params = [w.since - HOUR_MS, w.until + BigInt(CLOCK_SKEW_MS), ...(hosts?.params ?? [])];
     return { sql: sql.join(' AND '), params: [...params, ...(w.runId ? [w.runId] : [])] };
+  }
+
+  /**
+   * The runs (alias r) whose every snapshot lies in the window [since, until): started at least
+   * the clock skew after since (no snapshot earlier: snapshot-validation.ts), newest snapshot
+   * (runs.last_ms, exact) before until. Their first snapshot in the window has no previous one, so
+   * their span is [started_ms, last_ms]. Not a run whose newest snapshot is in expired raw time
+   * (nothing of it left, or rows an expiry pass is still deleting): that one keeps the seeks. A
+   * partly expired run keeps its newest snapshot (expiry removes the oldest), so the answer holds.
+   */
+  wholeRuns(w: Window): Fragment {
+    return {
+      sql: `(r.started_ms >= ? AND r.last_ms >= ? AND r.last_ms < ? AND r.last_ms > 0
+             AND r.last_ms >= COALESCE((SELECT m.before_ms FROM retention_marks m WHERE m.kind = 'raw'), 0))`,
+      params: [w.since + BigInt(CLOCK_SKEW_MS), w.since, w.until],
+    };
+  }
+
+  /** The runs (alias r) of a scope that span seeks into: those near the window that it does not cover whole. */
+  seekRuns(w: Window, source: Source): Fragment {
+    const runs = this.spanRuns(w, source);
+    const whole = this.wholeRuns(w);
+    return { sql: `${runs.sql} AND NOT ${whole.sql}`, params: [...runs.params, ...whole.params] };
   }
 
   private rowsOf(source: CountSource, w: Window, key: Key): RowSource {
