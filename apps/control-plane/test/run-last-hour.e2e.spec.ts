@@ -28,7 +28,7 @@ async function writeOldRuns(cp: ControlPlane): Promise<void> {
   await old.destroy();
 }
 
-describe('runs.last_hour_ms (migration 1766800000000)', () => {
+describe('runs.last_hour_ms and runs.last_ms (migrations 1766800000000, 1766800000001)', () => {
   const cp = new ControlPlane({ SC_RETAIN_RAW: 'off', SC_RETAIN_HOURLY: 'off' });
   afterAll(() => cp.close());
 
@@ -42,6 +42,10 @@ describe('runs.last_hour_ms (migration 1766800000000)', () => {
         { run_id: 'r1', last_hour_ms: T1 + 2 * HOUR },
         { run_id: 'r2', last_hour_ms: 0 },
       ]);
+      expect(db.prepare('SELECT run_id, last_ms FROM runs ORDER BY run_id').all()).toEqual([
+        { run_id: 'r1', last_ms: T1 + 2 * HOUR + 59 * 60_000 },
+        { run_id: 'r2', last_ms: 0 },
+      ]);
     } finally {
       db.close();
     }
@@ -54,7 +58,16 @@ describe('runs.last_hour_ms (migration 1766800000000)', () => {
     expect([top.firstUnixMs, top.lastUnixMs]).toEqual([String(T1 + HOUR + 5_000), String(T1 + 2 * HOUR + 59 * 60_000)]);
   });
 
-  it('reverts: the column and its index go', async () => {
+  it('spans a window over the whole run from its start to its backfilled newest snapshot', async () => {
+    const top = await unary<unknown, TopResponse>(queries(cp), 'top', {
+      scope: Scope.fromPartial({ sinceUnixMs: String(T1 - HOUR) }),
+      by: GroupBy.GROUP_BY_SYSCALL,
+      limit: 0,
+    });
+    expect([top.firstUnixMs, top.lastUnixMs]).toEqual([String(T1), String(T1 + 2 * HOUR + 59 * 60_000)]);
+  });
+
+  it('reverts: last_ms goes, then last_hour_ms and its index', async () => {
     await cp.stop();
     const ds = new DataSource(
       cp.dbUrl
@@ -63,12 +76,18 @@ describe('runs.last_hour_ms (migration 1766800000000)', () => {
     );
     await ds.initialize();
     try {
+      const columns = async (): Promise<string[]> =>
+        (cp.dbUrl
+          ? await ds.query(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'runs'`)
+          : await ds.query(`SELECT name FROM pragma_table_info('runs')`)
+        ).map((c: { name: string }) => c.name);
       await ds.undoLastMigration();
-      const cols = cp.dbUrl
-        ? await ds.query(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'runs'`)
-        : await ds.query(`SELECT name FROM pragma_table_info('runs')`);
-      expect(cols.map((c: { name: string }) => c.name)).not.toContain('last_hour_ms');
-      expect(cols.map((c: { name: string }) => c.name)).toContain('last_seq');
+      expect(await columns()).not.toContain('last_ms');
+      expect(await columns()).toContain('last_hour_ms');
+      await ds.undoLastMigration();
+      const cols = await columns();
+      expect(cols).not.toContain('last_hour_ms');
+      expect(cols).toContain('last_seq');
     } finally {
       await ds.destroy();
     }
