@@ -3,7 +3,8 @@
 // (issue 12): H hosts × D days of R-minute runs at 10 s intervals, written as rows by
 // generate_series (snapshots and runs only: the span reads nothing else), then the built control
 // plane's span timed over windows, beside the every-run span it replaced (three index seeks into
-// snapshots per run ever stored, runs.last_hour_ms unused): a same-run A/B on one database.
+// snapshots per run ever stored, runs.last_hour_ms and last_ms unused: what the span cost before
+// issue 12 for a window over the whole history): a same-run A/B on one database.
 //
 //   node tools/bench/span-cost.mjs [--hosts 20] [--days 7] [--run-minutes 60] [--reps 7]
 //
@@ -57,17 +58,18 @@ async function openStore(dbUrl) {
   return { app, sql: app.get(dist('database/sql-runner').SqlRunner) };
 }
 
-/** HOSTS hosts, RUNS back-to-back runs each, a snapshot every 10 s; last_hour_ms as ingest keeps it. */
+/** HOSTS hosts, RUNS back-to-back runs each, a snapshot every 10 s; last_hour_ms and last_ms as ingest keeps them. */
 function fill(cluster, dbUrl) {
   const every = 10_000;
   cluster.psql(
     `INSERT INTO hosts (host_id, hostname, kernel_release, arch, boot_id, first_seen_ms, last_seen_ms)
        SELECT 'h' || h, 'h' || h, '6.1.0', 'x86_64', 'boot', ${T0}, ${T0} FROM generate_series(0, ${HOSTS - 1}) h;
      INSERT INTO runs (run_id, host_id, hostname, arch, kernel_release, boot_id, agent_version, map_mode,
-                       interval_ms, scope, started_ms, last_seen_ms, last_seq, last_hour_ms)
+                       interval_ms, scope, started_ms, last_seen_ms, last_seq, last_hour_ms, last_ms)
        SELECT 'h' || h || '-r' || i, 'h' || h, 'h' || h, 'x86_64', '6.1.0', 'boot', 'bench', 'percpu', ${every},
               'all', ${T0} + i * ${RUN_MIN * MIN} + h * 37000, ${T0} + (i + 1) * ${RUN_MIN * MIN} + h * 37000,
-              ${(RUN_MIN * MIN) / every}, (${T0} + (i + 1) * ${RUN_MIN * MIN} + h * 37000) / ${HOUR} * ${HOUR}
+              ${(RUN_MIN * MIN) / every}, (${T0} + (i + 1) * ${RUN_MIN * MIN} + h * 37000) / ${HOUR} * ${HOUR},
+              ${T0} + (i + 1) * ${RUN_MIN * MIN} + h * 37000
          FROM generate_series(0, ${HOSTS - 1}) h, generate_series(0, ${RUNS - 1}) i;
      INSERT INTO snapshots (run_id, seq, host_id, time_ms, total)
        SELECT r.run_id, k, r.host_id, r.started_ms + k * ${every}, 1
@@ -108,6 +110,7 @@ async function main() {
       ['an hour in the middle', mid, mid + HOUR],
       ['a day in the middle', mid, mid + 24 * HOUR],
       [`the whole history (${DAYS} d)`, T0, end + HOUR],
+      [`all but its first half hour`, T0 + 30 * MIN, end + HOUR],
     ];
     const f = (x) => `${x.median.toFixed(1)}, ${x.best.toFixed(1)}`;
     console.log('| window | every-run span ms (median, best) | span ms (median, best) | same answer |');
