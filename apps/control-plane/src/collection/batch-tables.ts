@@ -8,7 +8,7 @@
 export interface BatchTable {
   table: string;
   /** Columns and their PostgreSQL types (for the unnest of array parameters). */
-  cols: Array<[string, 'bigint' | 'text']>;
+  cols: Array<[string, 'bigint' | 'text' | 'jsonb']>;
   /** The key of an upsert, and what a conflict does to the other columns. */
   keys?: string[];
   onConflict?: 'add' | 'replace' | 'keep';
@@ -16,9 +16,12 @@ export interface BatchTable {
 
 const big = (c: string): [string, 'bigint'] => [c, 'bigint'];
 const text = (c: string): [string, 'text'] => [c, 'text'];
+// Text on SQLite; jsonb on PostgreSQL (see migration 1766600000000-packed-deltas).
+const json = (c: string): [string, 'jsonb'] => [c, 'jsonb'];
 
 export const BATCH_TABLES = {
-  deltas: { table: 'deltas', cols: [big('snap_key'), big('nr'), big('count')] },
+  // A snapshot's host-wide deltas, packed into one row (collection/packed-deltas.ts).
+  snapshotCounts: { table: 'snapshot_counts', cols: [big('snap_key'), json('counts')] },
   hourly: {
     table: 'hourly_counts',
     cols: [big('hour_ms'), text('host_id'), big('nr'), big('count')],

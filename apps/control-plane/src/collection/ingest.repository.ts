@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hourOf } from '../database/hourly-rollups';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BpfProgramRow } from './bpf-programs';
+import { packDeltas } from './packed-deltas';
 import { packTotals, unpackTotals } from './packed-totals';
 import type { RunProgress } from './run-progress';
 import type { SumKind } from './store-sums';
@@ -78,7 +79,7 @@ export class IngestRepository {
         'INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?) ' +
           'RETURNING snap_key',
       ),
-      putDelta: p('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
+      putCounts: p('INSERT INTO snapshot_counts (snap_key, counts) VALUES (?, ?)'),
       addHourly: p(upsert('hourly_counts', ['hour_ms', 'host_id', 'nr'], 'add')),
       putProcess: p('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       addHourlyProcess: p(upsert('hourly_process_counts', ['hour_ms', 'host_id', 'pid', 'comm', 'nr'], 'add')),
@@ -110,7 +111,7 @@ export class IngestRepository {
         `ON CONFLICT (${keys}) DO UPDATE SET count = ${set === 'add' ? `${t}.count + ` : ''}excluded.count`;
       this.stmt.putDeltas = p(
         `WITH u AS (SELECT * FROM ${rows} AS u(nr, count, now)),
-          d AS (INSERT INTO deltas (snap_key, nr, count) SELECT ?::bigint, nr, count FROM u),
+          d AS (INSERT INTO snapshot_counts (snap_key, counts) VALUES (?::bigint, ?::jsonb)),
           h AS (INSERT INTO hourly_counts (hour_ms, host_id, nr, count) SELECT ?::bigint, ?, nr, count FROM u
                 ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')})
          SELECT 1`,
@@ -225,27 +226,21 @@ export class IngestRepository {
   }
 
   /**
-   * One syscall's interval delta, with the host's hourly rollup kept in step (the run's total goes
-   * with advanceRun, the host's with putHostTotals).
-   */
-  async putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint) {
-    await this.stmt.putDelta.run(snapKey, nr, delta);
-    await this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
-  }
-
-  /**
    * A snapshot's [nr, delta, cumulative] rows (sorted by nr: every writer locks rollup rows in
-   * that order), as putDelta does row by row; in one statement where the engine has array
-   * parameters.
+   * that order): packed into its one snapshot_counts row, and the host's hourly rollups kept in
+   * step (the run's total goes with advanceRun, the host's with putHostTotals); in one statement
+   * where the engine has array parameters.
    */
   async putDeltas(snapKey: bigint, s: SnapshotHead, hourMs: bigint, deltas: Array<[number, bigint, bigint]>) {
+    const packed = packDeltas(deltas);
+    if (packed === null) return;
     if (!this.stmt.putDeltas) {
-      for (const [nr, delta] of deltas) await this.putDelta(snapKey, s, hourMs, nr, delta);
+      await this.stmt.putCounts.run(snapKey, packed);
+      for (const [nr, delta] of deltas) await this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
       return;
     }
-    if (deltas.length === 0) return;
     const column = (i: 0 | 1 | 2) => deltas.map((d) => d[i]);
-    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId);
+    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, packed, hourMs, s.hostId);
   }
 
   /**

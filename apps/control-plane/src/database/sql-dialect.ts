@@ -36,6 +36,13 @@ export interface SqlDialect {
    * deltas in one statement per table instead of one per row.
    */
   arrayRows(types: string[]): string | null;
+  /**
+   * The count stored under one key of a packed `{"nr":count,...}` column (snapshot_counts.counts:
+   * text on SQLite, jsonb on PostgreSQL), as an integer; NULL when absent. The key is one '?'
+   * parameter, its value packedKey(nr).
+   */
+  packedCount(column: string): string;
+  packedKey(nr: number): string;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
@@ -55,6 +62,8 @@ export const SQLITE_DIALECT: SqlDialect = {
   forUpdate: () => '',
   tryTransactionLock: () => null,
   arrayRows: () => null,
+  packedCount: (column) => `json_extract(${column}, ?)`,
+  packedKey: (nr) => `$."${nr}"`,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -70,4 +79,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   forUpdate: () => ' FOR UPDATE',
   tryTransactionLock: (key) => `SELECT pg_try_advisory_xact_lock(${key}) AS got`,
   arrayRows: (types) => `unnest(${types.map((t) => `?::${t}[]`).join(', ')})`,
+  // ->> of a text key (an integer would index an array), a binary search in jsonb; numeric text to bigint.
+  packedCount: (column) => `(${column} ->> ?::text)::bigint`,
+  packedKey: (nr) => String(nr),
 };

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../database/sql-runner';
 import { TEN_MINUTE_TABLES } from '../database/ten-minute-rollups';
 
-/** The per-snapshot tables, keyed by snapshots.snap_key: removed with their snapshot. */
-export const RAW_TABLES = ['deltas', 'process_counts', 'cgroup_counts', 'failure_deltas', 'latency_deltas'];
+/** The per-snapshot tables, keyed by snapshots.snap_key: removed with their snapshot (deltas: a view of snapshot_counts). */
+export const RAW_TABLES = ['snapshot_counts', 'process_counts', 'cgroup_counts', 'failure_deltas', 'latency_deltas'];
 
 /** The hourly rollups. hourly_counts and the two breakdown rollups share the (hour_ms, host_id, ...) key. */
 export const HOURLY_TABLES = ['hourly_counts', 'hourly_process_counts', 'hourly_cgroup_counts'];
