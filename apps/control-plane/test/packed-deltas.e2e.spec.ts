@@ -102,7 +102,8 @@ describe('raw deltas packed into one row per snapshot (migration 1766600000000)'
         [3, 110, '7'],
       ]);
       const table = cp.dbUrl
-        ? `SELECT COUNT(*) AS n FROM pg_tables WHERE tablename IN ('snapshot_counts', 'deltas_d${Math.floor(T1 / DAY)}')`
+        ? `SELECT COUNT(*) AS n FROM pg_tables
+            WHERE tablename IN ('snapshot_counts', 'deltas_d${Math.floor(T1 / DAY)}')`
         : `SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'snapshot_counts'`;
       expect((await ds.query(table)).map((r: { n: unknown }) => Number(r.n))).toEqual([cp.dbUrl ? 1 : 0]);
     } finally {

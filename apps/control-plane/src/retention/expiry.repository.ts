@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../database/sql-runner';
 import { TEN_MINUTE_TABLES } from '../database/ten-minute-rollups';
 
-/** The per-snapshot tables, keyed by snapshots.snap_key: removed with their snapshot (deltas: a view of snapshot_counts). */
+/**
+ * The per-snapshot tables, keyed by snapshots.snap_key: removed with their snapshot (deltas is a view of
+ * snapshot_counts since migration 1766600000000).
+ */
 export const RAW_TABLES = ['snapshot_counts', 'process_counts', 'cgroup_counts', 'failure_deltas', 'latency_deltas'];
 
 /** The hourly rollups. hourly_counts and the two breakdown rollups share the (hour_ms, host_id, ...) key. */
