@@ -16,7 +16,7 @@ export interface BatchTable {
 
 const big = (c: string): [string, 'bigint'] => [c, 'bigint'];
 const text = (c: string): [string, 'text'] => [c, 'text'];
-// Text on SQLite; jsonb on PostgreSQL (see migration 1766600000000-packed-deltas).
+// JSONB on both engines (see migration 1766600000000-packed-deltas), sent as text.
 const json = (c: string): [string, 'jsonb'] => [c, 'jsonb'];
 
 export const BATCH_TABLES = {
@@ -104,10 +104,14 @@ export type BatchTableName = keyof typeof BATCH_TABLES;
 /** A batch's rows per table (in the table's column order). */
 export type BatchTableRows = Record<BatchTableName, unknown[][]>;
 
-/** The INSERT of one row (SQLite) or of a whole array-parameter row source (PostgreSQL). */
-export function insertSql(t: BatchTable, rowSource?: string): string {
+/**
+ * The INSERT of one row (SQLite; @packed: the value of a jsonb column from its text parameter) or
+ * of a whole array-parameter row source (PostgreSQL).
+ */
+export function insertSql(t: BatchTable, rowSource?: string, packed = '?'): string {
   const cols = t.cols.map(([c]) => c);
-  const values = rowSource ? `SELECT * FROM ${rowSource}` : `VALUES (${cols.map(() => '?').join(', ')})`;
+  const one = t.cols.map(([, type]) => (type === 'jsonb' ? packed : '?'));
+  const values = rowSource ? `SELECT * FROM ${rowSource}` : `VALUES (${one.join(', ')})`;
   let sql = `INSERT INTO ${t.table} (${cols.join(', ')}) ${values}`;
   if (t.keys) {
     const rest = cols.filter((c) => !t.keys!.includes(c));

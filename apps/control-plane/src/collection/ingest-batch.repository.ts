@@ -82,7 +82,8 @@ export class IngestBatchRepository {
       this.stmt.head = p(
         `INSERT INTO snapshots (${HEAD_COLS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?) RETURNING snap_key`,
       );
-      for (const [name, t] of Object.entries(BATCH_TABLES)) this.stmt[name] = p(insertSql(t));
+      for (const [name, t] of Object.entries(BATCH_TABLES))
+        this.stmt[name] = p(insertSql(t, undefined, d.packedValue()));
     }
   }
 

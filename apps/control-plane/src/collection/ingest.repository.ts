@@ -79,7 +79,7 @@ export class IngestRepository {
         'INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?) ' +
           'RETURNING snap_key',
       ),
-      putCounts: p('INSERT INTO snapshot_counts (snap_key, counts) VALUES (?, ?)'),
+      putCounts: p(`INSERT INTO snapshot_counts (snap_key, counts) VALUES (?, ${sql.dialect.packedValue()})`),
       addHourly: p(upsert('hourly_counts', ['hour_ms', 'host_id', 'nr'], 'add')),
       putProcess: p('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       addHourlyProcess: p(upsert('hourly_process_counts', ['hour_ms', 'host_id', 'pid', 'comm', 'nr'], 'add')),

@@ -71,7 +71,7 @@ describe('packed deltas: one snapshot_counts row per snapshot, exact beyond 2^53
   /** Each run's packed rows by seq (read as text, unpacked without JSON.parse), and the deltas view's rows. */
   async function stored(sql: SqlRunner) {
     const packed = await sql.all<{ run_id: string; seq: bigint; counts: string }>(
-      `SELECT s.run_id, s.seq, CAST(c.counts AS TEXT) AS counts
+      `SELECT s.run_id, s.seq, ${sql.dialect.packedText('c.counts')} AS counts
          FROM snapshot_counts c JOIN snapshots s ON s.snap_key = c.snap_key ORDER BY s.run_id, s.seq`,
     );
     const view = await sql.all<{ run_id: string; seq: bigint; nr: bigint; count: bigint }>(

@@ -2,11 +2,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { createDayPartition, DAY_MS, PARTITIONED } from './1765600000001-raw-day-partitions';
 
 /**
- * A snapshot's host-wide deltas, one row per snapshot: `{"nr":count,...}` (collection/packed-totals.ts).
- * PostgreSQL stores it as jsonb: a series reads a few syscalls of thousands of snapshots by key
- * (`counts ->> '59'`, a binary search in jsonb, where json would be parsed whole each time), and
- * its numbers are numeric (exact at any size). Readers select it as text (`counts::text`), never as
- * json the driver would parse into JS numbers.
+ * A snapshot's host-wide deltas, one row per snapshot: `{"nr":count,...}` (collection/packed-totals.ts),
+ * stored as JSONB on both engines: a series reads a few syscalls of thousands of snapshots by key
+ * (`counts ->> '59'`, `json_extract(counts, '$."59"')`) without parsing text each time (SQLite 20 ms
+ * instead of 40 for 7,200 snapshots of 60 syscalls). Its numbers stay exact (PostgreSQL: numeric;
+ * SQLite: the digits). Readers select it as text (SqlDialect.packedText), never as json the pg driver
+ * would parse into JS numbers.
  */
 export const SNAPSHOT_COUNTS: [string, string, string] = [
   'snapshot_counts',
@@ -38,9 +39,9 @@ export class PackedDeltas1766600000000 implements MigrationInterface {
       await q.query(`INSERT INTO "snapshot_counts" (snap_key, counts)
         SELECT snap_key, jsonb_object_agg(nr::text, count) FROM "deltas" GROUP BY snap_key`);
     } else {
-      await q.query(`CREATE TABLE "snapshot_counts" ("snap_key" integer PRIMARY KEY, "counts" text NOT NULL)`);
+      await q.query(`CREATE TABLE "snapshot_counts" ("snap_key" integer PRIMARY KEY, "counts" blob NOT NULL)`);
       await q.query(`INSERT INTO "snapshot_counts" (snap_key, counts)
-        SELECT snap_key, json_group_object(CAST(nr AS TEXT), count)
+        SELECT snap_key, jsonb_group_object(CAST(nr AS TEXT), count)
           FROM (SELECT snap_key, nr, count FROM "deltas" ORDER BY snap_key, nr) GROUP BY snap_key`);
     }
     await q.query(`DROP TABLE "deltas"`);
