@@ -19,19 +19,19 @@ const text = (c: string): [string, 'text'] => [c, 'text'];
 
 export const BATCH_TABLES = {
   deltas: { table: 'deltas', cols: [big('snap_key'), big('nr'), big('count')] },
+  // The host-wide rollups: one packed row per (time, host), added to in JS under the hosts' locks
+  // (host-rollups.ts) and written back whole, by both paths.
   hourly: {
-    table: 'hourly_counts',
-    cols: [big('hour_ms'), text('host_id'), big('nr'), big('count')],
-    keys: ['hour_ms', 'host_id', 'nr'],
-    onConflict: 'add',
+    table: 'packed_hourly_counts',
+    cols: [big('hour_ms'), text('host_id'), text('counts')],
+    keys: ['hour_ms', 'host_id'],
+    onConflict: 'replace',
   },
-  // The ten-minute rollups: in the batch's statement where rows are combined (PostgreSQL); SQLite's
-  // per-row path sums them from the stored rows instead (TenMinuteRollups), one statement per table.
   tenMinute: {
-    table: 'ten_minute_counts',
-    cols: [big('bucket_ms'), text('host_id'), big('nr'), big('count')],
-    keys: ['bucket_ms', 'host_id', 'nr'],
-    onConflict: 'add',
+    table: 'packed_ten_minute_counts',
+    cols: [big('bucket_ms'), text('host_id'), text('counts')],
+    keys: ['bucket_ms', 'host_id'],
+    onConflict: 'replace',
   },
   processes: {
     table: 'process_counts',
@@ -43,6 +43,8 @@ export const BATCH_TABLES = {
     keys: ['hour_ms', 'host_id', 'pid', 'comm', 'nr'],
     onConflict: 'add',
   },
+  // The ten-minute breakdown rollups: in the batch's statement where rows are combined (PostgreSQL);
+  // SQLite's per-row path sums them from the stored rows instead (TenMinuteRollups), a statement per table.
   tenMinuteProcesses: {
     table: 'ten_minute_process_counts',
     cols: [big('bucket_ms'), text('host_id'), big('pid'), text('comm'), big('nr'), big('count')],

@@ -79,7 +79,6 @@ export class IngestRepository {
           'RETURNING snap_key',
       ),
       putDelta: p('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
-      addHourly: p(upsert('hourly_counts', ['hour_ms', 'host_id', 'nr'], 'add')),
       putProcess: p('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       addHourlyProcess: p(upsert('hourly_process_counts', ['hour_ms', 'host_id', 'pid', 'comm', 'nr'], 'add')),
       putCgroup: p('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
@@ -103,16 +102,11 @@ export class IngestRepository {
     };
     const rows = sql.dialect.arrayRows(['bigint', 'bigint', 'bigint']);
     if (rows) {
-      // All of a snapshot's deltas and rollups in one statement (PostgreSQL: one round trip instead
-      // of one per row and table); rows locked in the arrays' order (by nr). The run's totals go
-      // with the run's row (advanceRun).
-      const sum = (t: string, keys: string, set: string) =>
-        `ON CONFLICT (${keys}) DO UPDATE SET count = ${set === 'add' ? `${t}.count + ` : ''}excluded.count`;
+      // All of a snapshot's deltas in one statement (PostgreSQL: one round trip instead of one per
+      // row). The run's totals go with the run's row (advanceRun), the host-wide rollups with the batch.
       this.stmt.putDeltas = p(
         `WITH u AS (SELECT * FROM ${rows} AS u(nr, count, now)),
-          d AS (INSERT INTO deltas (snap_key, nr, count) SELECT ?::bigint, nr, count FROM u),
-          h AS (INSERT INTO hourly_counts (hour_ms, host_id, nr, count) SELECT ?::bigint, ?, nr, count FROM u
-                ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')})
+          d AS (INSERT INTO deltas (snap_key, nr, count) SELECT ?::bigint, nr, count FROM u)
          SELECT 1`,
       );
     }
@@ -225,27 +219,25 @@ export class IngestRepository {
   }
 
   /**
-   * One syscall's interval delta, with the host's hourly rollup kept in step (the run's total goes
-   * with advanceRun, the host's with putHostTotals).
+   * One syscall's interval delta (the run's total goes with advanceRun, the host's with
+   * putHostTotals, its rollups with HostRollups).
    */
-  async putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint) {
+  async putDelta(snapKey: bigint, nr: number, delta: bigint) {
     await this.stmt.putDelta.run(snapKey, nr, delta);
-    await this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
   }
 
   /**
-   * A snapshot's [nr, delta, cumulative] rows (sorted by nr: every writer locks rollup rows in
-   * that order), as putDelta does row by row; in one statement where the engine has array
-   * parameters.
+   * A snapshot's [nr, delta, cumulative] rows, as putDelta does row by row; in one statement where
+   * the engine has array parameters.
    */
-  async putDeltas(snapKey: bigint, s: SnapshotHead, hourMs: bigint, deltas: Array<[number, bigint, bigint]>) {
+  async putDeltas(snapKey: bigint, deltas: Array<[number, bigint, bigint]>) {
     if (!this.stmt.putDeltas) {
-      for (const [nr, delta] of deltas) await this.putDelta(snapKey, s, hourMs, nr, delta);
+      for (const [nr, delta] of deltas) await this.putDelta(snapKey, nr, delta);
       return;
     }
     if (deltas.length === 0) return;
     const column = (i: 0 | 1 | 2) => deltas.map((d) => d[i]);
-    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId);
+    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey);
   }
 
   /**

@@ -23,6 +23,7 @@ import { CounterFillfactor1766100000000 } from './migrations/1766100000000-count
 import { TenMinuteRollups1766200000000 } from './migrations/1766200000000-ten-minute-rollups';
 import { PackedRunTotals1766300000000 } from './migrations/1766300000000-packed-run-totals';
 import { PackedHostTotals1766300000001 } from './migrations/1766300000001-packed-host-totals';
+import { PackedHostRollups1766700000000 } from './migrations/1766700000000-packed-host-rollups';
 import { openAndMigrate } from './migration-lock';
 import { SqlRunner } from './sql-runner';
 import { SqliteRunner } from './sqlite-runner';
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   TenMinuteRollups1766200000000,
   PackedRunTotals1766300000000,
   PackedHostTotals1766300000001,
+  PackedHostRollups1766700000000,
 ];
 
 const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false };
