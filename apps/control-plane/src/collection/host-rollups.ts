@@ -35,7 +35,7 @@ interface Sum {
 /**
  * The host-wide hourly and ten-minute rollups, packed one row per (time, host) (migration
  * 1766700000000): a batch's deltas are summed in JS per (time, host), the stored rows of those keys
- * read in one statement (per key on SQLite, in process), added to, and returned as the rows to
+ * read in one statement per table (per key on SQLite, in process), added to, and returned as the rows to
  * write back (one upsert per table with the batch's other rows). Exact with several replicas
  * because every ingest transaction holds its hosts' row locks (IngestRepository.lockHosts) from
  * before this read to its commit: no other writer of these rows runs in between.
@@ -50,9 +50,12 @@ export class HostRollups {
     this.arrays = keys !== null;
     const where = (time: string) =>
       keys ? `(${time}, host_id) IN (SELECT * FROM ${keys})` : `${time} = ? AND host_id = ?`;
+    // FOR UPDATE (PostgreSQL): the host locks keep other ingesters out, not expiry; a row expiry
+    // deletes meanwhile is then deleted after this commit (as before), not written back whole.
     const select = (g: Grain) =>
       sql.prepare(
-        `SELECT ${GRAINS[g].time} AS t, host_id, counts FROM ${GRAINS[g].table} WHERE ${where(GRAINS[g].time)}`,
+        `SELECT ${GRAINS[g].time} AS t, host_id, counts FROM ${GRAINS[g].table} WHERE ${where(GRAINS[g].time)}` +
+          sql.dialect.forUpdate(),
       );
     this.read = { hourly: select('hourly'), tenMinute: select('tenMinute') };
   }
