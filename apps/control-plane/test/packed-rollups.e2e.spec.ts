@@ -20,8 +20,9 @@ async function writeOldRollups(cp: ControlPlane): Promise<void> {
       map_mode, interval_ms, scope, started_ms, last_seen_ms, last_seq, totals)
     VALUES ('r1', 'h1', 'h1', 'x86_64', '6.1', 'b', 'v', 'percpu', 1000, 'all processes', ${H0 - 10 * MIN}, ${H0},
       3, ${totals})`);
-  await old.query(`INSERT INTO snapshots (run_id, seq, host_id, time_ms, total) VALUES ('r1', 1, 'h1', ${H0 - 5 * MIN}, 1),
-    ('r1', 2, 'h1', ${H0 + 5 * MIN}, ${BIG + 5n}), ('r1', 3, 'h1', ${H0 + 25 * MIN}, 17)`);
+  await old.query(`INSERT INTO snapshots (run_id, seq, host_id, time_ms, total)
+    VALUES ('r1', 1, 'h1', ${H0 - 5 * MIN}, 1), ('r1', 2, 'h1', ${H0 + 5 * MIN}, ${BIG + 5n}),
+      ('r1', 3, 'h1', ${H0 + 25 * MIN}, 17)`);
   const delta = (seq: number, nr: number, c: bigint) =>
     `SELECT snap_key, ${nr}, ${c} FROM snapshots WHERE seq = ${seq}`;
   await old.query(`INSERT INTO deltas (snap_key, nr, count) ${delta(1, 0, 1n)} UNION ALL ${delta(2, 0, 5n)}

@@ -225,7 +225,8 @@ export class BatchStore {
         const p = batch[i];
         try {
           const c = await this.repo.savepoint(() => this.storeOne(p));
-          // Committed to the savepoint: its deltas count for the host and its rollups (a rolled-back one's do not).
+          // Committed to the savepoint: its deltas count for the host's totals and rollups (a
+          // rolled-back one's do not).
           if (c) addToHost(hostOf(hosts, c.head.hostId), c.deltas);
           if (c) stored.push(c);
           outcomes[i] = { ok: c ? 'stored' : 'duplicate' };

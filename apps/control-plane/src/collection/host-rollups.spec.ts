@@ -134,7 +134,8 @@ async function packed(sql: SqlRunner, table: string, time: string): Promise<Map<
 async function deltaSums(sql: SqlRunner, grainMs: bigint): Promise<Map<string, bigint>> {
   const out = new Map<string, bigint>();
   const rows = await sql.all<{ t: bigint; h: string; nr: bigint; c: bigint }>(
-    'SELECT s.time_ms AS t, s.host_id AS h, d.nr, d.count AS c FROM deltas d JOIN snapshots s ON s.snap_key = d.snap_key',
+    'SELECT s.time_ms AS t, s.host_id AS h, d.nr, d.count AS c ' +
+      'FROM deltas d JOIN snapshots s ON s.snap_key = d.snap_key',
   );
   for (const r of rows) {
     const k = `${(r.t / grainMs) * grainMs} ${r.h} ${r.nr}`;

@@ -58,9 +58,10 @@ const CUMULATIVE: Record<Cumulative, { totals: string; deltas: string; sub: stri
 };
 
 /**
- * Everything ingest writes, in statements prepared once: a snapshot's row, its deltas (with the
- * run's totals and the hourly rollups kept in step), its breakdown and cumulative rows, and the
- * run's progress. Callers run these inside transaction(): an ack is sent only after it commits.
+ * Everything ingest writes, in statements prepared once: a snapshot's row, its deltas, its
+ * breakdown rows (with their hourly rollups kept in step) and cumulative rows, and the run's
+ * progress (the run's totals in its row; the host-wide rollups go once per batch: HostRollups).
+ * Callers run these inside transaction(): an ack is sent only after it commits.
  */
 @Injectable()
 export class IngestRepository {
