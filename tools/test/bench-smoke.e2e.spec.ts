@@ -34,6 +34,7 @@ const SMOKE: Array<[script: string, args: string[], table: RegExp]> = [
     /^\| format \| scrape p50 ms \|/m,
   ],
   ['summary-cost.mjs', ['--calls', '20000', '--reps', '1'], /^\| run \| wall s \| vs the command alone \|$/m],
+  ['span-cost.mjs', ['--hosts', '2', '--days', '1', '--reps', '1'], /^\| window \| every-run span ms/m],
 ];
 
 const benchmarksMd = () => readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8');

@@ -189,6 +189,11 @@ export class BatchStore {
     nowMs: number,
   ): Promise<Array<[string, bigint]>> {
     const heads: BatchHead[] = stored.map((s) => s.c.head);
+    const lastHour = new Map<string, bigint>();
+    for (const { c } of stored) {
+      const hour = hourOf(c.head.timeMs);
+      if (hour > (lastHour.get(c.head.runId) ?? -1n)) lastHour.set(c.head.runId, hour);
+    }
     const runs: RunAdvance[] = [...after].map(([runId, p]) => ({
       runId,
       hostId: p.hostId,
@@ -197,6 +202,7 @@ export class BatchStore {
       finished: p.finished,
       unattributed: p.unattributed,
       totals: packTotals(p.totals),
+      lastHourMs: lastHour.get(runId) ?? 0n,
     }));
     const keys = await this.batches.putHeads(heads, runs, hostsAfter(stored, hosts), nowMs);
     if (!keys) throw new RunMovedOn();
@@ -248,7 +254,7 @@ export class BatchStore {
     const c = o.checked;
     await this.sums.add({ counts: c.head.total, failure: sumOf(c.failures), latency: sumOf(c.latency) });
     await this.writeOne(run, c);
-    await this.repo.advanceRun(run.runId, run.hostId, nowMs, o.next);
+    await this.repo.advanceRun(run.runId, run.hostId, nowMs, o.next, hourOf(c.head.timeMs));
     return c;
   }
 

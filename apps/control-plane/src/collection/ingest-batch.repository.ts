@@ -25,6 +25,8 @@ export interface RunAdvance {
   unattributed: bigint;
   /** The run's cumulative totals after the batch, packed (packTotals). */
   totals: string;
+  /** The hour of the batch's newest snapshot of the run (runs.last_hour_ms only grows). */
+  lastHourMs: bigint;
 }
 
 type ProgressRow = RunState & { run_id: string };
@@ -61,9 +63,10 @@ export class IngestBatchRepository {
       const u = (types: string[]) => d.arrayRows(types)!;
       this.stmt.heads = p(
         `WITH r AS (UPDATE runs SET last_seq = u.seq, last_seen_ms = u.seen_ms, finished = u.finished,
-                      unattributed = u.unattributed, totals = u.totals
-                    FROM ${u(['text', 'bigint', 'bigint', 'bigint', 'boolean', 'bigint', 'text'])}
-                      AS u(run_id, from_seq, seq, seen_ms, finished, unattributed, totals)
+                      unattributed = u.unattributed, totals = u.totals,
+                      last_hour_ms = ${d.greatest('runs.last_hour_ms', 'u.last_hour')}
+                    FROM ${u(['text', 'bigint', 'bigint', 'bigint', 'boolean', 'bigint', 'text', 'bigint'])}
+                      AS u(run_id, from_seq, seq, seen_ms, finished, unattributed, totals, last_hour)
                     WHERE runs.run_id = u.run_id AND runs.last_seq = u.from_seq RETURNING runs.run_id),
               h AS (UPDATE hosts SET last_seen_ms = v.seen_ms, totals = v.totals, calls = v.calls
                     FROM ${u(['text', 'bigint', 'text', 'bigint'])} AS v(host_id, seen_ms, totals, calls)
@@ -75,8 +78,8 @@ export class IngestBatchRepository {
       );
     } else {
       this.stmt.advance = p(
-        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ? ' +
-          'WHERE run_id = ? AND last_seq = ? RETURNING run_id',
+        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ?, ' +
+          `last_hour_ms = ${d.greatest('last_hour_ms', '?')} WHERE run_id = ? AND last_seq = ? RETURNING run_id`,
       );
       this.stmt.touchHost = p('UPDATE hosts SET last_seen_ms = ?, totals = ?, calls = ? WHERE host_id = ?');
       this.stmt.head = p(
@@ -127,7 +130,8 @@ export class IngestBatchRepository {
     if (this.arrays) return this.putHeadsArrays(heads, runs, hosts, now);
     for (const r of runs) {
       const fin = r.finished ? 1n : 0n;
-      const moved = await this.stmt.advance.get(r.toSeq, now, fin, r.unattributed, r.totals, r.runId, r.fromSeq);
+      const { toSeq, unattributed, totals, lastHourMs, runId, fromSeq } = r;
+      const moved = await this.stmt.advance.get(toSeq, now, fin, unattributed, totals, lastHourMs, runId, fromSeq);
       if (!moved) return null;
     }
     for (const h of hosts) await this.stmt.touchHost.run(now, h.totals, h.calls, h.hostId);
@@ -169,6 +173,7 @@ export class IngestBatchRepository {
       col(runs, 'finished'),
       col(runs, 'unattributed'),
       col(runs, 'totals'),
+      col(runs, 'lastHourMs'),
       col(hosts, 'hostId'),
       hosts.map(() => now),
       col(hosts, 'totals'),

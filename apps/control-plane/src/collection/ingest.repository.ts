@@ -92,7 +92,8 @@ export class IngestRepository {
           'RETURNING name_key',
       ),
       advanceRun: p(
-        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ? WHERE run_id = ?',
+        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ?, ' +
+          `last_hour_ms = ${sql.dialect.greatest('last_hour_ms', '?')} WHERE run_id = ?`,
       ),
       touchHost: p('UPDATE hosts SET last_seen_ms = ? WHERE host_id = ?'),
       putBpfProgram: p(
@@ -270,9 +271,10 @@ export class IngestRepository {
   }
 
   /** The run's progress (its totals packed in its row) as of a stored snapshot, and its host's last contact. */
-  async advanceRun(runId: string, hostId: string, nowMs: number, p: RunProgress) {
+  async advanceRun(runId: string, hostId: string, nowMs: number, p: RunProgress, hourMs: bigint) {
     const fin = p.finished ? 1n : 0n;
-    await this.stmt.advanceRun.run(p.lastSeq, BigInt(nowMs), fin, p.unattributed, packTotals(p.totals), runId);
+    const totals = packTotals(p.totals);
+    await this.stmt.advanceRun.run(p.lastSeq, BigInt(nowMs), fin, p.unattributed, totals, hourMs, runId);
     await this.stmt.touchHost.run(BigInt(nowMs), hostId);
   }
 

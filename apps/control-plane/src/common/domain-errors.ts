@@ -33,3 +33,6 @@ export class ResourceExhaustedError extends DomainError {}
 
 /** The caller did not send what it must in time (a hello). */
 export class DeadlineExceededError extends DomainError {}
+
+/** A concurrent change (an expiry pass) kept the request from an exact answer: asking again will do. */
+export class AbortedError extends DomainError {}

@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import {
+  AbortedError,
   AlreadyExistsError,
   DeadlineExceededError,
   DomainError,
@@ -25,6 +26,7 @@ const CODES: Array<[new (message: string) => DomainError, status]> = [
   [AlreadyExistsError, status.ALREADY_EXISTS],
   [ResourceExhaustedError, status.RESOURCE_EXHAUSTED],
   [DeadlineExceededError, status.DEADLINE_EXCEEDED],
+  [AbortedError, status.ABORTED],
 ];
 
 /** The one place domain errors become gRPC status codes; anything else is a server bug: INTERNAL. */

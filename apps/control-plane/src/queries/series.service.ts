@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { SeriesRequest, SeriesResponse } from '@syscall-counter/proto';
-import { InvalidArgumentError } from '../common/domain-errors';
+import type { ExpiredHistory, SeriesRequest, SeriesResponse } from '@syscall-counter/proto';
+import { AbortedError, InvalidArgumentError } from '../common/domain-errors';
 import { nrToWire } from '../common/syscall-nr';
 import { CountsRepository } from './data/counts.repository';
 import { ScopeChecks } from './scope-checks';
@@ -18,14 +18,34 @@ export class SeriesService {
     private readonly counts: CountsRepository,
   ) {}
 
+  /**
+   * The buckets come from raw rows, read after the notice of what expired: an expiry pass moving
+   * the raw mark in between may remove rows unannounced. So the notice is read again after them,
+   * and if it changed, the series is read once more under it (twice changed: aborted, not low).
+   */
   async series(req: SeriesRequest): Promise<SeriesResponse> {
     await this.checks.check(req.scope);
     const w = windowOf(req.scope);
     const source = sourceOf('syscall', w.filter);
     await this.checks.checkDetail(req.scope, source);
+    for (let attempt = 1; ; attempt++) {
+      const expired = await this.tally.expired(w, undefined, source);
+      const answer = await this.seriesUnder(expired, req, w, source);
+      const after = await this.tally.expired(w, undefined, source);
+      if (after?.rawKeptFromUnixMs === expired?.rawKeptFromUnixMs) return answer;
+      if (attempt === 2) throw new AbortedError('history expired while the query read it: ask again');
+    }
+  }
+
+  /** The series, answered knowing what has expired (@expired). */
+  private async seriesUnder(
+    expired: ExpiredHistory | undefined,
+    req: SeriesRequest,
+    w: Window,
+    source: CountSource,
+  ): Promise<SeriesResponse> {
     const { first, last, arch } = await this.tally.span(req.scope, source);
     // Buckets come from the raw rows only: over expired time they are a lower bound.
-    const expired = await this.tally.expired(w, undefined, source);
     if (last === 0n)
       return { startUnixMs: String(first), bucketMs: '0', buckets: 0, lines: [], totals: [], arch, expired };
     const width = last - first;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ExpiredHistory, Scope } from '@syscall-counter/proto';
+import { AbortedError } from '../common/domain-errors';
 import { HOUR_MS } from '../database/hourly-rollups';
 import { TEN_MINUTES_MS } from '../database/ten-minute-rollups';
 import { RetentionMarks, RetentionMarksRepository } from '../retention/retention-marks.repository';
@@ -21,6 +22,9 @@ export interface Span {
 const floorHour = (t: bigint) => (t / HOUR_MS) * HOUR_MS;
 const floorTo = (t: bigint, unit: bigint) => (t === NEVER ? NEVER : (t / unit) * unit);
 const ceilTo = (t: bigint, unit: bigint) => ((t + unit - 1n) / unit) * unit;
+
+/** Tries of sum() when expiry moves the retention marks while it reads (see sum). */
+const SUM_ATTEMPTS = 2;
 
 /**
  * A part of a window and what answers it: per-snapshot rows or a rollup; a ten-minute rollup with
@@ -84,20 +88,33 @@ export class TallyService {
     private readonly hostTotals: HostTotalsRepository,
   ) {}
 
-  /** Sums per key over a window: numbers for syscalls and errnos, strings for the others. */
+  /**
+   * Sums per key over a window: numbers for syscalls and errnos, strings for the others. The pieces
+   * are planned from the retention marks, then read in statements of their own: an expiry pass that
+   * moves a mark in between may have removed raw rows the plan reads (it moves the mark first, then
+   * deletes). So the marks are read again after the pieces: if they moved, the window is summed
+   * again under the new ones (the next pass is an SC_EXPIRE_EVERY away); twice moved, the query is
+   * aborted rather than answered low.
+   */
   async sum(w: Window, key: Key, source: CountSource): Promise<Map<number | string, bigint>> {
-    const out = new Map<number | string, bigint>();
-    const add = (rows: KeyedCount[]) => {
-      for (const r of rows) {
-        const k = r.l !== null ? `${r.k}${LABEL_SEP}${r.l}` : typeof r.k === 'bigint' ? Number(r.k) : r.k;
-        out.set(k, (out.get(k) ?? 0n) + r.c);
-      }
-    };
     if (fromRunTotals(w, key, source)) {
-      add(await this.counts.fromTotals(w.runId, key as 'syscall' | 'host' | 'run', w.nr));
-      return out;
+      return keyed(await this.counts.fromTotals(w.runId, key as 'syscall' | 'host' | 'run', w.nr));
     }
-    const rest = await this.wholeHosts(w, key, source, add);
+    let marks = await this.retention.marks();
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.sumUnder(marks, w, key, source);
+      const after = await this.retention.marks();
+      if (after.raw === marks.raw && after.hourly === marks.hourly) return out;
+      if (attempt === SUM_ATTEMPTS) throw new AbortedError('history expired while the query read it: ask again');
+      marks = after;
+    }
+  }
+
+  /** The sums of sum(), planned from the retention marks @m. */
+  private async sumUnder(m: RetentionMarks, w: Window, key: Key, source: CountSource) {
+    const out = new Map<number | string, bigint>();
+    const add = (rows: KeyedCount[]) => addKeyed(out, rows);
+    const rest = await this.wholeHosts(m, w, key, source, add);
     if (!rest) {
       dropZeros(out);
       return out;
@@ -110,7 +127,7 @@ export class TallyService {
       dropZeros(out);
       return out;
     }
-    const [since, until] = await this.rollupRange(w);
+    const [since, until] = rollupRange(m, w);
     for (const p of pieces(since, until, await this.emptyFrom(until))) {
       if (p.grain === 'raw') {
         add(await this.counts.fromRows(w, key, source, p.from, p.to));
@@ -149,9 +166,14 @@ export class TallyService {
    * (undefined: none left). Raw rows from until on must all be kept, or the store cannot tell
    * whether a host has deltas after the window.
    */
-  private async wholeHosts(w: Window, key: Key, source: CountSource, add: (rows: KeyedCount[]) => void) {
+  private async wholeHosts(
+    m: RetentionMarks,
+    w: Window,
+    key: Key,
+    source: CountSource,
+    add: (rows: KeyedCount[]) => void,
+  ) {
     if (source !== 'deltas' || w.runId || (key !== 'syscall' && key !== 'host')) return w;
-    const m = await this.retention.marks();
     if (w.until < m.raw) return w;
     const { partial, whole, rows } = await this.hostTotals.whole(w, key, m.raw);
     if (!whole) return w; // as asked (a fleet-wide scope keeps its plans)
@@ -191,18 +213,31 @@ export class TallyService {
       last: span.last > 0n ? span.last : min(h.last + HOUR_MS, w.until),
     };
   }
+}
 
-  /**
-   * The range the rollups answer: an edge in expired raw time moves out to its hour, which the
-   * hourly rollup answers whole (expired() says so), since no raw row is left to cut it.
-   */
-  private async rollupRange(w: Window): Promise<[bigint, bigint]> {
-    const m: RetentionMarks = await this.retention.marks();
-    if (m.raw === 0n) return [w.since, w.until];
-    const since = w.since > 0n && w.since < m.raw ? floorHour(w.since) : w.since;
-    const until = w.until !== NEVER && w.until < m.raw ? ceilTo(w.until, HOUR_MS) : w.until;
-    return [since, until];
+/**
+ * The range the rollups answer under the marks @m: an edge in expired raw time moves out to its
+ * hour, which the hourly rollup answers whole (expired() says so), since no raw row is left to cut it.
+ */
+function rollupRange(m: RetentionMarks, w: Window): [bigint, bigint] {
+  if (m.raw === 0n) return [w.since, w.until];
+  const since = w.since > 0n && w.since < m.raw ? floorHour(w.since) : w.since;
+  const until = w.until !== NEVER && w.until < m.raw ? ceilTo(w.until, HOUR_MS) : w.until;
+  return [since, until];
+}
+
+/** Adds keyed rows to @out: numbers for syscalls and errnos, `key LABEL_SEP label` for labelled keys. */
+function addKeyed(out: Map<number | string, bigint>, rows: KeyedCount[]): void {
+  for (const r of rows) {
+    const k = r.l !== null ? `${r.k}${LABEL_SEP}${r.l}` : typeof r.k === 'bigint' ? Number(r.k) : r.k;
+    out.set(k, (out.get(k) ?? 0n) + r.c);
   }
+}
+
+function keyed(rows: KeyedCount[]): Map<number | string, bigint> {
+  const out = new Map<number | string, bigint>();
+  addKeyed(out, rows);
+  return out;
 }
 
 function dropZeros(m: Map<number | string, bigint>): void {

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { CLOCK_SKEW_MS } from '../../collection/snapshot-validation';
+import { HOUR_MS } from '../../database/hourly-rollups';
 import { SqlRunner } from '../../database/sql-runner';
 import { runCarries } from '../../hosts-runs/hosts-runs.repository';
 import type { CountSource, Key, Source, Window } from '../scope-window';
@@ -145,15 +147,11 @@ export class CountsRepository {
   /**
    * Time the data of a scope covers, and its arch. Each snapshot's delta covers the time since the
    * run's previous snapshot (or its start), so the span runs from there to the last snapshot: rates
-   * over a window are then exact, however the window cuts the agents' intervals. Index seeks per run.
+   * over a window are then exact, however the window cuts the agents' intervals. Index seeks per
+   * run, and only for the runs that can have snapshots in the window (spanRuns).
    */
   async span(w: Window, source: Source): Promise<SpanRow | undefined> {
-    const hosts = hostFilter('r.host_id', w.hostIds);
-    const filter = [
-      hosts?.sql ?? '',
-      w.runId ? 'r.run_id = ?' : '',
-      source === 'deltas' ? '' : runCarries(source),
-    ].filter(Boolean);
+    const runs = this.spanRuns(w, source);
     const inWindow = 's.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?';
     const [row] = await this.sql.all<SpanRow>(
       `SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t),
@@ -162,16 +160,34 @@ export class CountsRepository {
          FROM (SELECT r.run_id, r.started_ms, r.arch,
                       (SELECT MIN(s.time_ms) FROM snapshots s WHERE ${inWindow}) AS first_t,
                       (SELECT MAX(s.time_ms) FROM snapshots s WHERE ${inWindow}) AS last_t
-                 FROM runs r ${filter.length ? `WHERE ${filter.join(' AND ')}` : ''}) x
+                 FROM runs r WHERE ${runs.sql}) x
         WHERE x.first_t IS NOT NULL`,
       w.since,
       w.until,
       w.since,
       w.until,
-      ...(hosts?.params ?? []),
-      ...(w.runId ? [w.runId] : []),
+      ...runs.params,
     );
     return row;
+  }
+
+  /**
+   * The runs (alias r) of a scope that can have snapshots in its window: not those whose newest
+   * snapshot's hour (runs.last_hour_ms, indexed) ends before it starts, nor those started after
+   * it ends (a snapshot is never more than the allowed clock skew before its run's start:
+   * snapshot-validation.ts). So span seeks per run in the window, not per run ever stored.
+   */
+  spanRuns(w: Window, source: Source): Fragment {
+    const hosts = hostFilter('r.host_id', w.hostIds);
+    const sql = [
+      'r.last_hour_ms > ?',
+      'r.started_ms < ?',
+      hosts?.sql ?? '',
+      w.runId ? 'r.run_id = ?' : '',
+      source === 'deltas' ? '' : runCarries(source),
+    ].filter(Boolean);
+    const params = [w.since - HOUR_MS, w.until + BigInt(CLOCK_SKEW_MS), ...(hosts?.params ?? [])];
+    return { sql: sql.join(' AND '), params: [...params, ...(w.runId ? [w.runId] : [])] };
   }
 
   private rowsOf(source: CountSource, w: Window, key: Key): RowSource {
