@@ -22,19 +22,19 @@ const json = (c: string): [string, 'jsonb'] => [c, 'jsonb'];
 export const BATCH_TABLES = {
   // A snapshot's host-wide deltas, packed into one row (collection/packed-deltas.ts).
   snapshotCounts: { table: 'snapshot_counts', cols: [big('snap_key'), json('counts')] },
+  // The host-wide rollups: one packed row per (time, host), added to in JS under the hosts' locks
+  // (host-rollups.ts) and written back whole, by both paths.
   hourly: {
-    table: 'hourly_counts',
-    cols: [big('hour_ms'), text('host_id'), big('nr'), big('count')],
-    keys: ['hour_ms', 'host_id', 'nr'],
-    onConflict: 'add',
+    table: 'packed_hourly_counts',
+    cols: [big('hour_ms'), text('host_id'), text('counts')],
+    keys: ['hour_ms', 'host_id'],
+    onConflict: 'replace',
   },
-  // The ten-minute rollups: in the batch's statement where rows are combined (PostgreSQL); SQLite's
-  // per-row path sums them from the stored rows instead (TenMinuteRollups), one statement per table.
   tenMinute: {
-    table: 'ten_minute_counts',
-    cols: [big('bucket_ms'), text('host_id'), big('nr'), big('count')],
-    keys: ['bucket_ms', 'host_id', 'nr'],
-    onConflict: 'add',
+    table: 'packed_ten_minute_counts',
+    cols: [big('bucket_ms'), text('host_id'), text('counts')],
+    keys: ['bucket_ms', 'host_id'],
+    onConflict: 'replace',
   },
   processes: {
     table: 'process_counts',
@@ -46,6 +46,8 @@ export const BATCH_TABLES = {
     keys: ['hour_ms', 'host_id', 'pid', 'comm', 'nr'],
     onConflict: 'add',
   },
+  // The ten-minute breakdown rollups: in the batch's statement where rows are combined (PostgreSQL);
+  // SQLite's per-row path sums them from the stored rows instead (TenMinuteRollups), a statement per table.
   tenMinuteProcesses: {
     table: 'ten_minute_process_counts',
     cols: [big('bucket_ms'), text('host_id'), big('pid'), text('comm'), big('nr'), big('count')],

@@ -24,6 +24,7 @@ import { TenMinuteRollups1766200000000 } from './migrations/1766200000000-ten-mi
 import { PackedRunTotals1766300000000 } from './migrations/1766300000000-packed-run-totals';
 import { PackedHostTotals1766300000001 } from './migrations/1766300000001-packed-host-totals';
 import { PackedDeltas1766600000000 } from './migrations/1766600000000-packed-deltas';
+import { PackedHostRollups1766700000000 } from './migrations/1766700000000-packed-host-rollups';
 import { RunLastHour1766800000000 } from './migrations/1766800000000-run-last-hour';
 import { openAndMigrate } from './migration-lock';
 import { SqlRunner } from './sql-runner';
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   PackedRunTotals1766300000000,
   PackedHostTotals1766300000001,
   PackedDeltas1766600000000,
+  PackedHostRollups1766700000000,
   RunLastHour1766800000000,
 ];
 
