@@ -23,10 +23,11 @@ async function writeOldRollups(cp: ControlPlane): Promise<void> {
   await old.query(`INSERT INTO snapshots (run_id, seq, host_id, time_ms, total)
     VALUES ('r1', 1, 'h1', ${H0 - 5 * MIN}, 1), ('r1', 2, 'h1', ${H0 + 5 * MIN}, ${BIG + 5n}),
       ('r1', 3, 'h1', ${H0 + 25 * MIN}, 17)`);
-  const delta = (seq: number, nr: number, c: bigint) =>
-    `SELECT snap_key, ${nr}, ${c} FROM snapshots WHERE seq = ${seq}`;
-  await old.query(`INSERT INTO deltas (snap_key, nr, count) ${delta(1, 0, 1n)} UNION ALL ${delta(2, 0, 5n)}
-    UNION ALL ${delta(2, 39, BIG)} UNION ALL ${delta(3, 110, 17n)}`);
+  // The deltas as packed-deltas (1766600000000, before this migration) stores them: a row per snapshot.
+  const jsonb = (text: string) => (testEngine() === 'postgres' ? `'${text}'::jsonb` : `jsonb('${text}')`);
+  const counts = (seq: number, text: string) => `SELECT snap_key, ${jsonb(text)} FROM snapshots WHERE seq = ${seq}`;
+  await old.query(`INSERT INTO snapshot_counts (snap_key, counts) ${counts(1, '{"0":1}')}
+    UNION ALL ${counts(2, `{"0":5,"39":${BIG}}`)} UNION ALL ${counts(3, '{"110":17}')}`);
   await old.query(`INSERT INTO hourly_counts VALUES (${H0 - 60 * MIN}, 'h1', 0, 1),
     (${H0}, 'h1', 0, 5), (${H0}, 'h1', 39, ${BIG}), (${H0}, 'h1', 110, 17)`);
   await old.query(`INSERT INTO ten_minute_counts VALUES (${H0 - 10 * MIN}, 'h1', 0, 1),
