@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { freePort } from './ports.mjs';
 import { dbBytes, procStat, ROOT, startControlPlane } from './sim-agent.mjs';
 
-// As in the migration 1765600000001-raw-day-partitions: a snapshot's key is its day × 2^32 + a sequence.
+// As in the migrations 1765600000001-raw-day-partitions (a snapshot's key is its day × 2^32 + a sequence)
+// and 1766600000000-packed-deltas (deltas packed in snapshot_counts, the partitioned table).
 const DAY_MS = 86_400_000;
 const DAY_KEYS = 2 ** 32;
-const PARTITIONED = ['deltas', 'process_counts', 'cgroup_counts', 'failure_deltas', 'latency_deltas'];
+const PARTITIONED = ['snapshot_counts', 'process_counts', 'cgroup_counts', 'failure_deltas', 'latency_deltas'];
 
 /** The engines a benchmark may run on: `sqlite`, `pg` (one replica) and `pgN` (N replicas). */
 export function parseEngines(spec) {

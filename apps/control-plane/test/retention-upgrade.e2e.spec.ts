@@ -63,9 +63,10 @@ describe('the retention migrations carry stored history forward', () => {
         db.prepare('SELECT COUNT(*) AS n FROM snapshots WHERE snap_key / 4294967296 != time_ms / 86400000').get(),
       ).toEqual({ n: 0 });
       const day = Math.floor(T1 / DAY);
-      expect(db.prepare(`SELECT COUNT(*) AS n FROM deltas_d${day}`).get()).toEqual({ n: 2 });
+      // (Deltas are packed one row per snapshot since 1766600000000: the day's one snapshot.)
+      expect(db.prepare(`SELECT COUNT(*) AS n FROM snapshot_counts_d${day}`).get()).toEqual({ n: 1 });
       expect(db.prepare(`SELECT COUNT(*) AS n FROM process_counts_d${day + 1}`).get()).toEqual({ n: 1 });
-      expect(db.prepare('SELECT COUNT(*) AS n FROM deltas_default').get()).toEqual({ n: 0 });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM snapshot_counts_default').get()).toEqual({ n: 0 });
     } finally {
       db.close();
     }

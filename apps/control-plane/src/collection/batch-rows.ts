@@ -1,6 +1,7 @@
 import { hourOf } from '../database/hourly-rollups';
 import { TEN_MINUTES_MS } from '../database/ten-minute-rollups';
 import { BATCH_TABLES, BatchTableName, BatchTableRows } from './batch-tables';
+import { packDeltas } from './packed-deltas';
 import type { RunOptions, CheckedSnapshot } from './snapshot-check';
 
 /** A checked snapshot of the batch with the key its snapshot row got. */
@@ -68,13 +69,11 @@ export function batchTableRows(
   for (const { run, c, snapKey } of batch) {
     const { runId, hostId, timeMs } = c.head;
     const hour = hourOf(timeMs);
-    const ten = combine ? (timeMs / TEN_MINUTES_MS) * TEN_MINUTES_MS : null; // see BATCH_TABLES.tenMinute
-    // The run's and the host's totals are not rows: they ride in the updates of their runs and hosts rows.
-    for (const [nr, delta] of c.deltas) {
-      t.deltas.add([snapKey, nr, delta]);
-      t.hourly.add([hour, hostId, nr, delta]);
-      if (ten !== null) t.tenMinute.add([ten, hostId, nr, delta]);
-    }
+    const ten = combine ? (timeMs / TEN_MINUTES_MS) * TEN_MINUTES_MS : null; // see BATCH_TABLES.tenMinuteProcesses
+    // The run's and the host's totals are not rows: they ride in the updates of their runs and hosts
+    // rows; the host-wide rollups are packed rows, added to by HostRollups.
+    const packed = packDeltas(c.deltas);
+    if (packed !== null) t.snapshotCounts.add([snapKey, packed]);
     const process = (pid: number, nr: number, comm: string, count: bigint) => {
       t.processes.add([snapKey, pid, nr, comm, count]);
       t.hourlyProcesses.add([hour, hostId, pid, comm, nr, count]);

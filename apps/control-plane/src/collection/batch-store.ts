@@ -4,6 +4,7 @@ import { hourOf } from '../database/hourly-rollups';
 import { StoredSnapshot, TenMinuteRollups } from '../database/ten-minute-rollups';
 import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { batchCgroupNames, batchTableRows } from './batch-rows';
+import { HostRollups } from './host-rollups';
 import { BatchHead, HostAdvance, IngestBatchRepository, RunAdvance } from './ingest-batch.repository';
 import { addToHost, CumulativeRow, HostTotals, IngestRepository } from './ingest.repository';
 import { packTotals } from './packed-totals';
@@ -102,6 +103,7 @@ export class BatchStore {
     private readonly batches: IngestBatchRepository,
     private readonly syscallSets: SyscallSetsRepository,
     private readonly tenMinutes: TenMinuteRollups,
+    private readonly rollups: HostRollups,
   ) {
     this.sums = new StoreSums(() => repo.storeSums());
   }
@@ -215,7 +217,8 @@ export class BatchStore {
     }
     const keyed = stored.map((s, i) => ({ ...s, snapKey: keys[i] }));
     const nameKey = (path: string, container: string) => names.get(`${path}\u0000${container}`)!;
-    await this.batches.putRows(batchTableRows(keyed, nameKey, this.batches.multiRow));
+    const rollups = await this.rollups.after(stored.map((s) => s.c));
+    await this.batches.putRows({ ...batchTableRows(keyed, nameKey, this.batches.multiRow), ...rollups });
     return added;
   }
 
@@ -224,18 +227,22 @@ export class BatchStore {
     return this.repo.transaction(async () => {
       const hosts = await this.repo.lockHosts(batch.map((p) => p.run.hostId));
       const outcomes: Outcome[] = new Array(batch.length);
+      const stored: CheckedSnapshot[] = [];
       for (const i of lockOrder(batch)) {
         const p = batch[i];
         try {
           const c = await this.repo.savepoint(() => this.storeOne(p));
-          // Committed to the savepoint: its deltas count for the host (a rolled-back one's do not).
+          // Committed to the savepoint: its deltas count for the host's totals and rollups (a
+          // rolled-back one's do not).
           if (c) addToHost(hostOf(hosts, c.head.hostId), c.deltas);
+          if (c) stored.push(c);
           outcomes[i] = { ok: c ? 'stored' : 'duplicate' };
         } catch (err) {
           outcomes[i] = { err };
         }
       }
       await this.repo.putHostTotals(hosts);
+      await this.batches.putRows(await this.rollups.after(stored));
       await this.tenMinutes.add(storedOf(batch, outcomes));
       return outcomes;
     });
@@ -256,7 +263,7 @@ export class BatchStore {
   private async writeOne(run: RunOptions, c: CheckedSnapshot): Promise<void> {
     const { head } = c;
     const snapKey = await this.repo.putSnapshot(head);
-    await this.repo.putDeltas(snapKey, head, hourOf(head.timeMs), c.deltas);
+    await this.repo.putDeltas(snapKey, c.deltas);
     if (run.processTopK > 0) {
       for (const p of c.processes.rows) await this.repo.putProcess(head, snapKey, p.pid, p.nr, p.comm, p.count);
       for (const [nr, rest] of c.processes.unexplained)

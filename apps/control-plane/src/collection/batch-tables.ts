@@ -8,7 +8,7 @@
 export interface BatchTable {
   table: string;
   /** Columns and their PostgreSQL types (for the unnest of array parameters). */
-  cols: Array<[string, 'bigint' | 'text']>;
+  cols: Array<[string, 'bigint' | 'text' | 'jsonb']>;
   /** The key of an upsert, and what a conflict does to the other columns. */
   keys?: string[];
   onConflict?: 'add' | 'replace' | 'keep';
@@ -16,22 +16,25 @@ export interface BatchTable {
 
 const big = (c: string): [string, 'bigint'] => [c, 'bigint'];
 const text = (c: string): [string, 'text'] => [c, 'text'];
+// JSONB on both engines (see migration 1766600000000-packed-deltas), sent as text.
+const json = (c: string): [string, 'jsonb'] => [c, 'jsonb'];
 
 export const BATCH_TABLES = {
-  deltas: { table: 'deltas', cols: [big('snap_key'), big('nr'), big('count')] },
+  // A snapshot's host-wide deltas, packed into one row (collection/packed-deltas.ts).
+  snapshotCounts: { table: 'snapshot_counts', cols: [big('snap_key'), json('counts')] },
+  // The host-wide rollups: one packed row per (time, host), added to in JS under the hosts' locks
+  // (host-rollups.ts) and written back whole, by both paths.
   hourly: {
-    table: 'hourly_counts',
-    cols: [big('hour_ms'), text('host_id'), big('nr'), big('count')],
-    keys: ['hour_ms', 'host_id', 'nr'],
-    onConflict: 'add',
+    table: 'packed_hourly_counts',
+    cols: [big('hour_ms'), text('host_id'), text('counts')],
+    keys: ['hour_ms', 'host_id'],
+    onConflict: 'replace',
   },
-  // The ten-minute rollups: in the batch's statement where rows are combined (PostgreSQL); SQLite's
-  // per-row path sums them from the stored rows instead (TenMinuteRollups), one statement per table.
   tenMinute: {
-    table: 'ten_minute_counts',
-    cols: [big('bucket_ms'), text('host_id'), big('nr'), big('count')],
-    keys: ['bucket_ms', 'host_id', 'nr'],
-    onConflict: 'add',
+    table: 'packed_ten_minute_counts',
+    cols: [big('bucket_ms'), text('host_id'), text('counts')],
+    keys: ['bucket_ms', 'host_id'],
+    onConflict: 'replace',
   },
   processes: {
     table: 'process_counts',
@@ -43,6 +46,8 @@ export const BATCH_TABLES = {
     keys: ['hour_ms', 'host_id', 'pid', 'comm', 'nr'],
     onConflict: 'add',
   },
+  // The ten-minute breakdown rollups: in the batch's statement where rows are combined (PostgreSQL);
+  // SQLite's per-row path sums them from the stored rows instead (TenMinuteRollups), a statement per table.
   tenMinuteProcesses: {
     table: 'ten_minute_process_counts',
     cols: [big('bucket_ms'), text('host_id'), big('pid'), text('comm'), big('nr'), big('count')],
@@ -101,10 +106,14 @@ export type BatchTableName = keyof typeof BATCH_TABLES;
 /** A batch's rows per table (in the table's column order). */
 export type BatchTableRows = Record<BatchTableName, unknown[][]>;
 
-/** The INSERT of one row (SQLite) or of a whole array-parameter row source (PostgreSQL). */
-export function insertSql(t: BatchTable, rowSource?: string): string {
+/**
+ * The INSERT of one row (SQLite; @packed: the value of a jsonb column from its text parameter) or
+ * of a whole array-parameter row source (PostgreSQL).
+ */
+export function insertSql(t: BatchTable, rowSource?: string, packed = '?'): string {
   const cols = t.cols.map(([c]) => c);
-  const values = rowSource ? `SELECT * FROM ${rowSource}` : `VALUES (${cols.map(() => '?').join(', ')})`;
+  const one = t.cols.map(([, type]) => (type === 'jsonb' ? packed : '?'));
+  const values = rowSource ? `SELECT * FROM ${rowSource}` : `VALUES (${one.join(', ')})`;
   let sql = `INSERT INTO ${t.table} (${cols.join(', ')}) ${values}`;
   if (t.keys) {
     const rest = cols.filter((c) => !t.keys!.includes(c));

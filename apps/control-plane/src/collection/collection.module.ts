@@ -5,6 +5,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { SyscallSetsModule } from '../syscall-sets/syscall-sets.module';
 import { BatchStore } from './batch-store';
 import { CollectionController } from './collection.controller';
+import { HostRollups } from './host-rollups';
 import { IngestBatchRepository } from './ingest-batch.repository';
 import { IngestRepository } from './ingest.repository';
 import { IngestService } from './ingest.service';
@@ -12,7 +13,7 @@ import { IngestService } from './ingest.service';
 @Module({
   imports: [AuthModule, HostsRunsModule, MetricsModule, SyscallSetsModule],
   controllers: [CollectionController],
-  providers: [IngestRepository, IngestBatchRepository, BatchStore, IngestService],
+  providers: [IngestRepository, IngestBatchRepository, HostRollups, BatchStore, IngestService],
   exports: [IngestService],
 })
 export class CollectionModule {}

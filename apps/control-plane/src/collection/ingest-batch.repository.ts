@@ -89,7 +89,8 @@ export class IngestBatchRepository {
       this.stmt.head = p(
         `INSERT INTO snapshots (${HEAD_COLS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?) RETURNING snap_key`,
       );
-      for (const [name, t] of Object.entries(BATCH_TABLES)) this.stmt[name] = p(insertSql(t));
+      for (const [name, t] of Object.entries(BATCH_TABLES))
+        this.stmt[name] = p(insertSql(t, undefined, d.packedValue()));
     }
   }
 
@@ -158,17 +159,17 @@ export class IngestBatchRepository {
   }
 
   /** The rest of the batch's rows, table by table (PostgreSQL: all tables in one statement). */
-  async putRows(rows: BatchTableRows): Promise<void> {
-    const names = (Object.keys(rows) as BatchTableName[]).filter((n) => rows[n].length > 0);
+  async putRows(rows: Partial<BatchTableRows>): Promise<void> {
+    const names = (Object.keys(rows) as BatchTableName[]).filter((n) => rows[n]!.length > 0);
     if (!this.arrays) {
-      for (const n of names) for (const row of rows[n]) await this.stmt[n].run(...row);
+      for (const n of names) for (const row of rows[n]!) await this.stmt[n].run(...row);
       return;
     }
     if (names.length === 0) return;
     // One data-modifying CTE per table: one round trip. Its text depends only on which tables have
     // rows (a handful of combinations), so each is prepared once per connection.
     const ctes = names.map((n, i) => `w${i} AS (${insertSql(BATCH_TABLES[n] as BatchTable, this.rowSource(n))})`);
-    const params = names.flatMap((n) => BATCH_TABLES[n].cols.map((_, c) => rows[n].map((r) => r[c])));
+    const params = names.flatMap((n) => BATCH_TABLES[n].cols.map((_, c) => rows[n]!.map((r) => r[c])));
     await this.sql.prepare(`WITH ${ctes.join(',\n')} SELECT 1`).run(...params);
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hourOf } from '../database/hourly-rollups';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { BpfProgramRow } from './bpf-programs';
+import { packDeltas } from './packed-deltas';
 import { packTotals, unpackTotals } from './packed-totals';
 import type { RunProgress } from './run-progress';
 import type { SumKind } from './store-sums';
@@ -58,9 +59,10 @@ const CUMULATIVE: Record<Cumulative, { totals: string; deltas: string; sub: stri
 };
 
 /**
- * Everything ingest writes, in statements prepared once: a snapshot's row, its deltas (with the
- * run's totals and the hourly rollups kept in step), its breakdown and cumulative rows, and the
- * run's progress. Callers run these inside transaction(): an ack is sent only after it commits.
+ * Everything ingest writes, in statements prepared once: a snapshot's row, its deltas, its
+ * breakdown rows (with their hourly rollups kept in step) and cumulative rows, and the run's
+ * progress (the run's totals in its row; the host-wide rollups go once per batch: HostRollups).
+ * Callers run these inside transaction(): an ack is sent only after it commits.
  */
 @Injectable()
 export class IngestRepository {
@@ -78,8 +80,7 @@ export class IngestRepository {
         'INSERT INTO snapshots (run_id, seq, host_id, time_ms, total, unattributed) VALUES (?, ?, ?, ?, ?, ?) ' +
           'RETURNING snap_key',
       ),
-      putDelta: p('INSERT INTO deltas (snap_key, nr, count) VALUES (?, ?, ?)'),
-      addHourly: p(upsert('hourly_counts', ['hour_ms', 'host_id', 'nr'], 'add')),
+      putCounts: p(`INSERT INTO snapshot_counts (snap_key, counts) VALUES (?, ${sql.dialect.packedValue()})`),
       putProcess: p('INSERT INTO process_counts (snap_key, pid, nr, comm, count) VALUES (?, ?, ?, ?, ?)'),
       addHourlyProcess: p(upsert('hourly_process_counts', ['hour_ms', 'host_id', 'pid', 'comm', 'nr'], 'add')),
       putCgroup: p('INSERT INTO cgroup_counts (snap_key, name_key, nr, count) VALUES (?, ?, ?, ?)'),
@@ -103,21 +104,6 @@ export class IngestRepository {
           'SET run_time_ns = excluded.run_time_ns, run_count = excluded.run_count',
       ),
     };
-    const rows = sql.dialect.arrayRows(['bigint', 'bigint', 'bigint']);
-    if (rows) {
-      // All of a snapshot's deltas and rollups in one statement (PostgreSQL: one round trip instead
-      // of one per row and table); rows locked in the arrays' order (by nr). The run's totals go
-      // with the run's row (advanceRun).
-      const sum = (t: string, keys: string, set: string) =>
-        `ON CONFLICT (${keys}) DO UPDATE SET count = ${set === 'add' ? `${t}.count + ` : ''}excluded.count`;
-      this.stmt.putDeltas = p(
-        `WITH u AS (SELECT * FROM ${rows} AS u(nr, count, now)),
-          d AS (INSERT INTO deltas (snap_key, nr, count) SELECT ?::bigint, nr, count FROM u),
-          h AS (INSERT INTO hourly_counts (hour_ms, host_id, nr, count) SELECT ?::bigint, ?, nr, count FROM u
-                ${sum('hourly_counts', 'hour_ms, host_id, nr', 'add')})
-         SELECT 1`,
-      );
-    }
     const hosts = sql.dialect.arrayRows(['text']);
     // ORDER BY before FOR UPDATE: the rows are locked as the sort returns them, in host_id order.
     this.stmt.lockHosts = p(
@@ -227,27 +213,13 @@ export class IngestRepository {
   }
 
   /**
-   * One syscall's interval delta, with the host's hourly rollup kept in step (the run's total goes
-   * with advanceRun, the host's with putHostTotals).
+   * A snapshot's [nr, delta, cumulative] rows, packed into its one snapshot_counts row (none when
+   * the interval counted nothing). The run's total goes with advanceRun, the host's with
+   * putHostTotals, its rollups with HostRollups.
    */
-  async putDelta(snapKey: bigint, s: SnapshotHead, hourMs: bigint, nr: number, delta: bigint) {
-    await this.stmt.putDelta.run(snapKey, nr, delta);
-    await this.stmt.addHourly.run(hourMs, s.hostId, nr, delta);
-  }
-
-  /**
-   * A snapshot's [nr, delta, cumulative] rows (sorted by nr: every writer locks rollup rows in
-   * that order), as putDelta does row by row; in one statement where the engine has array
-   * parameters.
-   */
-  async putDeltas(snapKey: bigint, s: SnapshotHead, hourMs: bigint, deltas: Array<[number, bigint, bigint]>) {
-    if (!this.stmt.putDeltas) {
-      for (const [nr, delta] of deltas) await this.putDelta(snapKey, s, hourMs, nr, delta);
-      return;
-    }
-    if (deltas.length === 0) return;
-    const column = (i: 0 | 1 | 2) => deltas.map((d) => d[i]);
-    await this.stmt.putDeltas.run(column(0), column(1), column(2), snapKey, hourMs, s.hostId);
+  async putDeltas(snapKey: bigint, deltas: Array<[number, bigint, bigint]>) {
+    const packed = packDeltas(deltas);
+    if (packed !== null) await this.stmt.putCounts.run(snapKey, packed);
   }
 
   /**

@@ -23,6 +23,8 @@ import { CounterFillfactor1766100000000 } from './migrations/1766100000000-count
 import { TenMinuteRollups1766200000000 } from './migrations/1766200000000-ten-minute-rollups';
 import { PackedRunTotals1766300000000 } from './migrations/1766300000000-packed-run-totals';
 import { PackedHostTotals1766300000001 } from './migrations/1766300000001-packed-host-totals';
+import { PackedDeltas1766600000000 } from './migrations/1766600000000-packed-deltas';
+import { PackedHostRollups1766700000000 } from './migrations/1766700000000-packed-host-rollups';
 import { RunLastHour1766800000000 } from './migrations/1766800000000-run-last-hour';
 import { RunLastMs1766800000001 } from './migrations/1766800000001-run-last-ms';
 import { openAndMigrate } from './migration-lock';
@@ -55,6 +57,8 @@ export const MIGRATIONS = [
   TenMinuteRollups1766200000000,
   PackedRunTotals1766300000000,
   PackedHostTotals1766300000001,
+  PackedDeltas1766600000000,
+  PackedHostRollups1766700000000,
   RunLastHour1766800000000,
   RunLastMs1766800000001,
 ];

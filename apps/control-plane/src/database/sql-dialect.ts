@@ -36,6 +36,16 @@ export interface SqlDialect {
    * deltas in one statement per table instead of one per row.
    */
   arrayRows(types: string[]): string | null;
+  /**
+   * The count stored under one key of a packed `{"nr":count,...}` column (snapshot_counts.counts:
+   * JSONB on both engines, SQLite's binary one and PostgreSQL's), as an integer; NULL when absent. The key is one '?'
+   * parameter, its value packedKey(nr).
+   */
+  packedCount(column: string): string;
+  packedKey(nr: number): string;
+  /** A packed column's value from its text parameter ('?'), and the column read back as that text. */
+  packedValue(): string;
+  packedText(column: string): string;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
@@ -55,6 +65,11 @@ export const SQLITE_DIALECT: SqlDialect = {
   forUpdate: () => '',
   tryTransactionLock: () => null,
   arrayRows: () => null,
+  packedCount: (column) => `json_extract(${column}, ?)`,
+  packedKey: (nr) => `$."${nr}"`,
+  // Stored as SQLite's binary JSONB (3.45+): json_extract reads it without parsing text.
+  packedValue: () => 'jsonb(?)',
+  packedText: (column) => `json(${column})`,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -70,4 +85,9 @@ export const POSTGRES_DIALECT: SqlDialect = {
   forUpdate: () => ' FOR UPDATE',
   tryTransactionLock: (key) => `SELECT pg_try_advisory_xact_lock(${key}) AS got`,
   arrayRows: (types) => `unnest(${types.map((t) => `?::${t}[]`).join(', ')})`,
+  // ->> of a text key (an integer would index an array), a binary search in jsonb; numeric text to bigint.
+  packedCount: (column) => `(${column} ->> ?::text)::bigint`,
+  packedKey: (nr) => String(nr),
+  packedValue: () => '?::jsonb',
+  packedText: (column) => `${column}::text`,
 };

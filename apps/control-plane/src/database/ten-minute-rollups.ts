@@ -12,15 +12,18 @@ export interface StoredSnapshot {
   cgroups: boolean;
 }
 
-/** Each ten-minute rollup: its table, the raw rows it sums and their key columns (after time and host). */
+/**
+ * The ten-minute breakdown rollups: their table, the raw rows they sum and their key columns (after
+ * time and host). The host-wide one (ten_minute_counts) is packed per (ten minutes, host) and
+ * written by both ingest paths from their deltas in JS (collection/host-rollups.ts).
+ */
 const ROLLUPS: Array<{ table: string; raw: string; keys: string[]; of: (s: StoredSnapshot) => boolean }> = [
-  { table: 'ten_minute_counts', raw: 'deltas', keys: ['nr'], of: () => true },
   { table: 'ten_minute_process_counts', raw: 'process_counts', keys: ['pid', 'comm', 'nr'], of: (s) => s.processes },
   { table: 'ten_minute_cgroup_counts', raw: 'cgroup_counts', keys: ['name_key', 'nr'], of: (s) => s.cgroups },
 ];
 
 /** The ten-minute rollup tables (expired with the raw rows). */
-export const TEN_MINUTE_TABLES = ROLLUPS.map((r) => r.table);
+export const TEN_MINUTE_TABLES = ['ten_minute_counts', ...ROLLUPS.map((r) => r.table)];
 
 /**
  * Ingest's one write of the ten-minute rollups: called once per group-commit batch, in its

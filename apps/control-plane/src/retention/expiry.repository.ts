@@ -2,11 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../database/sql-runner';
 import { TEN_MINUTE_TABLES } from '../database/ten-minute-rollups';
 
-/** The per-snapshot tables, keyed by snapshots.snap_key: removed with their snapshot. */
-export const RAW_TABLES = ['deltas', 'process_counts', 'cgroup_counts', 'failure_deltas', 'latency_deltas'];
+/**
+ * The per-snapshot tables, keyed by snapshots.snap_key: removed with their snapshot (deltas is a view of
+ * snapshot_counts since migration 1766600000000).
+ */
+export const RAW_TABLES = ['snapshot_counts', 'process_counts', 'cgroup_counts', 'failure_deltas', 'latency_deltas'];
 
 /** The hourly rollups. hourly_counts and the two breakdown rollups share the (hour_ms, host_id, ...) key. */
 export const HOURLY_TABLES = ['hourly_counts', 'hourly_process_counts', 'hourly_cgroup_counts'];
+
+/**
+ * The host-wide rollups are stored packed, one row per (time, host) (migration 1766700000000): their
+ * old rows are counted in the view of the old name, and deleted from the packed table.
+ */
+const STORED_IN: Record<string, string> = {
+  hourly_counts: 'packed_hourly_counts',
+  ten_minute_counts: 'packed_ten_minute_counts',
+};
+const storedIn = (t: string) => STORED_IN[t] ?? t;
 
 /** A key of PostgreSQL's advisory locks reserved for expiry ("sc-expiry"). */
 export const EXPIRY_LOCK_KEY = 0x73636578;
@@ -44,7 +57,8 @@ export class ExpiryRepository {
   /** Whether any rollup row is older than @beforeMs. */
   async anyHourlyBefore(beforeMs: bigint): Promise<boolean> {
     for (const t of HOURLY_TABLES) {
-      if (await this.sql.prepare(`SELECT 1 AS one FROM ${t} WHERE hour_ms < ? LIMIT 1`).get(beforeMs)) return true;
+      const sql = `SELECT 1 AS one FROM ${storedIn(t)} WHERE hour_ms < ? LIMIT 1`;
+      if (await this.sql.prepare(sql).get(beforeMs)) return true;
     }
     return false;
   }
@@ -75,7 +89,7 @@ export class ExpiryRepository {
       for (const t of TEN_MINUTE_TABLES) {
         const [row] = await this.sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM ${t} WHERE bucket_ms < ?`, beforeMs);
         n += Number(row?.n ?? 0n);
-        if (row?.n) await this.sql.prepare(`DELETE FROM ${t} WHERE bucket_ms < ?`).run(beforeMs);
+        if (row?.n) await this.sql.prepare(`DELETE FROM ${storedIn(t)} WHERE bucket_ms < ?`).run(beforeMs);
       }
       return n;
     });
@@ -88,7 +102,7 @@ export class ExpiryRepository {
       for (const t of HOURLY_TABLES) {
         const [row] = await this.sql.all<{ n: bigint }>(`SELECT COUNT(*) AS n FROM ${t} WHERE hour_ms < ?`, beforeMs);
         out[t] = Number(row?.n ?? 0n);
-        if (out[t] > 0) await this.sql.prepare(`DELETE FROM ${t} WHERE hour_ms < ?`).run(beforeMs);
+        if (out[t] > 0) await this.sql.prepare(`DELETE FROM ${storedIn(t)} WHERE hour_ms < ?`).run(beforeMs);
       }
       return out;
     });

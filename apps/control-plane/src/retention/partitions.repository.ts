@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SqlRunner } from '../database/sql-runner';
-import {
-  createDayPartition,
-  DAY_MS,
-  dayPartition,
-  PARTITIONED,
-} from '../database/migrations/1765600000001-raw-day-partitions';
+import { createDayPartition, DAY_MS, dayPartition } from '../database/migrations/1765600000001-raw-day-partitions';
+import { RAW_PARTITIONED as PARTITIONED } from '../database/migrations/1766600000000-packed-deltas';
 
 /**
  * The day partitions of the per-snapshot tables on PostgreSQL (see the migration

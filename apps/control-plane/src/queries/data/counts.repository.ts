@@ -120,28 +120,34 @@ export class CountsRepository {
   }
 
   /**
-   * Series buckets of the host-wide deltas read by index, not by grouping every row: the calls of
-   * just @nrs per bucket (seeks on deltas' (snap_key, nr) key), as rows (0, nr, b, c), and the calls
-   * of all syscalls per bucket from snapshots.total (the sum of each snapshot's deltas, written with
-   * it), as rows (1, 0, b, c). One statement, so lines and totals read one state of the store.
+   * Series buckets of the host-wide deltas read by key, not by grouping every row: the calls of
+   * just @nrs per bucket (a key lookup in each snapshot's packed snapshot_counts row), as rows
+   * (0, nr, b, c), and the calls of all syscalls per bucket from snapshots.total (the sum of each
+   * snapshot's deltas, written with it), as rows (1, 0, b, c). One statement, so lines and totals
+   * read one state of the store.
    */
-  seriesLines(w: Window, nrs: number[], first: bigint, bucket: bigint) {
+  async seriesLines(w: Window, nrs: number[], first: bigint, bucket: bigint) {
     const f = snapshotFilter(w, w.since, w.until);
-    const int = this.sql.dialect.int();
-    const b = this.sql.dialect.greatest(`(s.time_ms - ${int} - 1) / ${int}`, '0');
-    const from = `FROM snapshots s ${snapshotIndex(this.sql.dialect, w)}`;
-    const lines = nrs.length
-      ? `SELECT 0 AS t, d.nr AS nr, ${b} AS b, SUM(d.count) AS c
-           ${from} JOIN deltas d ON d.snap_key = s.snap_key AND d.nr IN (${nrs.map(() => '?').join(', ')})
-          WHERE ${f.sql} GROUP BY d.nr, b UNION ALL `
-      : '';
-    return this.sql.all<{ t: bigint; nr: bigint; b: bigint; c: bigint }>(
-      `${lines}SELECT 1 AS t, 0 AS nr, ${b} AS b, SUM(s.total) AS c ${from} WHERE ${f.sql} GROUP BY b`,
-      ...(nrs.length ? [first, bucket, ...nrs, ...f.params] : []),
+    const d = this.sql.dialect;
+    const b = d.greatest(`(s.time_ms - ${d.int()} - 1) / ${d.int()}`, '0');
+    const lines = nrs.map((_, i) => `, SUM(${d.packedCount('c.counts')}) AS c${i}`).join('');
+    const join = nrs.length ? 'LEFT JOIN snapshot_counts c ON c.snap_key = s.snap_key' : '';
+    const rows = await this.sql.all<Record<string, bigint | null>>(
+      `SELECT ${b} AS b, SUM(s.total) AS total${lines}
+         FROM snapshots s ${snapshotIndex(d, w)} ${join} WHERE ${f.sql} GROUP BY b`,
       first,
       bucket,
+      ...nrs.map((nr) => d.packedKey(nr)),
       ...f.params,
     );
+    const out: Array<{ t: bigint; nr: bigint; b: bigint; c: bigint }> = [];
+    for (const r of rows) {
+      out.push({ t: 1n, nr: 0n, b: r.b!, c: r.total! });
+      nrs.forEach((nr, i) => {
+        if (r[`c${i}`] !== null) out.push({ t: 0n, nr: BigInt(nr), b: r.b!, c: r[`c${i}`]! });
+      });
+    }
+    return out;
   }
 
   /**

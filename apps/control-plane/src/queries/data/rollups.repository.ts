@@ -16,6 +16,13 @@ const TABLE: Record<RollupSource, Record<Grain, string>> = {
   cgroups: { hour: 'hourly_cgroup_counts', tenMinutes: 'ten_minute_cgroup_counts' },
 };
 
+/** Where the hours of each source's rollups are listed: the host-wide ones' packed rows (a row per hour and host). */
+const HOURS_OF: Record<RollupSource, string> = {
+  deltas: 'packed_hourly_counts',
+  processes: TABLE.processes.hour,
+  cgroups: TABLE.cgroups.hour,
+};
+
 /** A rollup table and its time column (the start of each row's hour or ten minutes). */
 export function rollupTable(source: RollupSource, grain: Grain): { table: string; time: string } {
   return { table: TABLE[source][grain], time: grain === 'hour' ? 'hour_ms' : 'bucket_ms' };
@@ -62,7 +69,7 @@ export class RollupsRepository {
   async hours(source: RollupSource, h0: bigint, h1: bigint, hostIds: string[]) {
     const hosts = hostFilter('host_id', hostIds);
     const [row] = await this.sql.all<{ first: bigint | null; last: bigint | null }>(
-      `SELECT MIN(hour_ms) AS first, MAX(hour_ms) AS last FROM ${TABLE[source].hour}
+      `SELECT MIN(hour_ms) AS first, MAX(hour_ms) AS last FROM ${HOURS_OF[source]}
         WHERE hour_ms >= ? AND hour_ms < ?${hosts ? ` AND ${hosts.sql}` : ''}`,
       h0,
       h1,
