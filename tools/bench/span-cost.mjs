@@ -33,17 +33,7 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const RUNS = Math.floor((DAYS * 24 * 60) / RUN_MIN);
 
-const EVERY_RUN_SPAN = `
-  SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t),
-                      x.started_ms)) AS first,
-         MAX(x.last_t) AS last, COUNT(DISTINCT x.arch) AS arches, MIN(x.arch) AS arch
-    FROM (SELECT r.run_id, r.started_ms, r.arch,
-                 (SELECT MIN(s.time_ms) FROM snapshots s WHERE s.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?)
-                   AS first_t,
-                 (SELECT MAX(s.time_ms) FROM snapshots s WHERE s.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?)
-                   AS last_t
-            FROM runs r) x
-   WHERE x.first_t IS NOT NULL`;
+const { EVERY_RUN_SPAN } = dist('queries/data/span-reference');
 
 /** The control plane's database module over @dbUrl (it migrates), and its SQL runner. */
 async function openStore(dbUrl) {

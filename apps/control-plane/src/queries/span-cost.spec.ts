@@ -4,28 +4,13 @@ import { SqlRunner } from '../database/sql-runner';
 import { hello, inMemoryApp, T0 } from '../testing/in-memory-app';
 import { CountsRepository, SpanRow } from './data/counts.repository';
 import { NEVER, Window } from './scope-window';
+import { EVERY_RUN_SPAN } from './data/span-reference';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const HOSTS = 20;
 const RUNS_PER_HOST = 150; // 60-minute runs back to back: 3,000 runs over six days and a quarter
 const SNAPS = 6; // every 10 minutes
-
-/**
- * The span as it was read before runs.last_hour_ms: three index seeks into snapshots for every run
- * ever stored. The reference for the answers, and the cost the new one must not pay.
- */
-const EVERY_RUN_SPAN = `
-  SELECT MIN(COALESCE((SELECT MAX(p.time_ms) FROM snapshots p WHERE p.run_id = x.run_id AND p.time_ms < x.first_t),
-                      x.started_ms)) AS first,
-         MAX(x.last_t) AS last, COUNT(DISTINCT x.arch) AS arches, MIN(x.arch) AS arch
-    FROM (SELECT r.run_id, r.started_ms, r.arch,
-                 (SELECT MIN(s.time_ms) FROM snapshots s WHERE s.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?)
-                   AS first_t,
-                 (SELECT MAX(s.time_ms) FROM snapshots s WHERE s.run_id = r.run_id AND s.time_ms >= ? AND s.time_ms < ?)
-                   AS last_t
-            FROM runs r) x
-   WHERE x.first_t IS NOT NULL`;
 
 const RUN_COLS =
   'run_id, host_id, hostname, arch, kernel_release, boot_id, agent_version, map_mode, interval_ms, scope';
