@@ -127,7 +127,7 @@ ${results
 `;
 const body = `
 Closed loop: each simulated agent (its own gRPC connection, the real proto) sends its next
-cumulative snapshot (${NSYS} non-zero syscalls, all growing, so ${NSYS} delta rows per snapshot)
+cumulative snapshot (${NSYS} non-zero syscalls, all growing, so ${NSYS} deltas per snapshot, stored as one packed row)
 as soon as the previous one is acked; an ack means committed: to SQLite (WAL,
 synchronous=NORMAL), or to PostgreSQL (a throw-away cluster from \`tools/pg-cluster.sh\` with
 its defaults: fsync and synchronous_commit on), with the agents spread over the replicas.

@@ -232,7 +232,7 @@ async function measure(engine, hours) {
       results.push({ engine: who, hours, meta: true, snaps, rows: snaps * 60, genSeconds, bytes, load });
     console.log(
       `${label.padEnd(24)} ${String(hours).padStart(4)} h  history: ${snaps} snapshots, ` +
-        `${snaps * 60} delta rows, written in ${genSeconds.toFixed(0)} s, DB ${(bytes / 2 ** 20).toFixed(0)} MiB, ` +
+        `${snaps * 60} deltas, written in ${genSeconds.toFixed(0)} s, DB ${(bytes / 2 ** 20).toFixed(0)} MiB, ` +
         `load ${load.toFixed(1)} after writing` +
         `${REUSE ? ` (kept in ${REUSE.dir}), load now ${loadavg()[0].toFixed(1)}` : ''}`,
     );

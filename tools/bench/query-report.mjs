@@ -43,13 +43,13 @@ export function report(results, expiries, o) {
 | query | ${LEVELS.map((h) => `${h} h of history`).join(' | ')} |
 |---|${LEVELS.map(() => '---:').join('|')}|
 ${names.map((n) => `| ${n} | ${LEVELS.map((h) => cell(e, h, n)).join(' | ')} |`).join('\n')}
-| *history: snapshots / delta rows / DB size* | ${LEVELS.map((h) => history(e, h)).join(' | ')} |
+| *history: snapshots / deltas / DB size* | ${LEVELS.map((h) => history(e, h)).join(' | ')} |
 | *history written in (s; snapshots/s)* | ${LEVELS.map((h) => written(metaOf(e, h))).join(' | ')} |
 | *DB bytes per host-day (MiB)* | ${LEVELS.map((h) => perHostDay(metaOf(e, h), h)).join(' | ')} |
 ${expiryRow(e)}| *load average after writing it* | ${LEVELS.map((h) => metaOf(e, h).load.toFixed(1)).join(' | ')} |
 `;
   const body = `
-${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 delta rows per
+${HOSTS} hosts, 10 s intervals, 60 syscalls changing every interval (60 deltas per
 snapshot), written through the real ingest path by ${AGENTS} simulated agents at once (each host's
 history cut into runs of ${RUN_MINUTES} min, as if its agent restarted that often)${
     PROCS
