@@ -35,7 +35,7 @@ interface Sum {
 /**
  * The host-wide hourly and ten-minute rollups, packed one row per (time, host) (migration
  * 1766700000000): a batch's deltas are summed in JS per (time, host), the stored rows of those keys
- * read in one statement per table (per key on SQLite, in process), added to, and returned as the rows to
+ * read in one statement for both tables (per key on SQLite, in process), added to, and returned as the rows to
  * write back (one upsert per table with the batch's other rows). Exact with several replicas
  * because every ingest transaction holds its hosts' row locks (IngestRepository.lockHosts) from
  * before this read to its commit: no other writer of these rows runs in between.
@@ -43,32 +43,37 @@ interface Sum {
 @Injectable()
 export class HostRollups {
   private readonly read: Record<Grain, Prepared>;
-  private readonly arrays: boolean;
+  /** PostgreSQL: both grains' rows read (and locked, hourly first) in one round trip. */
+  private readonly readBoth?: Prepared;
 
   constructor(private readonly sql: SqlRunner) {
     const keys = sql.dialect.arrayRows(['bigint', 'text']);
-    this.arrays = keys !== null;
     const where = (time: string) =>
       keys ? `(${time}, host_id) IN (SELECT * FROM ${keys})` : `${time} = ? AND host_id = ?`;
     // FOR UPDATE (PostgreSQL): the host locks keep other ingesters out, not expiry; a row expiry
     // deletes meanwhile is then deleted after this commit (as before), not written back whole.
-    const select = (g: Grain) =>
-      sql.prepare(
-        `SELECT ${GRAINS[g].time} AS t, host_id, counts FROM ${GRAINS[g].table} WHERE ${where(GRAINS[g].time)}` +
-          sql.dialect.forUpdate(),
+    const selectSql = (g: Grain) =>
+      `SELECT ${GRAINS[g].time} AS t, host_id, counts FROM ${GRAINS[g].table} WHERE ${where(GRAINS[g].time)}` +
+      sql.dialect.forUpdate();
+    this.read = { hourly: sql.prepare(selectSql('hourly')), tenMinute: sql.prepare(selectSql('tenMinute')) };
+    // UNION ALL runs its branches in order: the hourly rows are locked before the ten-minute ones,
+    // as with the two statements.
+    if (keys)
+      this.readBoth = sql.prepare(
+        `(SELECT 'hourly' AS g, h.* FROM (${selectSql('hourly')}) h) UNION ALL ` +
+          `(SELECT 'tenMinute' AS g, m.* FROM (${selectSql('tenMinute')}) m)`,
       );
-    this.read = { hourly: select('hourly'), tenMinute: select('tenMinute') };
   }
 
   /** The packed rows after adding the stored snapshots @stored (locked hosts only: see lockHosts). */
   async after(stored: RollupInput[]): Promise<PackedRollupRows> {
     const out = { hourly: [], tenMinute: [] } as PackedRollupRows;
+    const sums = { hourly: sumsOf(stored, GRAINS.hourly.bucket), tenMinute: sumsOf(stored, GRAINS.tenMinute.bucket) };
+    if (sums.hourly.length === 0 && sums.tenMinute.length === 0) return out;
+    const had = await this.stored(sums);
     for (const g of Object.keys(GRAINS) as Grain[]) {
-      const sums = sumsOf(stored, GRAINS[g].bucket);
-      if (sums.length === 0) continue;
-      const had = await this.stored(g, sums);
-      for (const s of sums) {
-        const counts = unpackTotals(had.get(`${s.bucket}\u0000${s.hostId}`));
+      for (const s of sums[g]) {
+        const counts = unpackTotals(had[g].get(`${s.bucket}\u0000${s.hostId}`));
         for (const [nr, c] of s.counts) counts.set(nr, (counts.get(nr) ?? 0n) + c);
         out[g].push([s.bucket, s.hostId, packTotals(counts)]);
       }
@@ -76,19 +81,25 @@ export class HostRollups {
     return out;
   }
 
-  /** The stored packed counts of @sums' keys, keyed "time\0host". */
-  private async stored(g: Grain, sums: Sum[]): Promise<Map<string, string>> {
-    type Row = { t: bigint; host_id: string; counts: string };
-    const rows: Row[] = [];
-    if (this.arrays)
-      rows.push(
-        ...(await this.read[g].all<Row>(
-          sums.map((s) => s.bucket),
-          sums.map((s) => s.hostId),
-        )),
+  /** The stored packed counts of @sums' keys, per grain, keyed "time\0host". */
+  private async stored(sums: Record<Grain, Sum[]>): Promise<Record<Grain, Map<string, string>>> {
+    type Row = { g: Grain; t: bigint; host_id: string; counts: string };
+    const had = { hourly: new Map<string, string>(), tenMinute: new Map<string, string>() };
+    const put = (g: Grain, r: Omit<Row, 'g'>) => had[g].set(`${r.t}\u0000${r.host_id}`, r.counts);
+    if (this.readBoth) {
+      const [h, m] = [sums.hourly, sums.tenMinute];
+      const rows = await this.readBoth.all<Row>(
+        h.map((s) => s.bucket),
+        h.map((s) => s.hostId),
+        m.map((s) => s.bucket),
+        m.map((s) => s.hostId),
       );
-    else for (const s of sums) rows.push(...(await this.read[g].all<Row>(s.bucket, s.hostId)));
-    return new Map(rows.map((r) => [`${r.t}\u0000${r.host_id}`, r.counts]));
+      for (const r of rows) put(r.g, r);
+      return had;
+    }
+    for (const g of Object.keys(GRAINS) as Grain[])
+      for (const s of sums[g]) for (const r of await this.read[g].all<Row>(s.bucket, s.hostId)) put(g, r);
+    return had;
   }
 }
 

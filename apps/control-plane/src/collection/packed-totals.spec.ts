@@ -23,3 +23,45 @@ describe('packed run totals', () => {
     expect(unpackTotals(packTotals(new Map()))).toEqual(new Map());
   });
 });
+
+describe('packed totals scanner', () => {
+  const viaRegex = (text: string) =>
+    new Map([...text.matchAll(/"(\d+)"\s*:\s*(\d+)/g)].map((m) => [Number(m[1]), BigInt(m[2])]));
+
+  it('reads what the regex reads: whitespace, 15 and 16+ digit counts, 2^63-1, leading zeros', () => {
+    for (const text of [
+      '{}',
+      ' { } ',
+      '{"7":0}',
+      '{"0": 5, "1":999999999999999,"2":1000000000000000,"3":9223372036854775807}',
+      '{\n "4" :\t007 ,"5":18446744073709551615 }',
+    ])
+      expect(unpackTotals(text)).toEqual(viaRegex(text));
+    expect(unpackTotals('{"3":9223372036854775807}').get(3)).toBe(9_223_372_036_854_775_807n);
+  });
+
+  it('falls back to the regex reader on text it does not expect, with the same pairs', () => {
+    for (const text of ['{"1":2,}', '{"1":2} x "3":4', '{"1234567890123456":1}', '["1":2]', '{"a":1,"2":3}'])
+      expect(unpackTotals(text)).toEqual(viaRegex(text));
+  });
+
+  it('packs unsorted maps sorted by nr and round-trips random totals exactly', () => {
+    expect(
+      packTotals(
+        new Map([
+          [3, 1n],
+          [1, 2n],
+        ]),
+      ),
+    ).toBe('{"1":2,"3":1}');
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let k = 0; k < 50; k++) {
+      const m = new Map<number, bigint>();
+      for (let j = rand() % 80; j > 0; j--) m.set(rand() % 500, (BigInt(rand()) << BigInt(rand() % 33)) + 1n);
+      const sorted = new Map([...m].sort((a, b) => a[0] - b[0]));
+      expect(unpackTotals(packTotals(m))).toEqual(sorted);
+      expect([...unpackTotals(packTotals(m)).keys()]).toEqual([...sorted.keys()]);
+    }
+  });
+});
