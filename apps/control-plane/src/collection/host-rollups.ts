@@ -3,7 +3,7 @@ import { hourOf } from '../database/hourly-rollups';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { TEN_MINUTES_MS } from '../database/ten-minute-rollups';
 import type { BatchTableRows } from './batch-tables';
-import { packTotals, unpackTotals } from './packed-totals';
+import { addToPacked } from './packed-totals';
 
 /** The two host-wide rollups, as the batch tables name them: their packed table, time column and bucket. */
 const GRAINS = {
@@ -73,9 +73,7 @@ export class HostRollups {
     const had = await this.stored(sums);
     for (const g of Object.keys(GRAINS) as Grain[]) {
       for (const s of sums[g]) {
-        const counts = unpackTotals(had[g].get(`${s.bucket}\u0000${s.hostId}`));
-        for (const [nr, c] of s.counts) counts.set(nr, (counts.get(nr) ?? 0n) + c);
-        out[g].push([s.bucket, s.hostId, packTotals(counts)]);
+        out[g].push([s.bucket, s.hostId, addToPacked(had[g].get(`${s.bucket}\u0000${s.hostId}`), s.counts)]);
       }
     }
     return out;
