@@ -6,8 +6,8 @@ import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { batchCgroupNames, batchTableRows } from './batch-rows';
 import { HostRollups } from './host-rollups';
 import { BatchHead, HostAdvance, IngestBatchRepository, RunAdvance } from './ingest-batch.repository';
-import { addToHost, CumulativeRow, HostTotals, IngestRepository } from './ingest.repository';
-import { packTotals } from './packed-totals';
+import { addToHost, CumulativeRow, HostTotals, IngestRepository, LockedHost } from './ingest.repository';
+import { addToPacked, packTotals } from './packed-totals';
 import { RunProgress, RunProgressCache } from './run-progress';
 import { CheckedSnapshot, checkSnapshot, RunOptions } from './snapshot-check';
 import { StoreSums } from './store-sums';
@@ -51,20 +51,24 @@ function hostOf(hosts: Map<string, HostTotals>, hostId: string): HostTotals {
   return h;
 }
 
-/** The batch's hosts, sorted, with the stored snapshots' deltas added to their totals as locked. */
-function hostsAfter(stored: Array<{ c: CheckedSnapshot }>, locked: Map<string, HostTotals>): HostAdvance[] {
-  const hosts = new Map<string, HostTotals>();
+/**
+ * The batch's hosts, sorted, with the stored snapshots' deltas added to their totals as locked
+ * (the sums of addToHost, added to the packed text without unpacking it).
+ */
+function hostsAfter(stored: Array<{ c: CheckedSnapshot }>, locked: Map<string, LockedHost>): HostAdvance[] {
+  const hosts = new Map<string, { add: Map<number, bigint>; calls: bigint | null }>();
   for (const { c } of stored) {
     const id = c.head.hostId;
-    if (!hosts.has(id)) {
-      const was = locked.get(id);
-      hosts.set(id, { totals: new Map(was?.totals), calls: was?.calls ?? null });
+    let h = hosts.get(id);
+    if (!h) hosts.set(id, (h = { add: new Map(), calls: locked.get(id)?.calls ?? null }));
+    for (const [nr, delta] of c.deltas) {
+      h.add.set(nr, (h.add.get(nr) ?? 0n) + delta);
+      h.calls = (h.calls ?? 0n) + delta;
     }
-    addToHost(hosts.get(id)!, c.deltas);
   }
   return [...hosts]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([hostId, h]) => ({ hostId, totals: packTotals(h.totals), calls: h.calls }));
+    .map(([hostId, h]) => ({ hostId, totals: addToPacked(locked.get(hostId)?.packed, h.add), calls: h.calls }));
 }
 
 /** The snapshots of a batch that were stored (not refused, not repeats): what the ten-minute rollups add. */
@@ -127,7 +131,7 @@ export class BatchStore {
 
   private async storeBatched(batch: PendingSnapshot[]): Promise<Outcome[]> {
     const { outcomes, after, newNames } = await this.repo.transaction(async () => {
-      const hosts = await this.repo.lockHosts(batch.map((p) => p.run.hostId));
+      const hosts = await this.repo.lockHostsPacked(batch.map((p) => p.run.hostId));
       const order = lockOrder(batch);
       const before = await this.progressOf(order.map((i) => batch[i].run));
       const after = new Map<string, RunProgress>();
@@ -186,7 +190,7 @@ export class BatchStore {
     stored: Array<{ run: RunOptions; c: CheckedSnapshot }>,
     before: Map<string, RunProgress>,
     after: Map<string, RunProgress>,
-    hosts: Map<string, HostTotals>,
+    hosts: Map<string, LockedHost>,
     nowMs: number,
   ): Promise<Array<[string, bigint]>> {
     const heads: BatchHead[] = stored.map((s) => s.c.head);

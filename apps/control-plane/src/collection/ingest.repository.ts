@@ -40,6 +40,12 @@ export interface HostTotals {
   calls: bigint | null;
 }
 
+/** A host's row as locked, its totals still packed (packTotals). */
+export interface LockedHost {
+  packed: string | null;
+  calls: bigint | null;
+}
+
 /** Adds a stored snapshot's [nr, delta, ...] rows to its host's totals. */
 export function addToHost(h: HostTotals, deltas: Array<[number, bigint, ...unknown[]]>): void {
   for (const [nr, delta] of deltas) {
@@ -145,11 +151,17 @@ export class IngestRepository {
    * SQLite serialises writers: no lock, the same read.
    */
   async lockHosts(hostIds: string[]): Promise<Map<string, HostTotals>> {
+    const locked = await this.lockHostsPacked(hostIds);
+    return new Map([...locked].map(([id, h]) => [id, { totals: unpackTotals(h.packed), calls: h.calls }]));
+  }
+
+  /** lockHosts, the totals left packed: the batched path adds to the text (addToPacked). */
+  async lockHostsPacked(hostIds: string[]): Promise<Map<string, LockedHost>> {
     const ids = [...new Set(hostIds)].sort();
     const rows: Array<{ host_id: string; totals: string | null; calls: bigint | null }> = [];
     if (this.sql.dialect.arrayRows(['text'])) rows.push(...(await this.stmt.lockHosts.all<(typeof rows)[0]>(ids)));
     else for (const id of ids) rows.push(...(await this.stmt.lockHosts.all<(typeof rows)[0]>(id)));
-    return new Map(rows.map((r) => [r.host_id, { totals: unpackTotals(r.totals), calls: r.calls }]));
+    return new Map(rows.map((r) => [r.host_id, { packed: r.totals, calls: r.calls }]));
   }
 
   /** The hosts' all-runs totals (the fallback's: the batched path writes them with its heads). */
