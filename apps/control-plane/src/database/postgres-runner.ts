@@ -1,7 +1,6 @@
 import { OnModuleDestroy } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Pool, PoolClient, types } from 'pg';
-import { textArrayLiteral } from './pg-array-literal';
 import { POSTGRES_DIALECT } from './sql-dialect';
 import { Prepared, SqlRunner } from './sql-runner';
 
@@ -30,11 +29,10 @@ const isInteger = (x: unknown) => typeof x === 'bigint' || (typeof x === 'number
 /**
  * BigInt parameters (and array elements) as text: node-postgres sends text, the server casts it.
  * An array of integers (ingest sends thousands per batch) is spelled as its array literal here:
- * node-postgres would quote and escape every element. Text arrays (packed totals among them) are
- * spelled here too, in one pass per element (textArrayLiteral).
+ * node-postgres would quote and escape every element.
  */
 function param(v: unknown): unknown {
-  if (Array.isArray(v)) return v.every(isInteger) ? `{${v.join(',')}}` : (textArrayLiteral(v) ?? v.map(param));
+  if (Array.isArray(v)) return v.every(isInteger) ? `{${v.join(',')}}` : v.map(param);
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
