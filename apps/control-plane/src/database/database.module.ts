@@ -73,7 +73,10 @@ const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true
       useFactory: (config: ConfigService) => {
         const url = config.get<string>('dbUrl');
         // PostgreSQL migrates in openAndMigrate, under a lock shared by every replica.
-        if (url) return { type: 'postgres' as const, url, ...SCHEMA, migrationsRun: false };
+        // A server retries a database that is not up yet (TypeORM's 9 tries, 3 s apart); a one-shot
+        // command (--expire-once) says why at once instead.
+        const retryAttempts = config.get<number>('dbRetryAttempts');
+        if (url) return { type: 'postgres' as const, url, ...SCHEMA, migrationsRun: false, retryAttempts };
         const database = config.getOrThrow<string>('dbPath');
         mkdirSync(dirname(database), { recursive: true });
         return {
