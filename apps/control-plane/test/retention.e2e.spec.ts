@@ -90,6 +90,14 @@ describe('background expiry (SC_RETAIN_RAW=14d)', () => {
     );
     const hosts = cli(['hosts', ...cp.conn]);
     expect(hosts.stdout.split('\n')).toContain(`raw history before ${mark} has expired`);
+    // runs says so too, and JSON carries the retained span per host and per run.
+    expect(cli(['runs', ...cp.conn]).stdout.split('\n')).toContain(`raw history before ${mark} has expired`);
+    const kept = (cmd: string) =>
+      JSON.parse(cli([cmd, ...cp.conn, '--format', 'json']).stdout).map(
+        (x: { rawKeptFromUnixMs: string }) => x.rawKeptFromUnixMs,
+      );
+    expect(kept('hosts')).toEqual([String(pass.rawBeforeMs)]);
+    expect(kept('runs')).toEqual([String(pass.rawBeforeMs)]);
   });
 });
 
