@@ -4,14 +4,18 @@
 // file, or on a fresh PostgreSQL database (throw-away cluster, durable) behind one or more
 // replicas (agents spread over them). Closed loop: each agent sends its next snapshot as soon
 // as the last one is acked, so the acked rate is the store's capacity at that concurrency.
+// --open: open loop, as a fleet of real agents at `-i 1` (--interval-ms): each of N agents sends
+// one snapshot a second whether or not its last was acked, so the offered rate is N/s and the
+// ack latency is what a fleet of N hosts sees (queueing included, no coordinated omission).
 //
 //   node tools/bench/ingest-load.mjs [--agents 1,8,32,128] [--seconds 8] [--syscalls 60]
-//                                    [--engines sqlite,pg,pg2] [--write]
+//                                    [--engines sqlite,pg,pg2] [--open [--interval-ms 1000]] [--write]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { updateSection } from './benchmarks-md.mjs';
+import { closedLoopBody, openLoopBody } from './ingest-report.mjs';
 import { engineLabel, parseEngines, startCluster, startStore, storeStat } from './pg-bench.mjs';
 import { percentile as pct, simAgent } from './sim-agent.mjs';
 
@@ -21,6 +25,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '8' },
     syscalls: { type: 'string', default: '60' },
     engines: { type: 'string', default: 'sqlite' },
+    open: { type: 'boolean', default: false },
+    'interval-ms': { type: 'string', default: '1000' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -28,9 +34,17 @@ const LEVELS = args.agents.split(',').map(Number);
 const SECONDS = Number(args.seconds);
 const NSYS = Number(args.syscalls);
 const ENGINES = parseEngines(args.engines);
-if (!LEVELS.every((n) => Number.isInteger(n) && n >= 1) || !(SECONDS > 0) || !Number.isInteger(NSYS) || NSYS < 1) {
+const INTERVAL = args.open ? Number(args['interval-ms']) : 0;
+if (
+  !LEVELS.every((n) => Number.isInteger(n) && n >= 1) ||
+  !(SECONDS > 0) ||
+  !Number.isInteger(NSYS) ||
+  NSYS < 1 ||
+  (args.open && !(Number.isInteger(INTERVAL) && INTERVAL >= 10))
+) {
   process.stderr.write(
-    'ingest-load: each of --agents and --syscalls must be a whole number of at least 1, --seconds > 0\n',
+    'ingest-load: each of --agents and --syscalls must be a whole number of at least 1, --seconds > 0, ' +
+      '--interval-ms a whole number of at least 10\n',
   );
   process.exit(2);
 }
@@ -39,14 +53,40 @@ if (ENGINES.includes(null)) {
   process.exit(2);
 }
 
-/** One level: @n closed-loop agents for SECONDS, spread over the store's replicas. */
+/**
+ * One level: @n agents for SECONDS, spread over the store's replicas. Closed loop: each starts
+ * sending at its welcome. Open loop: all @n hellos are answered first (timed apart: a fleet's
+ * agents do not all restart at once), then each sends every INTERVAL, their sends spread evenly.
+ */
 async function level(store, engine, n) {
-  const before = storeStat(store);
-  const serverBefore = store.serverCpu();
-  const bytesBefore = store.bytes();
+  let before = storeStat(store);
+  let serverBefore = store.serverCpu();
+  let bytesBefore = store.bytes();
+  let genBefore = process.cpuUsage();
   const lat = [];
   const t0 = Date.now();
-  const deadline = t0 + SECONDS * 1000;
+  let go;
+  const start = new Promise((r) => (go = r));
+  let welcomed = 0;
+  let helloMs = 0;
+  let from = t0; // the timed part: from the first open-loop send (or t0) to the deadline
+  let deadline = t0 + SECONDS * 1000;
+  let stopped = 0; // when the last agent stopped sending
+  let ackedInWindow = 0;
+  const onWelcome = () => {
+    if (++welcomed < n || !INTERVAL) return;
+    helloMs = Date.now() - t0;
+    // Open loop: CPU and bytes of the snapshots only (the hellos and their runs are apart).
+    [before, serverBefore, bytesBefore, genBefore] = [
+      storeStat(store),
+      store.serverCpu(),
+      store.bytes(),
+      process.cpuUsage(),
+    ];
+    from = Date.now();
+    deadline = from + SECONDS * 1000;
+    go();
+  };
   const acked = (
     await Promise.all(
       Array.from({ length: n }, (_, i) =>
@@ -55,23 +95,36 @@ async function level(store, engine, n) {
           hostId: `bench-host-${engine.name}-${n}-${i}`,
           runId: `bench-${engine.name}-${n}-${i}`,
           nsys: NSYS,
+          intervalMs: INTERVAL,
+          phaseMs: (i * INTERVAL) / n,
+          start,
           more: () => Date.now() < deadline,
-          onAck: (ms) => lat.push(ms),
+          onWelcome,
+          onStop: () => (stopped = Date.now()),
+          onAck: (ms) => {
+            if (Date.now() < deadline) ackedInWindow++;
+            lat.push(ms);
+          },
         }),
       ),
     )
   ).reduce((a, b) => a + b, 0);
-  const wall = (Date.now() - t0) / 1000;
+  const wall = (Date.now() - from) / 1000;
   const after = storeStat(store);
+  const gen = process.cpuUsage(genBefore);
   return {
     engine: engineLabel(engine),
     agents: n,
-    snapsPerSec: acked / wall,
-    rowsPerSec: (acked * NSYS) / wall,
+    offered: INTERVAL ? (n * 1000) / INTERVAL : undefined,
+    helloMs,
+    drainMs: INTERVAL ? Date.now() - stopped : undefined,
+    // Open loop: the acked rate while sending (what was unacked at the deadline is drained after it).
+    snapsPerSec: INTERVAL ? ackedInWindow / ((deadline - from) / 1000) : acked / wall,
     p50: pct(lat, 50),
     p99: pct(lat, 99),
     cpu: ((after.cpu - before.cpu) / wall) * 100,
     serverCpu: ((store.serverCpu() - serverBefore) / wall) * 100,
+    genCpu: ((gen.user + gen.system) / 1e6 / wall) * 100,
     rss: after.rss / 2 ** 20,
     bytesPerSnap: (store.bytes() - bytesBefore) / acked,
     load: loadavg()[0],
@@ -83,7 +136,9 @@ const results = [];
 try {
   for (const engine of ENGINES) {
     const dir = mkdtempSync(join(tmpdir(), 'sc-ingest-'));
-    const store = await startStore(engine, dir, cluster);
+    // A fleet's agents may share one token: an open-loop level holds a stream per agent.
+    const env = { SC_MAX_STREAMS_PER_TOKEN: String(Math.max(1024, ...LEVELS)) };
+    const store = await startStore(engine, dir, cluster, { env });
     try {
       for (const n of LEVELS) {
         const r = await level(store, engine, n);
@@ -92,7 +147,9 @@ try {
           `${r.engine.padEnd(24)} ${String(n).padStart(5)} agents: ` +
             `${r.snapsPerSec.toFixed(0).padStart(6)} snapshots/s, ack p50 ${r.p50.toFixed(2)} ms ` +
             `p99 ${r.p99.toFixed(2)} ms, CP CPU ${r.cpu.toFixed(0)}%, DB CPU ${r.serverCpu.toFixed(0)}%, ` +
-            `${r.bytesPerSnap.toFixed(0)} B/snapshot, load ${r.load.toFixed(1)}`,
+            `load generator CPU ${r.genCpu.toFixed(0)}%, ` +
+            `${r.bytesPerSnap.toFixed(0)} B/snapshot, ` +
+            `${INTERVAL ? `hellos ${r.helloMs} ms, drained in ${r.drainMs} ms, ` : ''}load ${r.load.toFixed(1)}`,
         );
       }
     } finally {
@@ -104,60 +161,14 @@ try {
   cluster?.stop();
 }
 
-const engines = [...new Set(results.map((r) => r.engine))];
-const knees = engines.map((e) => {
-  const rs = results.filter((r) => r.engine === e);
-  const best = rs.reduce((a, b) => (b.snapsPerSec > a.snapsPerSec ? b : a));
-  return { ...best, perHostDay: (rs.at(-1).bytesPerSnap * 8640) / 2 ** 20 };
-});
-const f0 = (x) => x.toFixed(0);
-const table = (engine) => `**${engine}**
-
-| agents | snapshots/s | rows/s | ack p50 ms | ack p99 ms | CP CPU % | DB CPU % | CP RSS MiB | bytes/snapshot | load |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
-${results
-  .filter((r) => r.engine === engine)
-  .map(
-    (r) =>
-      `| ${r.agents} | ${f0(r.snapsPerSec)} | ${f0(r.rowsPerSec)} | ${r.p50.toFixed(2)} | ` +
-      `${r.p99.toFixed(2)} | ${f0(r.cpu)} | ${f0(r.serverCpu)} | ${f0(r.rss)} | ${f0(r.bytesPerSnap)} | ` +
-      `${r.load.toFixed(1)} |`,
-  )
-  .join('\n')}
-`;
-const body = `
-Closed loop: each simulated agent (its own gRPC connection, the real proto) sends its next
-cumulative snapshot (${NSYS} non-zero syscalls, all growing, so ${NSYS} deltas per snapshot, stored as one packed row)
-as soon as the previous one is acked; an ack means committed: to SQLite (WAL,
-synchronous=NORMAL), or to PostgreSQL (a throw-away cluster from \`tools/pg-cluster.sh\` with
-its defaults: fsync and synchronous_commit on), with the agents spread over the replicas.
-${SECONDS} s per level; the load generator, the control planes and PostgreSQL share the
-machine's ${cpus().length} CPUs. CPU is user+system time over wall time (100% = one core): the
-control planes' (summed) and the PostgreSQL server's. DB bytes: the SQLite file and its WAL, or
-\`pg_database_size\`. Load is the 1-minute load average at the end of the level.
-
-${engines.map(table).join('\n')}
-At the knee (the level with the most snapshots/s), and DB growth per host-day at 10 s:
-
-| engine | snapshots/s | at agents | ack p50 ms | ack p99 ms | MiB per host-day |
-|---|---:|---:|---:|---:|---:|
-${knees
-  .map(
-    (k) =>
-      `| ${k.engine} | **${f0(k.snapsPerSec)}** | ${k.agents} | ${k.p50.toFixed(2)} | ${k.p99.toFixed(2)} | ` +
-      `${k.perHostDay.toFixed(1)} |`,
-  )
-  .join('\n')}
-
-A snapshots/s figure is also the number of agents one store takes at 1 s intervals (×10 at the
-default 10 s).
-`;
+const setup = { nsys: NSYS, seconds: SECONDS, intervalMs: INTERVAL, cpus: cpus().length };
+const body = INTERVAL ? openLoopBody(results, setup) : closedLoopBody(results, setup);
 if (args.write) {
-  updateSection('ingest', {
-    title: '3. Control-plane ingest',
+  updateSection(INTERVAL ? 'ingest-open' : 'ingest', {
+    title: INTERVAL ? '3b. Control-plane ingest, open loop (a fleet of agents at -i 1)' : '3. Control-plane ingest',
     command:
       `node tools/bench/ingest-load.mjs --agents ${args.agents} --seconds ${SECONDS} --syscalls ${NSYS} ` +
-      `--engines ${args.engines} --write`,
+      `--engines ${args.engines}${INTERVAL ? ` --open --interval-ms ${INTERVAL}` : ''} --write`,
     machine: `${cpus().length} CPUs (${cpus()[0].model}), Linux ${release()}, Node ${process.version}`,
     body,
   });

@@ -70,9 +70,11 @@ export function percentile(xs, p) {
 }
 
 /**
- * One simulated agent: a hello, then cumulative snapshots of @nsys syscalls that all grow,
- * each sent when the previous is acked (closed loop), until @more(seq) says stop.
- * @clock(seq) gives each snapshot's time (real time, or synthetic history).
+ * One simulated agent: a hello, then cumulative snapshots of @nsys syscalls that all grow, until
+ * @more(seq) says stop. Closed loop by default: each is sent when the previous is acked. With
+ * @intervalMs, open loop like the real agent (`-i`): one snapshot every @intervalMs, the first after
+ * @phaseMs once @start resolved, whether or not the last was acked yet. @clock(seq) gives each
+ * snapshot's time.
  */
 export function simAgent({
   listen,
@@ -85,6 +87,11 @@ export function simAgent({
   clock = () => Date.now(),
   more,
   onAck = () => {},
+  onWelcome = () => {},
+  onStop = () => {},
+  intervalMs = 0,
+  phaseMs = 0,
+  start = Promise.resolve(),
 }) {
   return new Promise((resolvePromise, reject) => {
     const client = new proto.CollectorServiceClient(listen, grpc.credentials.createInsecure(), {
@@ -93,7 +100,9 @@ export function simAgent({
     const call = client.collect(metadata());
     const counts = Array.from({ length: nsys }, () => 0);
     let seq = 0;
-    let sentAt = 0n;
+    // When each unacked snapshot was sent (one at a time in closed loop, several in open loop).
+    const sentAt = new Map();
+    let timer;
     // Per-process mode: K processes share the first 5 syscalls' calls of each interval.
     const weight = (processes * (processes + 1)) / 2;
     // Per-cgroup mode: likewise, K containers (the same ids on every host, like a fleet's units).
@@ -121,7 +130,7 @@ export function simAgent({
             });
         }
       }
-      sentAt = process.hrtime.bigint();
+      sentAt.set(String(seq), process.hrtime.bigint());
       call.write({
         snapshot: Snapshot.fromPartial({
           runId,
@@ -137,18 +146,40 @@ export function simAgent({
         }),
       });
     };
+    const tick = () => {
+      if (more(seq)) return send();
+      clearInterval(timer);
+      onStop();
+      call.end(); // the control plane acks what it has, then ends the stream
+    };
+    const openLoop = async () => {
+      await start;
+      timer = setTimeout(() => {
+        timer = setInterval(tick, intervalMs);
+        tick();
+      }, phaseMs);
+    };
     call.on('data', (msg) => {
-      if (msg.welcome) return send();
+      if (msg.welcome) {
+        onWelcome();
+        return intervalMs ? void openLoop() : send();
+      }
       if (msg.ack) {
-        onAck(Number(process.hrtime.bigint() - sentAt) / 1e6);
+        onAck(Number(process.hrtime.bigint() - sentAt.get(msg.ack.seq)) / 1e6);
+        sentAt.delete(msg.ack.seq);
+        if (intervalMs) return;
         if (more(seq)) send();
         else call.end();
       }
     });
-    call.on('error', reject);
+    call.on('error', (e) => {
+      clearTimeout(timer);
+      clearInterval(timer);
+      reject(e);
+    });
     call.on('end', () => {
       client.close();
-      resolvePromise(seq);
+      resolvePromise(seq - sentAt.size); // the acked ones
     });
     call.write({
       hello: {
@@ -159,7 +190,7 @@ export function simAgent({
         bootId: 'bench',
         agentVersion: 'bench',
         mapMode: 'percpu',
-        intervalMs: 10000,
+        intervalMs: intervalMs || 10000,
         runId,
         runStartedUnixMs: String(startedMs),
         scope: 'all processes',

@@ -18,6 +18,11 @@ const SMOKE: Array<[script: string, args: string[], table: RegExp]> = [
   ],
   ['agent-footprint.mjs', ['--seconds', '0.2', '--procs', '20'], /^\| agent \| extra live processes \|/m],
   ['ingest-load.mjs', ['--agents', '1,2', '--seconds', '1', '--syscalls', '5'], /^\| agents \| snapshots\/s \|/m],
+  [
+    'ingest-load.mjs',
+    ['--agents', '3', '--seconds', '1', '--syscalls', '5', '--open', '--interval-ms', '100'],
+    /^\| agents \| hellos ms \| offered\/s \| acked\/s \|/m,
+  ],
   ['query-latency.mjs', QUERY, /^\| query \| 1 h of history \|$/m],
   // The PostgreSQL runs (a throw-away cluster each): two replicas for ingest, one for queries.
   [
