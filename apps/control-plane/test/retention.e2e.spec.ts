@@ -114,7 +114,7 @@ describe("control-plane --expire-once (the README's one expiry pass by hand)", (
 
   it('runs one pass on the configured database and prints what it removed; a second removes nothing', async () => {
     await streamOld(cp, 'run-once', 5);
-    const db = cp.dbUrl ? { SC_DB_URL: cp.dbUrl } : { SC_DB_PATH: cp.dbPath };
+    const db: Record<string, string> = cp.dbUrl ? { SC_DB_URL: cp.dbUrl } : { SC_DB_PATH: cp.dbPath };
     const first = expireOnce(db);
     expect([first.status, first.stderr]).toEqual([0, '']);
     expect(JSON.parse(first.stdout)).toMatchObject({ ran: true, snapshots: 5 });
