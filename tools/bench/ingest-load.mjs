@@ -19,17 +19,32 @@ import { closedLoopBody, openLoopBody } from './ingest-report.mjs';
 import { engineLabel, parseEngines, startCluster, startStore, storeStat } from './pg-bench.mjs';
 import { percentile as pct, simAgent } from './sim-agent.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    agents: { type: 'string', default: '1,8,32,128' },
-    seconds: { type: 'string', default: '8' },
-    syscalls: { type: 'string', default: '60' },
-    engines: { type: 'string', default: 'sqlite' },
-    open: { type: 'boolean', default: false },
-    'interval-ms': { type: 'string', default: '1000' },
-    write: { type: 'boolean', default: false },
-  },
-});
+const USAGE =
+  'usage: ingest-load.mjs [--agents 1,8,32,128] [--seconds 8] [--syscalls 60] [--engines sqlite,pg,pg2] ' +
+  '[--open [--interval-ms 1000]] [--write]';
+const args = (() => {
+  try {
+    return parseArgs({
+      options: {
+        agents: { type: 'string', default: '1,8,32,128' },
+        seconds: { type: 'string', default: '8' },
+        syscalls: { type: 'string', default: '60' },
+        engines: { type: 'string', default: 'sqlite' },
+        open: { type: 'boolean', default: false },
+        'interval-ms': { type: 'string', default: '1000' },
+        write: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (e) {
+    process.stderr.write(`ingest-load: ${e.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+})();
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const LEVELS = args.agents.split(',').map(Number);
 const SECONDS = Number(args.seconds);
 const NSYS = Number(args.syscalls);

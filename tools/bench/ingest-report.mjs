@@ -27,7 +27,8 @@ export function closedLoopBody(results, { nsys, seconds, cpus }) {
     'bytes/snapshot | load |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const row = (r) =>
     `| ${r.agents} | ${f0(r.snapsPerSec)} | ${f0(r.snapsPerSec * nsys)} | ${f2(r.p50)} | ${f2(r.p99)} | ` +
-    `${f0(r.cpu)} | ${f0(r.serverCpu)} | ${f0(r.genCpu)} | ${f0(r.rss)} | ${f0(r.bytesPerSnap)} | ${r.load.toFixed(1)} |`;
+    `${f0(r.cpu)} | ${f0(r.serverCpu)} | ${f0(r.genCpu)} | ${f0(r.rss)} | ${f0(r.bytesPerSnap)} | ` +
+    `${r.load.toFixed(1)} |`;
   const knees = enginesOf(results).map((e) => {
     const rs = results.filter((r) => r.engine === e);
     const best = rs.reduce((a, b) => (b.snapsPerSec > a.snapsPerSec ? b : a));
@@ -70,9 +71,9 @@ export function openLoopBody(results, { nsys, seconds, intervalMs, cpus }) {
     'DB CPU % | gen CPU % | CP RSS MiB | bytes/snapshot | load |\n' +
     '|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|---:|---:|---:|';
   const row = (r) =>
-    `| ${r.agents} | ${f0(r.helloMs)} | ${f0(r.offered)} | ${f0(r.snapsPerSec)} | ${f2(r.p50)} | ${f2(r.p99)} | ${f0(r.drainMs)} | ` +
-    `${keptUp(r, intervalMs) ? 'yes' : '**no**'} | ${f0(r.cpu)} | ${f0(r.serverCpu)} | ${f0(r.genCpu)} | ` +
-    `${f0(r.rss)} | ` +
+    `| ${r.agents} | ${f0(r.helloMs)} | ${f0(r.offered)} | ${f0(r.snapsPerSec)} | ${f2(r.p50)} | ${f2(r.p99)} | ` +
+    `${f0(r.drainMs)} | ${keptUp(r, intervalMs) ? 'yes' : '**no**'} | ${f0(r.cpu)} | ${f0(r.serverCpu)} | ` +
+    `${f0(r.genCpu)} | ${f0(r.rss)} | ` +
     `${f0(r.bytesPerSnap)} | ${r.load.toFixed(1)} |`;
   const knees = enginesOf(results).map((e) => {
     const ok = results.filter((r) => r.engine === e && keptUp(r, intervalMs));

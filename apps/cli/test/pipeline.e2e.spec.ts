@@ -100,20 +100,33 @@ describe('syscall-counter against a real control plane', () => {
     expect(bad.stderr).toMatch(/ \(wrong token: .*\): check --token-file \(or SYSCALL_COUNTER_TOKEN_FILE\)/);
   });
 
-  it('--server a,b queries the first replica that answers; a malformed list is a usage error', async () => {
-    const down = `127.0.0.1:${await freePort()}`;
-    const csv = cli(['top', '--server', `${down},${address}`, '--token-file', tokenFile, '--format', 'csv']);
-    expect(csv.status).toBe(0);
-    expect(csv.stdout.trim().split('\n')[1]).toBe('110,getppid,11000');
-    const none = cli(['hosts', '--server', `${down},${down}`, '--token-file', tokenFile]);
-    expect(none.status).toBe(1);
-    expect(none.stderr).toMatch(/cannot reach the control plane at 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ /);
-    const bad = cli(['hosts', '--server', `${address},`, '--token-file', tokenFile]);
-    expect([bad.status, bad.stderr]).toEqual([
-      2,
-      `syscall-counter: --server '${address},' is not HOST[:PORT][,HOST[:PORT]...]\n`,
-    ]);
-  });
+  it(
+    '--server a,b (or the env, or config.json) queries the first replica that answers; ' +
+      'a malformed list is a usage error',
+    async () => {
+      const down = `127.0.0.1:${await freePort()}`;
+      const csv = cli(['top', '--server', `${down},${address}`, '--token-file', tokenFile, '--format', 'csv']);
+      expect(csv.status).toBe(0);
+      expect(csv.stdout.trim().split('\n')[1]).toBe('110,getppid,11000');
+      const none = cli(['hosts', '--server', `${down},${down}`, '--token-file', tokenFile]);
+      expect(none.status).toBe(1);
+      expect(none.stderr).toMatch(/cannot reach the control plane at 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ /);
+      // The same list from the environment and from the config file (issue 12: "and the same in their env/config").
+      const env = run(['top', '--format', 'csv'], {
+        env: { SYSCALL_COUNTER_SERVER: `${down},${address}`, SYSCALL_COUNTER_TOKEN_FILE: tokenFile },
+      });
+      expect([env.status, env.stdout.trim().split('\n')[1]]).toEqual([0, '110,getppid,11000']);
+      const config = join(dir, 'replicas.json');
+      writeFileSync(config, JSON.stringify({ server: `${down},${address}`, tokenFile }));
+      const file = run(['top', '--format', 'csv'], { env: { SYSCALL_COUNTER_CONFIG: config } });
+      expect([file.status, file.stdout.trim().split('\n')[1]]).toEqual([0, '110,getppid,11000']);
+      const bad = cli(['hosts', '--server', `${address},`, '--token-file', tokenFile]);
+      expect([bad.status, bad.stderr]).toEqual([
+        2,
+        `syscall-counter: --server '${address},' is not HOST[:PORT][,HOST[:PORT]...]\n`,
+      ]);
+    },
+  );
 });
 
 describe('syscall-counter top with the embedded control plane', () => {

@@ -21,9 +21,12 @@ export async function serve(config: AppConfig): Promise<void> {
     colors: logColors(config.logJson),
     prefix: 'control-plane',
   });
+  // abortOnError false: a module that cannot start (the database refused us) throws, and main
+  // says why in one line, instead of Nest's multi-line report.
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
     ...grpcOptions(config),
     logger,
+    abortOnError: false,
   });
   // Not SIGHUP: it reloads SC_TOKENS_FILE (TokenAuthService).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

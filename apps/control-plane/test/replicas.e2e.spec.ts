@@ -74,11 +74,28 @@ function rowsOf(t: TopResponse): string[] {
         expect(BigInt(viaA.rows.find((x) => x.nr === 110)?.count ?? '0')).toBe(total);
         expect(rowsOf(viaB)).toEqual(rowsOf(viaA));
         expect(viaB.total).toBe(viaA.total);
+        // Every syscall, not only the workload's: the stored run is the agent's final report row by row.
+        const agentRows = r.stdout
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(','))
+          .map(([nr, name, count]) => `${nr === '' ? (name === 'other' ? -2 : name) : nr}:${count}`)
+          .sort();
+        expect([...rowsOf(viaA)].sort()).toEqual(agentRows);
       }
       const db = a.db();
       const twice = db.prepare('SELECT run_id, seq FROM snapshots GROUP BY run_id, seq HAVING COUNT(*) > 1').all();
-      db.close();
       expect(twice).toEqual([]);
+      // None missing either: every unacked snapshot was resent after each failover (seqs 1..last).
+      const gaps = db
+        .prepare('SELECT run_id, COUNT(*) AS n, MAX(seq) AS last FROM snapshots GROUP BY run_id ORDER BY run_id')
+        .all() as Array<{ run_id: string; n: number; last: number }>;
+      expect(gaps.map((g) => [g.run_id, Number(g.n) === Number(g.last)])).toEqual([
+        ['r1', true],
+        ['r2', true],
+      ]);
+      db.close();
       const hosts = (cp: ControlPlane) => unary<unknown, ListHostsResponse>(queries(cp), 'listHosts', {});
       expect((await hosts(a)).hosts.map((h) => [h.hostId, h.total])).toEqual(
         (await hosts(b)).hosts.map((h) => [h.hostId, h.total]),

@@ -1,4 +1,4 @@
-import { cli, CONTROL_PLANE_MAIN, ControlPlane, sleep, testEngine } from '@syscall-counter/test-support';
+import { cli, CONTROL_PLANE_MAIN, ControlPlane, freePort, sleep, testEngine } from '@syscall-counter/test-support';
 import { spawnSync } from 'node:child_process';
 import { Client } from 'pg';
 import { EXPIRY_LOCK_KEY } from '../src/retention/expiry.repository';
@@ -90,6 +90,43 @@ describe('background expiry (SC_RETAIN_RAW=14d)', () => {
     );
     const hosts = cli(['hosts', ...cp.conn]);
     expect(hosts.stdout.split('\n')).toContain(`raw history before ${mark} has expired`);
+    // runs says so too, and JSON carries the retained span per host and per run.
+    expect(cli(['runs', ...cp.conn]).stdout.split('\n')).toContain(`raw history before ${mark} has expired`);
+    const kept = (cmd: string) =>
+      JSON.parse(cli([cmd, ...cp.conn, '--format', 'json']).stdout).map(
+        (x: { rawKeptFromUnixMs: string }) => x.rawKeptFromUnixMs,
+      );
+    expect(kept('hosts')).toEqual([String(pass.rawBeforeMs)]);
+    expect(kept('runs')).toEqual([String(pass.rawBeforeMs)]);
+  });
+});
+
+describe("control-plane --expire-once (the README's one expiry pass by hand)", () => {
+  const cp = new ControlPlane();
+  beforeAll(() => cp.start());
+  afterAll(() => cp.close());
+  const expireOnce = (db: Record<string, string>) =>
+    spawnSync(process.execPath, [CONTROL_PLANE_MAIN, '--expire-once'], {
+      env: { ...process.env, SC_TOKEN_FILE: cp.tokenFile, SC_RETAIN_RAW: '14d', SC_RETAIN_HOURLY: 'off', ...db },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+
+  it('runs one pass on the configured database and prints what it removed; a second removes nothing', async () => {
+    await streamOld(cp, 'run-once', 5);
+    const db: Record<string, string> = cp.dbUrl ? { SC_DB_URL: cp.dbUrl } : { SC_DB_PATH: cp.dbPath };
+    const first = expireOnce(db);
+    expect([first.status, first.stderr]).toEqual([0, '']);
+    expect(JSON.parse(first.stdout)).toMatchObject({ ran: true, snapshots: 5 });
+    expect(JSON.parse(expireOnce(db).stdout)).toMatchObject({ ran: true, snapshots: 0 });
+  });
+
+  it('a database it cannot reach: one line at once, exit 1 (no retries, no silence)', async () => {
+    const t0 = Date.now();
+    const r = expireOnce({ SC_DB_URL: `postgres://nobody@127.0.0.1:${await freePort()}/none` });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^control-plane: cannot start: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
 

@@ -28,6 +28,7 @@ import { PackedHostRollups1766700000000 } from './migrations/1766700000000-packe
 import { RunLastHour1766800000000 } from './migrations/1766800000000-run-last-hour';
 import { RunLastMs1766800000001 } from './migrations/1766800000001-run-last-ms';
 import { openAndMigrate } from './migration-lock';
+import { retryableAtStart } from './start-errors';
 import { SqlRunner } from './sql-runner';
 import { SqliteRunner } from './sqlite-runner';
 import { bigintPool, PostgresRunner } from './postgres-runner';
@@ -73,7 +74,11 @@ const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true
       useFactory: (config: ConfigService) => {
         const url = config.get<string>('dbUrl');
         // PostgreSQL migrates in openAndMigrate, under a lock shared by every replica.
-        if (url) return { type: 'postgres' as const, url, ...SCHEMA, migrationsRun: false };
+        // A server retries a database that is not up yet (TypeORM's 9 tries, 3 s apart); a one-shot
+        // command (--expire-once) says why at once instead.
+        const retryAttempts = config.get<number>('dbRetryAttempts');
+        const toRetry = retryableAtStart;
+        if (url) return { type: 'postgres' as const, url, ...SCHEMA, migrationsRun: false, retryAttempts, toRetry };
         const database = config.getOrThrow<string>('dbPath');
         mkdirSync(dirname(database), { recursive: true });
         return {

@@ -18,13 +18,15 @@ export async function expireOnce(
   nowMs = Date.now(),
   retention: Partial<RetentionConfig> = {},
 ): Promise<ExpiryReport> {
-  const settings = { ...config, retention: { ...config.retention, ...retention, everyMs: 0 } };
+  const settings = { ...config, retention: { ...config.retention, ...retention, everyMs: 0 }, dbRetryAttempts: 0 };
   @Module({
     imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => settings] }), DatabaseModule],
     providers: [ExpiryService, ...EXPIRY_PROVIDERS],
   })
   class ExpireOnceModule {}
-  const app = await NestFactory.createApplicationContext(ExpireOnceModule, { logger: false });
+  // abortOnError false: a database that cannot be opened throws (main says why in one line)
+  // instead of Nest exiting 1 without a word.
+  const app = await NestFactory.createApplicationContext(ExpireOnceModule, { logger: false, abortOnError: false });
   try {
     return await app.get(ExpiryService).expireOnce(nowMs);
   } finally {
