@@ -1,15 +1,29 @@
 import base from './jest.config';
 
 /**
- * The CLI's history spec (diff, export, series, per-process top) against control planes on
- * PostgreSQL (issue 12). The breakdown, failure and latency sums are checked on PostgreSQL by the
- * control plane's suites; the CLI's breakdowns spec passes there too (111 s) but would take npm
- * test past its time budget. The embedded `top` stays SQLite.
+ * Every CLI spec that queries a control plane (history, diff, series, breakdowns, seccomp from
+ * history, the agent-to-CLI pipeline, TLS, ...) again against control planes on PostgreSQL
+ * (issue 12): about 90 s more. The specs of the embedded `top` and of the agent alone (no control
+ * plane) run once, in jest.config.ts.
  */
+const QUERIES_A_CONTROL_PLANE = [
+  'breakdowns',
+  'final-read',
+  'history',
+  'history-habits',
+  'local-source',
+  'output-safety',
+  'pipeline',
+  'readable-output',
+  'run-prefix',
+  'seccomp-history',
+  'tls',
+];
+
 export default {
   ...base,
   displayName: 'cli (postgres)',
-  testMatch: ['<rootDir>/test/history.e2e.spec.ts'],
+  testMatch: [`<rootDir>/test/{${QUERIES_A_CONTROL_PLANE.join(',')}}.e2e.spec.ts`],
   globalSetup: '<rootDir>/../../libs/test-support/src/pg-global-setup.ts',
   globalTeardown: '<rootDir>/../../libs/test-support/src/pg-global-teardown.ts',
 };
