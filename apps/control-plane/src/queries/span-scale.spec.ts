@@ -1,15 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import { IngestService } from '../collection/ingest.service';
 import { SqlRunner } from '../database/sql-runner';
-import { ExpiryRepository } from '../retention/expiry.repository';
-import { ExpiryService } from '../retention/expiry.service';
-import { PartitionsRepository } from '../retention/partitions.repository';
-import { RetentionMarksRepository } from '../retention/retention-marks.repository';
 import { hello, inMemoryApp, snapshot, streamRun, T0 } from '../testing/in-memory-app';
 import { CountsRepository, SpanRow } from './data/counts.repository';
 import { NEVER, Source, Window } from './scope-window';
+import { expiryOf } from '../testing/expiry-service';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -214,14 +209,7 @@ describe('CountsRepository.span over many runs', () => {
   });
 
   it('equals the reference over expired time', async () => {
-    const unused = { get: () => undefined } as unknown as ConfigService;
-    const expiry = new ExpiryService(
-      new ExpiryRepository(sql),
-      new RetentionMarksRepository(sql),
-      new PartitionsRepository(sql, app.get(DataSource)),
-      sql,
-      unused,
-    );
+    const { expiry } = expiryOf(app);
     const retain = { rawMs: 14 * DAY, hourlyMs: 0, everyMs: HOUR, firstMs: MIN };
     const report = await expiry.expireOnce(T0 + 15 * DAY + 5 * MIN, retain);
     expect(report).toMatchObject({ ran: true, rawBeforeMs: T0 + DAY });

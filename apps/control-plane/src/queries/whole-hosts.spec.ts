@@ -1,18 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import { IngestService } from '../collection/ingest.service';
-import { SqlRunner } from '../database/sql-runner';
-import { ExpiryRepository } from '../retention/expiry.repository';
-import { ExpiryService } from '../retention/expiry.service';
-import { PartitionsRepository } from '../retention/partitions.repository';
-import { RetentionMarksRepository } from '../retention/retention-marks.repository';
 import { hello, inMemoryApp, snapshot, streamRun, T0 } from '../testing/in-memory-app';
 import { asStrings, keyed } from '../testing/keyed-counts';
 import { CountsRepository } from './data/counts.repository';
 import { HostTotalsRepository, WholeHosts } from './data/host-totals.repository';
 import { NEVER, Window } from './scope-window';
 import { TallyService } from './tally.service';
+import { expiryOf } from '../testing/expiry-service';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -102,16 +96,7 @@ describe('hosts whose whole history a window covers are answered from their tota
     const all = windowOf(T0 - 11 * MIN, 0);
     const late = windowOf(T0 + MIN, 0);
     const before = asStrings(await tally.sum(all, 'syscall', 'deltas'));
-    const sql = app.get(SqlRunner);
-    const unused = { get: () => undefined } as unknown as ConfigService;
-    const partitions = new PartitionsRepository(sql, app.get(DataSource));
-    const expiry = new ExpiryService(
-      new ExpiryRepository(sql),
-      new RetentionMarksRepository(sql),
-      partitions,
-      sql,
-      unused,
-    );
+    const { expiry } = expiryOf(app);
     const retain = { rawMs: 14 * DAY, hourlyMs: 400 * DAY, everyMs: HOUR, firstMs: MIN };
     const report = await expiry.expireOnce(T0 + 14 * DAY + HOUR + 5 * MIN, retain);
     expect(report).toMatchObject({ ran: true, rawBeforeMs: T0 + HOUR });

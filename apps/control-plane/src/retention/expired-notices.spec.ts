@@ -1,19 +1,13 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ExpiredHistory, GroupBy, Scope } from '@syscall-counter/proto';
-import { DataSource } from 'typeorm';
 import { IngestService } from '../collection/ingest.service';
-import { SqlRunner } from '../database/sql-runner';
 import { DiffService } from '../queries/diff.service';
 import { LatencyService } from '../queries/latency.service';
 import { SeriesService } from '../queries/series.service';
 import { TopService } from '../queries/top.service';
 import { hello, inMemoryApp, snapshot, streamRun, T0 } from '../testing/in-memory-app';
-import { ExpiryRepository } from './expiry.repository';
-import { ExpiryService } from './expiry.service';
-import { PartitionsRepository } from './partitions.repository';
 import { RetentionConfig } from './retention-config';
-import { RetentionMarksRepository } from './retention-marks.repository';
+import { expiryOf } from '../testing/expiry-service';
 
 // Issue 12: "a query over expired time says so, never a silently smaller number", for every
 // query kind: top by syscall, process and container, errors (failed calls), latency, series, diff.
@@ -65,16 +59,7 @@ describe('every query kind over expired raw time says so', () => {
 
   beforeAll(async () => {
     app = await inMemoryApp();
-    const sql = app.get(SqlRunner);
-    const unused = { get: () => undefined } as unknown as ConfigService;
-    const partitions = new PartitionsRepository(sql, app.get(DataSource));
-    const expiry = new ExpiryService(
-      new ExpiryRepository(sql),
-      new RetentionMarksRepository(sql),
-      partitions,
-      sql,
-      unused,
-    );
+    const { expiry, partitions } = expiryOf(app);
     expect(await partitions.ensureDays(T0_DAY - 1, T0_DAY + 1)).toEqual([]);
     await storeHistory(app.get(IngestService));
     const report = await expiry.expireOnce(T0 + 14 * DAY + 3 * HOUR + 5 * MIN, RETAIN);

@@ -1,19 +1,15 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { GroupBy, Scope } from '@syscall-counter/proto';
-import { DataSource } from 'typeorm';
 import { IngestService } from '../collection/ingest.service';
 import { AbortedError } from '../common/domain-errors';
-import { SqlRunner } from '../database/sql-runner';
 import { SeriesService } from '../queries/series.service';
 import { CountsRepository } from '../queries/data/counts.repository';
 import { TopService } from '../queries/top.service';
 import { hello, inMemoryApp, snapshot, streamRun, T0 } from '../testing/in-memory-app';
-import { ExpiryRepository } from './expiry.repository';
 import { ExpiryService } from './expiry.service';
-import { PartitionsRepository } from './partitions.repository';
 import { RetentionConfig } from './retention-config';
 import { RetentionMarks, RetentionMarksRepository } from './retention-marks.repository';
+import { expiryOf } from '../testing/expiry-service';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -104,10 +100,7 @@ describe("an expiry pass between a query's reads of the marks and of the pieces"
 
   beforeEach(async () => {
     app = await inMemoryApp();
-    const sql = app.get(SqlRunner);
-    const unused = { get: () => undefined } as unknown as ConfigService;
-    const partitions = new PartitionsRepository(sql, app.get(DataSource));
-    expiry = new ExpiryService(new ExpiryRepository(sql), new RetentionMarksRepository(sql), partitions, sql, unused);
+    ({ expiry } = expiryOf(app));
     await storeHistory(app.get(IngestService));
   });
   afterEach(async () => {

@@ -1,18 +1,15 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { GroupBy, Scope } from '@syscall-counter/proto';
-import { DataSource } from 'typeorm';
 import { IngestService } from '../collection/ingest.service';
 import { SqlRunner } from '../database/sql-runner';
 import { HostsRunsService } from '../hosts-runs/hosts-runs.service';
 import { SeriesService } from '../queries/series.service';
 import { TopService } from '../queries/top.service';
 import { hello, inMemoryApp, snapshot, streamRun, T0 } from '../testing/in-memory-app';
-import { ExpiryRepository } from './expiry.repository';
 import { ExpiryService } from './expiry.service';
 import { PartitionsRepository } from './partitions.repository';
 import { RetentionConfig } from './retention-config';
-import { RetentionMarksRepository } from './retention-marks.repository';
+import { expiryOf } from '../testing/expiry-service';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -104,9 +101,8 @@ describe('retention: expiry of raw rows and hourly rollups', () => {
     app = await inMemoryApp();
     sql = app.get(SqlRunner);
     top = app.get(TopService);
-    const unused = { get: () => undefined } as unknown as ConfigService;
-    const partitions = new PartitionsRepository(sql, app.get(DataSource));
-    expiry = new ExpiryService(new ExpiryRepository(sql), new RetentionMarksRepository(sql), partitions, sql, unused);
+    let partitions: PartitionsRepository;
+    ({ expiry, partitions } = expiryOf(app));
     // PostgreSQL: the days around T0 get their partitions before the history arrives (as the job does).
     expect(await partitions.ensureDays(T0_DAY - 1, T0_DAY + 2)).toEqual([]);
     if (POSTGRES) expect(await partitionsOf(T0_DAY - 1)).toHaveLength(5);
