@@ -56,19 +56,17 @@ function hostOf(hosts: Map<string, HostTotals>, hostId: string): HostTotals {
  * (the sums of addToHost, added to the packed text without unpacking it).
  */
 function hostsAfter(stored: Array<{ c: CheckedSnapshot }>, locked: Map<string, LockedHost>): HostAdvance[] {
-  const hosts = new Map<string, { add: Map<number, bigint>; calls: bigint | null }>();
+  // Each host's totals start empty: they collect the batch's sums, added to the locked text at the end.
+  const hosts = new Map<string, HostTotals>();
   for (const { c } of stored) {
     const id = c.head.hostId;
     let h = hosts.get(id);
-    if (!h) hosts.set(id, (h = { add: new Map(), calls: locked.get(id)?.calls ?? null }));
-    for (const [nr, delta] of c.deltas) {
-      h.add.set(nr, (h.add.get(nr) ?? 0n) + delta);
-      h.calls = (h.calls ?? 0n) + delta;
-    }
+    if (!h) hosts.set(id, (h = { totals: new Map(), calls: locked.get(id)?.calls ?? null }));
+    addToHost(h, c.deltas);
   }
   return [...hosts]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([hostId, h]) => ({ hostId, totals: addToPacked(locked.get(hostId)?.packed, h.add), calls: h.calls }));
+    .map(([hostId, h]) => ({ hostId, totals: addToPacked(locked.get(hostId)?.packed, h.totals), calls: h.calls }));
 }
 
 /** The snapshots of a batch that were stored (not refused, not repeats): what the ten-minute rollups add. */

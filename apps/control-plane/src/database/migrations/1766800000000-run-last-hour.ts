@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { ddl } from './engine-ddl';
+import { addRunNewestSnapshotColumn } from './run-newest-snapshot-ddl';
 
 /**
  * `runs.last_hour_ms`: the hour (unix ms, floored) of the run's newest snapshot, 0 while it has
@@ -15,11 +16,7 @@ export class RunLastHour1766800000000 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const q = ddl(runner);
-    await q.query(`ALTER TABLE "runs" ADD COLUMN "last_hour_ms" integer NOT NULL DEFAULT (0)`);
-    await q.query(`UPDATE "runs"
-        SET "last_hour_ms" = (SELECT MAX(s.time_ms) FROM "snapshots" s WHERE s.run_id = "runs".run_id)
-                             / 3600000 * 3600000
-      WHERE EXISTS (SELECT 1 FROM "snapshots" o WHERE o.run_id = "runs".run_id)`);
+    await addRunNewestSnapshotColumn(runner, 'last_hour_ms', 3_600_000);
     await q.query(`CREATE INDEX "idx_runs_last_hour" ON "runs" ("last_hour_ms")`);
   }
 

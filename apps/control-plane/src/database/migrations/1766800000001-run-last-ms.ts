@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { ddl } from './engine-ddl';
+import { addRunNewestSnapshotColumn } from './run-newest-snapshot-ddl';
 
 /**
  * `runs.last_ms`: the exact time (unix ms) of the run's newest snapshot, 0 while it has none
@@ -12,11 +13,7 @@ export class RunLastMs1766800000001 implements MigrationInterface {
   name = 'RunLastMs1766800000001';
 
   async up(runner: QueryRunner): Promise<void> {
-    const q = ddl(runner);
-    await q.query(`ALTER TABLE "runs" ADD COLUMN "last_ms" integer NOT NULL DEFAULT (0)`);
-    await q.query(`UPDATE "runs"
-        SET "last_ms" = (SELECT MAX(s.time_ms) FROM "snapshots" s WHERE s.run_id = "runs".run_id)
-      WHERE EXISTS (SELECT 1 FROM "snapshots" o WHERE o.run_id = "runs".run_id)`);
+    await addRunNewestSnapshotColumn(runner, 'last_ms');
   }
 
   async down(runner: QueryRunner): Promise<void> {
