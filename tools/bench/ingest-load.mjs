@@ -8,7 +8,7 @@
 // one snapshot a second whether or not its last was acked, so the offered rate is N/s and the
 // ack latency is what a fleet of N hosts sees (queueing included, no coordinated omission).
 //
-//   node tools/bench/ingest-load.mjs [--agents 1,8,32,128] [--seconds 8] [--syscalls 60]
+//   node tools/bench/ingest-load.mjs [--agents 1,8,32,64,128] [--seconds 8] [--syscalls 60]
 //                                    [--engines sqlite,pg,pg2] [--open [--interval-ms 1000]] [--write]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
@@ -20,13 +20,13 @@ import { engineLabel, parseEngines, startCluster, startStore, storeStat } from '
 import { percentile as pct, simAgent } from './sim-agent.mjs';
 
 const USAGE =
-  'usage: ingest-load.mjs [--agents 1,8,32,128] [--seconds 8] [--syscalls 60] [--engines sqlite,pg,pg2] ' +
+  'usage: ingest-load.mjs [--agents 1,8,32,64,128] [--seconds 8] [--syscalls 60] [--engines sqlite,pg,pg2] ' +
   '[--open [--interval-ms 1000]] [--write]';
 const args = (() => {
   try {
     return parseArgs({
       options: {
-        agents: { type: 'string', default: '1,8,32,128' },
+        agents: { type: 'string', default: '1,8,32,64,128' },
         seconds: { type: 'string', default: '8' },
         syscalls: { type: 'string', default: '60' },
         engines: { type: 'string', default: 'sqlite' },
