@@ -25,9 +25,7 @@ export const KNEE_SHARE = 0.9;
 
 /** The knee of one engine's levels (@rs, in run order): the fewest agents within KNEE_SHARE of @peak. */
 export function kneeOf(rs, peak) {
-  return [...rs]
-    .sort((a, b) => a.agents - b.agents)
-    .find((r) => r.snapsPerSec >= KNEE_SHARE * peak.snapsPerSec);
+  return [...rs].sort((a, b) => a.agents - b.agents).find((r) => r.snapsPerSec >= KNEE_SHARE * peak.snapsPerSec);
 }
 
 /** Closed loop: each agent sends its next snapshot when the last is acked. */
