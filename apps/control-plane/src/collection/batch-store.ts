@@ -4,6 +4,7 @@ import { hourOf } from '../database/hourly-rollups';
 import { StoredSnapshot, TenMinuteRollups } from '../database/ten-minute-rollups';
 import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { batchCgroupNames, batchTableRows } from './batch-rows';
+import { BatchStatement, HostWrite } from './batch-statement';
 import { HostRollups } from './host-rollups';
 import { BatchHead, HostAdvance, IngestBatchRepository, RunAdvance } from './ingest-batch.repository';
 import { addToHost, CumulativeRow, HostTotals, IngestRepository, LockedHost } from './ingest.repository';
@@ -69,6 +70,32 @@ function hostsAfter(stored: Array<{ c: CheckedSnapshot }>, locked: Map<string, L
     .map(([hostId, h]) => ({ hostId, totals: addToPacked(locked.get(hostId)?.packed, h.totals), calls: h.calls }));
 }
 
+/** How many hosts' rows the one-statement path keeps a copy of before starting over. */
+const HOST_ROWS_CAPACITY = 100_000;
+
+/** How the batch moves each of its runs on: from the progress it was checked against to the last stored. */
+function runAdvances(
+  stored: Array<{ c: CheckedSnapshot }>,
+  before: Map<string, RunProgress>,
+  after: Map<string, RunProgress>,
+): RunAdvance[] {
+  const lastMs = new Map<string, bigint>();
+  for (const { c } of stored) {
+    if (c.head.timeMs > (lastMs.get(c.head.runId) ?? -1n)) lastMs.set(c.head.runId, c.head.timeMs);
+  }
+  return [...after].map(([runId, p]) => ({
+    runId,
+    hostId: p.hostId,
+    fromSeq: before.get(runId)!.lastSeq,
+    toSeq: p.lastSeq,
+    finished: p.finished,
+    unattributed: p.unattributed,
+    totals: packTotals(p.totals),
+    lastHourMs: hourOf(lastMs.get(runId) ?? 0n),
+    lastMs: lastMs.get(runId) ?? 0n,
+  }));
+}
+
 /** The snapshots of a batch that were stored (not refused, not repeats): what the ten-minute rollups add. */
 function storedOf(batch: PendingSnapshot[], outcomes: Outcome[]): StoredSnapshot[] {
   return batch
@@ -97,6 +124,8 @@ export class BatchStore {
   /** Keys of cgroup names known committed (names are never deleted, nor their keys reused). */
   private readonly names = new Map<string, bigint>();
   private readonly sums: StoreSums;
+  /** The one-statement path's copy of its hosts' rows as it last wrote or read them. */
+  private readonly hostRows = new Map<string, LockedHost>();
   /** How many batches were stored again snapshot by snapshot (the batched write failed). */
   fallbacks = 0;
 
@@ -106,6 +135,7 @@ export class BatchStore {
     private readonly syscallSets: SyscallSetsRepository,
     private readonly tenMinutes: TenMinuteRollups,
     private readonly rollups: HostRollups,
+    private readonly statement: BatchStatement,
   ) {
     this.sums = new StoreSums(() => repo.storeSums());
   }
@@ -117,10 +147,12 @@ export class BatchStore {
   /** One outcome per snapshot, in order, each settled after the batch's commit. */
   async store(batch: PendingSnapshot[]): Promise<Outcome[]> {
     try {
-      return await this.storeBatched(batch);
+      return await (this.batches.multiRow ? this.storeOneStatement(batch) : this.storeBatched(batch));
     } catch (err) {
       this.fallbacks++;
       for (const p of batch) this.progress.forget(p.run.runId);
+      for (const p of batch) this.hostRows.delete(p.run.hostId);
+      this.rollups.forget(batch.map((p) => p.run.hostId));
       const why = err instanceof RunMovedOn ? 'a run moved on' : (err as Error).message;
       this.logger.log({ msg: 'batch stored again snapshot by snapshot', snapshots: batch.length, why });
       return this.storeEach(batch);
@@ -132,26 +164,7 @@ export class BatchStore {
       const hosts = await this.repo.lockHostsPacked(batch.map((p) => p.run.hostId));
       const order = lockOrder(batch);
       const before = await this.progressOf(order.map((i) => batch[i].run));
-      const after = new Map<string, RunProgress>();
-      const outcomes: Outcome[] = new Array(batch.length);
-      const stored: Array<{ run: RunOptions; c: CheckedSnapshot }> = [];
-      for (const i of order) {
-        const { run, snap, nowMs } = batch[i];
-        try {
-          const o = checkSnapshot(run, snap, after.get(run.runId) ?? before.get(run.runId), nowMs);
-          if (o.duplicate) {
-            outcomes[i] = { ok: 'duplicate' };
-            continue;
-          }
-          const c = o.checked;
-          await this.sums.add({ counts: c.head.total, failure: sumOf(c.failures), latency: sumOf(c.latency) });
-          after.set(run.runId, o.next);
-          stored.push({ run, c });
-          outcomes[i] = { ok: 'stored' };
-        } catch (err) {
-          outcomes[i] = { err };
-        }
-      }
+      const { outcomes, after, stored } = await this.checkAll(batch, order, before);
       const newNames = stored.length ? await this.writeBatch(stored, before, after, hosts, batch[0].nowMs) : [];
       // With one statement per table the ten-minute rows went with the others (batchTableRows).
       if (!this.batches.multiRow) await this.tenMinutes.add(storedOf(batch, outcomes));
@@ -161,6 +174,77 @@ export class BatchStore {
     for (const [runId, p] of after) this.progress.committed(runId, p);
     for (const [name, key] of newNames) this.names.set(name, key);
     return outcomes;
+  }
+
+  /**
+   * PostgreSQL: the batch checked in JS against this replica's copies of its runs, hosts and
+   * rollup rows (read where it has none), then written as one statement that refuses to write if
+   * any of them changed meanwhile (BatchStatement). No transaction, no locks: one round trip.
+   */
+  private async storeOneStatement(batch: PendingSnapshot[]): Promise<Outcome[]> {
+    const order = lockOrder(batch);
+    const before = await this.progressOf(order.map((i) => batch[i].run));
+    const { outcomes, after, stored } = await this.checkAll(batch, order, before);
+    if (stored.length === 0) return outcomes;
+    const hosts = await this.hostRowsOf(stored.map((s) => s.c.head.hostId));
+    const added: Array<[string, bigint]> = [];
+    const names = await this.namesOf(stored, added);
+    // Outside a transaction a new name is committed as it is added (names are never deleted).
+    for (const [name, key] of added) this.names.set(name, key);
+    const heads: BatchHead[] = stored.map((s) => s.c.head);
+    const hostWrites: HostWrite[] = hostsAfter(stored, hosts)
+      .filter((h) => hosts.has(h.hostId)) // no row (yet): nothing to update, as on the locking path
+      .map((h) => ({ ...h, old: hosts.get(h.hostId)!.packed }));
+    const rollups = await this.rollups.plan(stored.map((s) => s.c));
+    // Rows keyed by snapshot carry its 1-based place in the batch: the statement swaps in its key.
+    const keyed = stored.map((s, i) => ({ ...s, snapKey: BigInt(i + 1) }));
+    const nameKey = (path: string, container: string) => names.get(`${path}\u0000${container}`)!;
+    const rows = batchTableRows(keyed, nameKey, true);
+    const runs = runAdvances(stored, before, after);
+    await this.statement.write({ heads, runs, hosts: hostWrites, rollups, rows, nowMs: batch[0].nowMs });
+    for (const [runId, p] of after) this.progress.committed(runId, p);
+    for (const h of hostWrites) this.hostRows.set(h.hostId, { packed: h.totals, calls: h.calls });
+    this.rollups.committed(rollups);
+    return outcomes;
+  }
+
+  /** The hosts' rows as last written by this replica, or read (without a lock) for the others. */
+  private async hostRowsOf(hostIds: string[]): Promise<Map<string, LockedHost>> {
+    const out = new Map<string, LockedHost>();
+    const missing: string[] = [];
+    for (const id of new Set(hostIds)) {
+      const h = this.hostRows.get(id);
+      if (h) out.set(id, h);
+      else missing.push(id);
+    }
+    if (missing.length) for (const [id, h] of await this.repo.lockHostsPacked(missing)) out.set(id, h);
+    if (this.hostRows.size > HOST_ROWS_CAPACITY) this.hostRows.clear();
+    return out;
+  }
+
+  /** Each snapshot checked in lock order against its run's progress; what to store, and each outcome. */
+  private async checkAll(batch: PendingSnapshot[], order: number[], before: Map<string, RunProgress>) {
+    const after = new Map<string, RunProgress>();
+    const outcomes: Outcome[] = new Array(batch.length);
+    const stored: Array<{ run: RunOptions; c: CheckedSnapshot }> = [];
+    for (const i of order) {
+      const { run, snap, nowMs } = batch[i];
+      try {
+        const o = checkSnapshot(run, snap, after.get(run.runId) ?? before.get(run.runId), nowMs);
+        if (o.duplicate) {
+          outcomes[i] = { ok: 'duplicate' };
+          continue;
+        }
+        const c = o.checked;
+        await this.sums.add({ counts: c.head.total, failure: sumOf(c.failures), latency: sumOf(c.latency) });
+        after.set(run.runId, o.next);
+        stored.push({ run, c });
+        outcomes[i] = { ok: 'stored' };
+      } catch (err) {
+        outcomes[i] = { err };
+      }
+    }
+    return { outcomes, after, stored };
   }
 
   /** The progress of the batch's runs: cached, or read for all the others in one go. */
@@ -192,24 +276,23 @@ export class BatchStore {
     nowMs: number,
   ): Promise<Array<[string, bigint]>> {
     const heads: BatchHead[] = stored.map((s) => s.c.head);
-    const lastMs = new Map<string, bigint>();
-    for (const { c } of stored) {
-      if (c.head.timeMs > (lastMs.get(c.head.runId) ?? -1n)) lastMs.set(c.head.runId, c.head.timeMs);
-    }
-    const runs: RunAdvance[] = [...after].map(([runId, p]) => ({
-      runId,
-      hostId: p.hostId,
-      fromSeq: before.get(runId)!.lastSeq,
-      toSeq: p.lastSeq,
-      finished: p.finished,
-      unattributed: p.unattributed,
-      totals: packTotals(p.totals),
-      lastHourMs: hourOf(lastMs.get(runId) ?? 0n),
-      lastMs: lastMs.get(runId) ?? 0n,
-    }));
+    const runs = runAdvances(stored, before, after);
     const keys = await this.batches.putHeads(heads, runs, hostsAfter(stored, hosts), nowMs);
     if (!keys) throw new RunMovedOn();
     const added: Array<[string, bigint]> = [];
+    const names = await this.namesOf(stored, added);
+    const keyed = stored.map((s, i) => ({ ...s, snapKey: keys[i] }));
+    const nameKey = (path: string, container: string) => names.get(`${path}\u0000${container}`)!;
+    const rollups = await this.rollups.after(stored.map((s) => s.c));
+    await this.batches.putRows({ ...batchTableRows(keyed, nameKey, this.batches.multiRow), ...rollups });
+    return added;
+  }
+
+  /** The keys of the cgroup names @stored refer to; @added gets those not known committed before. */
+  private async namesOf(
+    stored: Array<{ run: RunOptions; c: CheckedSnapshot }>,
+    added: Array<[string, bigint]>,
+  ): Promise<Map<string, bigint>> {
     const names = new Map<string, bigint>();
     for (const [path, container] of batchCgroupNames(stored)) {
       const name = `${path}\u0000${container}`;
@@ -217,11 +300,7 @@ export class BatchStore {
       if (key === undefined) added.push([name, (key = await this.repo.cgroupNameKey(path, container))]);
       names.set(name, key);
     }
-    const keyed = stored.map((s, i) => ({ ...s, snapKey: keys[i] }));
-    const nameKey = (path: string, container: string) => names.get(`${path}\u0000${container}`)!;
-    const rollups = await this.rollups.after(stored.map((s) => s.c));
-    await this.batches.putRows({ ...batchTableRows(keyed, nameKey, this.batches.multiRow), ...rollups });
-    return added;
+    return names;
   }
 
   /** The fallback: one transaction, each snapshot in its own savepoint, checked against its run read under lock. */

@@ -4,6 +4,7 @@ import { HostsRunsModule } from '../hosts-runs/hosts-runs.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { SyscallSetsModule } from '../syscall-sets/syscall-sets.module';
 import { BatchStore } from './batch-store';
+import { BatchStatement } from './batch-statement';
 import { CollectionController } from './collection.controller';
 import { HostRollups } from './host-rollups';
 import { IngestBatchRepository } from './ingest-batch.repository';
@@ -13,7 +14,7 @@ import { IngestService } from './ingest.service';
 @Module({
   imports: [AuthModule, HostsRunsModule, MetricsModule, SyscallSetsModule],
   controllers: [CollectionController],
-  providers: [IngestRepository, IngestBatchRepository, HostRollups, BatchStore, IngestService],
+  providers: [IngestRepository, IngestBatchRepository, HostRollups, BatchStatement, BatchStore, IngestService],
   exports: [IngestService],
 })
 export class CollectionModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hourOf } from '../database/hourly-rollups';
 import { Prepared, SqlRunner } from '../database/sql-runner';
 import { TEN_MINUTES_MS } from '../database/ten-minute-rollups';
+import type { RollupWrite } from './batch-statement';
 import type { BatchTableRows } from './batch-tables';
 import { addToPacked } from './packed-totals';
 
@@ -16,6 +17,9 @@ const GRAINS = {
 } as const;
 
 type Grain = keyof typeof GRAINS;
+
+/** How many (grain, host) rows plan() keeps a copy of: two per host of a 100,000-host fleet. */
+const SEEN_CAPACITY = 200_000;
 
 /** What a stored snapshot adds to its host's rollups: its time and [nr, delta, ...] rows. */
 export interface RollupInput {
@@ -45,6 +49,8 @@ export class HostRollups {
   private readonly read: Record<Grain, Prepared>;
   /** PostgreSQL: both grains' rows read (and locked, hourly first) in one round trip. */
   private readonly readBoth?: Prepared;
+  /** plan(): the newest row this replica wrote per (grain, host), as written. */
+  private readonly seen = new Map<string, { bucket: bigint; counts: string }>();
 
   constructor(private readonly sql: SqlRunner) {
     const keys = sql.dialect.arrayRows(['bigint', 'text']);
@@ -77,6 +83,51 @@ export class HostRollups {
       }
     }
     return out;
+  }
+
+  /**
+   * The one-statement path (PostgreSQL, BatchStatement): the rows @stored leave, each with the
+   * text this replica last saw for it (null: no row), from its copy of the newest row per host and
+   * grain, or read for the keys it has no copy of (no lock: the write checks the text instead).
+   */
+  async plan(stored: RollupInput[]): Promise<RollupWrite[]> {
+    const sums = { hourly: sumsOf(stored, GRAINS.hourly.bucket), tenMinute: sumsOf(stored, GRAINS.tenMinute.bucket) };
+    const seen = (g: Grain, s: Sum) => {
+      const c = this.seen.get(`${g}\u0000${s.hostId}`);
+      return c && c.bucket === s.bucket ? c : undefined;
+    };
+    const missing = {
+      hourly: sums.hourly.filter((s) => !seen('hourly', s)),
+      tenMinute: sums.tenMinute.filter((s) => !seen('tenMinute', s)),
+    };
+    const had = missing.hourly.length || missing.tenMinute.length ? await this.stored(missing) : undefined;
+    const out: RollupWrite[] = [];
+    for (const g of Object.keys(GRAINS) as Grain[]) {
+      for (const s of sums[g]) {
+        const old = seen(g, s)?.counts ?? had?.[g].get(`${s.bucket}\u0000${s.hostId}`) ?? null;
+        const counts = addToPacked(old, s.counts);
+        out.push({ table: GRAINS[g].table, bucket: s.bucket, hostId: s.hostId, old, counts });
+      }
+    }
+    return out;
+  }
+
+  /** After the batch's statement committed: its rows are the newest this replica knows. */
+  committed(writes: RollupWrite[]): void {
+    for (const w of writes) {
+      const g: Grain = w.table === GRAINS.hourly.table ? 'hourly' : 'tenMinute';
+      const key = `${g}\u0000${w.hostId}`;
+      const had = this.seen.get(key);
+      if (had && had.bucket > w.bucket) continue;
+      this.seen.delete(key); // re-inserted last: the oldest copies are dropped first
+      this.seen.set(key, { bucket: w.bucket, counts: w.counts });
+      if (this.seen.size > SEEN_CAPACITY) this.seen.delete(this.seen.keys().next().value!);
+    }
+  }
+
+  /** After a write that did not go as planned: read these hosts' rows next time. */
+  forget(hostIds: Iterable<string>): void {
+    for (const id of hostIds) for (const g of Object.keys(GRAINS)) this.seen.delete(`${g}\u0000${id}`);
   }
 
   /** The stored packed counts of @sums' keys, per grain, keyed "time\0host". */

@@ -27,6 +27,7 @@ import { PackedDeltas1766600000000 } from './migrations/1766600000000-packed-del
 import { PackedHostRollups1766700000000 } from './migrations/1766700000000-packed-host-rollups';
 import { RunLastHour1766800000000 } from './migrations/1766800000000-run-last-hour';
 import { RunLastMs1766800000001 } from './migrations/1766800000001-run-last-ms';
+import { IngestBatchCheck1766900000000 } from './migrations/1766900000000-ingest-batch-check';
 import { openAndMigrate } from './migration-lock';
 import { retryableAtStart } from './start-errors';
 import { SqlRunner } from './sql-runner';
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   PackedHostRollups1766700000000,
   RunLastHour1766800000000,
   RunLastMs1766800000001,
+  IngestBatchCheck1766900000000,
 ];
 
 const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false };
