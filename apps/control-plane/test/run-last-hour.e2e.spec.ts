@@ -81,6 +81,10 @@ describe('runs.last_hour_ms and runs.last_ms (migrations 1766800000000, 17668000
           ? await ds.query(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'runs'`)
           : await ds.query(`SELECT name FROM pragma_table_info('runs')`)
         ).map((c: { name: string }) => c.name);
+      // The migrations after them first (newest last in MIGRATIONS).
+      const after = MIGRATIONS.length - 1 - MIGRATIONS.findIndex((m) => m.name === 'RunLastMs1766800000001');
+      for (let i = 0; i < after; i++) await ds.undoLastMigration();
+      expect(await columns()).toContain('last_ms');
       await ds.undoLastMigration();
       expect(await columns()).not.toContain('last_ms');
       expect(await columns()).toContain('last_hour_ms');

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Snapshot } from '@syscall-counter/proto';
 import { hourOf } from '../database/hourly-rollups';
+import { BATCH_MOVED_ON } from '../database/migrations/1766900000000-ingest-batch-check';
 import { StoredSnapshot, TenMinuteRollups } from '../database/ten-minute-rollups';
 import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
 import { batchCgroupNames, batchTableRows } from './batch-rows';
@@ -25,6 +26,9 @@ export interface PendingSnapshot {
 
 /** Thrown inside the batch's transaction to roll it back: a run had moved on since it was read. */
 class RunMovedOn extends Error {}
+
+/** The one-statement batch's check failed (sc_ingest_check, migration 1766900000000). */
+const isMovedOn = (err: unknown) => (err as { code?: string })?.code === BATCH_MOVED_ON;
 
 /**
  * The order a batch is stored in: by host, run and arrival, so that concurrent transactions
@@ -124,6 +128,8 @@ export class BatchStore {
   /** Keys of cgroup names known committed (names are never deleted, nor their keys reused). */
   private readonly names = new Map<string, bigint>();
   private readonly sums: StoreSums;
+  /** The one-statement path's batches in flight, by host: each settles when its batch is done. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   /** The one-statement path's copy of its hosts' rows as it last wrote or read them. */
   private readonly hostRows = new Map<string, LockedHost>();
   /** How many batches were stored again snapshot by snapshot (the batched write failed). */
@@ -146,14 +152,26 @@ export class BatchStore {
 
   /** One outcome per snapshot, in order, each settled after the batch's commit. */
   async store(batch: PendingSnapshot[]): Promise<Outcome[]> {
+    if (!this.batches.multiRow) return this.storeOrFallBack(batch, () => this.storeBatched(batch));
+    const done = await this.afterBatchesOf(batch.map((p) => p.run.hostId));
     try {
-      return await (this.batches.multiRow ? this.storeOneStatement(batch) : this.storeBatched(batch));
+      return await this.storeOrFallBack(batch, () => this.storeOneStatement(batch));
+    } finally {
+      done();
+    }
+  }
+
+  /** @write, or when it fails, the batch stored again snapshot by snapshot under row locks. */
+  private async storeOrFallBack(batch: PendingSnapshot[], write: () => Promise<Outcome[]>): Promise<Outcome[]> {
+    try {
+      return await write();
     } catch (err) {
       this.fallbacks++;
       for (const p of batch) this.progress.forget(p.run.runId);
       for (const p of batch) this.hostRows.delete(p.run.hostId);
       this.rollups.forget(batch.map((p) => p.run.hostId));
-      const why = err instanceof RunMovedOn ? 'a run moved on' : (err as Error).message;
+      const why =
+        err instanceof RunMovedOn || isMovedOn(err) ? 'a run, host or rollup row moved on' : (err as Error).message;
       this.logger.log({ msg: 'batch stored again snapshot by snapshot', snapshots: batch.length, why });
       return this.storeEach(batch);
     }
@@ -174,6 +192,24 @@ export class BatchStore {
     for (const [runId, p] of after) this.progress.committed(runId, p);
     for (const [name, key] of newNames) this.names.set(name, key);
     return outcomes;
+  }
+
+  /**
+   * Waits for this replica's batches in flight on any of @hostIds (the locking path's row locks did
+   * that): a batch checked against copies another batch is about to replace would only fail its
+   * check and be stored again the slow way. Returns what to call when this batch is done.
+   */
+  private async afterBatchesOf(hostIds: string[]): Promise<() => void> {
+    const hosts = [...new Set(hostIds)];
+    const earlier = hosts.map((h) => this.inFlight.get(h)).filter((p) => p !== undefined);
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    for (const h of hosts) this.inFlight.set(h, mine);
+    await Promise.all(earlier);
+    return () => {
+      done();
+      for (const h of hosts) if (this.inFlight.get(h) === mine) this.inFlight.delete(h);
+    };
   }
 
   /**

@@ -1,9 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Snapshot } from '@syscall-counter/proto';
 import { SqlRunner } from '../database/sql-runner';
+import { forceFallback } from '../testing/force-fallback';
 import { hello, inMemoryApp, snapshot, T0 } from '../testing/in-memory-app';
 import { BatchStore } from './batch-store';
-import { IngestBatchRepository } from './ingest-batch.repository';
 import { IngestService } from './ingest.service';
 import { unpackTotals } from './packed-totals';
 
@@ -155,7 +155,7 @@ describe('host-wide rollups packed per (time, host): exactly the sums of the sto
     const app = await inMemoryApp();
     apps.push(app);
     // As if every batch found a run moved on: rolled back, stored snapshot by snapshot in savepoints.
-    if (fallback) jest.spyOn(app.get(IngestBatchRepository), 'putHeads').mockResolvedValue(null);
+    if (fallback) forceFallback(app);
     const refused = await workload(app.get(IngestService));
     const sql = app.get(SqlRunner);
     return {
