@@ -184,8 +184,7 @@ export class BatchStore {
       const before = await this.progressOf(order.map((i) => batch[i].run));
       const { outcomes, after, stored } = await this.checkAll(batch, order, before);
       const newNames = stored.length ? await this.writeBatch(stored, before, after, hosts, batch[0].nowMs) : [];
-      // With one statement per table the ten-minute rows went with the others (batchTableRows).
-      if (!this.batches.multiRow) await this.tenMinutes.add(storedOf(batch, outcomes));
+      await this.tenMinutes.add(storedOf(batch, outcomes));
       return { outcomes, after, newNames };
     });
     // Committed: what the next batches may rely on.
@@ -320,7 +319,7 @@ export class BatchStore {
     const keyed = stored.map((s, i) => ({ ...s, snapKey: keys[i] }));
     const nameKey = (path: string, container: string) => names.get(`${path}\u0000${container}`)!;
     const rollups = await this.rollups.after(stored.map((s) => s.c));
-    await this.batches.putRows({ ...batchTableRows(keyed, nameKey, this.batches.multiRow), ...rollups });
+    await this.batches.putRows({ ...batchTableRows(keyed, nameKey, false), ...rollups });
     return added;
   }
 

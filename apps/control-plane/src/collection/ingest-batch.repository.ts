@@ -36,12 +36,12 @@ type ProgressRow = RunState & { run_id: string };
 const HEAD_COLS = ['run_id', 'seq', 'host_id', 'time_ms', 'total', 'unattributed'] as const;
 
 /**
- * The group-commit batch's storage: the progress of many runs read at once, and a whole batch's
- * rows written with one statement per table (PostgreSQL: array parameters, so a batch is a few
- * round trips whatever its size) or one prepared statement per row (SQLite, in process).
- * Exactly once rests on two things checked by the database, in the batch's transaction: each run
- * is advanced only from the last_seq the batch was checked against (UPDATE ... WHERE last_seq =),
- * and (run_id, seq) is unique in snapshots.
+ * The group-commit batch's storage besides BatchStatement (PostgreSQL's one-statement batch): the
+ * progress of many runs read at once; on SQLite a batch's heads and rows, one prepared statement
+ * per row (in process); and the rows of the locking fallback, one statement per table on
+ * PostgreSQL (array parameters). Exactly once rests on two things checked by the database, in the
+ * batch's transaction: each run is advanced only from the last_seq the batch was checked against
+ * (UPDATE ... WHERE last_seq =), and (run_id, seq) is unique in snapshots.
  */
 @Injectable()
 export class IngestBatchRepository {
@@ -61,37 +61,15 @@ export class IngestBatchRepository {
       failure: p(`SELECT run_id, nr, errno_code AS sub, count FROM failure_totals WHERE run_id ${runs}`),
       latency: p(`SELECT run_id, nr, bucket AS sub, count FROM latency_totals WHERE run_id ${runs}`),
     };
-    if (this.arrays) {
-      const u = (types: string[]) => d.arrayRows(types)!;
-      this.stmt.heads = p(
-        `WITH r AS (UPDATE runs SET last_seq = u.seq, last_seen_ms = u.seen_ms, finished = u.finished,
-                      unattributed = u.unattributed, totals = u.totals,
-                      last_hour_ms = ${d.greatest('runs.last_hour_ms', 'u.last_hour')},
-                      last_ms = ${d.greatest('runs.last_ms', 'u.last_ms')}
-                    FROM ${u(['text', 'bigint', 'bigint', 'bigint', 'boolean', 'bigint', 'text', 'bigint', 'bigint'])}
-                      AS u(run_id, from_seq, seq, seen_ms, finished, unattributed, totals, last_hour, last_ms)
-                    WHERE runs.run_id = u.run_id AND runs.last_seq = u.from_seq RETURNING runs.run_id),
-              h AS (UPDATE hosts SET last_seen_ms = v.seen_ms, totals = v.totals, calls = v.calls
-                    FROM ${u(['text', 'bigint', 'text', 'bigint'])} AS v(host_id, seen_ms, totals, calls)
-                    WHERE hosts.host_id = v.host_id),
-              s AS (INSERT INTO snapshots (${HEAD_COLS.join(', ')})
-                    SELECT * FROM ${u(['text', 'bigint', 'text', 'bigint', 'bigint', 'bigint'])}
-                    RETURNING run_id, seq, snap_key)
-         SELECT s.run_id, s.seq, s.snap_key, (SELECT COUNT(*) FROM r) AS advanced FROM s`,
-      );
-    } else {
-      this.stmt.advance = p(
-        'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ?, ' +
-          `last_hour_ms = ${d.greatest('last_hour_ms', '?')}, last_ms = ${d.greatest('last_ms', '?')} ` +
-          'WHERE run_id = ? AND last_seq = ? RETURNING run_id',
-      );
-      this.stmt.touchHost = p('UPDATE hosts SET last_seen_ms = ?, totals = ?, calls = ? WHERE host_id = ?');
-      this.stmt.head = p(
-        `INSERT INTO snapshots (${HEAD_COLS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?) RETURNING snap_key`,
-      );
-      for (const [name, t] of Object.entries(BATCH_TABLES))
-        this.stmt[name] = p(insertSql(t, undefined, d.packedValue()));
-    }
+    // The per-row writes of the SQLite batch (on PostgreSQL a batch is one BatchStatement).
+    this.stmt.advance = p(
+      'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ?, ' +
+        `last_hour_ms = ${d.greatest('last_hour_ms', '?')}, last_ms = ${d.greatest('last_ms', '?')} ` +
+        'WHERE run_id = ? AND last_seq = ? RETURNING run_id',
+    );
+    this.stmt.touchHost = p('UPDATE hosts SET last_seen_ms = ?, totals = ?, calls = ? WHERE host_id = ?');
+    this.stmt.head = p(`INSERT INTO snapshots (${HEAD_COLS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?) RETURNING snap_key`);
+    for (const [name, t] of Object.entries(BATCH_TABLES)) this.stmt[name] = p(insertSql(t, undefined, d.packedValue()));
   }
 
   /** Whether a table's rows go in one statement (then rows of one key must be combined first). */
@@ -132,7 +110,6 @@ export class IngestBatchRepository {
     nowMs: number,
   ): Promise<bigint[] | null> {
     const now = BigInt(nowMs);
-    if (this.arrays) return this.putHeadsArrays(heads, runs, hosts, now);
     for (const r of runs) {
       const fin = r.finished ? 1n : 0n;
       const { toSeq, unattributed, totals, lastHourMs, lastMs, runId, fromSeq } = r;
@@ -171,34 +148,6 @@ export class IngestBatchRepository {
     const ctes = names.map((n, i) => `w${i} AS (${insertSql(BATCH_TABLES[n] as BatchTable, this.rowSource(n))})`);
     const params = names.flatMap((n) => BATCH_TABLES[n].cols.map((_, c) => rows[n]!.map((r) => r[c])));
     await this.sql.prepare(`WITH ${ctes.join(',\n')} SELECT 1`).run(...params);
-  }
-
-  private async putHeadsArrays(
-    heads: BatchHead[],
-    runs: RunAdvance[],
-    hosts: HostAdvance[],
-    now: bigint,
-  ): Promise<bigint[] | null> {
-    const col = <T, K extends keyof T>(xs: T[], k: K) => xs.map((x) => x[k]);
-    const rows = await this.stmt.heads.all<{ run_id: string; seq: bigint; snap_key: bigint; advanced: bigint }>(
-      col(runs, 'runId'),
-      col(runs, 'fromSeq'),
-      col(runs, 'toSeq'),
-      runs.map(() => now),
-      col(runs, 'finished'),
-      col(runs, 'unattributed'),
-      col(runs, 'totals'),
-      col(runs, 'lastHourMs'),
-      col(runs, 'lastMs'),
-      col(hosts, 'hostId'),
-      hosts.map(() => now),
-      col(hosts, 'totals'),
-      col(hosts, 'calls'),
-      ...HEAD_COLS.map((_, i) => heads.map((h) => headCell(h, i))),
-    );
-    if (rows.length !== heads.length || Number(rows[0]?.advanced ?? 0) !== runs.length) return null;
-    const keys = new Map(rows.map((r) => [`${r.run_id}\u0000${r.seq}`, r.snap_key]));
-    return heads.map((h) => keys.get(`${h.runId}\u0000${h.seq}`)!);
   }
 
   private rowSource(name: BatchTableName): string {
