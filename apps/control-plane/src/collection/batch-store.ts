@@ -252,7 +252,7 @@ export class BatchStore {
       if (h) out.set(id, h);
       else missing.push(id);
     }
-    if (missing.length) for (const [id, h] of await this.repo.lockHostsPacked(missing)) out.set(id, h);
+    if (missing.length) for (const [id, h] of await this.repo.readHostsPacked(missing)) out.set(id, h);
     if (this.hostRows.size > HOST_ROWS_CAPACITY) this.hostRows.clear();
     return out;
   }

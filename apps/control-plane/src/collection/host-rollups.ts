@@ -49,6 +49,8 @@ export class HostRollups {
   private readonly read: Record<Grain, Prepared>;
   /** PostgreSQL: both grains' rows read (and locked, hourly first) in one round trip. */
   private readonly readBoth?: Prepared;
+  /** The same without the lock (plan(): its write compares the text instead). */
+  private readonly peekBoth?: Prepared;
   /** plan(): the newest row this replica wrote per (grain, host), as written. */
   private readonly seen = new Map<string, { bucket: bigint; counts: string }>();
 
@@ -58,17 +60,18 @@ export class HostRollups {
       keys ? `(${time}, host_id) IN (SELECT * FROM ${keys})` : `${time} = ? AND host_id = ?`;
     // FOR UPDATE (PostgreSQL): the host locks keep other ingesters out, not expiry; a row expiry
     // deletes meanwhile is then deleted after this commit (as before), not written back whole.
-    const selectSql = (g: Grain) =>
+    const selectSql = (g: Grain, lock = true) =>
       `SELECT ${GRAINS[g].time} AS t, host_id, counts FROM ${GRAINS[g].table} WHERE ${where(GRAINS[g].time)}` +
-      sql.dialect.forUpdate();
+      (lock ? sql.dialect.forUpdate() : '');
     this.read = { hourly: sql.prepare(selectSql('hourly')), tenMinute: sql.prepare(selectSql('tenMinute')) };
     // UNION ALL runs its branches in order: the hourly rows are locked before the ten-minute ones,
     // as with the two statements.
-    if (keys)
-      this.readBoth = sql.prepare(
-        `(SELECT 'hourly' AS g, h.* FROM (${selectSql('hourly')}) h) UNION ALL ` +
-          `(SELECT 'tenMinute' AS g, m.* FROM (${selectSql('tenMinute')}) m)`,
+    const both = (lock: boolean) =>
+      sql.prepare(
+        `(SELECT 'hourly' AS g, h.* FROM (${selectSql('hourly', lock)}) h) UNION ALL ` +
+          `(SELECT 'tenMinute' AS g, m.* FROM (${selectSql('tenMinute', lock)}) m)`,
       );
+    if (keys) [this.readBoth, this.peekBoth] = [both(true), both(false)];
   }
 
   /** The packed rows after adding the stored snapshots @stored (locked hosts only: see lockHosts). */
@@ -100,7 +103,7 @@ export class HostRollups {
       hourly: sums.hourly.filter((s) => !seen('hourly', s)),
       tenMinute: sums.tenMinute.filter((s) => !seen('tenMinute', s)),
     };
-    const had = missing.hourly.length || missing.tenMinute.length ? await this.stored(missing) : undefined;
+    const had = missing.hourly.length || missing.tenMinute.length ? await this.stored(missing, false) : undefined;
     const out: RollupWrite[] = [];
     for (const g of Object.keys(GRAINS) as Grain[]) {
       for (const s of sums[g]) {
@@ -131,13 +134,13 @@ export class HostRollups {
   }
 
   /** The stored packed counts of @sums' keys, per grain, keyed "time\0host". */
-  private async stored(sums: Record<Grain, Sum[]>): Promise<Record<Grain, Map<string, string>>> {
+  private async stored(sums: Record<Grain, Sum[]>, lock = true): Promise<Record<Grain, Map<string, string>>> {
     type Row = { g: Grain; t: bigint; host_id: string; counts: string };
     const had = { hourly: new Map<string, string>(), tenMinute: new Map<string, string>() };
     const put = (g: Grain, r: Omit<Row, 'g'>) => had[g].set(`${r.t}\u0000${r.host_id}`, r.counts);
     if (this.readBoth) {
       const [h, m] = [sums.hourly, sums.tenMinute];
-      const rows = await this.readBoth.all<Row>(
+      const rows = await (lock ? this.readBoth : this.peekBoth)!.all<Row>(
         h.map((s) => s.bucket),
         h.map((s) => s.hostId),
         m.map((s) => s.bucket),

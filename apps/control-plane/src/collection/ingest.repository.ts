@@ -116,6 +116,9 @@ export class IngestRepository {
       'SELECT host_id, totals, calls FROM hosts WHERE host_id ' +
         (hosts ? `IN (SELECT * FROM ${hosts}) ORDER BY host_id FOR UPDATE` : '= ?'),
     );
+    // The one-statement batch's read (PostgreSQL): no lock, its write compares the text instead.
+    if (hosts)
+      this.stmt.readHosts = p(`SELECT host_id, totals, calls FROM hosts WHERE host_id IN (SELECT * FROM ${hosts})`);
     this.stmt.putHostTotals = p('UPDATE hosts SET totals = ?, calls = ? WHERE host_id = ?');
     for (const [kind, t] of Object.entries(CUMULATIVE)) {
       this.stmt[`${kind}Totals`] = p(`SELECT nr, ${t.sub} AS sub, count FROM ${t.totals} WHERE run_id = ?`);
@@ -156,12 +159,18 @@ export class IngestRepository {
   }
 
   /** lockHosts, the totals left packed: the batched path adds to the text (addToPacked). */
-  async lockHostsPacked(hostIds: string[]): Promise<Map<string, LockedHost>> {
+  async lockHostsPacked(hostIds: string[], lock = true): Promise<Map<string, LockedHost>> {
     const ids = [...new Set(hostIds)].sort();
     const rows: Array<{ host_id: string; totals: string | null; calls: bigint | null }> = [];
-    if (this.sql.dialect.arrayRows(['text'])) rows.push(...(await this.stmt.lockHosts.all<(typeof rows)[0]>(ids)));
-    else for (const id of ids) rows.push(...(await this.stmt.lockHosts.all<(typeof rows)[0]>(id)));
+    const stmt = lock ? this.stmt.lockHosts : this.stmt.readHosts;
+    if (this.sql.dialect.arrayRows(['text'])) rows.push(...(await stmt.all<(typeof rows)[0]>(ids)));
+    else for (const id of ids) rows.push(...(await stmt.all<(typeof rows)[0]>(id)));
     return new Map(rows.map((r) => [r.host_id, { packed: r.totals, calls: r.calls }]));
+  }
+
+  /** The hosts' rows as stored, without a lock (PostgreSQL's one-statement batch). */
+  readHostsPacked(hostIds: string[]): Promise<Map<string, LockedHost>> {
+    return this.lockHostsPacked(hostIds, false);
   }
 
   /** The hosts' all-runs totals (the fallback's: the batched path writes them with its heads). */
