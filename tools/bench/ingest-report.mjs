@@ -60,8 +60,9 @@ At each engine's knee and peak, and DB growth per host-day at 10 s. The peak is 
 the most snapshots/s. The knee is the fewest agents that reach ${KNEE_SHARE * 100}% of the peak: past it, more
 concurrency adds little throughput and mostly queueing. A closed loop's latency is its
 concurrency over its rate (Little's law): at 128 agents and 2,000 snapshots/s every ack waits
-64 ms on average whatever the store. So p99 at the peak depends on how many agents the run
-tried; at the knee it does not. The open-loop table (3b) gives the latency a fleet sees.
+64 ms on average whatever the store. So p99 at the peak grows with however many agents the run
+tried; the knee is where the store still answers before queueing dominates. The open-loop table
+(3b) gives the latency a fleet sees.
 
 | engine | level | snapshots/s | at agents | ack p50 ms | ack p99 ms | MiB per host-day |
 |---|---|---:|---:|---:|---:|---:|
