@@ -47,7 +47,9 @@ class Params {
     let joined = '';
     for (let i = 0; i < texts.length; i++) {
       const t = texts[i];
-      if (t !== null && SEPARATORS.test(t)) throw new Error('a packed text holds a separator character');
+      // string_to_array('') is an empty array, not one empty text: a column would come up short.
+      if (t === '' || (t !== null && SEPARATORS.test(t)))
+        throw new Error('a packed text is empty or holds a separator');
       joined += (i ? RS : '') + (t ?? NULL_MARK);
     }
     const array = `string_to_array(${this.add(joined, 'text')}, chr(30), chr(31))`;
