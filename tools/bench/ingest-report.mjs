@@ -108,7 +108,7 @@ and it drained within one interval. ${costs(cpus)}
 ${enginesOf(results)
   .map((e) => table(results, e, head, row))
   .join('\n')}
-The most agents each engine kept up with (its knee in this run), and their ack latency:
+The most agents each engine kept up with in this run, and their ack latency:
 
 | engine | agents at ${intervalMs} ms | snapshots/s | ack p50 ms | ack p99 ms |
 |---|---:|---:|---:|---:|
