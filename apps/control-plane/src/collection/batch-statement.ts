@@ -26,6 +26,23 @@ export interface BatchWrite {
 }
 
 const TIME_COL = { packed_hourly_counts: 'hour_ms', packed_ten_minute_counts: 'bucket_ms' } as const;
+
+/**
+ * The tables of a batch's other rows besides its packed deltas, by the agent option that fills
+ * them (the packed rollups are conditional writes of their own).
+ */
+const FEATURES: BatchTableName[][] = [
+  ['processes', 'hourlyProcesses', 'tenMinuteProcesses'],
+  ['cgroups', 'hostCgroupTotals', 'hourlyCgroups', 'tenMinuteCgroups'],
+  ['seen'],
+  ['failureDeltas', 'failureTotals'],
+  ['latencyDeltas', 'latencyTotals'],
+  ['bpfPrograms'],
+];
+// A table added to BATCH_TABLES and not named here would have its rows dropped on PostgreSQL.
+const NAMED = new Set<string>(['snapshotCounts', 'hourly', 'tenMinute', ...FEATURES.flat()]);
+const UNNAMED = Object.keys(BATCH_TABLES).filter((n) => !NAMED.has(n));
+if (UNNAMED.length) throw new Error(`batch-statement.ts: FEATURES does not name ${UNNAMED.join(', ')}`);
 const HEAD_COLS = ['run_id', 'seq', 'host_id', 'time_ms', 'total', 'unattributed'] as const;
 
 /** Parameters numbered as they are added, for SQL written with $n (PostgreSQL only). */
@@ -95,15 +112,13 @@ export class BatchStatement {
   async write(w: BatchWrite): Promise<void> {
     const p = new Params();
     const now = BigInt(w.nowMs);
-    const ctes: string[] = [];
     const checks: string[] = [];
     const expect = (cte: string, n: number) => checks.push(`(SELECT count(*) FROM ${cte}) = ${p.add(n, 'bigint')}`);
-    ctes.push(this.runs(p, w.runs, now));
+    // The checks run in order, and each CTE when first counted: the hosts' rows (sent in host_id
+    // order) are locked before the runs, as every locking writer does (DATABASE-ENGINES, lock order).
+    const ctes = [this.hosts(p, w.hosts, now), this.runs(p, w.runs, now)];
+    expect('h', w.hosts.length);
     expect('r', w.runs.length);
-    if (w.hosts.length) {
-      ctes.push(this.hosts(p, w.hosts, now));
-      expect('h', w.hosts.length);
-    }
     const heads = HEAD_COLS.map((_, i) => w.heads.map((h) => headCell(h, i)));
     ctes.push(
       `s AS (INSERT INTO snapshots (${HEAD_COLS.join(', ')}) SELECT * FROM ${p.rows(
@@ -115,17 +130,19 @@ export class BatchStatement {
         'WITH ORDINALITY AS x(run_id, seq, i) JOIN s ON s.run_id = x.run_id AND s.seq = x.seq)',
     );
     expect('s', w.heads.length);
+    // The rollup CTEs always, empty ones writing nothing, and the other tables by feature (a
+    // feature's tables together): at most 2^6 statement texts, each prepared once per connection.
     for (const t of ['packed_hourly_counts', 'packed_ten_minute_counts'] as const) {
       for (const update of [true, false]) {
         const rs = w.rollups.filter((r) => r.table === t && (r.old !== null) === update);
-        if (rs.length === 0) continue;
         const name = `${t === 'packed_hourly_counts' ? 'hr' : 'tr'}${update ? 'u' : 'i'}`;
         ctes.push(`${name} AS (${update ? this.rollupUpdate(p, t, rs) : this.rollupInsert(p, t, rs)})`);
         expect(name, rs.length);
       }
     }
-    const names = (Object.keys(w.rows) as BatchTableName[]).filter((n) => w.rows[n]!.length > 0);
-    for (const [i, n] of names.entries()) ctes.push(`w${i} AS (${this.insert(p, BATCH_TABLES[n], w.rows[n]!)})`);
+    const tables = FEATURES.filter((f) => f.some((n) => (w.rows[n]?.length ?? 0) > 0)).flat();
+    for (const [i, n] of ['snapshotCounts' as const, ...tables].entries())
+      ctes.push(`w${i} AS (${this.insert(p, BATCH_TABLES[n], w.rows[n] ?? [])})`);
     const text = `WITH ${ctes.join(',\n')}\nSELECT sc_ingest_check(${checks.join(' AND ')}) AS ok`;
     await this.sql.prepare(text).run(...p.values);
   }
