@@ -24,7 +24,7 @@ export interface PendingSnapshot {
   nowMs: number;
 }
 
-/** Thrown inside the batch's transaction to roll it back: a run had moved on since it was read. */
+/** Thrown inside SQLite's batch transaction to roll it back: a run had moved on since it was read. */
 class RunMovedOn extends Error {}
 
 /** The one-statement batch's check failed (sc_ingest_check, migration 1766900000000). */
@@ -113,13 +113,14 @@ function storedOf(batch: PendingSnapshot[], outcomes: Outcome[]): StoredSnapshot
 }
 
 /**
- * Stores a group-commit batch of snapshots in one transaction, exactly once, each snapshot
- * failing alone. First the batched path: every snapshot checked in JS against its run's progress
- * (this replica's cache, or read for the whole batch at once), then all the rows of the batch
- * written with one statement per table, each run advanced only from the last_seq it was checked
- * against. If that write fails (a run moved on: another replica stored a snapshot of it; a
- * constraint or deadlock), the transaction is rolled back and the batch is stored again the
- * per-snapshot way: each in a savepoint, its run's progress read under a row lock.
+ * Stores a group-commit batch of snapshots exactly once, each snapshot failing alone. First every
+ * snapshot is checked in JS against its run's progress (this replica's cache, or read for the
+ * whole batch at once), then the whole batch is written: on PostgreSQL as one statement whose run,
+ * host and rollup writes are conditional on the rows this replica last saw (BatchStatement), on
+ * SQLite in one transaction, each run advanced only from the last_seq it was checked against. If
+ * that write fails (a run or row moved on: another replica wrote it; a constraint or deadlock),
+ * nothing of it stays and the batch is stored again the per-snapshot way, in one transaction:
+ * its hosts locked, each snapshot in a savepoint, its run's progress read under a row lock.
  */
 @Injectable()
 export class BatchStore {

@@ -40,9 +40,10 @@ interface Sum {
  * The host-wide hourly and ten-minute rollups, packed one row per (time, host) (migration
  * 1766700000000): a batch's deltas are summed in JS per (time, host), the stored rows of those keys
  * read in one statement for both tables (per key on SQLite, in process), added to, and returned as the rows to
- * write back (one upsert per table with the batch's other rows). Exact with several replicas
- * because every ingest transaction holds its hosts' row locks (IngestRepository.lockHosts) from
- * before this read to its commit: no other writer of these rows runs in between.
+ * write back. Exact with several replicas: a transaction (SQLite's batch, the fallback) holds its
+ * hosts' row locks (IngestRepository.lockHosts) from before this read to its commit, so no other
+ * writer of these rows runs in between; PostgreSQL's one-statement batch (plan()) instead writes a
+ * row back only if it is still the text the sum was made from (BatchStatement).
  */
 @Injectable()
 export class HostRollups {

@@ -62,6 +62,7 @@ export class IngestBatchRepository {
       latency: p(`SELECT run_id, nr, bucket AS sub, count FROM latency_totals WHERE run_id ${runs}`),
     };
     // The per-row writes of the SQLite batch (on PostgreSQL a batch is one BatchStatement).
+    if (this.arrays) return;
     this.stmt.advance = p(
       'UPDATE runs SET last_seq = ?, last_seen_ms = ?, finished = ?, unattributed = ?, totals = ?, ' +
         `last_hour_ms = ${d.greatest('last_hour_ms', '?')}, last_ms = ${d.greatest('last_ms', '?')} ` +

@@ -117,8 +117,9 @@ export class IngestRepository {
         (hosts ? `IN (SELECT * FROM ${hosts}) ORDER BY host_id FOR UPDATE` : '= ?'),
     );
     // The one-statement batch's read (PostgreSQL): no lock, its write compares the text instead.
-    if (hosts)
-      this.stmt.readHosts = p(`SELECT host_id, totals, calls FROM hosts WHERE host_id IN (SELECT * FROM ${hosts})`);
+    this.stmt.readHosts = p(
+      `SELECT host_id, totals, calls FROM hosts WHERE host_id ${hosts ? `IN (SELECT * FROM ${hosts})` : '= ?'}`,
+    );
     this.stmt.putHostTotals = p('UPDATE hosts SET totals = ?, calls = ? WHERE host_id = ?');
     for (const [kind, t] of Object.entries(CUMULATIVE)) {
       this.stmt[`${kind}Totals`] = p(`SELECT nr, ${t.sub} AS sub, count FROM ${t.totals} WHERE run_id = ?`);

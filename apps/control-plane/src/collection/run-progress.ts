@@ -19,7 +19,7 @@ export interface RunProgress {
  * This replica's copy of the progress of the runs it ingests, so that a batch need not read it
  * back. It is only ever a hint: an entry is put after its batch committed (so it never holds what
  * a rollback took back), and the batch that relies on it advances the run with
- * `UPDATE runs ... WHERE last_seq = <the cached one>`, in the same transaction as its rows. If
+ * `UPDATE runs ... WHERE last_seq = <the cached one>`, in the same statement or transaction as its rows. If
  * another replica (or another batch of this one) advanced the run meanwhile, that update matches
  * no row and the whole batch is rolled back and stored again from the database's state: a stale
  * entry costs a retry, never a lost or doubled delta. Since last_seq only grows, a seq at or below
