@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/configuration';
+import { retryableAtStart } from './database/start-errors';
 import { grpcOptions } from './grpc-options';
 
 /**
@@ -14,9 +15,21 @@ export function logColors(json: boolean, env: NodeJS.ProcessEnv = process.env): 
   return !json && !env.NO_COLOR && Boolean(process.stdout.isTTY) && Boolean(process.stderr.isTTY);
 }
 
+/**
+ * Nest logs a module that failed to start, with its stack, before main says why in one line. When
+ * the database refused us (start-errors.ts) that line is all there is to say; anything else keeps
+ * its stack.
+ */
+class StartLogger extends ConsoleLogger {
+  error(message: unknown, ...rest: unknown[]): void {
+    if (rest.at(-1) === 'ExceptionHandler' && !retryableAtStart(message)) return;
+    super.error(message, ...rest);
+  }
+}
+
 /** The Nest application on a checked configuration: loaded only after the start-up checks passed. */
 export async function serve(config: AppConfig): Promise<void> {
-  const logger = new ConsoleLogger({
+  const logger = new StartLogger({
     json: config.logJson,
     colors: logColors(config.logJson),
     prefix: 'control-plane',
