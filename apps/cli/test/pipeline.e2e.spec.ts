@@ -108,6 +108,10 @@ describe('syscall-counter against a real control plane', () => {
       const csv = cli(['top', '--server', `${down},${address}`, '--token-file', tokenFile, '--format', 'csv']);
       expect(csv.status).toBe(0);
       expect(csv.stdout.trim().split('\n')[1]).toBe('110,getppid,11000');
+      // The title names the replica that answered, not the whole list.
+      const table = cli(['top', '--server', `${down},${address}`, '--token-file', tokenFile]);
+      expect(table.status).toBe(0);
+      expect(table.stdout.split('\n')[0]).toMatch(new RegExp(`\\(control plane ${address.replace(/\./g, '\\.')}\\)$`));
       const none = cli(['hosts', '--server', `${down},${down}`, '--token-file', tokenFile]);
       expect(none.status).toBe(1);
       expect(none.stderr).toMatch(/cannot reach the control plane at 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ /);

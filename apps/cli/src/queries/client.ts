@@ -53,6 +53,11 @@ export class QueryClient {
     return c;
   }
 
+  /** The replica calls go to: the one that answered last (the first of the list before any call). */
+  get answering(): string {
+    return this.addresses[this.current];
+  }
+
   private get client(): QueryServiceClient {
     return this.clientAt(this.addresses[this.current]);
   }

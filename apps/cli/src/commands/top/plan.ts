@@ -34,8 +34,6 @@ export interface TopPlan {
   breakdown?: Breakdown;
   /** A client of the configured control plane; none: collect on this host. */
   remote?: () => QueryClient;
-  /** Where the rows come from, for the title: the control plane's address. */
-  source?: string;
   /** How to render an answer, but for its title. */
   rendering: Omit<TopRendering, 'title'>;
   /** What the rows are, for the title (--syscall as the user named it). */
@@ -61,7 +59,6 @@ export function planTop(opts: TopOpts, cmd: Command): TopPlan {
     query: { scope, by: opts.by, syscallNr, failed: opts.failed },
     breakdown,
     remote: server ? () => clientFor({ ...settings, server }) : undefined,
-    source: server,
     rendering: { by: opts.by, format: opts.format, top: opts.top, arch: opts.arch, display },
     subject: { by: opts.by, failed: opts.failed, syscall: opts.syscall },
   };
