@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../database/sql-runner';
 import { BATCH_TABLES, BatchTable, BatchTableName, BatchTableRows, insertSql } from './batch-tables';
-import type { BatchHead, HostAdvance, RunAdvance } from './ingest-batch.repository';
+import { BatchHead, HEAD_COLS, headCell, HostAdvance, RunAdvance } from './ingest-batch.repository';
 
 /** A host's row as this replica last saw it (@old, its packed totals) and as the batch leaves it. */
 export type HostWrite = HostAdvance & { old: string | null };
@@ -43,7 +43,6 @@ const FEATURES: BatchTableName[][] = [
 const NAMED = new Set<string>(['snapshotCounts', 'hourly', 'tenMinute', ...FEATURES.flat()]);
 const UNNAMED = Object.keys(BATCH_TABLES).filter((n) => !NAMED.has(n));
 if (UNNAMED.length) throw new Error(`batch-statement.ts: FEATURES does not name ${UNNAMED.join(', ')}`);
-const HEAD_COLS = ['run_id', 'seq', 'host_id', 'time_ms', 'total', 'unattributed'] as const;
 
 /** Parameters numbered as they are added, for SQL written with $n (PostgreSQL only). */
 class Params {
@@ -212,8 +211,4 @@ export class BatchStatement {
       `FROM ${source} AS u(i, ${cols.slice(1).join(', ')}) JOIN k ON k.i = u.i`
     );
   }
-}
-
-function headCell(h: BatchHead, i: number): unknown {
-  return [h.runId, h.seq, h.hostId, h.timeMs, h.total, h.unattributed][i];
 }

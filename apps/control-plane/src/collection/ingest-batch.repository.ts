@@ -33,7 +33,8 @@ export interface RunAdvance {
 
 type ProgressRow = RunState & { run_id: string };
 
-const HEAD_COLS = ['run_id', 'seq', 'host_id', 'time_ms', 'total', 'unattributed'] as const;
+/** The columns of a snapshot row, in the order headCell gives them. */
+export const HEAD_COLS = ['run_id', 'seq', 'host_id', 'time_ms', 'total', 'unattributed'] as const;
 
 /**
  * The group-commit batch's storage besides BatchStatement (PostgreSQL's one-statement batch): the
@@ -169,6 +170,7 @@ export class IngestBatchRepository {
   }
 }
 
-function headCell(h: BatchHead, i: number): unknown {
+/** Column @i (of HEAD_COLS) of a snapshot row. */
+export function headCell(h: BatchHead, i: number): unknown {
   return [h.runId, h.seq, h.hostId, h.timeMs, h.total, h.unattributed][i];
 }
