@@ -1,116 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Snapshot } from '@syscall-counter/proto';
-import { hourOf } from '../database/hourly-rollups';
 import { BATCH_MOVED_ON } from '../database/migrations/1766900000000-ingest-batch-check';
-import { StoredSnapshot, TenMinuteRollups } from '../database/ten-minute-rollups';
+import { TenMinuteRollups } from '../database/ten-minute-rollups';
 import { SyscallSetsRepository } from '../syscall-sets/syscall-sets.repository';
+import { hostOf, hostsAfter, lockOrder, Outcome, PendingSnapshot, runAdvances, storedOf, sumOf } from './batch-plan';
 import { batchCgroupNames, batchTableRows } from './batch-rows';
 import { BatchStatement, HostWrite } from './batch-statement';
 import { HostRollups } from './host-rollups';
-import { BatchHead, HostAdvance, IngestBatchRepository, RunAdvance } from './ingest-batch.repository';
-import { addToHost, CumulativeRow, HostTotals, IngestRepository, LockedHost } from './ingest.repository';
-import { addToPacked, packTotals } from './packed-totals';
+import { HostCopies } from './host-copies';
+import { BatchHead, IngestBatchRepository } from './ingest-batch.repository';
+import { addToHost, IngestRepository, LockedHost } from './ingest.repository';
 import { RunProgress, RunProgressCache } from './run-progress';
 import { CheckedSnapshot, checkSnapshot, RunOptions } from './snapshot-check';
 import { StoreSums } from './store-sums';
-
-export type IngestOutcome = 'stored' | 'duplicate';
-type Outcome = { ok: IngestOutcome } | { err: unknown };
-
-/** A snapshot waiting for the next group commit. */
-export interface PendingSnapshot {
-  run: RunOptions;
-  snap: Snapshot;
-  nowMs: number;
-}
 
 /** Thrown inside SQLite's batch transaction to roll it back: a run had moved on since it was read. */
 class RunMovedOn extends Error {}
 
 /** The one-statement batch's check failed (sc_ingest_check, migration 1766900000000). */
 const isMovedOn = (err: unknown) => (err as { code?: string })?.code === BATCH_MOVED_ON;
-
-/**
- * The order a batch is stored in: by host, run and arrival, so that concurrent transactions
- * (replicas on one PostgreSQL) take the row locks of runs and hourly rollups in one order and
- * rarely deadlock, and a run's snapshots are checked in the order they came.
- */
-function lockOrder(batch: PendingSnapshot[]): number[] {
-  const key = (p: PendingSnapshot) => [p.run.hostId, p.run.runId] as const;
-  return batch
-    .map((_, i) => i)
-    .sort((i, j) => {
-      const [a, b] = [key(batch[i]), key(batch[j])];
-      if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-      if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
-      return i - j;
-    });
-}
-
-const sumOf = (rows: CumulativeRow[]) => rows.reduce((a, r) => a + r[2], 0n);
-
-/** A host's totals as locked (a host with no row yet: none; its update then matches nothing, as before). */
-function hostOf(hosts: Map<string, HostTotals>, hostId: string): HostTotals {
-  let h = hosts.get(hostId);
-  if (!h) hosts.set(hostId, (h = { totals: new Map(), calls: null }));
-  return h;
-}
-
-/**
- * The batch's hosts, sorted, with the stored snapshots' deltas added to their totals as locked
- * (the sums of addToHost, added to the packed text without unpacking it).
- */
-function hostsAfter(stored: Array<{ c: CheckedSnapshot }>, locked: Map<string, LockedHost>): HostAdvance[] {
-  // Each host's totals start empty: they collect the batch's sums, added to the locked text at the end.
-  const hosts = new Map<string, HostTotals>();
-  for (const { c } of stored) {
-    const id = c.head.hostId;
-    let h = hosts.get(id);
-    if (!h) hosts.set(id, (h = { totals: new Map(), calls: locked.get(id)?.calls ?? null }));
-    addToHost(h, c.deltas);
-  }
-  return [...hosts]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([hostId, h]) => ({ hostId, totals: addToPacked(locked.get(hostId)?.packed, h.totals), calls: h.calls }));
-}
-
-/** How many hosts' rows the one-statement path keeps a copy of before starting over. */
-const HOST_ROWS_CAPACITY = 100_000;
-
-/** How the batch moves each of its runs on: from the progress it was checked against to the last stored. */
-function runAdvances(
-  stored: Array<{ c: CheckedSnapshot }>,
-  before: Map<string, RunProgress>,
-  after: Map<string, RunProgress>,
-): RunAdvance[] {
-  const lastMs = new Map<string, bigint>();
-  for (const { c } of stored) {
-    if (c.head.timeMs > (lastMs.get(c.head.runId) ?? -1n)) lastMs.set(c.head.runId, c.head.timeMs);
-  }
-  return [...after].map(([runId, p]) => ({
-    runId,
-    hostId: p.hostId,
-    fromSeq: before.get(runId)!.lastSeq,
-    toSeq: p.lastSeq,
-    finished: p.finished,
-    unattributed: p.unattributed,
-    totals: packTotals(p.totals),
-    lastHourMs: hourOf(lastMs.get(runId) ?? 0n),
-    lastMs: lastMs.get(runId) ?? 0n,
-  }));
-}
-
-/** The snapshots of a batch that were stored (not refused, not repeats): what the ten-minute rollups add. */
-function storedOf(batch: PendingSnapshot[], outcomes: Outcome[]): StoredSnapshot[] {
-  return batch
-    .filter((_, i) => 'ok' in outcomes[i] && outcomes[i].ok === 'stored')
-    .map((p) => ({
-      runId: p.run.runId,
-      seq: BigInt(p.snap.seq),
-      processes: p.run.processTopK > 0,
-      cgroups: p.run.cgroupTopK > 0,
-    }));
-}
 
 /**
  * Stores a group-commit batch of snapshots exactly once, each snapshot failing alone. First every
@@ -129,10 +36,8 @@ export class BatchStore {
   /** Keys of cgroup names known committed (names are never deleted, nor their keys reused). */
   private readonly names = new Map<string, bigint>();
   private readonly sums: StoreSums;
-  /** The one-statement path's batches in flight, by host: each settles when its batch is done. */
-  private readonly inFlight = new Map<string, Promise<void>>();
-  /** The one-statement path's copy of its hosts' rows as it last wrote or read them. */
-  private readonly hostRows = new Map<string, LockedHost>();
+  /** The one-statement path's copies of its hosts' rows, and its batches in flight by host. */
+  private readonly hosts = new HostCopies();
   /** How many batches were stored again snapshot by snapshot (the batched write failed). */
   fallbacks = 0;
 
@@ -154,7 +59,7 @@ export class BatchStore {
   /** One outcome per snapshot, in order, each settled after the batch's commit. */
   async store(batch: PendingSnapshot[]): Promise<Outcome[]> {
     if (!this.batches.multiRow) return this.storeOrFallBack(batch, () => this.storeBatched(batch));
-    const done = await this.afterBatchesOf(batch.map((p) => p.run.hostId));
+    const done = await this.hosts.afterBatchesOf(batch.map((p) => p.run.hostId));
     try {
       return await this.storeOrFallBack(batch, () => this.storeOneStatement(batch));
     } finally {
@@ -169,7 +74,7 @@ export class BatchStore {
     } catch (err) {
       this.fallbacks++;
       for (const p of batch) this.progress.forget(p.run.runId);
-      for (const p of batch) this.hostRows.delete(p.run.hostId);
+      this.hosts.forget(batch.map((p) => p.run.hostId));
       this.rollups.forget(batch.map((p) => p.run.hostId));
       const why =
         err instanceof RunMovedOn || isMovedOn(err) ? 'a run, host or rollup row moved on' : (err as Error).message;
@@ -195,24 +100,6 @@ export class BatchStore {
   }
 
   /**
-   * Waits for this replica's batches in flight on any of @hostIds (the locking path's row locks did
-   * that): a batch checked against copies another batch is about to replace would only fail its
-   * check and be stored again the slow way. Returns what to call when this batch is done.
-   */
-  private async afterBatchesOf(hostIds: string[]): Promise<() => void> {
-    const hosts = [...new Set(hostIds)];
-    const earlier = hosts.map((h) => this.inFlight.get(h)).filter((p) => p !== undefined);
-    let done!: () => void;
-    const mine = new Promise<void>((resolve) => (done = resolve));
-    for (const h of hosts) this.inFlight.set(h, mine);
-    await Promise.all(earlier);
-    return () => {
-      done();
-      for (const h of hosts) if (this.inFlight.get(h) === mine) this.inFlight.delete(h);
-    };
-  }
-
-  /**
    * PostgreSQL: the batch checked in JS against this replica's copies of its runs, hosts and
    * rollup rows (read where it has none), then written as one statement that refuses to write if
    * any of them changed meanwhile (BatchStatement). No transaction, no locks: one round trip.
@@ -222,7 +109,10 @@ export class BatchStore {
     const before = await this.progressOf(order.map((i) => batch[i].run));
     const { outcomes, after, stored } = await this.checkAll(batch, order, before);
     if (stored.length === 0) return outcomes;
-    const hosts = await this.hostRowsOf(stored.map((s) => s.c.head.hostId));
+    const hosts = await this.hosts.of(
+      stored.map((s) => s.c.head.hostId),
+      (ids) => this.repo.readHostsPacked(ids),
+    );
     const added: Array<[string, bigint]> = [];
     const names = await this.namesOf(stored, added);
     // Outside a transaction a new name is committed as it is added (names are never deleted).
@@ -239,23 +129,9 @@ export class BatchStore {
     const runs = runAdvances(stored, before, after);
     await this.statement.write({ heads, runs, hosts: hostWrites, rollups, rows, nowMs: batch[0].nowMs });
     for (const [runId, p] of after) this.progress.committed(runId, p);
-    for (const h of hostWrites) this.hostRows.set(h.hostId, { packed: h.totals, calls: h.calls });
+    this.hosts.committed(hostWrites);
     this.rollups.committed(rollups);
     return outcomes;
-  }
-
-  /** The hosts' rows as last written by this replica, or read (without a lock) for the others. */
-  private async hostRowsOf(hostIds: string[]): Promise<Map<string, LockedHost>> {
-    const out = new Map<string, LockedHost>();
-    const missing: string[] = [];
-    for (const id of new Set(hostIds)) {
-      const h = this.hostRows.get(id);
-      if (h) out.set(id, h);
-      else missing.push(id);
-    }
-    if (missing.length) for (const [id, h] of await this.repo.readHostsPacked(missing)) out.set(id, h);
-    if (this.hostRows.size > HOST_ROWS_CAPACITY) this.hostRows.clear();
-    return out;
   }
 
   /** Each snapshot checked in lock order against its run's progress; what to store, and each outcome. */

@@ -5,6 +5,7 @@ import { TEN_MINUTES_MS } from '../database/ten-minute-rollups';
 import type { RollupWrite } from './batch-statement';
 import type { BatchTableRows } from './batch-tables';
 import { addToPacked } from './packed-totals';
+import { RecentMap } from './recent-map';
 
 /** The two host-wide rollups, as the batch tables name them: their packed table, time column and bucket. */
 const GRAINS = {
@@ -53,7 +54,7 @@ export class HostRollups {
   /** The same without the lock (plan(): its write compares the text instead). */
   private readonly peekBoth?: Prepared;
   /** plan(): the newest row this replica wrote per (grain, host), as written. */
-  private readonly seen = new Map<string, { bucket: bigint; counts: string }>();
+  private readonly seen = new RecentMap<string, { bucket: bigint; counts: string }>(SEEN_CAPACITY);
 
   constructor(private readonly sql: SqlRunner) {
     const keys = sql.dialect.arrayRows(['bigint', 'text']);
@@ -78,7 +79,7 @@ export class HostRollups {
   /** The packed rows after adding the stored snapshots @stored (locked hosts only: see lockHosts). */
   async after(stored: RollupInput[]): Promise<PackedRollupRows> {
     const out = { hourly: [], tenMinute: [] } as PackedRollupRows;
-    const sums = { hourly: sumsOf(stored, GRAINS.hourly.bucket), tenMinute: sumsOf(stored, GRAINS.tenMinute.bucket) };
+    const sums = sumsByGrain(stored);
     if (sums.hourly.length === 0 && sums.tenMinute.length === 0) return out;
     const had = await this.stored(sums);
     for (const g of Object.keys(GRAINS) as Grain[]) {
@@ -95,7 +96,7 @@ export class HostRollups {
    * grain, or read for the keys it has no copy of (no lock: the write checks the text instead).
    */
   async plan(stored: RollupInput[]): Promise<RollupWrite[]> {
-    const sums = { hourly: sumsOf(stored, GRAINS.hourly.bucket), tenMinute: sumsOf(stored, GRAINS.tenMinute.bucket) };
+    const sums = sumsByGrain(stored);
     const seen = (g: Grain, s: Sum) => {
       const c = this.seen.get(`${g}\u0000${s.hostId}`);
       return c && c.bucket === s.bucket ? c : undefined;
@@ -123,9 +124,7 @@ export class HostRollups {
       const key = `${g}\u0000${w.hostId}`;
       const had = this.seen.get(key);
       if (had && had.bucket > w.bucket) continue;
-      this.seen.delete(key); // re-inserted last: the oldest copies are dropped first
-      this.seen.set(key, { bucket: w.bucket, counts: w.counts });
-      if (this.seen.size > SEEN_CAPACITY) this.seen.delete(this.seen.keys().next().value!);
+      this.seen.put(key, { bucket: w.bucket, counts: w.counts });
     }
   }
 
@@ -154,6 +153,11 @@ export class HostRollups {
       for (const s of sums[g]) for (const r of await this.read[g].all<Row>(s.bucket, s.hostId)) put(g, r);
     return had;
   }
+}
+
+/** The deltas of @stored summed per (bucket, host) for each grain. */
+function sumsByGrain(stored: RollupInput[]): Record<Grain, Sum[]> {
+  return { hourly: sumsOf(stored, GRAINS.hourly.bucket), tenMinute: sumsOf(stored, GRAINS.tenMinute.bucket) };
 }
 
 /** The deltas of @stored summed per (bucket, host), sorted by that key (the order rows are written in). */

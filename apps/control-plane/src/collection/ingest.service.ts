@@ -5,13 +5,14 @@ import { lostRace, RACE_RETRIES } from '../database/lost-races';
 import { HostsRunsRepository } from '../hosts-runs/hosts-runs.repository';
 import type { Run } from '../hosts-runs/run.entity';
 import { GroupCommit } from './group-commit';
-import { BatchStore, IngestOutcome, PendingSnapshot } from './batch-store';
+import { IngestOutcome, PendingSnapshot } from './batch-plan';
+import { BatchStore } from './batch-store';
 import { validateHello } from './snapshot-validation';
 
 /** Ingest retries a lost race more than other writers: many agents' batches contend at once. */
 const INGEST_RACE_RETRIES = 4 * RACE_RETRIES;
 
-export type { IngestOutcome } from './batch-store';
+export type { IngestOutcome } from './batch-plan';
 
 export interface OpenedRun {
   runId: string;

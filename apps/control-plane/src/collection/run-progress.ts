@@ -1,3 +1,5 @@
+import { RecentMap } from './recent-map';
+
 /**
  * A run's progress as of its last stored snapshot: what the next snapshot is checked against
  * (its seq must be newer, its counters may not go backwards).
@@ -26,9 +28,11 @@ export interface RunProgress {
  * an entry's is stored for certain (acked as a duplicate without asking the database).
  */
 export class RunProgressCache {
-  private readonly runs = new Map<string, RunProgress>();
+  private readonly runs: RecentMap<string, RunProgress>;
 
-  constructor(private readonly capacity = 100_000) {}
+  constructor(capacity = 100_000) {
+    this.runs = new RecentMap(capacity);
+  }
 
   get(runId: string): RunProgress | undefined {
     return this.runs.get(runId);
@@ -38,9 +42,7 @@ export class RunProgressCache {
   committed(runId: string, p: RunProgress): void {
     const had = this.runs.get(runId);
     if (had && had.lastSeq >= p.lastSeq) return;
-    this.runs.delete(runId); // re-inserted last: the map's order is least recently stored first
-    this.runs.set(runId, p);
-    if (this.runs.size > this.capacity) this.runs.delete(this.runs.keys().next().value!);
+    this.runs.put(runId, p);
   }
 
   /** After a write that did not go as the entry predicted: read it from the database next time. */
